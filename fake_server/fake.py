@@ -1,0 +1,187 @@
+"""``FakeAutotask``: one tenant's state and the framework-free ``handle(request) -> response`` core."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ApiError, BusinessError, NotFound, PayloadTooLarge, Unauthorized
+from .journal import Journal
+from .jsonbody import parse_json
+from .messages import ApiRequest, ApiResponse
+from .metadata import Catalog, EntityInfo
+from .profile import TenantProfile
+from .records import render, udf_types
+from .handlers import dispatch
+from .routing import api_segments, resolve
+from .store import Store
+from .values import now_utc
+from .writes import WriteContext, Writer
+
+if TYPE_CHECKING:
+    import respx
+
+log = logging.getLogger("fake_server")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The API user the fake accepts; with none configured, any non-empty credentials pass."""
+
+    username: str
+    secret: str
+    integration_code: str
+
+
+class FakeAutotask:
+    """An in-memory Autotask tenant that answers REST requests as the real API does.
+
+    ``profile`` is a bundled profile name (``default``, ``documented``), a TOML
+    path or a ``TenantProfile``; ``entity_dirs`` adds a tenant's own captured
+    entity files, which win over the bundled ones.
+    """
+
+    def __init__(
+        self,
+        profile: str | Path | TenantProfile = "default",
+        *,
+        entity_dirs: tuple[str | Path, ...] = (),
+        credentials: Credentials | None = None,
+        clock: Callable[[], datetime] = now_utc,
+    ) -> None:
+        self.profile = profile if isinstance(profile, TenantProfile) else TenantProfile.load(profile)
+        self.catalog = Catalog(tuple(Path(d) for d in entity_dirs))
+        for entity_name, fields in self.profile.picklists.items():
+            entity = self.catalog.get(entity_name)
+            if entity is None:
+                raise ValueError(f"profile {self.profile.name!r} names unknown entity {entity_name!r}")
+            for field_name, values in fields.items():
+                entity = entity.with_picklist(field_name, values)
+            self.catalog.replace(entity)
+        self.credentials = credentials
+        self.clock = clock
+        self.journal = Journal()
+        self._lock = threading.RLock()
+        self.store = Store()
+        self._writer = Writer(self.catalog, self.profile, self.store)
+        self.reset()
+
+    # -- state ---------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to a fresh tenant: only the profile's reference records, an empty journal."""
+        with self._lock:
+            self.store.tables.clear()
+            self._writer = Writer(self.catalog, self.profile, self.store)
+            for entity_name, records in self.profile.reference_records.items():
+                for record in records:
+                    self.seed(entity_name, record)
+            self.journal.clear()
+
+    def seed(self, entity: str, record: dict[str, Any]) -> int:
+        """Put a record straight into the tenant (no HTTP, no business validation); returns its id."""
+        with self._lock:
+            return self._writer.seed(self._entity(entity), record, self.clock())
+
+    def get(self, entity: str, record_id: int) -> dict[str, Any] | None:
+        """The record as ``GET /{entity}/{id}`` would return it, or ``None``."""
+        with self._lock:
+            info = self._entity(entity)
+            stored = self.store.table(info.name).get(record_id)
+            return None if stored is None else render(info, stored, list(udf_types(self.profile, info)))
+
+    def records(self, entity: str) -> list[dict[str, Any]]:
+        """Every stored record of an entity, in id order, in the API's item shape."""
+        with self._lock:
+            info = self._entity(entity)
+            names = list(udf_types(self.profile, info))
+            return [render(info, rec, names) for _, rec in self.store.table(info.name).items()]
+
+    def snapshot(self) -> dict[str, dict[int, dict[str, Any]]]:
+        """Every stored value, for comparing the state before and after something."""
+        with self._lock:
+            return self.store.snapshot()
+
+    def _entity(self, name: str) -> EntityInfo:
+        info = self.catalog.get(name)
+        if info is None:
+            raise ValueError(f"Autotask has no entity named {name!r}")
+        return info
+
+    # -- adapters --------------------------------------------------------------
+
+    @contextmanager
+    def mock(self, *, assert_all_mocked: bool = True) -> Iterator[respx.MockRouter]:
+        """Route every httpx request for the Autotask hosts to this fake, sync and async alike."""
+        from .respx_mount import mounted
+
+        with mounted(self, assert_all_mocked=assert_all_mocked) as router:
+            yield router
+
+    # -- the core ----------------------------------------------------------------
+
+    def handle(self, request: ApiRequest) -> ApiResponse:
+        """Answer one request; every outcome, errors included, goes into the journal."""
+        started = time.time()
+        try:
+            with self._lock:
+                response = self._dispatch(request)
+        except ApiError as error:
+            response = error.response()
+        except Exception:  # a bug of ours must still answer in the API's envelope
+            log.exception("fake_server failed on %s %s", request.method, request.path)
+            response = ApiResponse(500, {"errors": ["An unexpected error has occurred."]})
+        self.journal.record(request, response, started, time.time() - started)
+        return response
+
+    def _dispatch(self, request: ApiRequest) -> ApiResponse:
+        if len(request.body) > self.profile.max_body_bytes:
+            raise PayloadTooLarge(
+                f"The request body is {len(request.body)} bytes; the limit is {self.profile.max_body_bytes}.")
+        segments = api_segments(request.path, self.profile)
+        if segments is None:
+            raise NotFound.for_url(request.url)
+        self._authenticate(request)
+        route = resolve(segments, request.method, self.catalog, self.profile, request.url)
+        return dispatch(self, route, request)
+
+    def _authenticate(self, request: ApiRequest) -> None:
+        username = request.header("UserName")
+        secret = request.header("Secret")
+        code = request.header("ApiIntegrationCode")
+        if not username or not secret or not code:
+            raise Unauthorized("Authentication failed: the UserName, Secret and ApiIntegrationCode headers are required.")
+        if self.credentials is None:
+            return
+        if (username, secret) != (self.credentials.username, self.credentials.secret):
+            raise Unauthorized("Authentication failed: the user name or secret is not valid.")
+        if code != self.credentials.integration_code:
+            raise BusinessError("IntegrationCode is invalid.")
+
+    def write_context(self, request: ApiRequest, parent_field: str | None = None,
+                      parent_id: int | None = None) -> WriteContext:
+        raw = request.header("ImpersonationResourceId")
+        impersonator = None
+        if raw:
+            if not raw.strip().isdigit():
+                raise BusinessError(f"ImpersonationResourceId '{raw}' is not a resource id.")
+            impersonator = int(raw)
+            if impersonator not in self.store.table("Resources"):
+                raise BusinessError(f"Impersonation failed: no resource with id {impersonator} exists.")
+        return WriteContext(self.clock(), impersonator, parent_field, parent_id)
+
+    @property
+    def writer(self) -> Writer:
+        return self._writer
+
+    def body(self, request: ApiRequest) -> Any:
+        if not request.body:
+            raise BusinessError("Value cannot be null.\r\nParameter name: restModelInput")
+        return parse_json(request.body)

@@ -1,0 +1,169 @@
+"""One handler per route kind: reads, writes, queries and entityInformation, in the API's envelopes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .errors import BusinessError
+from .jsonbody import parse_json
+from .messages import ApiRequest, ApiResponse
+from .paging import page_url, start_of, token
+from .query import QuerySpec, count, parse_query, select
+from .records import render, udf_definitions, udf_types
+from .routing import BASE, Route
+
+if TYPE_CHECKING:
+    from .fake import FakeAutotask
+
+Handler = Callable[["FakeAutotask", Route, ApiRequest], ApiResponse]
+
+
+def _ok(body: Any) -> ApiResponse:
+    return ApiResponse(200, body)
+
+
+def _base_url(request: ApiRequest) -> str:
+    return f"{request.origin}/{BASE[0]}/{BASE[1]}"
+
+
+def _spec_from_request(fake: FakeAutotask, request: ApiRequest, *, page_size: int | None = None) -> QuerySpec:
+    if request.method.upper() == "POST":
+        if not request.body:
+            raise BusinessError("Value cannot be null.\r\nParameter name: queryModel")
+        return parse_query(parse_json(request.body, "query"), page_size=page_size)
+    search = request.query.get("search")
+    if not search:
+        raise BusinessError("Value cannot be null.\r\nParameter name: search")
+    return parse_query(parse_json(search, "search parameter"), page_size=page_size)
+
+
+def _page(fake: FakeAutotask, route: Route, request: ApiRequest, spec: QuerySpec,
+          start: int | None) -> ApiResponse:
+    entity = route.entity
+    table = fake.store.table(entity.name)
+    udfs = udf_types(fake.profile, entity)
+    page = select(table, entity, spec, udfs, start)
+    names = list(udfs)
+    items = [render(entity, table.get(i) or {}, names, spec.include_fields) for i in page.ids]
+    paging = token(spec.max_records, page.previous_start, page.next_start)
+    search = request.query.get("search") if request.method.upper() == "GET" and route.kind == "query" else None
+    if search is None:
+        import json
+
+        search = json.dumps(spec.source, separators=(",", ":"))
+    base = _base_url(request)
+    return _ok({
+        "items": items,
+        "pageDetails": {
+            "count": len(items),
+            "requestCount": spec.max_records,
+            "prevPageUrl": page_url(base, entity.name, "previous", paging, search)
+            if page.previous_start is not None else None,
+            "nextPageUrl": page_url(base, entity.name, "next", paging, search)
+            if page.next_start is not None else None,
+        },
+    })
+
+
+def _check_include(route: Route, spec: QuerySpec) -> None:
+    for name in spec.include_fields or ():
+        if route.entity.field(name) is None:
+            raise BusinessError(f"Unable to find {name} in the {route.entity.name} entity.")
+
+
+def query(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    spec = _spec_from_request(fake, request)
+    _check_include(route, spec)
+    return _page(fake, route, request, spec, None)
+
+
+def query_page(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    paging = request.query.get("paging")
+    if not paging:
+        raise BusinessError("Value cannot be null.\r\nParameter name: paging")
+    page_size, start = start_of(paging, route.detail)
+    spec = _spec_from_request(fake, request, page_size=page_size)
+    _check_include(route, spec)
+    return _page(fake, route, request, spec, start)
+
+
+def query_count(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    spec = _spec_from_request(fake, request)
+    table = fake.store.table(route.entity.name)
+    return _ok({"queryCount": count(table, route.entity, spec, udf_types(fake.profile, route.entity))})
+
+
+def item(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    assert route.record_id is not None
+    if request.method.upper() == "DELETE":
+        ctx = fake.write_context(request)
+        return _ok({"itemId": fake.writer.delete(route.entity, route.record_id, ctx)})
+    stored = fake.store.table(route.entity.name).get(route.record_id)
+    if route.child is not None and stored is not None and stored.get(route.child.parent_field) != route.parent_id:
+        stored = None
+    if stored is None:
+        if fake.profile.missing_item_status == 404:
+            return ApiResponse(404, {"errors": [f"No {route.entity.name} record with id {route.record_id}."]})
+        return _ok({"item": None})
+    return _ok({"item": render(route.entity, stored, list(udf_types(fake.profile, route.entity)))})
+
+
+def root(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    body = fake.body(request)
+    ctx = fake.write_context(request)
+    method = request.method.upper()
+    if method == "POST":
+        return _ok({"itemId": fake.writer.create(route.entity, body, ctx)})
+    return _ok({"itemId": fake.writer.update(route.entity, body, ctx, partial=method == "PATCH")})
+
+
+def child_collection(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    assert route.child is not None and route.parent_id is not None
+    parent = fake.catalog.get(route.child.parent)
+    if parent is None or route.parent_id not in fake.store.table(parent.name):
+        if request.method.upper() == "GET":
+            return _ok({"items": [], "pageDetails": {"count": 0, "requestCount": 500,
+                                                     "prevPageUrl": None, "nextPageUrl": None}})
+        raise BusinessError(f"No {route.child.parent} record with id {route.parent_id} exists.")
+    if request.method.upper() == "GET":
+        spec = parse_query({"filter": [{"op": "eq", "field": route.child.parent_field,
+                                        "value": route.parent_id}]})
+        return _page(fake, route, request, spec, None)
+    body = fake.body(request)
+    ctx = fake.write_context(request, route.child.parent_field, route.parent_id)
+    method = request.method.upper()
+    if method == "POST":
+        return _ok({"itemId": fake.writer.create(route.entity, body, ctx)})
+    return _ok({"itemId": fake.writer.update(route.entity, body, ctx, partial=method == "PATCH")})
+
+
+def child_item(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    assert route.child is not None and route.record_id is not None
+    if request.method.upper() == "DELETE":
+        ctx = fake.write_context(request, route.child.parent_field, route.parent_id)
+        return _ok({"itemId": fake.writer.delete(route.entity, route.record_id, ctx)})
+    return item(fake, route, request)
+
+
+def info(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    return _ok({"info": dict(route.entity.info)})
+
+
+def info_fields(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    return _ok({"fields": [f.to_api() for f in route.entity.fields]})
+
+
+def info_udfs(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    return _ok({"fields": udf_definitions(fake.profile, route.entity)})
+
+
+HANDLERS: dict[str, Handler] = {
+    "root": root, "item": item, "query": query, "query_count": query_count, "query_page": query_page,
+    "child_collection": child_collection, "child_item": child_item,
+    "info": info, "info_fields": info_fields, "info_udfs": info_udfs,
+}
+
+
+def dispatch(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    return HANDLERS[route.kind](fake, route, request)

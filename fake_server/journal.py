@@ -1,0 +1,96 @@
+"""The journal: every exchange the fake served, in order, with credentials removed."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .messages import ApiRequest, ApiResponse
+
+# Header names compared lowercased; values of these never reach the journal.
+CREDENTIAL_HEADERS = frozenset({"username", "secret", "apiintegrationcode", "authorization",
+                                "proxy-authorization", "cookie"})
+
+
+def scrub_headers(headers: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> dict[str, str]:
+    """Headers without any credential, whatever the casing of their names."""
+    return {name: value for name, value in headers if name.lower() not in CREDENTIAL_HEADERS}
+
+
+def _json_or_none(raw: bytes) -> tuple[Any, str | None]:
+    if not raw:
+        return None, None
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text), None
+    except ValueError:
+        return None, text
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer, as plain values."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_json: Any
+    request_text: str | None
+    status: int
+    response_json: Any
+    started_at: float
+    duration: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Journal:
+    """What was served, in order. Thread-safe; reads return plain values."""
+
+    def __init__(self) -> None:
+        self._entries: list[Exchange] = []
+        self._lock = threading.Lock()
+
+    def record(self, request: ApiRequest, response: ApiResponse, started_at: float, duration: float) -> None:
+        body_json, body_text = _json_or_none(request.body)
+        entry = Exchange(
+            method=request.method.upper(),
+            url=request.url,
+            request_headers=scrub_headers(request.headers),
+            request_json=body_json,
+            request_text=body_text,
+            status=response.status,
+            response_json=response.body,
+            started_at=started_at,
+            duration=duration,
+        )
+        with self._lock:
+            self._entries.append(entry)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[Exchange]:
+        with self._lock:
+            return iter(list(self._entries))
+
+    def __getitem__(self, index: int) -> Exchange:
+        return self._entries[index]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [entry.to_dict() for entry in self]
+
+    def dump_jsonl(self, path: str | Path) -> None:
+        """Write one JSON object a line, the format ``serve --journal`` uses."""
+        with Path(path).open("w", encoding="utf-8") as out:
+            for entry in self:
+                out.write(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n")

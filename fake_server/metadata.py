@@ -1,0 +1,214 @@
+"""Entity metadata: the hand-written entity files, and every other swagger entity served generically."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+SWAGGER_TYPES = {
+    ("integer", "int64"): "long",
+    ("integer", "int32"): "integer",
+    ("integer", ""): "integer",
+    ("number", "double"): "double",
+    ("number", "decimal"): "decimal",
+    ("number", "float"): "double",
+    ("number", ""): "double",
+    ("boolean", ""): "boolean",
+    ("string", "date-time"): "dateTime",
+}
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One field, in the very terms of ``entityInformation/fields``."""
+
+    name: str
+    data_type: str
+    length: int = 0
+    is_required: bool = False
+    is_read_only: bool = False
+    is_queryable: bool = True
+    is_reference: bool = False
+    reference_entity_type: str = ""
+    is_pick_list: bool = False
+    picklist_values: tuple[dict[str, Any], ...] | None = None
+    picklist_parent_value_field: str = ""
+    is_supported_webhook_field: bool = False
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> FieldInfo:
+        values = data.get("picklistValues")
+        return cls(
+            name=data["name"],
+            data_type=data.get("dataType", "string"),
+            length=int(data.get("length") or 0),
+            is_required=bool(data.get("isRequired")),
+            is_read_only=bool(data.get("isReadOnly")),
+            is_queryable=bool(data.get("isQueryable", True)),
+            is_reference=bool(data.get("isReference")),
+            reference_entity_type=data.get("referenceEntityType") or "",
+            is_pick_list=bool(data.get("isPickList")),
+            picklist_values=tuple(values) if values is not None else None,
+            picklist_parent_value_field=data.get("picklistParentValueField") or "",
+            is_supported_webhook_field=bool(data.get("isSupportedWebhookField")),
+        )
+
+    def to_api(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "dataType": self.data_type,
+            "length": self.length,
+            "isRequired": self.is_required,
+            "isReadOnly": self.is_read_only,
+            "isQueryable": self.is_queryable,
+            "isReference": self.is_reference,
+            "referenceEntityType": self.reference_entity_type,
+            "isPickList": self.is_pick_list,
+            "picklistValues": list(self.picklist_values) if self.picklist_values is not None else None,
+            "picklistParentValueField": self.picklist_parent_value_field,
+            "isSupportedWebhookField": self.is_supported_webhook_field,
+        }
+
+    def allowed_values(self) -> dict[str, dict[str, Any]]:
+        """Active picklist entries by their string value."""
+        return {str(v["value"]): v for v in self.picklist_values or () if v.get("isActive", True)}
+
+
+@dataclass(frozen=True)
+class ChildRoute:
+    """A child collection such as ``/Tickets/{parentId}/Notes``."""
+
+    parent: str
+    segment: str
+    entity: str
+    parent_field: str
+    collection_verbs: frozenset[str]
+    item_verbs: frozenset[str]
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    """An entity: its ``entityInformation`` flags, its fields and its top-level routes."""
+
+    name: str
+    info: dict[str, Any]
+    fields: tuple[FieldInfo, ...]
+    root_verbs: frozenset[str] = frozenset()
+    item_verbs: frozenset[str] = frozenset()
+    has_file: bool = False
+    by_lower: dict[str, FieldInfo] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_lower.update({f.name.lower(): f for f in self.fields})
+
+    def field(self, name: str) -> FieldInfo | None:
+        """The field of that name, matched case-insensitively as the API does."""
+        return self.by_lower.get(name.lower())
+
+    @property
+    def has_udfs(self) -> bool:
+        return bool(self.info.get("hasUserDefinedFields"))
+
+    def flag(self, name: str) -> bool:
+        return bool(self.info.get(name))
+
+    def with_picklist(self, field_name: str, values: list[dict[str, Any]]) -> EntityInfo:
+        fields = tuple(
+            replace(f, is_pick_list=True, picklist_values=tuple(values))
+            if f.name.lower() == field_name.lower()
+            else f
+            for f in self.fields
+        )
+        return replace(self, fields=fields, by_lower={})
+
+
+@cache
+def _swagger_index() -> dict[str, Any]:
+    text = resources.files("fake_server").joinpath("data/swagger_index.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _generic_entity(name: str, entry: dict[str, Any], children: list[ChildRoute]) -> EntityInfo:
+    mine = [c for c in children if c.entity == name]
+    writes = set(entry["root"]) | {v for c in mine for v in c.collection_verbs}
+    info = {
+        "name": name,
+        "canCreate": "post" in writes,
+        "canDelete": "delete" in entry["item"] or any("delete" in c.item_verbs for c in mine),
+        "canQuery": entry["query"],
+        "canUpdate": bool(writes & {"put", "patch"}),
+        "userAccessForCreate": 1,
+        "userAccessForDelete": 1,
+        "userAccessForQuery": 1,
+        "userAccessForUpdate": 1,
+        "hasUserDefinedFields": entry["udf"],
+        "supportsWebhookCallouts": False,
+    }
+    fields = tuple(
+        FieldInfo(
+            name=f_name,
+            data_type=SWAGGER_TYPES.get((f_type, f_format), "string"),
+            length=8000 if SWAGGER_TYPES.get((f_type, f_format), "string") == "string" else 0,
+            is_read_only=f_name == "id",
+        )
+        for f_name, f_type, f_format in entry["fields"]
+    )
+    if not any(f.name == "id" for f in fields):
+        fields = (FieldInfo(name="id", data_type="long", is_read_only=True), *fields)
+    return EntityInfo(name, info, fields, frozenset(entry["root"]), frozenset(entry["item"]))
+
+
+def _file_entity(path: Path | Any, entry: dict[str, Any]) -> EntityInfo:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    fields = tuple(FieldInfo.from_api(f) for f in data["fields"])
+    return EntityInfo(
+        path.name.removesuffix(".json"), data["info"], fields,
+        frozenset(entry.get("root", ())), frozenset(entry.get("item", ())), has_file=True,
+    )
+
+
+class Catalog:
+    """Every entity the API has, looked up case-insensitively, with its child routes."""
+
+    def __init__(self, entity_dirs: tuple[Path, ...] = ()) -> None:
+        index = _swagger_index()
+        self.children: dict[tuple[str, str], ChildRoute] = {}
+        for c in index["children"]:
+            route = ChildRoute(c["parent"], c["segment"], c["entity"], c["parent_field"],
+                               frozenset(c["collection"]), frozenset(c["item"]))
+            self.children[(c["parent"].lower(), c["segment"].lower())] = route
+        child_list = list(self.children.values())
+        self.entities: dict[str, EntityInfo] = {
+            name.lower(): _generic_entity(name, entry, child_list)
+            for name, entry in index["entities"].items()
+        }
+        bundled = resources.files("fake_server").joinpath("entities")
+        files = [p for p in bundled.iterdir() if p.name.endswith(".json")]
+        for directory in entity_dirs:  # a tenant's own captured files win over bundled ones
+            files.extend(sorted(Path(directory).glob("*.json")))
+        for path in files:
+            name = path.name.removesuffix(".json")
+            entry = index["entities"].get(name, {})
+            self.entities[name.lower()] = _file_entity(path, entry)
+        self._by_reference = {}
+        for entity in self.entities.values():
+            self._by_reference[entity.name.lower()] = entity.name
+            self._by_reference[str(entity.info.get("name", "")).lower()] = entity.name
+
+    def get(self, name: str) -> EntityInfo | None:
+        return self.entities.get(name.lower())
+
+    def child(self, parent: str, segment: str) -> ChildRoute | None:
+        return self.children.get((parent.lower(), segment.lower()))
+
+    def entity_for_reference(self, reference_type: str) -> str | None:
+        """The entity a field's ``referenceEntityType`` (e.g. ``Company``) points at."""
+        return self._by_reference.get(reference_type.lower())
+
+    def replace(self, entity: EntityInfo) -> None:
+        self.entities[entity.name.lower()] = entity

@@ -1,0 +1,141 @@
+"""Tenant profiles: what differs between Autotask tenants, loaded from TOML."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+BUNDLED = ("default", "documented")
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Which values of a status field complete a record, and what completing stamps."""
+
+    entity: str = "Tickets"
+    status_field: str = "status"
+    completing_values: frozenset[int] = frozenset({5})
+    stamp_fields: tuple[str, ...] = ("completedDate", "resolvedDateTime")
+    stamp_resource_field: str = "completedByResourceID"
+    reopen_clears: tuple[str, ...] = ("completedDate", "resolvedDateTime", "completedByResourceID")
+
+
+@dataclass(frozen=True)
+class UniqueRule:
+    entity: str
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """A read-only number the server gives a new record, e.g. ``T20240101.0001.001``."""
+
+    field: str
+    pattern: str
+
+
+@dataclass(frozen=True)
+class TenantProfile:
+    """One tenant's behaviour. ``TenantProfile.load("default")`` or a path to a TOML file."""
+
+    name: str
+    description: str = ""
+    base_path_case_sensitive: bool = True
+    missing_item_status: int = 200
+    max_body_bytes: int = 4 * 1024 * 1024
+    absent_endpoints: frozenset[str] = frozenset()
+    refused_methods: frozenset[str] = frozenset()
+    completion: Completion = field(default_factory=Completion)
+    picklists: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    udfs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    unique: tuple[UniqueRule, ...] = ()
+    numbering: dict[str, Numbering] = field(default_factory=dict)
+    stamps_on_create: dict[str, str] = field(default_factory=dict)
+    stamps_on_change: dict[str, str] = field(default_factory=dict)
+    stamps_on_update: dict[str, str] = field(default_factory=dict)
+    api_user: dict[str, Any] = field(default_factory=dict)
+    reference_records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    zone: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, name_or_path: str | Path = "default") -> TenantProfile:
+        """A bundled profile by name (``default``, ``documented``) or a TOML file by path."""
+        if isinstance(name_or_path, str) and name_or_path in BUNDLED:
+            text = resources.files("fake_server").joinpath(f"profiles/{name_or_path}.toml").read_text("utf-8")
+        else:
+            path = Path(name_or_path)
+            if not path.is_file():
+                raise ValueError(f"no tenant profile named {name_or_path!r}: use one of {BUNDLED} or a TOML path")
+            text = path.read_text(encoding="utf-8")
+        return cls.from_dict(tomllib.loads(text))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TenantProfile:
+        paths = data.get("paths", {})
+        responses = data.get("responses", {})
+        endpoints = data.get("endpoints", {})
+        completion = data.get("completion", {})
+        stamps = data.get("stamps", {})
+        return cls(
+            name=data.get("name", "unnamed"),
+            description=data.get("description", ""),
+            base_path_case_sensitive=paths.get("base_path_case_sensitive", True),
+            missing_item_status=int(responses.get("missing_item_status", 200)),
+            max_body_bytes=int(responses.get("max_body_bytes", 4 * 1024 * 1024)),
+            absent_endpoints=frozenset(_normalise_endpoint(e) for e in endpoints.get("absent", [])),
+            refused_methods=frozenset(_normalise_endpoint(e) for e in endpoints.get("refused", [])),
+            completion=Completion(
+                entity=completion.get("entity", "Tickets"),
+                status_field=completion.get("status_field", "status"),
+                completing_values=frozenset(int(v) for v in completion.get("completing_values", [5])),
+                stamp_fields=tuple(completion.get("stamp_fields", Completion.stamp_fields)),
+                stamp_resource_field=completion.get("stamp_resource_field", "completedByResourceID"),
+                reopen_clears=tuple(completion.get("reopen_clears", Completion.reopen_clears)),
+            ),
+            picklists={
+                entity: {name: [_picklist_entry(i, v) for i, v in enumerate(values)]
+                         for name, values in fields.items()}
+                for entity, fields in data.get("picklists", {}).items()
+            },
+            udfs={entity: list(defs) for entity, defs in data.get("udfs", {}).items()},
+            unique=tuple(UniqueRule(u["entity"], u["field"], u["message"]) for u in data.get("unique", [])),
+            numbering={e: Numbering(n["field"], n["pattern"]) for e, n in data.get("numbering", {}).items()},
+            stamps_on_create=dict(stamps.get("on_create", {})),
+            stamps_on_change=dict(stamps.get("on_change", {})),
+            stamps_on_update=dict(stamps.get("on_update", {})),
+            api_user=dict(data.get("api_user", {})),
+            reference_records={e: list(r) for e, r in data.get("reference_records", {}).items()},
+            zone=dict(data.get("zone", {})),
+        )
+
+    def endpoint_absent(self, method: str, shape: str) -> bool:
+        return _normalise_endpoint(f"{method} {shape}") in self.absent_endpoints
+
+    def method_refused(self, method: str, shape: str) -> bool:
+        return _normalise_endpoint(f"{method} {shape}") in self.refused_methods
+
+    @property
+    def api_resource_id(self) -> int:
+        """The resource the API user acts as; it is stamped as creator."""
+        return int(self.api_user.get("resource_id", 4))
+
+
+def _normalise_endpoint(text: str) -> str:
+    method, _, path = text.strip().partition(" ")
+    return f"{method.upper()} {path.strip().rstrip('/').lower()}"
+
+
+def _picklist_entry(order: int, value: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "value": str(value["value"]),
+        "label": str(value["label"]),
+        "isDefaultValue": bool(value.get("default", False)),
+        "sortOrder": int(value.get("sortOrder", order)),
+        "parentValue": str(value.get("parent", "")),
+        "isActive": bool(value.get("active", True)),
+        "isSystem": bool(value.get("system", True)),
+    }

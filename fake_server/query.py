@@ -1,0 +1,213 @@
+"""The query language: parsing a QueryModel, compiling its filters, and selecting a page by id keyset."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import BusinessError
+from .metadata import EntityInfo
+from .store import Table
+from .values import coerce, comparable
+
+MAX_PAGE = 500
+MAX_OR_CONDITIONS = 500
+COMPARISONS = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
+               "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b}
+STRING_TESTS = {"beginsWith": str.startswith, "endsWith": str.endswith,
+                "contains": lambda text, part: part in text}
+OPERATORS = frozenset({"eq", "noteq", *COMPARISONS, *STRING_TESTS, "exist", "notExist",
+                       "in", "notIn", "and", "or"})
+
+Predicate = Callable[[dict[str, Any]], bool]
+IndexHint = tuple[str, Any, Callable[[Any], Any]]
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """A parsed QueryModel; ``source`` is what nextPageUrl echoes back as ``search``."""
+
+    filters: list[Any]
+    max_records: int
+    include_fields: list[str] | None
+    source: dict[str, Any]
+
+
+def _key(data: dict[str, Any], name: str) -> Any:
+    for key, value in data.items():
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
+def parse_query(data: Any, *, page_size: int | None = None) -> QuerySpec:
+    """Read a QueryModel; its keys are matched case-insensitively as the API does."""
+    if not isinstance(data, dict):
+        raise BusinessError("Value cannot be null.\r\nParameter name: queryModel")
+    filters = _key(data, "filter")
+    if not isinstance(filters, list) or not filters:
+        raise BusinessError("A query requires at least one filter condition.")
+    raw_max = _key(data, "maxRecords")
+    max_records = page_size or MAX_PAGE
+    if raw_max is not None:
+        try:
+            max_records = coerce("MaxRecords", "integer", raw_max)
+        except BusinessError:
+            raise BusinessError("maxCountOfRecordsToReturn must be between 1 and 500") from None
+        if not 1 <= max_records <= MAX_PAGE:
+            raise BusinessError("maxCountOfRecordsToReturn must be between 1 and 500")
+    include = _key(data, "includeFields")
+    if include is not None and (not isinstance(include, list) or not all(isinstance(i, str) for i in include)):
+        raise BusinessError("IncludeFields must be an array of field names.")
+    return QuerySpec(filters, max_records, include or None, data)
+
+
+@dataclass
+class _Compiler:
+    entity: EntityInfo
+    udf_types: dict[str, str]
+    udfs_used: int = 0
+    or_conditions: int = 0
+    index_hint: IndexHint | None = None
+
+    def all_of(self, items: Iterable[Any], *, top: bool = False) -> Predicate:
+        predicates = [self.condition(item, top=top) for item in items]
+        return lambda record: all(p(record) for p in predicates)
+
+    def condition(self, item: Any, *, top: bool = False) -> Predicate:
+        if not isinstance(item, dict):
+            raise BusinessError("Each filter must be an object with op, field and value.")
+        op = _key(item, "op")
+        if op not in OPERATORS:
+            raise BusinessError(f"Invalid filter operator '{op}'.")
+        if op in ("and", "or"):
+            children = _key(item, "items")
+            if not isinstance(children, list) or not children:
+                raise BusinessError(f"The '{op}' filter requires a non-empty items array.")
+            if op == "or":
+                self.or_conditions += len(children)
+                if self.or_conditions > MAX_OR_CONDITIONS:
+                    raise BusinessError("Invalid query syntax. Queries are limited to 500 or fewer 'OR' conditions.")
+                predicates = [self.condition(child) for child in children]
+                return lambda record: any(p(record) for p in predicates)
+            return self.all_of(children)
+        field_name = _key(item, "field")
+        if not isinstance(field_name, str) or not field_name:
+            raise BusinessError(f"The '{op}' filter requires a field.")
+        udf = _key(item, "udf") is True
+        data_type, getter = self._field(field_name, udf)
+        value = _key(item, "value")
+        if op in ("exist", "notExist"):
+            wanted = op == "exist"
+            return lambda record: (getter(record) is not None) == wanted
+        if op in ("in", "notIn"):
+            if not isinstance(value, list):
+                raise BusinessError(f"The '{op}' filter requires an array value.")
+            keys = {comparable(data_type, coerce(field_name, data_type, v)) for v in value}
+            if op == "in":
+                return lambda record: comparable(data_type, getter(record)) in keys
+            return lambda record: (v := getter(record)) is not None and comparable(data_type, v) not in keys
+        if value is None or isinstance(value, list | dict):
+            raise BusinessError(f"The '{op}' filter on {field_name} requires a single value.")
+        target = comparable(data_type, coerce(field_name, data_type, value))
+        if op == "eq":
+            if top and not udf and self.index_hint is None:
+                canonical = self.entity.by_lower[field_name.lower()].name
+                self.index_hint = (canonical, target, lambda v: comparable(data_type, v))
+            return lambda record: comparable(data_type, getter(record)) == target
+        if op == "noteq":
+            return lambda record: (v := getter(record)) is not None and comparable(data_type, v) != target
+        if op in COMPARISONS:
+            compare = COMPARISONS[op]
+            return lambda record: (v := getter(record)) is not None and compare(comparable(data_type, v), target)
+        test = STRING_TESTS[op]
+        needle = str(target)
+        return lambda record: (v := getter(record)) is not None and test(str(v).casefold(), needle)
+
+    def _field(self, name: str, udf: bool) -> tuple[str, Callable[[dict[str, Any]], Any]]:
+        if udf:
+            self.udfs_used += 1
+            if self.udfs_used > 1:
+                raise BusinessError("Only one user-defined field can be queried at a time.")
+            udf_name = next((n for n in self.udf_types if n.lower() == name.lower()), None)
+            if udf_name is None:
+                raise BusinessError(f"Unable to find user-defined field {name} on the {self.entity.name} entity.")
+            data_type = self.udf_types[udf_name]
+
+            def udf_value(record: dict[str, Any]) -> Any:
+                raw = (record.get("userDefinedFields") or {}).get(udf_name)
+                return None if raw is None else coerce(udf_name, data_type, raw)
+
+            return data_type, udf_value
+        info = self.entity.field(name)
+        if info is None:
+            raise BusinessError(f"Unable to find {name} in the {self.entity.name} entity.")
+        if not info.is_queryable:
+            raise BusinessError(f"The field {info.name} is not queryable.")
+        canonical = info.name
+        return info.data_type, lambda record: record.get(canonical)
+
+
+@dataclass(frozen=True)
+class Page:
+    ids: list[int]
+    next_start: int | None
+    previous_start: int | None
+
+
+def compile_filter(entity: EntityInfo, filters: list[Any],
+                   udf_types: dict[str, str]) -> tuple[Predicate, IndexHint | None]:
+    """A predicate over stored records, and the top-level ``eq`` an index can answer, if any."""
+    compiler = _Compiler(entity, udf_types)
+    predicate = compiler.all_of(filters, top=True)
+    return predicate, compiler.index_hint
+
+
+def select(table: Table, entity: EntityInfo, spec: QuerySpec, udf_types: dict[str, str],
+           start: int | None = None) -> Page:
+    """The page of matching ids beginning at id ``start`` (the first page when ``None``)."""
+    predicate, hint = compile_filter(entity, spec.filters, udf_types)
+    size = spec.max_records
+    first = -(2**63) if start is None else start
+
+    def matching(ids: Iterable[int]) -> Iterable[int]:
+        for record_id in ids:
+            record = table.get(record_id)
+            if record is not None and predicate(record):
+                yield record_id
+
+    if hint is not None:
+        field, key, key_function = hint
+        candidates = sorted(table.lookup(field, key, key_function))
+        forward: Iterable[int] = (i for i in candidates if i >= first)
+        backward: Iterable[int] = (i for i in reversed(candidates) if i < first)
+    else:
+        forward = table.ids_from(first)
+        backward = table.ids_from(first, reverse=True)
+    ids: list[int] = []
+    next_start = None
+    for record_id in matching(forward):
+        if len(ids) == size:
+            next_start = record_id
+            break
+        ids.append(record_id)
+    previous_start = None
+    if start is not None:
+        before = []
+        for record_id in matching(backward):
+            before.append(record_id)
+            if len(before) == size:
+                break
+        previous_start = before[-1] if before else None
+    return Page(ids, next_start, previous_start)
+
+
+def count(table: Table, entity: EntityInfo, spec: QuerySpec, udf_types: dict[str, str]) -> int:
+    predicate, hint = compile_filter(entity, spec.filters, udf_types)
+    if hint is not None:
+        field, key, key_function = hint
+        ids: Iterable[int] = table.lookup(field, key, key_function)
+    else:
+        ids = (record_id for record_id, _ in table.items())
+    return sum(1 for record_id in ids if predicate(table.get(record_id) or {}))

@@ -1,0 +1,36 @@
+"""Mounting a fake with respx, so httpx clients (sync and async) reach it in-process."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import httpx
+import respx
+
+from .messages import ApiRequest
+
+if TYPE_CHECKING:
+    from .fake import FakeAutotask
+
+# Every zone host (webservices, webservices2 ... webservices29) and the pre-release hosts.
+AUTOTASK_HOSTS = re.compile(r"^(webservices\d*|prde|pres)\.autotask\.net$", re.IGNORECASE)
+
+
+def to_api_request(request: httpx.Request) -> ApiRequest:
+    headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw)
+    return ApiRequest(request.method, str(request.url), headers, request.content)
+
+
+def respond(fake: FakeAutotask, request: httpx.Request) -> httpx.Response:
+    answer = fake.handle(to_api_request(request))
+    return httpx.Response(answer.status, headers=answer.headers, content=answer.content())
+
+
+@contextmanager
+def mounted(fake: FakeAutotask, *, assert_all_mocked: bool = True) -> Iterator[respx.MockRouter]:
+    with respx.mock(assert_all_called=False, assert_all_mocked=assert_all_mocked) as router:
+        router.route(host__regex=AUTOTASK_HOSTS).mock(side_effect=lambda request: respond(fake, request))
+        yield router

@@ -1,0 +1,120 @@
+"""Turning a URL path and method into a route, or into the API's 404/405."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from .errors import MethodNotAllowed, NotFound
+from .metadata import Catalog, ChildRoute, EntityInfo
+from .profile import TenantProfile
+
+BASE = ("ATServicesRest", "V1.0")
+READ = frozenset({"GET"})
+QUERY = frozenset({"GET", "POST"})
+# Which entityInformation flag a verb needs, beyond the route existing at all.
+NEEDS_FLAG = {"POST": "canCreate", "PUT": "canUpdate", "PATCH": "canUpdate", "DELETE": "canDelete"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a request goes: ``kind`` names the handler, ``shape`` the path pattern profiles name."""
+
+    kind: str
+    entity: EntityInfo
+    shape: str
+    allowed: frozenset[str]
+    record_id: int | None = None
+    child: ChildRoute | None = None
+    parent_id: int | None = None
+    detail: str = ""
+
+
+def _as_id(segment: str) -> int | None:
+    text = segment.lstrip("-")
+    return int(segment) if text.isdigit() else None
+
+
+def _verbs(verbs: frozenset[str]) -> frozenset[str]:
+    return frozenset(v.upper() for v in verbs)
+
+
+def api_segments(path: str, profile: TenantProfile) -> list[str] | None:
+    """The segments after ``/ATServicesRest/V1.0``, or ``None`` when the base path does not match."""
+    segments = [s for s in unquote(path).split("/") if s]
+    if len(segments) < 2:
+        return None
+    head = tuple(segments[:2])
+    if profile.base_path_case_sensitive:
+        matches = head == BASE
+    else:
+        matches = tuple(s.lower() for s in head) == tuple(b.lower() for b in BASE)
+    return segments[2:] if matches else None
+
+
+def resolve(segments: list[str], method: str, catalog: Catalog, profile: TenantProfile, url: str) -> Route:
+    """The route for these segments, after the profile's absent and refused endpoints."""
+    route = _match(segments, catalog)
+    if route is None:
+        raise NotFound.for_url(url)
+    method = method.upper()
+    if profile.endpoint_absent(method, route.shape):
+        raise NotFound.for_url(url)
+    if method not in route.allowed or profile.method_refused(method, route.shape):
+        raise MethodNotAllowed.for_method(method)
+    flag = "canQuery" if route.kind.startswith("query") else NEEDS_FLAG.get(method)
+    if flag and not route.kind.startswith("info") and not route.entity.flag(flag):
+        raise MethodNotAllowed.for_method(method)
+    return route
+
+
+def _match(segments: list[str], catalog: Catalog) -> Route | None:
+    if not segments:
+        return None
+    entity = catalog.get(segments[0])
+    if entity is None:
+        return None
+    name = entity.name
+    rest = [s.lower() for s in segments[1:]]
+    if not rest:
+        return Route("root", entity, f"/{name}", _verbs(entity.root_verbs))
+    if rest[0] == "query":
+        if len(rest) == 1:
+            return Route("query", entity, f"/{name}/query", QUERY)
+        if rest[1:] == ["count"]:
+            return Route("query_count", entity, f"/{name}/query/count", QUERY)
+        if rest[1:] in (["next"], ["previous"]):
+            return Route("query_page", entity, f"/{name}/query/{rest[1]}", QUERY, detail=rest[1])
+        return None
+    if rest[0] == "entityinformation":
+        return _info_route(entity, f"/{name}", rest[1:])
+    record_id = _as_id(segments[1])
+    if record_id is None:
+        return None
+    if len(rest) == 1:
+        return Route("item", entity, f"/{name}/{{id}}", _verbs(entity.item_verbs), record_id=record_id)
+    child = catalog.child(name, segments[2])
+    child_entity = catalog.get(child.entity) if child else None
+    if child is None or child_entity is None:
+        return None
+    shape = f"/{name}/{{id}}/{child.segment}"
+    if len(rest) == 2:
+        return Route("child_collection", child_entity, shape, _verbs(child.collection_verbs),
+                     child=child, parent_id=record_id)
+    if rest[2] == "entityinformation":
+        return _info_route(child_entity, shape, rest[3:])
+    child_id = _as_id(segments[3])
+    if len(rest) == 3 and child_id is not None:
+        return Route("child_item", child_entity, f"{shape}/{{id}}", _verbs(child.item_verbs),
+                     record_id=child_id, child=child, parent_id=record_id)
+    return None
+
+
+def _info_route(entity: EntityInfo, prefix: str, rest: list[str]) -> Route | None:
+    if not rest:
+        return Route("info", entity, f"{prefix}/entityInformation", READ)
+    if rest == ["fields"]:
+        return Route("info_fields", entity, f"{prefix}/entityInformation/fields", READ)
+    if rest == ["userdefinedfields"]:
+        return Route("info_udfs", entity, f"{prefix}/entityInformation/userDefinedFields", READ)
+    return None

@@ -1,0 +1,296 @@
+"""Creates, full updates (PUT), partial updates (PATCH) and deletes, driven by entity metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .errors import NO_MATCHING_RECORD, BusinessError
+from .metadata import Catalog, EntityInfo, FieldInfo
+from .profile import TenantProfile
+from .records import udf_types
+from .store import Store
+from .values import INTEGER_TYPES, coerce, comparable, format_datetime
+
+
+@dataclass(frozen=True)
+class WriteContext:
+    """What a write knows beyond its body: the time, who acts, and the parent the URL names."""
+
+    now: datetime
+    impersonator: int | None = None
+    parent_field: str | None = None
+    parent_id: int | None = None
+
+
+class Writer:
+    def __init__(self, catalog: Catalog, profile: TenantProfile, store: Store) -> None:
+        self.catalog = catalog
+        self.profile = profile
+        self.store = store
+        self._daily: dict[tuple[str, str], int] = {}
+
+    # -- public operations -------------------------------------------------
+
+    def create(self, entity: EntityInfo, body: Any, ctx: WriteContext) -> int:
+        values, udfs, raw_id = self._read_body(entity, body)
+        if raw_id is not None and raw_id not in (0, "0"):
+            try:
+                nonzero = coerce("id", "long", raw_id) != 0
+            except BusinessError:
+                nonzero = True
+            if nonzero:
+                raise BusinessError(
+                    f"The id of a new {entity.name} record is assigned by Autotask; send 0 or leave it out.")
+        table = self.store.table(entity.name)
+        record_id = table.new_id()
+        record: dict[str, Any] = {"id": record_id}
+        for info in entity.fields:
+            if info.is_read_only:
+                continue
+            if info.name in values:
+                record[info.name] = values[info.name]
+            else:
+                record[info.name] = _default(info)
+        self._bind_parent(record, ctx)
+        record["userDefinedFields"] = self._udfs(entity, {}, udfs, partial=False)
+        self._stamp(entity, record, None, ctx)
+        self._validate(entity, record, record_id)
+        table.put(record_id, record)
+        return record_id
+
+    def update(self, entity: EntityInfo, body: Any, ctx: WriteContext, *, partial: bool) -> int:
+        values, udfs, raw_id = self._read_body(entity, body)
+        if raw_id is None:
+            raise BusinessError(f"An update of {entity.name} requires the id of the record in the body.")
+        record_id = coerce("id", "long", raw_id)
+        table = self.store.table(entity.name)
+        old = table.get(record_id)
+        if old is None or (ctx.parent_field and old.get(ctx.parent_field) != ctx.parent_id):
+            raise BusinessError(NO_MATCHING_RECORD)
+        record: dict[str, Any] = dict(old) if partial else {
+            f.name: old.get(f.name) for f in entity.fields if f.is_read_only
+        }
+        for info in entity.fields:
+            if info.is_read_only:
+                continue  # read-only values in a body are ignored, as the API documents
+            if info.name in values:
+                record[info.name] = values[info.name]
+            elif not partial:
+                record[info.name] = None  # PUT nulls every writable field the body leaves out
+        self._bind_parent(record, ctx)
+        record["id"] = record_id
+        record["userDefinedFields"] = self._udfs(entity, old.get("userDefinedFields") or {}, udfs, partial=partial)
+        self._stamp(entity, record, old, ctx)
+        self._validate(entity, record, record_id)
+        table.put(record_id, record)
+        return record_id
+
+    def delete(self, entity: EntityInfo, record_id: int, ctx: WriteContext) -> int:
+        table = self.store.table(entity.name)
+        old = table.get(record_id)
+        if old is None or (ctx.parent_field and old.get(ctx.parent_field) != ctx.parent_id):
+            raise BusinessError(NO_MATCHING_RECORD)
+        table.delete(record_id)
+        return record_id
+
+    def seed(self, entity: EntityInfo, values: dict[str, Any], now: datetime) -> int:
+        """Store a record directly: types coerced, system fields filled, no business validation."""
+        table = self.store.table(entity.name)
+        record: dict[str, Any] = {}
+        udfs: dict[str, Any] = {}
+        for key, value in values.items():
+            if key.lower() == "userdefinedfields":
+                udfs = _udf_pairs(value)
+                continue
+            info = entity.field(key)
+            if info is None:
+                raise ValueError(f"{entity.name} has no field {key!r}")
+            record[info.name] = coerce(info.name, info.data_type, value)
+        record_id = record["id"] if record.get("id") is not None else table.new_id()
+        record["id"] = record_id
+        record["userDefinedFields"] = {k: v for k, v in udfs.items() if v is not None} or None
+        ctx = WriteContext(now=now)
+        for field_name, source in {**self.profile.stamps_on_create, **self.profile.stamps_on_change}.items():
+            info = entity.field(field_name)
+            if info is not None and record.get(info.name) is None:
+                record[info.name] = self._stamp_value(source, ctx)
+        self._number(entity, record, ctx, only_if_missing=True)
+        table.put(record_id, record)
+        return int(record_id)
+
+    # -- body reading --------------------------------------------------------
+
+    def _read_body(self, entity: EntityInfo, body: Any) -> tuple[dict[str, Any], Any, Any]:
+        if not isinstance(body, dict):
+            raise BusinessError(f"The request body must be a JSON object describing a {entity.name} record.")
+        values: dict[str, Any] = {}
+        udfs: Any = None
+        raw_id: Any = None
+        for key, value in body.items():
+            lower = key.lower()
+            if lower == "userdefinedfields":
+                udfs = value
+                continue
+            if lower == "id":
+                raw_id = value
+                continue
+            info = entity.field(key)
+            if info is None:
+                raise BusinessError(f"Unable to find the field {key} on the {entity.name} entity.")
+            if info.is_read_only:
+                continue
+            values[info.name] = self._checked(info, value)
+        return values, udfs, raw_id
+
+    @staticmethod
+    def _checked(info: FieldInfo, value: Any) -> Any:
+        coerced = coerce(info.name, info.data_type, value)
+        if info.data_type == "string" and info.length and coerced is not None and len(coerced) > info.length:
+            raise BusinessError(
+                f"The value of {info.name} is {len(coerced)} characters long; the field holds at most {info.length}.")
+        return coerced
+
+    def _udfs(self, entity: EntityInfo, old: dict[str, Any], sent: Any, *, partial: bool) -> dict[str, Any] | None:
+        types = udf_types(self.profile, entity)
+        result = dict(old) if partial else {}
+        if sent is None:
+            return (result or None) if partial else None
+        if not isinstance(sent, list):
+            raise BusinessError("userDefinedFields must be an array of {name, value} objects.")
+        for name, value in _udf_pairs(sent).items():
+            canonical = next((n for n in types if n.lower() == name.lower()), None)
+            if canonical is None:
+                raise BusinessError(f"Unable to find user-defined field {name} on the {entity.name} entity.")
+            typed = coerce(canonical, types[canonical], value)
+            result[canonical] = None if typed is None else _udf_text(typed)
+        return {k: v for k, v in result.items() if v is not None} or None
+
+    # -- server-side values ----------------------------------------------------
+
+    def _bind_parent(self, record: dict[str, Any], ctx: WriteContext) -> None:
+        if ctx.parent_field:
+            record[ctx.parent_field] = ctx.parent_id
+
+    def _stamp_value(self, source: str, ctx: WriteContext) -> Any:
+        if source == "now":
+            return format_datetime(ctx.now)
+        if source == "api_user":
+            return self.profile.api_resource_id
+        if source == "impersonator":
+            return ctx.impersonator
+        raise ValueError(f"unknown stamp source {source!r} in the tenant profile")
+
+    def _stamp(self, entity: EntityInfo, record: dict[str, Any], old: dict[str, Any] | None,
+               ctx: WriteContext) -> None:
+        stamps = dict(self.profile.stamps_on_change)
+        stamps.update(self.profile.stamps_on_create if old is None else self.profile.stamps_on_update)
+        for field_name, source in stamps.items():
+            info = entity.field(field_name)
+            if info is not None:
+                value = self._stamp_value(source, ctx)
+                if value is not None or source != "impersonator":
+                    record[info.name] = value
+        if old is None:
+            self._number(entity, record, ctx, only_if_missing=False)
+        self._complete(entity, record, old, ctx)
+
+    def _number(self, entity: EntityInfo, record: dict[str, Any], ctx: WriteContext, *,
+                only_if_missing: bool) -> None:
+        numbering = self.profile.numbering.get(entity.name)
+        if numbering is None or (only_if_missing and record.get(numbering.field)):
+            return
+        day = ctx.now.strftime("%Y%m%d")
+        daily = self._daily.get((entity.name, day), 0) + 1
+        self._daily[(entity.name, day)] = daily
+        record[numbering.field] = numbering.pattern.format(
+            date=ctx.now, daily=daily, suffix=int(record["id"]) % 1000)
+
+    def _complete(self, entity: EntityInfo, record: dict[str, Any], old: dict[str, Any] | None,
+                  ctx: WriteContext) -> None:
+        rule = self.profile.completion
+        if entity.name != rule.entity or entity.field(rule.status_field) is None:
+            return
+        was = (old or {}).get(rule.status_field) in rule.completing_values
+        now_completing = record.get(rule.status_field) in rule.completing_values
+        if now_completing and not was:
+            for name in rule.stamp_fields:
+                record[name] = format_datetime(ctx.now)
+            if rule.stamp_resource_field:
+                record[rule.stamp_resource_field] = ctx.impersonator or self.profile.api_resource_id
+        elif was and not now_completing:
+            for name in rule.reopen_clears:
+                record[name] = None
+
+    # -- validation --------------------------------------------------------------
+
+    def _validate(self, entity: EntityInfo, record: dict[str, Any], record_id: int) -> None:
+        for info in entity.fields:
+            value = record.get(info.name)
+            if value is None:
+                if info.is_required and not info.is_read_only:
+                    raise BusinessError(f"{info.name} is a required field of {entity.name} and has no value.")
+                continue
+            if info.is_pick_list and info.picklist_values is not None and not info.is_read_only:
+                self._check_picklist(entity, info, value, record)
+            if info.is_reference and info.reference_entity_type and not info.is_read_only:
+                self._check_reference(info, value)
+        for rule in self.profile.unique:
+            if rule.entity != entity.name or record.get(rule.field) is None:
+                continue
+            info = entity.field(rule.field)
+            data_type = info.data_type if info else "string"
+            same = self.store.table(entity.name).lookup(
+                rule.field, comparable(data_type, record[rule.field]), lambda v, t=data_type: comparable(t, v))
+            if same - {record_id}:
+                raise BusinessError(rule.message.format(value=record[rule.field]))
+
+    def _check_picklist(self, entity: EntityInfo, info: FieldInfo, value: Any, record: dict[str, Any]) -> None:
+        key = str(value)
+        entry = info.allowed_values().get(key)
+        if entry is None:
+            raise BusinessError(f"Value {value} does not exist for field {info.name} on the {entity.name} entity.")
+        if info.picklist_parent_value_field and entry.get("parentValue"):
+            parent = entity.field(info.picklist_parent_value_field)
+            parent_value = record.get(parent.name) if parent else None
+            if str(parent_value) != str(entry["parentValue"]):
+                raise BusinessError(
+                    f"Value {value} of {info.name} does not belong to {info.picklist_parent_value_field} "
+                    f"{parent_value}.")
+
+    def _check_reference(self, info: FieldInfo, value: Any) -> None:
+        target = self.catalog.entity_for_reference(info.reference_entity_type)
+        target_info = self.catalog.get(target) if target else None
+        # Only entities the fake models in full are checked; others have no records to check against.
+        if target_info is None or not target_info.has_file:
+            return
+        if info.data_type in INTEGER_TYPES and int(value) not in self.store.table(target_info.name):
+            raise BusinessError(f"{info.name}: no {info.reference_entity_type} with id {value} exists.")
+
+
+def _default(info: FieldInfo) -> Any:
+    if info.data_type == "boolean":
+        return False
+    if info.is_pick_list and not info.is_required:
+        for entry in info.picklist_values or ():
+            if entry.get("isDefaultValue"):
+                return int(entry["value"]) if info.data_type in INTEGER_TYPES else entry["value"]
+    return None
+
+
+def _udf_pairs(sent: Any) -> dict[str, Any]:
+    pairs: dict[str, Any] = {}
+    for entry in sent or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise BusinessError("Each user-defined field must be an object with a name and a value.")
+        pairs[entry["name"]] = entry.get("value")
+    return pairs
+
+
+def _udf_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,71 @@
+"""Shared fixtures: a fresh fake per test and an httpx client routed to it through respx."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, settings
+
+from fake_server import FakeAutotask
+
+settings.register_profile("ci", max_examples=200, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile("dev", max_examples=50, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+BASE = "https://webservices19.autotask.net/ATServicesRest/V1.0"
+CREDENTIALS = {"ApiIntegrationCode": "TEST-INTEGRATION-CODE", "UserName": "test-user@example.invalid",
+               "Secret": "test-secret-value"}
+
+STABILISING_FIELDS = ("id", "ticketNumber", "companyID", "queueID", "title", "priority", "status",
+                      "dueDateTime", "ticketCategory", "issueType", "subIssueType", "source",
+                      "organizationalLevelAssociationID", "completedDate", "resolvedDateTime",
+                      "lastTrackedModificationDateTime")
+
+
+class TickingClock:
+    """A clock that moves one second per reading, so every change gets a later stamp."""
+
+    def __init__(self, start: datetime = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)) -> None:
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        self.moment += timedelta(seconds=1)
+        return self.moment
+
+
+@pytest.fixture
+def fake() -> FakeAutotask:
+    return FakeAutotask(clock=TickingClock())
+
+
+@pytest.fixture
+def client(fake: FakeAutotask) -> Iterator[httpx.Client]:
+    with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:
+        yield http
+
+
+@pytest.fixture
+def company_id(fake: FakeAutotask) -> int:
+    return fake.seed("Companies", {"companyName": "Contoso", "companyType": 1, "ownerResourceID": 4,
+                                   "phone": "5555550100"})
+
+
+def ticket_body(company: int, **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"companyID": company, "title": "Printer offline", "status": 1, "priority": 2,
+                            "queueID": 29683354, "issueType": 4, "subIssueType": 201, "source": 2,
+                            "ticketCategory": 1, "dueDateTime": "2026-12-01T17:00:00Z",
+                            "description": "Reported by phone."}
+    body.update(changes)
+    return body
+
+
+@pytest.fixture
+def ticket_id(fake: FakeAutotask, company_id: int) -> int:
+    return fake.seed("Tickets", ticket_body(company_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +12,7 @@ from .errors import BusinessError
 
 INTEGER_TYPES = frozenset({"integer", "long", "short", "byte"})
 NUMBER_TYPES = frozenset({"double", "decimal", "float"})
+_FRACTION = re.compile(r"\.(\d+)")
 
 
 def format_datetime(moment: datetime) -> str:
@@ -28,11 +30,10 @@ def parse_datetime(text: str) -> datetime:
     cleaned = text.strip()
     if cleaned.endswith(("z", "Z")):
         cleaned = cleaned[:-1] + "+00:00"
-    if "." in cleaned:  # fromisoformat wants 3 or 6 fractional digits
-        head, _, tail = cleaned.partition(".")
-        digits = "".join(ch for ch in tail if ch.isdigit())
-        zone = tail[len(digits):]
-        cleaned = f"{head}.{(digits + '000000')[:6]}{zone}"
+    fraction = _FRACTION.search(cleaned)
+    if fraction:  # fromisoformat in 3.11 wants exactly 3 or 6 fractional digits
+        digits = (fraction.group(1) + "000000")[:6]
+        cleaned = f"{cleaned[:fraction.start()]}.{digits}{cleaned[fraction.end():]}"
     moment = datetime.fromisoformat(cleaned)
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 

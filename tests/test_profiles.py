@@ -1,0 +1,123 @@
+"""Tenant profiles: the default follows seed 004, the documented profile the official docs and clients."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from fake_server import FakeAutotask, TenantProfile
+
+from .conftest import BASE, CREDENTIALS, ticket_body
+
+LOWERCASE_BASE = "https://webservices19.autotask.net/atservicesrest/v1.0"
+
+
+def _client_for(fake: FakeAutotask) -> httpx.Client:
+    return httpx.Client(headers=CREDENTIALS)
+
+
+@pytest.mark.parametrize("casing", ["atservicesrest/v1.0", "ATServicesRest/v1.0", "atServicesRest/V1.0"])
+def test_default_profile_base_path_is_case_sensitive(client: httpx.Client, ticket_id: int, casing: str) -> None:
+    answer = client.get(f"https://webservices19.autotask.net/{casing}/Tickets/{ticket_id}")
+    assert answer.status_code == 404
+    assert client.get(f"{BASE}/Tickets/{ticket_id}").status_code == 200
+
+
+def test_documented_profile_base_path_is_case_insensitive() -> None:
+    fake = FakeAutotask("documented")
+    with fake.mock(), _client_for(fake) as http:
+        answer = http.get(f"{LOWERCASE_BASE}/Companies/0")
+    assert answer.status_code == 200 and answer.json()["item"]["id"] == 0
+
+
+def test_documented_profile_accepts_patch_on_tickets() -> None:
+    fake = FakeAutotask("documented")
+    ticket = fake.seed("Tickets", ticket_body(0))
+    with fake.mock(), _client_for(fake) as http:
+        answer = http.patch(f"{BASE}/Tickets", json={"id": ticket, "title": "patched"})
+    assert answer.status_code == 200
+    stored = fake.get("Tickets", ticket)
+    assert stored is not None and (stored["title"], stored["description"]) == ("patched", "Reported by phone.")
+
+
+def test_documented_profile_labels_status_8_in_progress() -> None:
+    fake = FakeAutotask("documented")
+    with fake.mock(), _client_for(fake) as http:
+        fields = http.get(f"{BASE}/Tickets/entityInformation/fields").json()["fields"]
+    status = next(f for f in fields if f["name"] == "status")
+    assert {v["value"]: v["label"] for v in status["picklistValues"]}["8"] == "In Progress"
+
+
+def test_entity_names_are_case_insensitive_in_both_profiles(client: httpx.Client, ticket_id: int) -> None:
+    assert client.get(f"{BASE}/tickets/{ticket_id}").json()["item"]["id"] == ticket_id
+
+
+def test_missing_item_is_200_null_by_default(client: httpx.Client) -> None:
+    answer = client.get(f"{BASE}/Tickets/424242")
+    assert (answer.status_code, answer.json()) == (200, {"item": None})
+
+
+def _profile_text(**changes: str) -> str:
+    text = (Path(__file__).parent.parent / "fake_server" / "profiles" / "default.toml").read_text("utf-8")
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def test_profile_loads_from_a_path_and_switches_missing_item_to_404(tmp_path: Path) -> None:
+    path = tmp_path / "tenant.toml"
+    path.write_text(_profile_text(**{"missing_item_status = 200": "missing_item_status = 404"}), encoding="utf-8")
+    fake = FakeAutotask(profile=path)
+    with fake.mock(), _client_for(fake) as http:
+        answer = http.get(f"{BASE}/Tickets/424242")
+    assert answer.status_code == 404 and answer.json()["errors"]
+
+
+def test_profile_chooses_which_statuses_complete(tmp_path: Path) -> None:
+    path = tmp_path / "tenant.toml"
+    path.write_text(_profile_text(**{"completing_values = [5]": "completing_values = [8]"}), encoding="utf-8")
+    fake = FakeAutotask(profile=TenantProfile.load(path))
+    ticket = fake.seed("Tickets", ticket_body(0))
+    with fake.mock(), _client_for(fake) as http:
+        for status, stamped in ((5, False), (8, True)):
+            item = http.get(f"{BASE}/Tickets/{ticket}").json()["item"]
+            http.put(f"{BASE}/Tickets", json={**item, "status": status}).raise_for_status()
+            after = http.get(f"{BASE}/Tickets/{ticket}").json()["item"]
+            assert (after["completedDate"] is not None) is stamped
+
+
+def test_profile_can_make_the_notes_endpoint_absent(tmp_path: Path) -> None:
+    path = tmp_path / "tenant.toml"
+    path.write_text(_profile_text(**{'absent = ["POST /TicketNotes", "POST /TicketNote"]':
+                                     'absent = ["POST /Tickets/{id}/Notes"]'}), encoding="utf-8")
+    fake = FakeAutotask(profile=path)
+    ticket = fake.seed("Tickets", ticket_body(0))
+    with fake.mock(), _client_for(fake) as http:
+        answer = http.post(f"{BASE}/Tickets/{ticket}/Notes",
+                           json={"title": "t", "description": "d", "noteType": 1, "publish": 1})
+    assert answer.status_code == 404
+
+
+def test_profile_picklists_replace_the_entity_file_values(tmp_path: Path) -> None:
+    path = tmp_path / "tenant.toml"
+    path.write_text(_profile_text(**{'{ value = 5, label = "Complete" },': '{ value = 42, label = "Closed" },'}),
+                    encoding="utf-8")
+    fake = FakeAutotask(profile=path)
+    with fake.mock(), _client_for(fake) as http:
+        assert http.post(f"{BASE}/Tickets", json=ticket_body(0, status=5)).status_code == 500
+        assert http.post(f"{BASE}/Tickets", json=ticket_body(0, status=42)).status_code == 200
+
+
+def test_unknown_profile_name_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="no tenant profile"):
+        FakeAutotask("no-such-profile")
+
+
+def test_bundled_profiles_differ_where_seed_004_and_the_docs_disagree() -> None:
+    default, documented = TenantProfile.load("default"), TenantProfile.load("documented")
+    assert default.base_path_case_sensitive and not documented.base_path_case_sensitive
+    assert default.method_refused("PATCH", "/Tickets") and not documented.method_refused("PATCH", "/Tickets")
+    assert default.completion == documented.completion

@@ -1,0 +1,74 @@
+"""The journal: every exchange in order, as plain values, with no credential in it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fake_server import FakeAutotask
+
+from .conftest import BASE, CREDENTIALS, ticket_body
+
+
+def test_journal_records_every_exchange_in_order(client: httpx.Client, fake: FakeAutotask) -> None:
+    created = client.post(f"{BASE}/Tickets", json=ticket_body(0)).json()["itemId"]
+    client.get(f"{BASE}/Tickets/{created}")
+    client.patch(f"{BASE}/Tickets", json={"id": created})
+    client.get(f"{BASE}/Nope")
+    entries = fake.journal.to_dicts()
+    assert [(e["method"], e["status"]) for e in entries] == [("POST", 200), ("GET", 200), ("PATCH", 405),
+                                                              ("GET", 404)]
+    assert entries[0]["request_json"]["title"] == "Printer offline"
+    assert entries[0]["response_json"] == {"itemId": created}
+    assert entries[1]["response_json"]["item"]["id"] == created
+    assert entries[1]["url"] == f"{BASE}/Tickets/{created}"
+    json.dumps(entries)  # plain values only
+
+
+def test_journal_keeps_non_json_bodies_as_text(client: httpx.Client, fake: FakeAutotask) -> None:
+    client.post(f"{BASE}/Tickets", content=b"{not json", headers={"Content-Type": "application/json"})
+    entry = fake.journal[-1]
+    assert (entry.request_json, entry.request_text, entry.status) == (None, "{not json", 500)
+
+
+def test_reset_empties_the_journal(client: httpx.Client, fake: FakeAutotask) -> None:
+    client.get(f"{BASE}/Companies/0")
+    fake.reset()
+    assert len(fake.journal) == 0
+
+
+# A marker prefix keeps a random secret from matching ordinary journal text by chance.
+secret_text = st.text(alphabet="0123456789abcdefABCDEF-_", min_size=16, max_size=40).map(lambda s: "zq" + s)
+casing = st.sampled_from([str.lower, str.upper, lambda s: s])
+
+
+@given(user=secret_text, secret=secret_text, code=secret_text, case=casing)
+def test_credentials_never_reach_the_journal_dump_or_logs(tmp_path_factory: pytest.TempPathFactory,
+                                                          caplog: pytest.LogCaptureFixture, user: str, secret: str,
+                                                          code: str, case: object) -> None:
+    fake = FakeAutotask()
+    names = ["UserName", "Secret", "ApiIntegrationCode"]
+    headers = {case(n): v for n, v in zip(names, (user, secret, code), strict=True)}  # type: ignore[operator]
+    with caplog.at_level(logging.DEBUG), fake.mock(), httpx.Client(headers=headers) as http:
+        http.get(f"{BASE}/Companies/0")
+        http.post(f"{BASE}/Tickets", json=ticket_body(0))
+        http.post(f"{BASE}/Tickets", content=b"garbage")
+    path = Path(tmp_path_factory.mktemp("journal")) / "journal.jsonl"
+    fake.journal.dump_jsonl(path)
+    dumped = path.read_text("utf-8") + json.dumps(fake.journal.to_dicts()) + caplog.text
+    for value in (user, secret, code):
+        assert value not in dumped
+    assert len(path.read_text("utf-8").splitlines()) == 3
+
+
+def test_authorization_header_is_scrubbed_too(fake: FakeAutotask) -> None:
+    with fake.mock(), httpx.Client(headers={**CREDENTIALS, "Authorization": "Bearer tok-123456"}) as http:
+        http.get(f"{BASE}/Companies/0")
+    assert "tok-123456" not in json.dumps(fake.journal.to_dicts())
+    assert "user-agent" in {k.lower() for k in fake.journal[0].request_headers}

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError, BusinessError, NotFound, PayloadTooLarge, Unauthorized
+from .handlers import dispatch
 from .journal import Journal
 from .jsonbody import parse_json
 from .messages import ApiRequest, ApiResponse
 from .metadata import Catalog, EntityInfo
 from .profile import TenantProfile
 from .records import render, udf_types
-from .handlers import dispatch
 from .routing import api_segments, resolve
 from .store import Store
 from .values import now_utc
@@ -157,7 +157,8 @@ class FakeAutotask:
         secret = request.header("Secret")
         code = request.header("ApiIntegrationCode")
         if not username or not secret or not code:
-            raise Unauthorized("Authentication failed: the UserName, Secret and ApiIntegrationCode headers are required.")
+            raise Unauthorized(
+                "Authentication failed: the UserName, Secret and ApiIntegrationCode headers are required.")
         if self.credentials is None:
             return
         if (username, secret) != (self.credentials.username, self.credentials.secret):

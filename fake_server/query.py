@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -13,10 +14,10 @@ from .values import coerce, comparable
 
 MAX_PAGE = 500
 MAX_OR_CONDITIONS = 500
-COMPARISONS = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
-               "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b}
-STRING_TESTS = {"beginsWith": str.startswith, "endsWith": str.endswith,
-                "contains": lambda text, part: part in text}
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
+STRING_TESTS: dict[str, Callable[[str, str], bool]] = {
+    "beginsWith": str.startswith, "endsWith": str.endswith, "contains": operator.contains}
 OPERATORS = frozenset({"eq", "noteq", *COMPARISONS, *STRING_TESTS, "exist", "notExist",
                        "in", "notIn", "and", "or"})
 

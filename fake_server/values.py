@@ -109,21 +109,18 @@ def _date(field: str, value: Any) -> str:
     return format_datetime(moment.replace(hour=0, minute=0, second=0, microsecond=0))
 
 
-COERCERS: dict[str, Callable[[str, Any], Any]] = {
-    **{name: _integer for name in INTEGER_TYPES},
-    **{name: _number for name in NUMBER_TYPES},
-    "boolean": _boolean,
-    "string": _string,
-    "dateTime": _date_time,
-    "date": _date,
-}
+Coercer = Callable[[str, Any], Any]
+COERCERS: dict[str, Coercer] = {"boolean": _boolean, "string": _string, "dateTime": _date_time, "date": _date}
+COERCERS.update(dict.fromkeys(INTEGER_TYPES, _integer))
+COERCERS.update(dict.fromkeys(NUMBER_TYPES, _number))
 
 
 def coerce(field: str, data_type: str, value: Any) -> Any:
     """The value as the field's type stores it; ``None`` stays ``None``."""
     if value is None:
         return None
-    return COERCERS.get(data_type, _string)(field, value)
+    coercer: Coercer = COERCERS.get(data_type, _string)
+    return coercer(field, value)
 
 
 def comparable(data_type: str, value: Any) -> Any:

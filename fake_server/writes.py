@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -64,7 +65,7 @@ class Writer:
         values, udfs, raw_id = self._read_body(entity, body)
         if raw_id is None:
             raise BusinessError(f"An update of {entity.name} requires the id of the record in the body.")
-        record_id = coerce("id", "long", raw_id)
+        record_id = int(coerce("id", "long", raw_id))
         table = self.store.table(entity.name)
         old = table.get(record_id)
         if old is None or (ctx.parent_field and old.get(ctx.parent_field) != ctx.parent_id):
@@ -117,7 +118,7 @@ class Writer:
             if info is not None and record.get(info.name) is None:
                 record[info.name] = self._stamp_value(source, ctx)
         self._number(entity, record, ctx, only_if_missing=True)
-        table.put(record_id, record)
+        table.put(int(record_id), record)
         return int(record_id)
 
     # -- body reading --------------------------------------------------------
@@ -239,10 +240,10 @@ class Writer:
         for rule in self.profile.unique:
             if rule.entity != entity.name or record.get(rule.field) is None:
                 continue
-            info = entity.field(rule.field)
-            data_type = info.data_type if info else "string"
+            unique_field = entity.field(rule.field)
+            data_type = unique_field.data_type if unique_field else "string"
             same = self.store.table(entity.name).lookup(
-                rule.field, comparable(data_type, record[rule.field]), lambda v, t=data_type: comparable(t, v))
+                rule.field, comparable(data_type, record[rule.field]), functools.partial(comparable, data_type))
             if same - {record_id}:
                 raise BusinessError(rule.message.format(value=record[rule.field]))
 

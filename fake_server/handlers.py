@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import BusinessError
 from .jsonbody import parse_json
-from .messages import ApiRequest, ApiResponse
+from .messages import ApiRequest, ApiResponse, dumps
 from .paging import page_url, start_of, token
 from .query import QuerySpec, count, parse_query, select
-from .records import render, udf_definitions, udf_types
+from .records import item_json, render, udf_definitions, udf_types
 from .routing import BASE, Route
 
 if TYPE_CHECKING:
@@ -45,25 +45,24 @@ def _page(fake: FakeAutotask, route: Route, request: ApiRequest, spec: QuerySpec
     udfs = udf_types(fake.profile, entity)
     page = select(table, entity, spec, udfs, start)
     names = list(udfs)
-    items = [render(entity, table.get(i) or {}, names, spec.include_fields) for i in page.ids]
-    paging = token(spec.max_records, page.previous_start, page.next_start)
-    search = request.query.get("search") if request.method.upper() == "GET" and route.kind == "query" else None
-    if search is None:
-        import json
-
-        search = json.dumps(spec.source, separators=(",", ":"))
-    base = _base_url(request)
-    return _ok({
-        "items": items,
-        "pageDetails": {
-            "count": len(items),
-            "requestCount": spec.max_records,
-            "prevPageUrl": page_url(base, entity.name, "previous", paging, search)
-            if page.previous_start is not None else None,
-            "nextPageUrl": page_url(base, entity.name, "next", paging, search)
-            if page.next_start is not None else None,
-        },
-    })
+    previous_url = next_url = None
+    if page.previous_start is not None or page.next_start is not None:
+        paging = token(spec.max_records, page.previous_start, page.next_start)
+        search = request.query.get("search") if request.method.upper() == "GET" and route.kind == "query" else None
+        if search is None:
+            search = dumps(spec.source).decode("utf-8")
+        base = _base_url(request)
+        if page.previous_start is not None:
+            previous_url = page_url(base, entity.name, "previous", paging, search)
+        if page.next_start is not None:
+            next_url = page_url(base, entity.name, "next", paging, search)
+    details = dumps({"count": len(page.ids), "requestCount": spec.max_records,
+                     "prevPageUrl": previous_url, "nextPageUrl": next_url})
+    if spec.include_fields is None:
+        items = b",".join(item_json(entity, table, i, names) for i in page.ids)
+    else:
+        items = b",".join(dumps(render(entity, table.get(i) or {}, names, spec.include_fields)) for i in page.ids)
+    return ApiResponse(200, content=b'{"items":[' + items + b'],"pageDetails":' + details + b"}")
 
 
 def _check_include(route: Route, spec: QuerySpec) -> None:
@@ -106,7 +105,9 @@ def item(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
         if fake.profile.missing_item_status == 404:
             return ApiResponse(404, {"errors": [f"No {route.entity.name} record with id {route.record_id}."]})
         return _ok({"item": None})
-    return _ok({"item": render(route.entity, stored, list(udf_types(fake.profile, route.entity)))})
+    table = fake.store.table(route.entity.name)
+    names = list(udf_types(fake.profile, route.entity))
+    return ApiResponse(200, content=b'{"item":' + item_json(route.entity, table, route.record_id, names) + b"}")
 
 
 def root(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:

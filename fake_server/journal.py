@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,20 +33,49 @@ def _json_or_none(raw: bytes) -> tuple[Any, str | None]:
 
 @dataclass(frozen=True)
 class Exchange:
-    """One request and its answer, as plain values."""
+    """One request and its answer.
+
+    Bodies are kept as the bytes that crossed the wire and decoded on reading:
+    a long journal of decoded dicts would slow every garbage collection.
+    """
 
     method: str
     url: str
     request_headers: dict[str, str]
-    request_json: Any
-    request_text: str | None
+    request_body: bytes
     status: int
-    response_json: Any
+    response_body: bytes
     started_at: float
     duration: float
 
+    @property
+    def request_json(self) -> Any:
+        """The request body parsed as JSON, or ``None`` when it is empty or not JSON."""
+        return _json_or_none(self.request_body)[0]
+
+    @property
+    def request_text(self) -> str | None:
+        """The request body as text when it is not JSON."""
+        return _json_or_none(self.request_body)[1]
+
+    @property
+    def response_json(self) -> Any:
+        return _json_or_none(self.response_body)[0]
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain values: method, url, request_headers, request_json, request_text, status, response_json..."""
+        request_json, request_text = _json_or_none(self.request_body)
+        return {
+            "method": self.method,
+            "url": self.url,
+            "request_headers": dict(self.request_headers),
+            "request_json": request_json,
+            "request_text": request_text,
+            "status": self.status,
+            "response_json": self.response_json,
+            "started_at": self.started_at,
+            "duration": self.duration,
+        }
 
 
 class Journal:
@@ -57,15 +86,13 @@ class Journal:
         self._lock = threading.Lock()
 
     def record(self, request: ApiRequest, response: ApiResponse, started_at: float, duration: float) -> None:
-        body_json, body_text = _json_or_none(request.body)
         entry = Exchange(
             method=request.method.upper(),
             url=request.url,
             request_headers=scrub_headers(request.headers),
-            request_json=body_json,
-            request_text=body_text,
+            request_body=request.body,
             status=response.status,
-            response_json=response.body,
+            response_body=response.content(),
             started_at=started_at,
             duration=duration,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -42,15 +42,38 @@ class ApiRequest:
         return f"{parts.scheme}://{parts.netloc}"
 
 
-@dataclass
-class ApiResponse:
-    """One answer: a status and a JSON body (``None`` for an empty body)."""
+_UNSET: Any = object()
 
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": JSON_CONTENT_TYPE})
+
+class ApiResponse:
+    """One answer: a status and a JSON body (``None`` for an empty body).
+
+    A handler may hand over the body already serialised (``content=``); it is
+    then parsed only if someone reads ``body``.
+    """
+
+    __slots__ = ("_body", "_content", "headers", "status")
+
+    def __init__(self, status: int, body: Any = None, headers: dict[str, str] | None = None, *,
+                 content: bytes | None = None) -> None:
+        self.status = status
+        self.headers = headers if headers is not None else {"Content-Type": JSON_CONTENT_TYPE}
+        self._body = _UNSET if content is not None else body
+        self._content = content
+
+    @property
+    def body(self) -> Any:
+        if self._body is _UNSET:
+            self._body = json.loads(self._content) if self._content else None
+        return self._body
 
     def content(self) -> bytes:
-        if self.body is None:
-            return b""
-        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        """The body as sent on the wire; serialised once, shared by the journal and the adapters."""
+        if self._content is None:
+            self._content = b"" if self._body is None else dumps(self._body)
+        return self._content
+
+
+def dumps(value: Any) -> bytes:
+    """Compact UTF-8 JSON, as the API writes it."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -113,10 +113,10 @@ class TenantProfile:
         )
 
     def endpoint_absent(self, method: str, shape: str) -> bool:
-        return _normalise_endpoint(f"{method} {shape}") in self.absent_endpoints
+        return bool(self.absent_endpoints) and _normalise_endpoint(f"{method} {shape}") in self.absent_endpoints
 
     def method_refused(self, method: str, shape: str) -> bool:
-        return _normalise_endpoint(f"{method} {shape}") in self.refused_methods
+        return bool(self.refused_methods) and _normalise_endpoint(f"{method} {shape}") in self.refused_methods
 
     @property
     def api_resource_id(self) -> int:

@@ -36,8 +36,12 @@ class QuerySpec:
 
 
 def _key(data: dict[str, Any], name: str) -> Any:
+    """``data[name]`` with the key matched case-insensitively (``name`` given in lowercase)."""
+    value = data.get(name)
+    if value is not None:
+        return value
     for key, value in data.items():
-        if key.lower() == name.lower():
+        if key.lower() == name:
             return value
     return None
 
@@ -49,7 +53,7 @@ def parse_query(data: Any, *, page_size: int | None = None) -> QuerySpec:
     filters = _key(data, "filter")
     if not isinstance(filters, list) or not filters:
         raise BusinessError("A query requires at least one filter condition.")
-    raw_max = _key(data, "maxRecords")
+    raw_max = _key(data, "maxrecords")
     max_records = page_size or MAX_PAGE
     if raw_max is not None:
         try:
@@ -58,7 +62,7 @@ def parse_query(data: Any, *, page_size: int | None = None) -> QuerySpec:
             raise BusinessError("maxCountOfRecordsToReturn must be between 1 and 500") from None
         if not 1 <= max_records <= MAX_PAGE:
             raise BusinessError("maxCountOfRecordsToReturn must be between 1 and 500")
-    include = _key(data, "includeFields")
+    include = _key(data, "includefields")
     if include is not None and (not isinstance(include, list) or not all(isinstance(i, str) for i in include)):
         raise BusinessError("IncludeFields must be an array of field names.")
     return QuerySpec(filters, max_records, include or None, data)

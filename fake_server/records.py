@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .messages import dumps
 from .metadata import EntityInfo
 from .profile import TenantProfile
+from .store import Table
 
 UDF_TYPES = {"string": "string", "text": "string", "integer": "integer", "number": "double",
              "decimal": "double", "double": "double", "datetime": "dateTime", "date": "date",
@@ -58,3 +60,11 @@ def render(entity: EntityInfo, record: dict[str, Any], udf_names: list[str],
         values = record.get("userDefinedFields") or {}
         item["userDefinedFields"] = [{"name": name, "value": values.get(name)} for name in udf_names]
     return item
+
+
+def item_json(entity: EntityInfo, table: Table, record_id: int, udf_names: list[str]) -> bytes:
+    """A stored record, serialised in the item shape; cached until the record changes."""
+    cached = table.json_cache.get(record_id)
+    if cached is None:
+        cached = table.json_cache[record_id] = dumps(render(entity, table.get(record_id) or {}, udf_names))
+    return cached

@@ -26,7 +26,10 @@ def to_api_request(request: httpx.Request) -> ApiRequest:
 
 def respond(fake: FakeAutotask, request: httpx.Request) -> httpx.Response:
     answer = fake.handle(to_api_request(request))
-    return httpx.Response(answer.status, headers=answer.headers, content=answer.content())
+    content = answer.content()
+    headers = [*answer.headers.items(), ("Content-Length", str(len(content)))]
+    # A ByteStream is handed over unread; content= would make httpx read it through its chunker first.
+    return httpx.Response(answer.status, headers=headers, stream=httpx.ByteStream(content))
 
 
 @contextmanager

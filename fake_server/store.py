@@ -20,6 +20,8 @@ class Table:
         self._ids: list[int] = []
         self._indexes: dict[str, tuple[KeyFunction, dict[Any, set[int]]]] = {}
         self._next_id = 1
+        # Serialised items by id, so repeated reads of an unchanged record skip rendering.
+        self.json_cache: dict[int, bytes] = {}
 
     def __len__(self) -> int:
         return len(self._records)
@@ -37,6 +39,7 @@ class Table:
         """Store the record, replacing any earlier one with that id."""
         sparse = {k: v for k, v in values.items() if v is not None}
         old = self._records.get(record_id)
+        self.json_cache.pop(record_id, None)
         if old is None:
             if not self._ids or record_id > self._ids[-1]:
                 self._ids.append(record_id)
@@ -51,6 +54,7 @@ class Table:
 
     def delete(self, record_id: int) -> bool:
         old = self._records.pop(record_id, None)
+        self.json_cache.pop(record_id, None)
         if old is None:
             return False
         del self._ids[bisect.bisect_left(self._ids, record_id)]

@@ -71,6 +71,8 @@ class FakeAutotask:
         self._lock = threading.RLock()
         self.store = Store()
         self._writer = Writer(self.catalog, self.profile, self.store)
+        # Reference records are stamped with the fake's birth time, so every reset yields the same state.
+        self._born = clock()
         self.reset()
 
     # -- state ---------------------------------------------------------------
@@ -82,7 +84,7 @@ class FakeAutotask:
             self._writer = Writer(self.catalog, self.profile, self.store)
             for entity_name, records in self.profile.reference_records.items():
                 for record in records:
-                    self.seed(entity_name, record)
+                    self._writer.seed(self._entity(entity_name), record, self._born)
             self.journal.clear()
 
     def seed(self, entity: str, record: dict[str, Any]) -> int:

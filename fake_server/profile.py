@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -113,10 +114,12 @@ class TenantProfile:
         )
 
     def endpoint_absent(self, method: str, shape: str) -> bool:
-        return bool(self.absent_endpoints) and _normalise_endpoint(f"{method} {shape}") in self.absent_endpoints
+        """Whether the tenant answers 404 to this method on this path shape (e.g. ``/Tickets/{id}/Notes``)."""
+        return _normalise_endpoint(f"{method} {shape}") in self.absent_endpoints
 
     def method_refused(self, method: str, shape: str) -> bool:
-        return bool(self.refused_methods) and _normalise_endpoint(f"{method} {shape}") in self.refused_methods
+        """Whether the tenant answers 405 to this method on this path shape."""
+        return _normalise_endpoint(f"{method} {shape}") in self.refused_methods
 
     @property
     def api_resource_id(self) -> int:
@@ -124,6 +127,7 @@ class TenantProfile:
         return int(self.api_user.get("resource_id", 4))
 
 
+@functools.lru_cache(maxsize=4096)
 def _normalise_endpoint(text: str) -> str:
     method, _, path = text.strip().partition(" ")
     return f"{method.upper()} {path.strip().rstrip('/').lower()}"

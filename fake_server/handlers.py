@@ -110,13 +110,19 @@ def item(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
     return ApiResponse(200, content=b'{"item":' + item_json(route.entity, table, route.record_id, names) + b"}")
 
 
-def root(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def _write(fake: FakeAutotask, route: Route, request: ApiRequest, parent_field: str | None = None,
+           parent_id: int | None = None) -> ApiResponse:
+    """POST creates, PUT replaces, PATCH merges; each answers ``{"itemId": N}``."""
     body = fake.body(request)
-    ctx = fake.write_context(request)
+    ctx = fake.write_context(request, parent_field, parent_id)
     method = request.method.upper()
     if method == "POST":
         return _ok({"itemId": fake.writer.create(route.entity, body, ctx)})
     return _ok({"itemId": fake.writer.update(route.entity, body, ctx, partial=method == "PATCH")})
+
+
+def root(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    return _write(fake, route, request)
 
 
 def child_collection(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
@@ -131,12 +137,7 @@ def child_collection(fake: FakeAutotask, route: Route, request: ApiRequest) -> A
         spec = parse_query({"filter": [{"op": "eq", "field": route.child.parent_field,
                                         "value": route.parent_id}]})
         return _page(fake, route, request, spec, None)
-    body = fake.body(request)
-    ctx = fake.write_context(request, route.child.parent_field, route.parent_id)
-    method = request.method.upper()
-    if method == "POST":
-        return _ok({"itemId": fake.writer.create(route.entity, body, ctx)})
-    return _ok({"itemId": fake.writer.update(route.entity, body, ctx, partial=method == "PATCH")})
+    return _write(fake, route, request, route.child.parent_field, route.parent_id)
 
 
 def child_item(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:

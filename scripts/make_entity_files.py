@@ -15,6 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from fake_server.metadata import SWAGGER_TYPES
+
 ROOT = Path(__file__).resolve().parent.parent / "fake_server"
 INDEX = json.loads((ROOT / "data" / "swagger_index.json").read_text(encoding="utf-8"))
 
@@ -196,15 +198,7 @@ SPECS: dict[str, dict[str, Any]] = {
 
 
 def data_type(json_type: str, fmt: str) -> str:
-    if json_type == "integer":
-        return "long" if fmt == "int64" else "integer"
-    if json_type == "number":
-        return "decimal" if fmt == "decimal" else "double"
-    if json_type == "boolean":
-        return "boolean"
-    if fmt == "date-time":
-        return "dateTime"
-    return "string"
+    return SWAGGER_TYPES.get((json_type, fmt), "string")
 
 
 def field_record(name: str, json_type: str, fmt: str, spec: dict[str, Any]) -> dict[str, Any]:

@@ -101,14 +101,18 @@ def test_profile_can_make_the_notes_endpoint_absent(tmp_path: Path) -> None:
     assert answer.status_code == 404
 
 
-def test_profile_picklists_replace_the_entity_file_values(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("old", "new", "field", "dropped", "added"), [
+    ('{ value = 5, label = "Complete" },', '{ value = 42, label = "Closed" },', "status", 5, 42),
+    ('{ value = 6, label = "Post Sale" },', '{ value = 77, label = "Night shift" },', "queueID", 6, 77),
+])
+def test_profile_picklists_replace_the_entity_file_values(tmp_path: Path, old: str, new: str, field: str,
+                                                          dropped: int, added: int) -> None:
     path = tmp_path / "tenant.toml"
-    path.write_text(_profile_text(**{'{ value = 5, label = "Complete" },': '{ value = 42, label = "Closed" },'}),
-                    encoding="utf-8")
+    path.write_text(_profile_text(**{old: new}), encoding="utf-8")
     fake = FakeAutotask(profile=path)
     with fake.mock(), _client_for(fake) as http:
-        assert http.post(f"{BASE}/Tickets", json=ticket_body(0, status=5)).status_code == 500
-        assert http.post(f"{BASE}/Tickets", json=ticket_body(0, status=42)).status_code == 200
+        assert http.post(f"{BASE}/Tickets", json=ticket_body(0, **{field: dropped})).status_code == 500
+        assert http.post(f"{BASE}/Tickets", json=ticket_body(0, **{field: added})).status_code == 200
 
 
 def test_unknown_profile_name_is_a_clear_error() -> None:
@@ -121,3 +125,4 @@ def test_bundled_profiles_differ_where_seed_004_and_the_docs_disagree() -> None:
     assert default.base_path_case_sensitive and not documented.base_path_case_sensitive
     assert default.method_refused("PATCH", "/Tickets") and not documented.method_refused("PATCH", "/Tickets")
     assert default.completion == documented.completion
+

@@ -1,10 +1,11 @@
 """A stateful, in-process fake of the Autotask PSA REST API."""
 
+from .admission import Fault
 from .errors import ApiError
 from .fake import Credentials, FakeAutotask
 from .journal import Exchange, Journal
 from .messages import ApiRequest, ApiResponse
-from .profile import TenantProfile
+from .profile import Limits, TenantProfile
 
 __all__ = [
     "ApiError",
@@ -13,6 +14,8 @@ __all__ = [
     "Credentials",
     "Exchange",
     "FakeAutotask",
+    "Fault",
     "Journal",
+    "Limits",
     "TenantProfile",
 ]

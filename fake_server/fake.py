@@ -12,21 +12,26 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .admission import Fault, Gate
 from .errors import ApiError, BusinessError, NotFound, PayloadTooLarge, Unauthorized
 from .handlers import dispatch
 from .journal import Journal
 from .jsonbody import parse_json
 from .messages import ApiRequest, ApiResponse
 from .metadata import Catalog, EntityInfo
-from .profile import TenantProfile
+from .plans import PlanCache
+from .profile import Limits, TenantProfile
 from .records import render, udf_types
-from .routing import api_segments, resolve
+from .routing import api_segments, resolve, service_segments
+from .service import authenticated, unauthenticated
 from .store import Store
 from .values import now_utc
 from .writes import WriteContext, Writer
 
 if TYPE_CHECKING:
     import respx
+
+    from .asgi import AsgiApp
 
 log = logging.getLogger("fake_server")
 
@@ -55,6 +60,7 @@ class FakeAutotask:
         entity_dirs: tuple[str | Path, ...] = (),
         credentials: Credentials | None = None,
         clock: Callable[[], datetime] = now_utc,
+        limits: Limits | None = None,
     ) -> None:
         self.profile = profile if isinstance(profile, TenantProfile) else TenantProfile.load(profile)
         self.catalog = Catalog(tuple(Path(d) for d in entity_dirs))
@@ -68,6 +74,8 @@ class FakeAutotask:
         self.credentials = credentials
         self.clock = clock
         self.journal = Journal()
+        self.plans = PlanCache()
+        self.gate = Gate(limits if limits is not None else self.profile.limits)
         self._lock = threading.RLock()
         self.store = Store()
         self._writer = Writer(self.catalog, self.profile, self.store)
@@ -78,7 +86,8 @@ class FakeAutotask:
     # -- state ---------------------------------------------------------------
 
     def reset(self) -> None:
-        """Back to a fresh tenant: only the profile's reference records, an empty journal."""
+        """Back to a fresh tenant: only the profile's reference records, an empty journal, no faults."""
+        self.gate.reset()
         with self._lock:
             self.store.tables.clear()
             self._writer = Writer(self.catalog, self.profile, self.store)
@@ -106,6 +115,25 @@ class FakeAutotask:
             names = list(udf_types(self.profile, info))
             return [render(info, rec, names) for _, rec in self.store.table(info.name).items()]
 
+    def load_snapshot(self, snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+        """Seed a tenant snapshot (entity name -> records); returns how many records each entity got."""
+        if not isinstance(snapshot, dict) or not all(isinstance(v, list) for v in snapshot.values()):
+            raise ValueError("a snapshot maps entity names to lists of records")
+        with self._lock:
+            for entity, records in snapshot.items():
+                for record in records:
+                    self.seed(entity, record)
+        return {entity: len(records) for entity, records in snapshot.items()}
+
+    def inject_fault(self, *, status: int = 500, errors: list[str] | None = None, times: int = 1,
+                     method: str | None = None, path: str | None = None, delay: float = 0.0,
+                     drop: bool = False) -> Fault:
+        """Make the next ``times`` requests (matching ``method`` and the ``path`` regex, if given)
+        answer ``status`` with ``errors``, or wait ``delay`` seconds first, or lose the connection."""
+        fault = Fault(times=times, status=status, errors=errors or ["Injected fault."], method=method,
+                      path=path, delay=delay, drop=drop)
+        return self.gate.inject(fault)
+
     def snapshot(self) -> dict[str, dict[int, dict[str, Any]]]:
         """Every stored value, for comparing the state before and after something."""
         with self._lock:
@@ -127,14 +155,27 @@ class FakeAutotask:
         with mounted(self, assert_all_mocked=assert_all_mocked) as router:
             yield router
 
+    @property
+    def asgi_app(self) -> AsgiApp:
+        """This fake as an ASGI application (uvicorn, hypercorn...), without the ``/_harness/`` state API."""
+        from .asgi import AsgiApp
+
+        return AsgiApp(self)
+
     # -- the core ----------------------------------------------------------------
 
-    def handle(self, request: ApiRequest) -> ApiResponse:
-        """Answer one request; every outcome, errors included, goes into the journal."""
+    def handle(self, request: ApiRequest, override: ApiResponse | None = None) -> ApiResponse:
+        """Answer one request (or record ``override`` as its answer); every outcome goes into the journal.
+
+        This is the pure core: rate limits and faults are applied by the adapters through ``self.gate``.
+        """
         started = time.time()
         try:
-            with self._lock:
-                response = self._dispatch(request)
+            if override is not None:
+                response = override
+            else:
+                with self._lock:
+                    response = self._dispatch(request)
         except ApiError as error:
             response = error.response()
         except Exception:  # a bug of ours must still answer in the API's envelope
@@ -147,10 +188,21 @@ class FakeAutotask:
         if len(request.body) > self.profile.max_body_bytes:
             raise PayloadTooLarge(
                 f"The request body is {len(request.body)} bytes; the limit is {self.profile.max_body_bytes}.")
-        segments = api_segments(request.path, self.profile)
+        service = service_segments(request.path, self.profile)
+        if service is None:
+            raise NotFound.for_url(request.url)
+        if request.method.upper() == "GET":
+            answer = unauthenticated(self, request, service)
+            if answer is not None:
+                return answer
+        segments = api_segments(service, self.profile)
         if segments is None:
             raise NotFound.for_url(request.url)
         self._authenticate(request)
+        if request.method.upper() == "GET":
+            answer = authenticated(self, segments)
+            if answer is not None:
+                return answer
         route = resolve(segments, request.method, self.catalog, self.profile, request.url)
         return dispatch(self, route, request)
 

@@ -9,7 +9,7 @@ from .errors import BusinessError
 from .jsonbody import parse_json
 from .messages import ApiRequest, ApiResponse, dumps
 from .paging import page_url, start_of, token
-from .query import QuerySpec, count, parse_query, select
+from .query import Plan, count, make_plan, parse_query, select
 from .records import item_json, render, udf_definitions, udf_types
 from .routing import BASE, Route
 
@@ -27,24 +27,34 @@ def _base_url(request: ApiRequest) -> str:
     return f"{request.origin}/{BASE[0]}/{BASE[1]}"
 
 
-def _spec_from_request(fake: FakeAutotask, request: ApiRequest, *, page_size: int | None = None) -> QuerySpec:
+def _plan_from_request(fake: FakeAutotask, route: Route, request: ApiRequest, *,
+                       page_size: int | None = None) -> Plan:
+    """The compiled query of a POST body or a GET ``search``; identical queries reuse their plan."""
+    raw: bytes | str
     if request.method.upper() == "POST":
         if not request.body:
             raise BusinessError("Value cannot be null.\r\nParameter name: queryModel")
-        return parse_query(parse_json(request.body, "query"), page_size=page_size)
-    search = request.query.get("search")
-    if not search:
-        raise BusinessError("Value cannot be null.\r\nParameter name: search")
-    return parse_query(parse_json(search, "search parameter"), page_size=page_size)
+        raw, what = request.body, "query"
+    else:
+        raw, what = request.query.get("search") or "", "search parameter"
+        if not raw:
+            raise BusinessError("Value cannot be null.\r\nParameter name: search")
+    key = (route.entity.name, raw, page_size)
+    plan = fake.plans.get(key)
+    if plan is None:
+        spec = parse_query(parse_json(raw, what), page_size=page_size)
+        plan = make_plan(route.entity, spec, udf_types(fake.profile, route.entity))
+        fake.plans.put(key, plan)
+    return plan
 
 
-def _page(fake: FakeAutotask, route: Route, request: ApiRequest, spec: QuerySpec,
+def _page(fake: FakeAutotask, route: Route, request: ApiRequest, plan: Plan,
           start: int | None) -> ApiResponse:
     entity = route.entity
+    spec = plan.spec
     table = fake.store.table(entity.name)
-    udfs = udf_types(fake.profile, entity)
-    page = select(table, entity, spec, udfs, start)
-    names = list(udfs)
+    page = select(table, plan, start)
+    names = list(udf_types(fake.profile, entity))
     previous_url = next_url = None
     if page.previous_start is not None or page.next_start is not None:
         paging = token(spec.max_records, page.previous_start, page.next_start)
@@ -65,16 +75,8 @@ def _page(fake: FakeAutotask, route: Route, request: ApiRequest, spec: QuerySpec
     return ApiResponse(200, content=b'{"items":[' + items + b'],"pageDetails":' + details + b"}")
 
 
-def _check_include(route: Route, spec: QuerySpec) -> None:
-    for name in spec.include_fields or ():
-        if route.entity.field(name) is None:
-            raise BusinessError(f"Unable to find {name} in the {route.entity.name} entity.")
-
-
 def query(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
-    spec = _spec_from_request(fake, request)
-    _check_include(route, spec)
-    return _page(fake, route, request, spec, None)
+    return _page(fake, route, request, _plan_from_request(fake, route, request), None)
 
 
 def query_page(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
@@ -82,15 +84,12 @@ def query_page(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResp
     if not paging:
         raise BusinessError("Value cannot be null.\r\nParameter name: paging")
     page_size, start = start_of(paging, route.detail)
-    spec = _spec_from_request(fake, request, page_size=page_size)
-    _check_include(route, spec)
-    return _page(fake, route, request, spec, start)
+    return _page(fake, route, request, _plan_from_request(fake, route, request, page_size=page_size), start)
 
 
 def query_count(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
-    spec = _spec_from_request(fake, request)
     table = fake.store.table(route.entity.name)
-    return _ok({"queryCount": count(table, route.entity, spec, udf_types(fake.profile, route.entity))})
+    return _ok({"queryCount": count(table, _plan_from_request(fake, route, request))})
 
 
 def item(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
@@ -136,7 +135,8 @@ def child_collection(fake: FakeAutotask, route: Route, request: ApiRequest) -> A
     if request.method.upper() == "GET":
         spec = parse_query({"filter": [{"op": "eq", "field": route.child.parent_field,
                                         "value": route.parent_id}]})
-        return _page(fake, route, request, spec, None)
+        plan = make_plan(route.entity, spec, udf_types(fake.profile, route.entity))
+        return _page(fake, route, request, plan, None)
     return _write(fake, route, request, route.child.parent_field, route.parent_id)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .messages import ApiRequest, ApiResponse
 
@@ -19,6 +21,16 @@ CREDENTIAL_HEADERS = frozenset({"username", "secret", "apiintegrationcode", "aut
 def scrub_headers(headers: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> dict[str, str]:
     """Headers without any credential, whatever the casing of their names."""
     return {name: value for name, value in headers if name.lower() not in CREDENTIAL_HEADERS}
+
+
+_USER_PARAMETER = re.compile(r"([?&]user=)[^&#]*", re.IGNORECASE)
+
+
+def scrub_url(url: str) -> str:
+    """The URL with zone discovery's ``user=`` (the API user name) replaced by a placeholder."""
+    if "user=" not in url.lower():
+        return url
+    return _USER_PARAMETER.sub(r"\1REDACTED", url)
 
 
 def _json_or_none(raw: bytes) -> tuple[Any, str | None]:
@@ -84,11 +96,29 @@ class Journal:
     def __init__(self) -> None:
         self._entries: list[Exchange] = []
         self._lock = threading.Lock()
+        self._sink: TextIO | None = None
+
+    def stream_to(self, path: str | Path) -> None:
+        """Also append every exchange from now on to ``path`` as a JSON line (``serve --journal``)."""
+        with self._lock:
+            # Open for the life of the stream, not a block: close() ends it.
+            self._sink = Path(path).open("a", encoding="utf-8")  # noqa: SIM115
+
+    def close(self) -> None:
+        """Flush and close the stream, if any."""
+        with self._lock:
+            if self._sink is not None:
+                self._sink.close()
+                self._sink = None
+
+    def record_drop(self, request: ApiRequest) -> None:
+        """A request whose connection was dropped: journalled with status 0 and no answer."""
+        self.record(request, ApiResponse(0), time.time(), 0.0)
 
     def record(self, request: ApiRequest, response: ApiResponse, started_at: float, duration: float) -> None:
         entry = Exchange(
             method=request.method.upper(),
-            url=request.url,
+            url=scrub_url(request.url),
             request_headers=scrub_headers(request.headers),
             request_body=request.body,
             status=response.status,
@@ -98,6 +128,8 @@ class Journal:
         )
         with self._lock:
             self._entries.append(entry)
+            if self._sink is not None:
+                self._sink.write(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n")
 
     def __len__(self) -> int:
         return len(self._entries)

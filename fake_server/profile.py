@@ -25,6 +25,32 @@ class Completion:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """The API's request limits (facts file, section 7); ``enabled=False`` turns them all off."""
+
+    enabled: bool = True
+    hourly_threshold: int = 10_000
+    window_seconds: int = 3600
+    # (share of the threshold used, seconds added to each call from then on)
+    latency_tiers: tuple[tuple[float, float], ...] = ((0.5, 0.5), (0.75, 1.0))
+    thread_limit: int = 3
+
+    @classmethod
+    def off(cls) -> Limits:
+        return cls(enabled=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Limits:
+        return cls(
+            enabled=bool(data.get("enabled", True)),
+            hourly_threshold=int(data.get("hourly_threshold", 10_000)),
+            window_seconds=int(data.get("window_seconds", 3600)),
+            latency_tiers=tuple((float(a), float(b)) for a, b in data.get("latency_tiers", cls.latency_tiers)),
+            thread_limit=int(data.get("thread_limit", 3)),
+        )
+
+
+@dataclass(frozen=True)
 class UniqueRule:
     entity: str
     field: str
@@ -61,6 +87,7 @@ class TenantProfile:
     api_user: dict[str, Any] = field(default_factory=dict)
     reference_records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     zone: dict[str, Any] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
 
     @classmethod
     def load(cls, name_or_path: str | Path = "default") -> TenantProfile:
@@ -111,6 +138,7 @@ class TenantProfile:
             api_user=dict(data.get("api_user", {})),
             reference_records={e: list(r) for e, r in data.get("reference_records", {}).items()},
             zone=dict(data.get("zone", {})),
+            limits=Limits.from_dict(data.get("limits", {})),
         )
 
     def endpoint_absent(self, method: str, shape: str) -> bool:

@@ -161,19 +161,37 @@ class Page:
     previous_start: int | None
 
 
-def compile_filter(entity: EntityInfo, filters: list[Any],
-                   udf_types: dict[str, str]) -> tuple[Predicate, IndexHint | None]:
-    """A predicate over stored records, and the top-level ``eq`` an index can answer, if any."""
+@dataclass(frozen=True)
+class Plan:
+    """A query ready to run: the parsed model, its predicate, and the ``eq`` an index can answer."""
+
+    spec: QuerySpec
+    predicate: Predicate
+    hint: IndexHint | None
+
+
+def make_plan(entity: EntityInfo, spec: QuerySpec, udf_types: dict[str, str]) -> Plan:
+    """Compile the filters once; a plan depends only on the query and the entity's metadata."""
     compiler = _Compiler(entity, udf_types)
-    predicate = compiler.all_of(filters, top=True)
-    return predicate, compiler.index_hint
+    predicate = compiler.all_of(spec.filters, top=True)
+    for name in spec.include_fields or ():
+        if entity.field(name) is None:
+            raise BusinessError(f"Unable to find {name} in the {entity.name} entity.")
+    return Plan(spec, predicate, compiler.index_hint)
 
 
-def select(table: Table, entity: EntityInfo, spec: QuerySpec, udf_types: dict[str, str],
-           start: int | None = None) -> Page:
+def _candidates(table: Table, plan: Plan) -> list[int] | None:
+    """Ids an index narrows the query to, in order; ``None`` when the whole table must be scanned."""
+    if plan.hint is None:
+        return None
+    field, key, key_function = plan.hint
+    return sorted(table.lookup(field, key, key_function))
+
+
+def select(table: Table, plan: Plan, start: int | None = None) -> Page:
     """The page of matching ids beginning at id ``start`` (the first page when ``None``)."""
-    predicate, hint = compile_filter(entity, spec.filters, udf_types)
-    size = spec.max_records
+    predicate = plan.predicate
+    size = plan.spec.max_records
     first = -(2**63) if start is None else start
 
     def matching(ids: Iterable[int]) -> Iterable[int]:
@@ -182,9 +200,8 @@ def select(table: Table, entity: EntityInfo, spec: QuerySpec, udf_types: dict[st
             if record is not None and predicate(record):
                 yield record_id
 
-    if hint is not None:
-        field, key, key_function = hint
-        candidates = sorted(table.lookup(field, key, key_function))
+    candidates = _candidates(table, plan)
+    if candidates is not None:
         forward: Iterable[int] = (i for i in candidates if i >= first)
         backward: Iterable[int] = (i for i in reversed(candidates) if i < first)
     else:
@@ -208,11 +225,7 @@ def select(table: Table, entity: EntityInfo, spec: QuerySpec, udf_types: dict[st
     return Page(ids, next_start, previous_start)
 
 
-def count(table: Table, entity: EntityInfo, spec: QuerySpec, udf_types: dict[str, str]) -> int:
-    predicate, hint = compile_filter(entity, spec.filters, udf_types)
-    if hint is not None:
-        field, key, key_function = hint
-        ids: Iterable[int] = table.lookup(field, key, key_function)
-    else:
-        ids = (record_id for record_id, _ in table.items())
-    return sum(1 for record_id in ids if predicate(table.get(record_id) or {}))
+def count(table: Table, plan: Plan) -> int:
+    candidates = _candidates(table, plan)
+    ids: Iterable[int] = candidates if candidates is not None else (i for i, _ in table.items())
+    return sum(1 for record_id in ids if plan.predicate(table.get(record_id) or {}))

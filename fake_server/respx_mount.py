@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -11,12 +11,11 @@ import httpx
 import respx
 
 from .messages import ApiRequest
+from .routing import AUTOTASK_HOSTS
 
 if TYPE_CHECKING:
     from .fake import FakeAutotask
 
-# Every zone host (webservices, webservices2 ... webservices29) and the pre-release hosts.
-AUTOTASK_HOSTS = re.compile(r"^(webservices\d*|prde|pres)\.autotask\.net$", re.IGNORECASE)
 
 
 def to_api_request(request: httpx.Request) -> ApiRequest:
@@ -25,7 +24,17 @@ def to_api_request(request: httpx.Request) -> ApiRequest:
 
 
 def respond(fake: FakeAutotask, request: httpx.Request) -> httpx.Response:
-    answer = fake.handle(to_api_request(request))
+    api_request = to_api_request(request)
+    admission = fake.gate.admit(api_request)
+    try:
+        if admission.delay:
+            time.sleep(admission.delay)
+        if admission.drop:
+            fake.journal.record_drop(api_request)
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+        answer = fake.handle(api_request, admission.response)
+    finally:
+        fake.gate.release(admission)
     content = answer.content()
     headers = [*answer.headers.items(), ("Content-Length", str(len(content)))]
     # A ByteStream is handed over unread; content= would make httpx read it through its chunker first.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -10,6 +11,8 @@ from .metadata import Catalog, ChildRoute, EntityInfo
 from .profile import TenantProfile
 
 BASE = ("ATServicesRest", "V1.0")
+# Every zone host (webservices, webservices2 ... webservices29) and the pre-release hosts.
+AUTOTASK_HOSTS = re.compile(r"^(webservices\d*|prde|pres)\.autotask\.net$", re.IGNORECASE)
 READ = frozenset({"GET"})
 QUERY = frozenset({"GET", "POST"})
 # Which entityInformation flag a verb needs, beyond the route existing at all.
@@ -39,17 +42,23 @@ def _verbs(verbs: frozenset[str]) -> frozenset[str]:
     return frozenset(v.upper() for v in verbs)
 
 
-def api_segments(path: str, profile: TenantProfile) -> list[str] | None:
-    """The segments after ``/ATServicesRest/V1.0``, or ``None`` when the base path does not match."""
+def _same(segment: str, expected: str, case_sensitive: bool) -> bool:
+    return segment == expected if case_sensitive else segment.lower() == expected.lower()
+
+
+def service_segments(path: str, profile: TenantProfile) -> list[str] | None:
+    """The segments after ``/ATServicesRest``, or ``None`` when the path is not under it."""
     segments = [s for s in unquote(path).split("/") if s]
-    if len(segments) < 2:
+    if not segments or not _same(segments[0], BASE[0], profile.base_path_case_sensitive):
         return None
-    head = tuple(segments[:2])
-    if profile.base_path_case_sensitive:
-        matches = head == BASE
-    else:
-        matches = tuple(s.lower() for s in head) == tuple(b.lower() for b in BASE)
-    return segments[2:] if matches else None
+    return segments[1:]
+
+
+def api_segments(segments: list[str], profile: TenantProfile) -> list[str] | None:
+    """The segments after ``V1.0``, or ``None`` when the version segment does not match."""
+    if not segments or not _same(segments[0], BASE[1], profile.base_path_case_sensitive):
+        return None
+    return segments[1:]
 
 
 def resolve(segments: list[str], method: str, catalog: Catalog, profile: TenantProfile, url: str) -> Route:

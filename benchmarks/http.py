@@ -1,0 +1,197 @@
+"""Requests per second of the served fake, against a floor and WireMock measured in the same run.
+
+Run: ``python benchmarks/http.py [--connections 8] [--seconds 4] [--rounds 3]``
+
+Needs ``wrk`` (Debian package ``wrk``). For each target it measures ``GET /Tickets/{id}``
+and a ``ticketNumber`` ``eq`` query (POST), keep-alive, N concurrent connections:
+
+- floor: a minimal ASGI app answering the very same bytes, under the same uvicorn setup;
+- fake: ``autotask-harness serve --seed sample --no-limits`` (limits off: 10,000 an hour would throttle);
+- WireMock: the standalone jar from the npm package ``wiremock``, serving static stubs of the same bodies
+  (skipped, with a message, when Java or npm is missing).
+
+Rounds are interleaved and each case keeps its best round. Nothing is asserted; it prints what it measured.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This folder holds a file named http.py: keep it from shadowing the standard library's http package.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+from fake_server import FakeAutotask, Limits
+from fake_server.sample import sample_snapshot
+
+ROOT = Path(__file__).resolve().parent
+CACHE = ROOT / ".cache"
+HEADERS = {"ApiIntegrationCode": "BENCH", "UserName": "bench@example.invalid", "Secret": "bench"}
+TICKET_ID = 600
+GET_PATH = f"/ATServicesRest/V1.0/Tickets/{TICKET_ID}"
+QUERY_PATH = "/ATServicesRest/V1.0/Tickets/query"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server on port {port} exited with {process.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def expected_bodies() -> tuple[dict[str, str], str]:
+    """What the fake answers for both calls, so the floor and WireMock serve identical bytes."""
+    fake = FakeAutotask(limits=Limits.off())
+    fake.load_snapshot(sample_snapshot())
+    number = fake.get("Tickets", TICKET_ID)["ticketNumber"]  # type: ignore[index]
+    query = json.dumps({"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]})
+    from fake_server import ApiRequest
+
+    headers = tuple(HEADERS.items())
+    get = fake.handle(ApiRequest("GET", f"http://127.0.0.1{GET_PATH}", headers)).content().decode()
+    found = fake.handle(ApiRequest("POST", f"http://127.0.0.1{QUERY_PATH}", headers, query.encode())).content()
+    return {f"GET {GET_PATH}": get, f"POST {QUERY_PATH}": found.decode()}, query
+
+
+def wiremock_jar() -> Path | None:
+    found = sorted(CACHE.glob("node_modules/wiremock/build/wiremock-standalone-*.jar"))
+    if found:
+        return found[-1]
+    if shutil.which("npm") is None:
+        return None
+    CACHE.mkdir(exist_ok=True)
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(CACHE), "wiremock@3"],
+                   check=False, capture_output=True, timeout=600)
+    found = sorted(CACHE.glob("node_modules/wiremock/build/wiremock-standalone-*.jar"))
+    return found[-1] if found else None
+
+
+def start_wiremock(bodies: dict[str, str], workdir: Path) -> tuple[subprocess.Popen[bytes], int] | str:
+    """WireMock serving the same bodies as static stubs, or why it cannot run here."""
+    if shutil.which("java") is None:
+        return "WireMock skipped: no java on this machine"
+    jar = wiremock_jar()
+    if jar is None:
+        return "WireMock skipped: the npm package wiremock could not be installed"
+    mappings = workdir / "wiremock" / "mappings"
+    mappings.mkdir(parents=True, exist_ok=True)
+    for number, (key, body) in enumerate(bodies.items()):
+        method, path = key.split(" ", 1)
+        stub = {"request": {"method": method, "url": path},
+                "response": {"status": 200, "body": body,
+                             "headers": {"Content-Type": "application/json; charset=utf-8"}}}
+        (mappings / f"stub{number}.json").write_text(json.dumps(stub), encoding="utf-8")
+    port = free_port()
+    process = subprocess.Popen(
+        ["java", "-jar", str(jar), "--port", str(port), "--bind-address", "127.0.0.1",
+         "--root-dir", str(workdir / "wiremock"), "--disable-banner", "--no-request-journal"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process, port
+
+
+def run_wrk(port: int, path: str, connections: int, seconds: int, script: Path | None) -> float:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"]
+    for name, value in HEADERS.items():
+        command += ["-H", f"{name}: {value}"]
+    if script is not None:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                            check=True).stdout
+    if "Non-2xx" in output:
+        raise RuntimeError(f"non-2xx answers from port {port} {path}:\n{output}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if match is None:
+        raise RuntimeError(output)
+    return float(match.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("benchmarks/http.py needs wrk (apt-get install wrk); nothing measured")
+        return
+    bodies, query = expected_bodies()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "bodies.json").write_text(json.dumps(bodies), encoding="utf-8")
+        post = work / "post.lua"
+        post.write_text('wrk.method = "POST"\nwrk.body = ' + json.dumps(query) +
+                        '\nwrk.headers["Content-Type"] = "application/json"\n', encoding="utf-8")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+        def floor() -> tuple[subprocess.Popen[bytes], int] | str:
+            port = free_port()
+            return subprocess.Popen([sys.executable, str(ROOT / "http_floor.py"), str(port),
+                                     str(work / "bodies.json")], env=env, stdout=subprocess.DEVNULL), port
+
+        def fake() -> tuple[subprocess.Popen[bytes], int] | str:
+            port = free_port()
+            return subprocess.Popen([sys.executable, "-m", "harness.cli", "serve", "--port", str(port),
+                                     "--seed", "sample", "--no-limits"], env=env, stdout=subprocess.DEVNULL), port
+
+        def wiremock() -> tuple[subprocess.Popen[bytes], int] | str:
+            return start_wiremock(bodies, work)
+
+        targets = {"floor (fixed body, same uvicorn)": floor, "fake (autotask-harness serve)": fake,
+                   "WireMock (static stubs)": wiremock}
+        best: dict[str, list[float]] = {}
+        for _ in range(args.rounds):
+            # One server runs at a time, so none steals CPU from another's measurement.
+            for name, start in targets.items():
+                started = start()
+                if isinstance(started, str):
+                    print(started)
+                    continue
+                process, port = started
+                try:
+                    wait_for(port, process)
+                    run_wrk(port, GET_PATH, args.connections, 2, None)  # warm-up, the JVM most of all
+                    run_wrk(port, QUERY_PATH, args.connections, 2, post)
+                    get = run_wrk(port, GET_PATH, args.connections, args.seconds, None)
+                    found = run_wrk(port, QUERY_PATH, args.connections, args.seconds, post)
+                finally:
+                    process.terminate()
+                    process.wait(timeout=30)
+                previous = best.setdefault(name, [0.0, 0.0])
+                best[name] = [max(previous[0], get), max(previous[1], found)]
+            targets = {name: start for name, start in targets.items() if name in best}
+    print(f"{args.connections} keep-alive connections, wrk -t1, best of {args.rounds} rounds of {args.seconds} s")
+    print(f"{'target':36} {'GET /Tickets/{id}':>18} {'query ticketNumber':>20}")
+    for name, (get, found) in best.items():
+        print(f"{name:36} {get:14.0f} rps {found:16.0f} rps")
+    floor = best["floor (fixed body, same uvicorn)"]
+    fake = best["fake (autotask-harness serve)"]
+    print(f"floor / fake (target <= 1.5x):      GET {floor[0] / fake[0]:.2f}x   query {floor[1] / fake[1]:.2f}x")
+    if "WireMock (static stubs)" in best:
+        mock = best["WireMock (static stubs)"]
+        print(f"fake / WireMock (target > 1.0x):    GET {fake[0] / mock[0]:.2f}x   query {fake[1] / mock[1]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

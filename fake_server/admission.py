@@ -1,0 +1,171 @@
+"""What happens to a request before the core answers it: rate limits, thread limits and injected faults.
+
+Both adapters (respx in-process, ASGI served) ask ``Gate.admit`` first, wait the
+delay it names in their own style (``time.sleep`` or ``asyncio.sleep``), answer
+or drop as it says, and call ``Gate.release`` when done, so a request counts as
+in flight for the thread limit across its whole life, delay included.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .messages import ApiRequest, ApiResponse
+from .profile import Limits
+from .routing import BASE
+
+THREAD_LIMIT_MESSAGE = (
+    "Itgenatr005: The thread threshold of {limit} concurrent requests for this integration and the "
+    "{endpoint} endpoint has been exceeded."
+)
+HOURLY_LIMIT_MESSAGE = (
+    "The request threshold of {limit} requests per {minutes} minutes has been exceeded for this database."
+)
+
+
+@dataclass
+class Fault:
+    """One injected fault: it applies to the next ``times`` matching requests."""
+
+    times: int = 1
+    status: int = 500
+    errors: list[str] = field(default_factory=lambda: ["Injected fault."])
+    method: str | None = None
+    path: str | None = None
+    delay: float = 0.0
+    drop: bool = False
+    remaining: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.remaining = self.times
+        self._pattern = re.compile(self.path) if self.path else None
+
+    def matches(self, request: ApiRequest) -> bool:
+        if self.method and request.method.upper() != self.method.upper():
+            return False
+        return self._pattern is None or bool(self._pattern.search(request.path))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"times": self.times, "remaining": self.remaining, "status": self.status, "errors": self.errors,
+                "method": self.method, "path": self.path, "delay": self.delay, "drop": self.drop}
+
+
+@dataclass
+class Admission:
+    """The gate's verdict: wait ``delay`` seconds, then drop, answer ``response``, or let the core answer."""
+
+    delay: float = 0.0
+    response: ApiResponse | None = None
+    drop: bool = False
+    slot: tuple[str, str] | None = None
+
+
+def _endpoint_and_code(request: ApiRequest) -> tuple[str, str] | None:
+    """The thread-limit key: integration code and object endpoint (a child counts under its parent)."""
+    segments = [s for s in request.path.split("/") if s]
+    if len(segments) < 3 or segments[0].lower() != BASE[0].lower():
+        return None
+    endpoint = segments[2].lower()
+    if endpoint == "zoneinformation":
+        return None  # ZoneInformation requests are not subject to thread limiting
+    return (request.header("ApiIntegrationCode") or "", endpoint)
+
+
+class Gate:
+    """Rate limits, thread limits and faults for one fake tenant. Thread-safe."""
+
+    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._recent: deque[float] = deque()
+        self._in_flight: dict[tuple[str, str], int] = {}
+        self._faults: list[Fault] = []
+
+    # -- faults ------------------------------------------------------------------
+
+    def inject(self, fault: Fault) -> Fault:
+        """Queue a fault; faults are used in the order they were injected."""
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    @property
+    def faults(self) -> list[Fault]:
+        with self._lock:
+            return list(self._faults)
+
+    # -- limits --------------------------------------------------------------------
+
+    def usage(self) -> int:
+        """Requests counted in the current rolling window."""
+        with self._lock:
+            self._expire(self.clock())
+            return len(self._recent)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._recent.clear()
+            self._faults.clear()
+
+    def _expire(self, now: float) -> None:
+        horizon = now - self.limits.window_seconds
+        while self._recent and self._recent[0] <= horizon:
+            self._recent.popleft()
+
+    def admit(self, request: ApiRequest) -> Admission:
+        if not self.limits.enabled and not self._faults:
+            return Admission()  # the common case in tests: nothing to count, nothing injected
+        slot = _endpoint_and_code(request)
+        with self._lock:
+            fault = next((f for f in self._faults if f.matches(request)), None)
+            if fault is not None:
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self._faults.remove(fault)
+                response = None if fault.drop else ApiResponse(fault.status, {"errors": list(fault.errors)})
+                return Admission(delay=fault.delay, response=response, drop=fault.drop)
+            if slot is None or not self.limits.enabled:
+                return Admission()
+            now = self.clock()
+            self._expire(now)
+            threshold = self.limits.hourly_threshold
+            if threshold and len(self._recent) >= threshold:
+                retry = max(1, int(self._recent[0] + self.limits.window_seconds - now) + 1)
+                message = HOURLY_LIMIT_MESSAGE.format(limit=threshold, minutes=self.limits.window_seconds // 60)
+                response = ApiResponse(429, {"errors": [message]})
+                response.headers["Retry-After"] = str(retry)
+                return Admission(response=response)
+            if self.limits.thread_limit and self._in_flight.get(slot, 0) >= self.limits.thread_limit:
+                message = THREAD_LIMIT_MESSAGE.format(limit=self.limits.thread_limit, endpoint=slot[1])
+                return Admission(response=ApiResponse(429, {"errors": [message]}))
+            self._recent.append(now)
+            self._in_flight[slot] = self._in_flight.get(slot, 0) + 1
+            return Admission(delay=self._latency(len(self._recent) / threshold if threshold else 0.0), slot=slot)
+
+    def _latency(self, usage: float) -> float:
+        delay = 0.0
+        for share, seconds in self.limits.latency_tiers:
+            if usage >= share:
+                delay = seconds
+        return delay
+
+    def release(self, admission: Admission) -> None:
+        if admission.slot is None:
+            return
+        with self._lock:
+            left = self._in_flight.get(admission.slot, 0) - 1
+            if left > 0:
+                self._in_flight[admission.slot] = left
+            else:
+                self._in_flight.pop(admission.slot, None)

@@ -1,0 +1,131 @@
+"""The fake as an ASGI application, for uvicorn or any ASGI server, so clients in any language reach it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+from .errors import BusinessError
+from .messages import JSON_CONTENT_TYPE, ApiRequest, ApiResponse
+
+if TYPE_CHECKING:
+    from .fake import FakeAutotask
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+STATE_PREFIX = "/_harness/"
+
+
+class AsgiApp:
+    """Serves one ``FakeAutotask``. ``state_api`` adds ``/_harness/`` routes for tests in other languages."""
+
+    def __init__(self, fake: FakeAutotask, *, state_api: bool = False) -> None:
+        self.fake = fake
+        self.state_api = state_api
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        body = await _read_body(receive, self.fake.profile.max_body_bytes + 1)
+        request = _to_api_request(scope, body)
+        if self.state_api and scope["path"].startswith(STATE_PREFIX):
+            await _send(send, self._state(scope["path"][len(STATE_PREFIX):], request))
+            return
+        gate = self.fake.gate
+        admission = gate.admit(request)
+        try:
+            if admission.delay:
+                await asyncio.sleep(admission.delay)
+            if admission.drop:
+                self.fake.journal.record_drop(request)
+                # Start an answer and never finish it: the server closes the connection mid-response.
+                await send({"type": "http.response.start", "status": 200, "headers": []})
+                return
+            answer = self.fake.handle(request, admission.response)
+        finally:
+            gate.release(admission)
+        await _send(send, answer, head=scope["method"] == "HEAD")
+
+    def _state(self, action: str, request: ApiRequest) -> ApiResponse:
+        """reset, seed (a snapshot), journal, faults: never reachable by a real client unless switched on."""
+        fake = self.fake
+        try:
+            if action == "reset" and request.method == "POST":
+                fake.reset()
+                return ApiResponse(200, {"reset": True})
+            if action == "seed" and request.method == "POST":
+                return ApiResponse(200, {"seeded": fake.load_snapshot(json.loads(request.body or b"{}"))})
+            if action == "journal" and request.method == "GET":
+                return ApiResponse(200, {"exchanges": fake.journal.to_dicts()})
+            if action == "faults" and request.method == "POST":
+                spec = json.loads(request.body or b"{}")
+                return ApiResponse(200, {"fault": fake.inject_fault(**spec).to_dict()})
+        except (ValueError, TypeError, BusinessError) as error:
+            return ApiResponse(400, {"errors": [f"{type(error).__name__}: {error}"]})
+        return ApiResponse(404, {"errors": [f"No harness action {request.method} {action!r}."]})
+
+
+def _to_api_request(scope: Scope, body: bytes) -> ApiRequest:
+    headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
+    host = next((v for k, v in headers if k.lower() == "host"), None)
+    if host is None:
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    path = scope.get("raw_path") or scope["path"].encode("utf-8")
+    query = scope.get("query_string", b"")
+    url = f"{scope.get('scheme', 'http')}://{host}{path.decode('latin-1')}"
+    if query:
+        url += "?" + query.decode("latin-1")
+    return ApiRequest(scope["method"], url, headers, body)
+
+
+async def _read_body(receive: Receive, keep: int) -> bytes:
+    """The whole body is drained, but only ``keep`` bytes are held: enough to see it is too large."""
+    chunks: list[bytes] = []
+    held = 0
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        if held < keep:
+            chunks.append(chunk[: keep - held])
+            held += len(chunks[-1])
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+_JSON_HEADERS = [(b"content-type", JSON_CONTENT_TYPE.encode("latin-1"))]
+
+
+async def _send(send: Send, answer: ApiResponse, *, head: bool = False) -> None:
+    content = answer.content()
+    if answer.headers == {"Content-Type": JSON_CONTENT_TYPE}:
+        headers = list(_JSON_HEADERS)
+    else:
+        headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
+    headers.append((b"content-length", str(len(content)).encode()))
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if head else content})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+__all__ = ["AsgiApp"]

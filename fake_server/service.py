@@ -1,0 +1,57 @@
+"""The API's service endpoints outside the entities: zone discovery, versions and thresholds."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .errors import BusinessError
+from .messages import ApiRequest, ApiResponse
+from .routing import AUTOTASK_HOSTS, BASE
+
+if TYPE_CHECKING:
+    from .fake import FakeAutotask
+
+ZONE_UNKNOWN = "Zone information could not be determined"
+
+
+def zone_url(fake: FakeAutotask, request: ApiRequest) -> str:
+    """Where the client should go next: this fake, wherever it is reached."""
+    host = request.origin.split("://", 1)[1]
+    if AUTOTASK_HOSTS.match(host.split(":")[0]):
+        # In-process every zone host reaches the fake; send clients to the tenant's own zone.
+        return f"https://{fake.profile.zone.get('host', 'webservices19.autotask.net')}/{BASE[0]}/"
+    return f"{request.origin}/{BASE[0]}/"
+
+
+def unauthenticated(fake: FakeAutotask, request: ApiRequest, segments: list[str]) -> ApiResponse | None:
+    """Answers for the paths that need no credentials, or ``None`` for every other path."""
+    lowered = [s.lower() for s in segments]
+    if lowered == ["versioninformation"]:
+        return ApiResponse(200, {"apiVersions": ["1.0"]})
+    if len(lowered) == 2 and lowered[0] == BASE[1].lower() and lowered[1] == "zoneinformation":
+        user = request.query.get("user", "").strip()
+        known = fake.credentials.username if fake.credentials else None
+        if not user or (known is not None and user.lower() != known.lower()):
+            raise BusinessError(ZONE_UNKNOWN)
+        zone = fake.profile.zone
+        return ApiResponse(200, {"zoneName": zone.get("zone_name", "EU1"), "url": zone_url(fake, request),
+                                 "webUrl": zone.get("web_url", "https://ww19.autotask.net/"),
+                                 "ci": int(zone.get("ci", 19))})
+    return None
+
+
+def authenticated(fake: FakeAutotask, segments: list[str]) -> ApiResponse | None:
+    """``/Version`` and ``/ThresholdInformation``, or ``None`` for every other path."""
+    if len(segments) != 1:
+        return None
+    name = segments[0].lower()
+    if name == "version":
+        version = fake.profile.zone.get("version", {})
+        return ApiResponse(200, {key: str(version.get(key, default)) for key, default in (
+            ("majorVersion", "2026"), ("minorVersion", "1"), ("build", "1.0.0"), ("customerType", "Production"))})
+    if name == "thresholdinformation":
+        limits = fake.profile.limits
+        return ApiResponse(200, {"externalRequestThreshold": limits.hourly_threshold,
+                                 "requestThresholdTimeframe": limits.window_seconds // 60,
+                                 "currentTimeframeRequestCount": fake.gate.usage()})
+    return None

@@ -1,0 +1,74 @@
+"""The ``autotask-harness`` command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from fake_server import FakeAutotask, Limits
+from fake_server.asgi import AsgiApp
+from fake_server.sample import sample_snapshot
+
+from .serving import free_socket, uvicorn_config
+
+app = typer.Typer(help="Contract testing for Autotask PSA REST API integrations.", no_args_is_help=True)
+console = Console(soft_wrap=True)  # URLs stay on one line, whatever the width
+
+
+@app.callback()
+def main() -> None:
+    """Contract testing for Autotask PSA REST API integrations."""
+
+
+def load_seed(fake: FakeAutotask, seed: str) -> dict[str, int]:
+    """``sample`` loads the bundled sample tenant; anything else is a JSON snapshot file."""
+    if seed == "sample":
+        return fake.load_snapshot(sample_snapshot())
+    return fake.load_snapshot(json.loads(Path(seed).read_text(encoding="utf-8")))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; keep it on loopback.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on; 0 picks a free one.")] = 8765,
+    profile: Annotated[str, typer.Option(help="Tenant profile: default, documented, or a TOML path.")] = "default",
+    seed: Annotated[str | None, typer.Option(help="Tenant snapshot JSON to load, or 'sample'.")] = None,
+    journal: Annotated[Path | None, typer.Option(help="Append every exchange to this JSON-lines file.")] = None,
+    state_api: Annotated[bool, typer.Option(help="Serve /_harness/ reset, seed, journal and faults.")] = False,
+    limits: Annotated[bool, typer.Option(help="Apply the API's hourly and thread limits.")] = True,
+) -> None:
+    """Serve a fake Autotask tenant over HTTP for clients in any language."""
+    fake = FakeAutotask(profile, limits=None if limits else Limits.off())
+    if seed:
+        counts = load_seed(fake, seed)
+        console.print("seeded " + ", ".join(f"{n} {entity}" for entity, n in counts.items()))
+        fake.journal.clear()
+    if journal:
+        fake.journal.stream_to(journal)
+    sock = free_socket(host, port)
+    bound = sock.getsockname()[1]
+    root = f"http://{host}:{bound}"
+    console.print(f"Fake Autotask ({fake.profile.name} profile) serving")
+    console.print(f"  base URL:        {root}/ATServicesRest/V1.0")
+    console.print(f"  zone discovery:  {root}/ATServicesRest/V1.0/zoneInformation?user=<api user>")
+    if state_api:
+        console.print(f"  state API:       {root}/_harness/ (reset, seed, journal, faults)")
+    console.print("Press Ctrl-C to stop.")
+    try:
+        uvicorn.Server(uvicorn_config(AsgiApp(fake, state_api=state_api))).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # uvicorn hands Ctrl-C back once it has shut down; stopping is the point, not an error
+    finally:
+        fake.journal.close()
+        count = len(fake.journal)
+        summary = f"stopped after {count} exchange{'' if count == 1 else 's'}"
+        console.print(summary + (f"; journal in {journal}" if journal else ""))
+
+
+if __name__ == "__main__":
+    app()

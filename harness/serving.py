@@ -1,0 +1,87 @@
+"""Serving a fake over real HTTP on loopback with uvicorn, in a background thread or in the foreground."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from types import TracebackType
+
+import uvicorn
+
+from fake_server import FakeAutotask, Journal
+from fake_server.asgi import AsgiApp
+from fake_server.routing import BASE
+
+
+def free_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A bound, listening socket; port 0 lets the kernel pick a free one."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    return sock
+
+
+def uvicorn_config(app: AsgiApp, **options: object) -> uvicorn.Config:
+    # No access log: its request lines would carry zoneInformation's user= (the API user name).
+    # No proxy-header rewriting: nothing stands in front of a loopback test server.
+    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", proxy_headers=False,
+                          timeout_graceful_shutdown=2, **options)  # type: ignore[arg-type]
+
+
+@dataclass
+class ServedFake:
+    """A fake served on ``127.0.0.1`` in a background thread; use it as a context manager.
+
+    ``root_url`` is ``http://127.0.0.1:PORT``; ``base_url`` adds ``/ATServicesRest/V1.0``.
+    """
+
+    fake: FakeAutotask = field(default_factory=FakeAutotask)
+    host: str = "127.0.0.1"
+    port: int = 0
+    state_api: bool = False
+    _server: uvicorn.Server | None = field(default=None, init=False, repr=False)
+    _thread: threading.Thread | None = field(default=None, init=False, repr=False)
+
+    @property
+    def root_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.root_url}/{BASE[0]}/{BASE[1]}"
+
+    @property
+    def journal(self) -> Journal:
+        return self.fake.journal
+
+    def start(self) -> ServedFake:
+        sock = free_socket(self.host, self.port)
+        self.port = sock.getsockname()[1]
+        server = uvicorn.Server(uvicorn_config(AsgiApp(self.fake, state_api=self.state_api)))
+        self._server = server
+        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
+                                        name=f"autotask-fake:{self.port}")
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the fake Autotask server did not start on {self.root_url}")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = self._thread = None
+
+    def __enter__(self) -> ServedFake:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.stop()

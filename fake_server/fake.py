@@ -75,6 +75,7 @@ class FakeAutotask:
         self.clock = clock
         self.journal = Journal()
         self.plans = PlanCache()
+        self._udf_types: dict[str, dict[str, str]] = {}
         self.gate = Gate(limits if limits is not None else self.profile.limits)
         self._lock = threading.RLock()
         self.store = Store()
@@ -106,13 +107,13 @@ class FakeAutotask:
         with self._lock:
             info = self._entity(entity)
             stored = self.store.table(info.name).get(record_id)
-            return None if stored is None else render(info, stored, list(udf_types(self.profile, info)))
+            return None if stored is None else render(info, stored, list(self.udf_types(info)))
 
     def records(self, entity: str) -> list[dict[str, Any]]:
         """Every stored record of an entity, in id order, in the API's item shape."""
         with self._lock:
             info = self._entity(entity)
-            names = list(udf_types(self.profile, info))
+            names = list(self.udf_types(info))
             return [render(info, rec, names) for _, rec in self.store.table(info.name).items()]
 
     def load_snapshot(self, snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
@@ -138,6 +139,13 @@ class FakeAutotask:
         """Every stored value, for comparing the state before and after something."""
         with self._lock:
             return self.store.snapshot()
+
+    def udf_types(self, entity: EntityInfo) -> dict[str, str]:
+        """The tenant's UDFs on an entity with their value types; fixed for the fake's life, so cached."""
+        cached = self._udf_types.get(entity.name)
+        if cached is None:
+            cached = self._udf_types[entity.name] = udf_types(self.profile, entity)
+        return cached
 
     def _entity(self, name: str) -> EntityInfo:
         info = self.catalog.get(name)

@@ -10,7 +10,7 @@ from .jsonbody import parse_json
 from .messages import ApiRequest, ApiResponse, dumps
 from .paging import page_url, start_of, token
 from .query import Plan, count, make_plan, parse_query, select
-from .records import item_json, render, udf_definitions, udf_types
+from .records import item_json, render, udf_definitions
 from .routing import BASE, Route
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def _plan_from_request(fake: FakeAutotask, route: Route, request: ApiRequest, *,
     plan = fake.plans.get(key)
     if plan is None:
         spec = parse_query(parse_json(raw, what), page_size=page_size)
-        plan = make_plan(route.entity, spec, udf_types(fake.profile, route.entity))
+        plan = make_plan(route.entity, spec, fake.udf_types(route.entity))
         fake.plans.put(key, plan)
     return plan
 
@@ -54,7 +54,7 @@ def _page(fake: FakeAutotask, route: Route, request: ApiRequest, plan: Plan,
     spec = plan.spec
     table = fake.store.table(entity.name)
     page = select(table, plan, start)
-    names = list(udf_types(fake.profile, entity))
+    names = list(fake.udf_types(entity))
     previous_url = next_url = None
     if page.previous_start is not None or page.next_start is not None:
         paging = token(spec.max_records, page.previous_start, page.next_start)
@@ -105,7 +105,7 @@ def item(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
             return ApiResponse(404, {"errors": [f"No {route.entity.name} record with id {route.record_id}."]})
         return _ok({"item": None})
     table = fake.store.table(route.entity.name)
-    names = list(udf_types(fake.profile, route.entity))
+    names = list(fake.udf_types(route.entity))
     return ApiResponse(200, content=b'{"item":' + item_json(route.entity, table, route.record_id, names) + b"}")
 
 
@@ -135,7 +135,7 @@ def child_collection(fake: FakeAutotask, route: Route, request: ApiRequest) -> A
     if request.method.upper() == "GET":
         spec = parse_query({"filter": [{"op": "eq", "field": route.child.parent_field,
                                         "value": route.parent_id}]})
-        plan = make_plan(route.entity, spec, udf_types(fake.profile, route.entity))
+        plan = make_plan(route.entity, spec, fake.udf_types(route.entity))
         return _page(fake, route, request, plan, None)
     return _write(fake, route, request, route.child.parent_field, route.parent_id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -21,11 +22,14 @@ class ApiRequest:
 
     def header(self, name: str) -> str | None:
         """The first header of that name, matched case-insensitively as HTTP requires."""
-        wanted = name.lower()
+        return self._by_lower_name.get(name.lower())
+
+    @cached_property
+    def _by_lower_name(self) -> dict[str, str]:
+        found: dict[str, str] = {}
         for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
+            found.setdefault(key.lower(), value)
+        return found
 
     @property
     def path(self) -> str:

@@ -80,7 +80,7 @@ class FieldInfo:
 
 @dataclass(frozen=True)
 class ChildRoute:
-    """A child collection such as ``/Tickets/{parentId}/Notes``."""
+    """A child collection such as ``/Tickets/{parentId}/Notes``; verbs in upper case."""
 
     parent: str
     segment: str
@@ -92,7 +92,7 @@ class ChildRoute:
 
 @dataclass(frozen=True)
 class EntityInfo:
-    """An entity: its ``entityInformation`` flags, its fields and its top-level routes."""
+    """An entity: its ``entityInformation`` flags, its fields and its top-level routes (verbs in upper case)."""
 
     name: str
     info: dict[str, Any]
@@ -126,6 +126,11 @@ class EntityInfo:
         return replace(self, fields=fields, by_lower={})
 
 
+def _upper(verbs: Any) -> frozenset[str]:
+    """HTTP methods as requests carry them (the swagger index writes them lowercase)."""
+    return frozenset(v.upper() for v in verbs)
+
+
 @cache
 def _swagger_index() -> dict[str, Any]:
     text = resources.files("fake_server").joinpath("data/swagger_index.json").read_text("utf-8")
@@ -135,13 +140,13 @@ def _swagger_index() -> dict[str, Any]:
 
 def _generic_entity(name: str, entry: dict[str, Any], children: list[ChildRoute]) -> EntityInfo:
     mine = [c for c in children if c.entity == name]
-    writes = set(entry["root"]) | {v for c in mine for v in c.collection_verbs}
+    writes = {v.upper() for v in entry["root"]} | {v for c in mine for v in c.collection_verbs}
     info = {
         "name": name,
-        "canCreate": "post" in writes,
-        "canDelete": "delete" in entry["item"] or any("delete" in c.item_verbs for c in mine),
+        "canCreate": "POST" in writes,
+        "canDelete": "delete" in entry["item"] or any("DELETE" in c.item_verbs for c in mine),
         "canQuery": entry["query"],
-        "canUpdate": bool(writes & {"put", "patch"}),
+        "canUpdate": bool(writes & {"PUT", "PATCH"}),
         "userAccessForCreate": 1,
         "userAccessForDelete": 1,
         "userAccessForQuery": 1,
@@ -160,7 +165,7 @@ def _generic_entity(name: str, entry: dict[str, Any], children: list[ChildRoute]
     )
     if not any(f.name == "id" for f in fields):
         fields = (FieldInfo(name="id", data_type="long", is_read_only=True), *fields)
-    return EntityInfo(name, info, fields, frozenset(entry["root"]), frozenset(entry["item"]))
+    return EntityInfo(name, info, fields, _upper(entry["root"]), _upper(entry["item"]))
 
 
 def _file_entity(path: Path | Any, entry: dict[str, Any]) -> EntityInfo:
@@ -168,7 +173,7 @@ def _file_entity(path: Path | Any, entry: dict[str, Any]) -> EntityInfo:
     fields = tuple(FieldInfo.from_api(f) for f in data["fields"])
     return EntityInfo(
         path.name.removesuffix(".json"), data["info"], fields,
-        frozenset(entry.get("root", ())), frozenset(entry.get("item", ())), has_file=True,
+        _upper(entry.get("root", ())), _upper(entry.get("item", ())), has_file=True,
     )
 
 
@@ -180,7 +185,7 @@ class Catalog:
         self.children: dict[tuple[str, str], ChildRoute] = {}
         for c in index["children"]:
             route = ChildRoute(c["parent"], c["segment"], c["entity"], c["parent_field"],
-                               frozenset(c["collection"]), frozenset(c["item"]))
+                               _upper(c["collection"]), _upper(c["item"]))
             self.children[(c["parent"].lower(), c["segment"].lower())] = route
         child_list = list(self.children.values())
         self.entities: dict[str, EntityInfo] = {

@@ -38,10 +38,6 @@ def _as_id(segment: str) -> int | None:
     return int(segment) if text.isdigit() else None
 
 
-def _verbs(verbs: frozenset[str]) -> frozenset[str]:
-    return frozenset(v.upper() for v in verbs)
-
-
 def _same(segment: str, expected: str, case_sensitive: bool) -> bool:
     return segment == expected if case_sensitive else segment.lower() == expected.lower()
 
@@ -86,7 +82,7 @@ def _match(segments: list[str], catalog: Catalog) -> Route | None:
     name = entity.name
     rest = [s.lower() for s in segments[1:]]
     if not rest:
-        return Route("root", entity, f"/{name}", _verbs(entity.root_verbs))
+        return Route("root", entity, f"/{name}", entity.root_verbs)
     if rest[0] == "query":
         if len(rest) == 1:
             return Route("query", entity, f"/{name}/query", QUERY)
@@ -101,20 +97,20 @@ def _match(segments: list[str], catalog: Catalog) -> Route | None:
     if record_id is None:
         return None
     if len(rest) == 1:
-        return Route("item", entity, f"/{name}/{{id}}", _verbs(entity.item_verbs), record_id=record_id)
+        return Route("item", entity, f"/{name}/{{id}}", entity.item_verbs, record_id=record_id)
     child = catalog.child(name, segments[2])
     child_entity = catalog.get(child.entity) if child else None
     if child is None or child_entity is None:
         return None
     shape = f"/{name}/{{id}}/{child.segment}"
     if len(rest) == 2:
-        return Route("child_collection", child_entity, shape, _verbs(child.collection_verbs),
+        return Route("child_collection", child_entity, shape, child.collection_verbs,
                      child=child, parent_id=record_id)
     if rest[2] == "entityinformation":
         return _info_route(child_entity, shape, rest[3:])
     child_id = _as_id(segments[3])
     if len(rest) == 3 and child_id is not None:
-        return Route("child_item", child_entity, f"{shape}/{{id}}", _verbs(child.item_verbs),
+        return Route("child_item", child_entity, f"{shape}/{{id}}", child.item_verbs,
                      record_id=child_id, child=child, parent_id=record_id)
     return None
 

@@ -1,0 +1,32 @@
+"""Contract rules over journals. ``check(traffic)`` runs the enabled packs and returns the violations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from ..traffic import Exchange
+from . import hygiene, tickets, workflow  # noqa: F401  (importing registers the rules)
+from .model import CONTRACT, REGISTRY, WORKFLOW, Rule, Violation
+
+DEFAULT_PACKS = (CONTRACT,)
+
+
+def rules_in(packs: Iterable[str] = DEFAULT_PACKS, disabled: Mapping[str, str] | None = None) -> list[Rule]:
+    """The rules of those packs, less the ones switched off (id -> reason)."""
+    wanted = set(packs)
+    unknown = set(disabled or {}) - set(REGISTRY)
+    if unknown:
+        raise ValueError(f"no rule named {', '.join(sorted(unknown))}; known: {', '.join(sorted(REGISTRY))}")
+    return [r for r in REGISTRY.values() if r.pack in wanted and r.id not in (disabled or {})]
+
+
+def check(traffic: Sequence[Exchange], packs: Iterable[str] = DEFAULT_PACKS,
+          disabled: Mapping[str, str] | None = None) -> list[Violation]:
+    """Every violation of the enabled rules, in rule order then position."""
+    found: list[Violation] = []
+    for contract_rule in rules_in(packs, disabled):
+        found.extend(sorted(contract_rule.run(traffic), key=lambda v: v.exchanges))
+    return found
+
+
+__all__ = ["CONTRACT", "DEFAULT_PACKS", "REGISTRY", "WORKFLOW", "Rule", "Violation", "check", "rules_in"]

@@ -1,0 +1,54 @@
+"""What a contract rule is, what it finds, and how rules are grouped and switched off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..traffic import Exchange
+
+CONTRACT = "contract"
+WORKFLOW = "resolution-workflow"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One breach of a rule, naming the exchanges involved by position."""
+
+    rule: str
+    message: str
+    exchanges: tuple[int, ...]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+Check = Callable[[Sequence[Exchange]], list[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named contract rule: ``id``, a one-line ``statement``, the seed ``source`` it comes from."""
+
+    id: str
+    statement: str
+    source: str
+    pack: str
+    check: Check
+
+    def run(self, traffic: Sequence[Exchange]) -> list[Violation]:
+        return self.check(traffic)
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, statement: str, source: str, pack: str = CONTRACT) -> Callable[[Check], Check]:
+    """Register a check function as a rule."""
+
+    def register(check: Check) -> Check:
+        if rule_id in REGISTRY:
+            raise ValueError(f"rule {rule_id} is registered twice")
+        REGISTRY[rule_id] = Rule(rule_id, statement, source, pack, check)
+        return check
+
+    return register

@@ -1,0 +1,115 @@
+"""What the rules need to know about a journal: the latest read of each record, and value comparisons."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from fake_server.metadata import Catalog
+
+from ..traffic import Exchange
+
+# Seed 004, section 8, step 2: the fields every ticket PUT copies from a fresh GET.
+STABILISING_FIELDS = ("id", "companyID", "queueID", "title", "priority", "status", "dueDateTime",
+                      "ticketCategory", "issueType", "subIssueType", "source", "organizationalLevelAssociationID")
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@cache
+def catalog() -> Catalog:
+    """Entity metadata the rules judge bodies against (the bundled entity files and swagger index)."""
+    return Catalog()
+
+
+def record_id(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def written_id(exchange: Exchange) -> int | None:
+    """The id a PUT/PATCH on an entity root names in its body."""
+    return record_id(exchange.body.get("id"))
+
+
+def updates(traffic: Sequence[Exchange], entity: str) -> Iterator[tuple[Exchange, int]]:
+    """PUTs and PATCHes of ``/{entity}`` with the id they name."""
+    for exchange in traffic:
+        if exchange.method in ("PUT", "PATCH") and exchange.is_entity_root(entity):
+            target = written_id(exchange)
+            if target is not None:
+                yield exchange, target
+
+
+def latest_read(traffic: Sequence[Exchange], before: int, entity: str, target: int) -> Exchange | None:
+    """The newest successful ``GET /{entity}/{target}`` before position ``before``."""
+    for exchange in reversed(traffic[: before - 1]):
+        if (exchange.method == "GET" and exchange.is_item(entity) and exchange.item is not None
+                and record_id(exchange.segments[1]) == target):
+            return exchange
+    return None
+
+
+def writes_between(traffic: Sequence[Exchange], start: int, end: int, entity: str, target: int) -> list[Exchange]:
+    """Successful writes to that record strictly between two positions."""
+    return [e for e in traffic[start: end - 1]
+            if e.status == 200 and e.method in ("PUT", "PATCH") and e.is_entity_root(entity)
+            and written_id(e) == target]
+
+
+def sent(exchange: Exchange, name: str) -> tuple[bool, Any]:
+    """Whether the body carries the field (names match case-insensitively), and its value."""
+    body = exchange.body
+    key = name.lower()
+    return (key in body, body.get(key))
+
+
+def same_value(read: Any, written: Any) -> bool:
+    """Equal as the API would store them: ``"5"`` is 5, and times compare as instants."""
+    if read == written:
+        return True
+    if read is None or written is None or isinstance(read, bool) or isinstance(written, bool):
+        return False
+    try:
+        return float(read) == float(written)
+    except (TypeError, ValueError):
+        pass
+    if isinstance(read, str) and isinstance(written, str):
+        return _instant(read) is not None and _instant(read) == _instant(written)
+    return False
+
+
+def _instant(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def filter_values(exchange: Exchange, field: str) -> list[Any]:
+    """Values of every ``eq`` condition on ``field`` in a query's body or ``search`` parameter."""
+    model: Any = exchange.request_json
+    if exchange.method == "GET":
+        try:
+            model = json.loads(exchange.query.get("search", "null"))
+        except ValueError:
+            model = None
+    found: list[Any] = []
+
+    def walk(items: Any) -> None:
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict):
+                continue
+            lowered = {str(k).lower(): v for k, v in item.items()}
+            if lowered.get("op") == "eq" and str(lowered.get("field", "")).lower() == field.lower():
+                found.append(lowered.get("value"))
+            walk(lowered.get("items"))
+
+    if isinstance(model, dict):
+        walk({str(k).lower(): v for k, v in model.items()}.get("filter"))
+    return found

@@ -1,0 +1,140 @@
+"""Seed 004's ticket rules: no PATCH, notes through the ticket, fresh full PUTs, explicit status changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..traffic import Exchange
+from .model import Violation, rule
+from .state import STABILISING_FIELDS, catalog, latest_read, same_value, sent, updates, writes_between
+
+
+@rule("no-ticket-patch", "Tickets are never updated with PATCH.", "seed 004 §0.1, §4, rules: Never use PATCH")
+def no_ticket_patch(traffic: Sequence[Exchange]) -> list[Violation]:
+    return [Violation("no-ticket-patch", "PATCH sent to /Tickets; the tenant refuses it and changes nothing",
+                      (e.position,)) for e in traffic if e.method == "PATCH" and e.is_entity_root("Tickets")]
+
+
+@rule("notes-via-ticket", "Ticket notes are created only through POST /Tickets/{id}/Notes.", "seed 004 §7, §10")
+def notes_via_ticket(traffic: Sequence[Exchange]) -> list[Violation]:
+    return [Violation("notes-via-ticket", f"note created through /{e.segments[0]}, which answers 404",
+                      (e.position,))
+            for e in traffic
+            if e.method == "POST" and (e.is_entity_root("TicketNotes") or e.is_entity_root("TicketNote"))]
+
+
+@rule("fresh-get-before-put", "Every PUT /Tickets follows a GET /Tickets/{id} with no other write in between.",
+      "seed 004 §2, §4, rules: Always GET before PUT")
+def fresh_get_before_put(traffic: Sequence[Exchange]) -> list[Violation]:
+    found = []
+    for put, target in updates(traffic, "Tickets"):
+        if put.method != "PUT":
+            continue
+        read = latest_read(traffic, put.position, "Tickets", target)
+        if read is None:
+            found.append(Violation("fresh-get-before-put", f"PUT of ticket {target} without a GET of it first",
+                                   (put.position,), {"ticket": target}))
+            continue
+        between = writes_between(traffic, read.position, put.position, "Tickets", target)
+        if between:
+            found.append(Violation(
+                "fresh-get-before-put", f"PUT of ticket {target} reuses a GET that an earlier write made stale",
+                (read.position, *(e.position for e in between), put.position), {"ticket": target}))
+    return found
+
+
+@rule("put-carries-stabilising-fields",
+      "Every PUT /Tickets carries each stabilising field with the value of the latest GET (status may change).",
+      "seed 004 §2.1, §8")
+def put_carries_stabilising_fields(traffic: Sequence[Exchange]) -> list[Violation]:
+    found = []
+    for put, target in updates(traffic, "Tickets"):
+        if put.method != "PUT":
+            continue
+        read = latest_read(traffic, put.position, "Tickets", target)
+        missing = [name for name in STABILISING_FIELDS if not sent(put, name)[0]]
+        changed = []
+        if read is not None and read.item is not None:
+            changed = [name for name in STABILISING_FIELDS
+                       if name != "status" and sent(put, name)[0]
+                       and not same_value(read.item.get(name), sent(put, name)[1])]
+        if missing or changed:
+            positions = (read.position, put.position) if read else (put.position,)
+            found.append(Violation(
+                "put-carries-stabilising-fields",
+                f"PUT of ticket {target}: " + "; ".join(
+                    part for part in (f"missing {', '.join(missing)}" if missing else "",
+                                      f"changed {', '.join(changed)}" if changed else "") if part),
+                positions, {"ticket": target, "missing": missing, "changed": changed}))
+    return found
+
+
+@rule("no-null-overwrite", "No update sends null for a field the latest GET read as non-null.", "seed 004 §8")
+def no_null_overwrite(traffic: Sequence[Exchange]) -> list[Violation]:
+    found = []
+    for put, target in updates(traffic, "Tickets"):
+        read = latest_read(traffic, put.position, "Tickets", target)
+        if read is None or read.item is None:
+            continue
+        nulled = [name for name, value in read.item.items()
+                  if value not in (None, "", []) and sent(put, name) == (True, None)]
+        if nulled:
+            found.append(Violation("no-null-overwrite", f"{put.method} of ticket {target} sends null for "
+                                   + ", ".join(nulled), (read.position, put.position),
+                                   {"ticket": target, "fields": nulled}))
+    return found
+
+
+@rule("put-keeps-unsent-fields",
+      "A PUT /Tickets leaves out no writable field the latest GET read as non-null (PUT nulls what it omits).",
+      "seed 001 (PUT sets omitted fields to null); seed 004 §8")
+def put_keeps_unsent_fields(traffic: Sequence[Exchange]) -> list[Violation]:
+    tickets = catalog().get("Tickets")
+    assert tickets is not None
+    writable = [f.name for f in tickets.fields if not f.is_read_only]
+    found = []
+    for put, target in updates(traffic, "Tickets"):
+        read = latest_read(traffic, put.position, "Tickets", target)
+        if put.method != "PUT" or read is None or read.item is None:
+            continue
+        dropped = [name for name in writable
+                   if read.item.get(name) not in (None, "", []) and not sent(put, name)[0]]
+        if dropped:
+            found.append(Violation("put-keeps-unsent-fields", f"PUT of ticket {target} leaves out "
+                                   + ", ".join(dropped) + ", which the PUT nulls", (read.position, put.position),
+                                   {"ticket": target, "fields": dropped}))
+    return found
+
+
+@rule("no-implicit-status-change", "A PUT that changes a ticket's status changes nothing else.",
+      "seed 004 §9, rules: Never change status implicitly")
+def no_implicit_status_change(traffic: Sequence[Exchange]) -> list[Violation]:
+    tickets = catalog().get("Tickets")
+    assert tickets is not None
+    found = []
+    for put, target in updates(traffic, "Tickets"):
+        read = latest_read(traffic, put.position, "Tickets", target)
+        has_status, status = sent(put, "status")
+        if read is None or read.item is None or not has_status or same_value(read.item.get("status"), status):
+            continue
+        others = [f.name for f in tickets.fields
+                  if f.name != "status" and not f.is_read_only and sent(put, f.name)[0]
+                  and not same_value(read.item.get(f.name), sent(put, f.name)[1])]
+        if others:
+            found.append(Violation("no-implicit-status-change",
+                                   f"status of ticket {target} changes together with " + ", ".join(others),
+                                   (read.position, put.position), {"ticket": target, "fields": others}))
+    return found
+
+
+@rule("numeric-ticket-id-in-url", "Single-ticket URLs use the numeric TicketID, never a ticket number.",
+      "seed 004 §0.1, §1")
+def numeric_ticket_id_in_url(traffic: Sequence[Exchange]) -> list[Violation]:
+    found = []
+    for exchange in traffic:
+        segments = exchange.segments
+        if len(segments) >= 2 and exchange.entity == "tickets" and segments[1].lower() not in (
+                "query", "entityinformation") and not segments[1].lstrip("-").isdigit():
+            found.append(Violation("numeric-ticket-id-in-url", f"ticket addressed as {segments[1]!r}",
+                                   (exchange.position,)))
+    return found

@@ -1,0 +1,73 @@
+"""The resolution workflow of seed 004 section 9: look the ticket up, and complete it only without time entries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..traffic import Exchange
+from .model import WORKFLOW, Violation, rule
+from .state import filter_values, latest_read, record_id, same_value, sent, updates
+
+COMPLETING_STATUSES = frozenset({5})  # seed 004 §5: the only validated status that stamps the timestamps
+
+
+def _empty_time_entry_check(traffic: Sequence[Exchange], before: int, ticket: int) -> Exchange | None:
+    for exchange in reversed(traffic[: before - 1]):
+        if (exchange.is_query("TimeEntries") and exchange.items is not None
+                and any(record_id(v) == ticket for v in filter_values(exchange, "ticketID"))):
+            return exchange if not exchange.items else None
+    return None
+
+
+@rule("complete-only-without-time-entries",
+      "A ticket is set to a completing status only after a TimeEntries query for it returned no items.",
+      "seed 004 §6, §9 test 2", pack=WORKFLOW)
+def complete_only_without_time_entries(traffic: Sequence[Exchange]) -> list[Violation]:
+    found = []
+    for put, target in updates(traffic, "Tickets"):
+        has_status, status = sent(put, "status")
+        read = latest_read(traffic, put.position, "Tickets", target)
+        if not has_status or record_id(status) not in COMPLETING_STATUSES:
+            continue
+        if read is not None and read.item is not None and same_value(read.item.get("status"), status):
+            continue
+        if _empty_time_entry_check(traffic, put.position, target) is None:
+            found.append(Violation("complete-only-without-time-entries",
+                                   f"ticket {target} set to status {status} without an empty TimeEntries check",
+                                   (put.position,), {"ticket": target}))
+    return found
+
+
+@rule("resolve-with-completing-status",
+      "When the workflow resolves a ticket it sets a status that stamps completedDate (5), not a look-alike.",
+      "seed 004 §5, §9", pack=WORKFLOW)
+def resolve_with_completing_status(traffic: Sequence[Exchange]) -> list[Violation]:
+    found = []
+    for put, target in updates(traffic, "Tickets"):
+        has_status, status = sent(put, "status")
+        read = latest_read(traffic, put.position, "Tickets", target)
+        if not has_status or read is None or read.item is None or same_value(read.item.get("status"), status):
+            continue
+        if _empty_time_entry_check(traffic, put.position, target) and record_id(status) not in COMPLETING_STATUSES:
+            found.append(Violation("resolve-with-completing-status",
+                                   f"ticket {target} resolved with status {status}, which stamps no completedDate",
+                                   (put.position,), {"ticket": target, "status": status}))
+    return found
+
+
+@rule("ticket-number-via-query",
+      "The workflow resolves the ticket number to its id with POST /Tickets/query (ticketNumber eq) first.",
+      "seed 004 §1, §10", pack=WORKFLOW)
+def ticket_number_via_query(traffic: Sequence[Exchange]) -> list[Violation]:
+    looked_up: set[int] = set()
+    found = []
+    for exchange in traffic:
+        if exchange.is_query("Tickets") and filter_values(exchange, "ticketNumber"):
+            looked_up.update(record_id(i.get("id")) or -1 for i in exchange.items or [] if isinstance(i, dict))
+        elif exchange.method == "GET" and exchange.is_item("Tickets"):
+            target = record_id(exchange.segments[1])
+            if target is not None and target not in looked_up:
+                found.append(Violation("ticket-number-via-query", f"ticket {target} read before its number was "
+                                       "looked up", (exchange.position,), {"ticket": target}))
+                looked_up.add(target)
+    return found

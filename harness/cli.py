@@ -70,5 +70,35 @@ def serve(
         console.print(summary + (f"; journal in {journal}" if journal else ""))
 
 
+@app.command("check")
+def check_command(
+    source: Annotated[Path, typer.Argument(help="A journal (.jsonl from serve --journal) or a cassette.")],
+    output_format: Annotated[str, typer.Option("--format", help="text, json or junit.")] = "text",
+    pack: Annotated[list[str] | None, typer.Option(help="Rule packs to run (default: from pyproject.toml).")] = None,
+    disable: Annotated[list[str] | None, typer.Option(help="Switch a rule off: RULE=REASON.")] = None,
+) -> None:
+    """Check recorded traffic against the Autotask contract rules; exit 1 when any rule is broken."""
+    from . import report
+    from .rules import check, rules_in
+    from .settings import load_settings
+    from .traffic import load_traffic
+
+    if output_format not in ("text", "json", "junit"):
+        raise typer.BadParameter("choose text, json or junit", param_hint="--format")
+    settings = load_settings().with_disabled(disable or [])
+    packs = tuple(pack) if pack else settings.packs
+    traffic = load_traffic(source)
+    violations = check(traffic, packs, settings.disabled)
+    if output_format == "json":
+        typer.echo(report.as_json(violations, traffic))
+    elif output_format == "junit":
+        typer.echo(report.junit(violations, traffic, rules_in(packs, settings.disabled)))
+    else:
+        report.text(violations, traffic, rules_in(packs, settings.disabled), console)
+        for rule_id, reason in settings.disabled.items():
+            console.print(f"[yellow]switched off[/] {rule_id}: {reason}")
+    raise typer.Exit(1 if violations else 0)
+
+
 if __name__ == "__main__":
     app()

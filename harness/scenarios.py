@@ -1,0 +1,147 @@
+"""The scenarios of the contract suite, one documented workflow each (seed 004 sections 6-9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fake_server import FakeAutotask
+
+from .adapter import ClientAdapter
+from .contract import WORKFLOW_FIELDS, Finding, Scenario, notes_of, unchanged_fields
+from .rules import CONTRACT, WORKFLOW
+
+NOTE = "Replaced the toner cartridge."
+RESOLUTION = "Toner cartridge replaced; printer back online."
+
+
+class ResolveWithoutTimeEntries(Scenario):
+    """Seed 004 §9 test 2, no time entries: note, resolution, and the completing status with its stamps."""
+
+    name = "resolve-without-time-entries"
+    operation = "resolve_ticket"
+    packs = (CONTRACT, WORKFLOW)
+
+    def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
+        adapter.resolve_ticket(given["number"], NOTE, RESOLUTION)
+
+    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+        findings = super().judge(fake, given, error)
+        after = fake.get("Tickets", given["ticket"])
+        findings += unchanged_fields(given["before"], after, WORKFLOW_FIELDS)
+        if after is None:
+            return findings
+        if not any(n["description"] == NOTE for n in notes_of(fake, given["ticket"])):
+            findings.append(Finding("note-added", "no note with the workflow's text on the ticket"))
+        if after["resolution"] != RESOLUTION:
+            findings.append(Finding("resolution-set", f"resolution is {after['resolution']!r}"))
+        if after["status"] != self.completing_status or after["completedDate"] is None:
+            findings.append(Finding("workflow-completes-ticket", f"status {after['status']}, completedDate "
+                                    f"{after['completedDate']!r}: a ticket with no time entries must be completed"))
+        return findings
+
+
+class ResolveWithTimeEntries(ResolveWithoutTimeEntries):
+    """Seed 004 §9 test 2, time entries exist: note and resolution, status untouched."""
+
+    name = "resolve-with-time-entries"
+
+    def setup(self, fake: FakeAutotask) -> dict[str, Any]:
+        given = super().setup(fake)
+        fake.seed("TimeEntries", {"ticketID": given["ticket"], "resourceID": 29682899, "dateWorked": "2026-11-20",
+                                  "hoursWorked": 1.5, "timeEntryType": 2})
+        return given
+
+    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+        findings = [f for f in super().judge(fake, given, error) if f.rule != "workflow-completes-ticket"]
+        after = fake.get("Tickets", given["ticket"])
+        if after is not None and (after["status"] != given["before"]["status"] or after["completedDate"]):
+            findings.append(Finding("status-unchanged-with-time-entries",
+                                    f"status became {after['status']} although time entries exist"))
+        return findings
+
+
+class SetResolutionOnly(Scenario):
+    """Seed 004 §9 test 1: the resolution alone changes; status and timestamps stay as they were."""
+
+    name = "set-resolution-only"
+    operation = "set_resolution"
+
+    def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
+        adapter.set_resolution(given["number"], RESOLUTION)
+
+    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+        findings = super().judge(fake, given, error)
+        after = fake.get("Tickets", given["ticket"])
+        findings += unchanged_fields(given["before"], after, frozenset({"resolution", "lastTrackedModificationDateTime",
+                                                                        "lastActivityDate"}))
+        if after is not None and after["resolution"] != RESOLUTION:
+            findings.append(Finding("resolution-set", f"resolution is {after['resolution']!r}"))
+        return findings
+
+
+class AddNote(Scenario):
+    """Seed 004 §7: the note lands on the ticket (through /Tickets/{id}/Notes)."""
+
+    name = "add-note"
+    operation = "add_note"
+
+    def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
+        adapter.add_note(given["number"], "Called the customer", NOTE)
+
+    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+        findings = super().judge(fake, given, error)
+        if not any(n["description"] == NOTE for n in notes_of(fake, given["ticket"])):
+            findings.append(Finding("note-added", "no note with the given text on the ticket"))
+        findings += unchanged_fields(given["before"], fake.get("Tickets", given["ticket"]),
+                                     frozenset({"lastActivityDate", "lastTrackedModificationDateTime"}))
+        return findings
+
+
+class ErrorsAreErrors(Scenario):
+    """Seeds 000-002: any answer but 200 is an error; a client must not carry on as if it had worked."""
+
+    name = "non-200-is-error"
+    operation = "set_resolution"
+
+    def setup(self, fake: FakeAutotask) -> dict[str, Any]:
+        given = super().setup(fake)
+        fake.inject_fault(status=500, errors=["Injected: the update could not be saved."], method="PUT",
+                          path="/Tickets$", times=5)
+        return given
+
+    def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
+        adapter.set_resolution(given["number"], RESOLUTION)
+
+    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+        if error is None:
+            return [Finding("non-200-is-error", "the update answered 500 and the client reported success")]
+        return []
+
+
+class QueryAllPages(Scenario):
+    """Facts §3.5: asking for every record means following nextPageUrl to the last page."""
+
+    name = "query-all-pages"
+    operation = "query_all"
+
+    def setup(self, fake: FakeAutotask) -> dict[str, Any]:
+        given = super().setup(fake)
+        for n in range(1203):
+            fake.seed("TicketNotes", {"ticketID": given["ticket"], "title": f"Note {n}", "description": "d",
+                                      "noteType": 1, "publish": 1})
+        return given
+
+    def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
+        given["result"] = adapter.query_all("TicketNotes", [{"op": "eq", "field": "ticketID",
+                                                             "value": given["ticket"]}])
+
+    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+        findings = super().judge(fake, given, error)
+        got = len(given.get("result") or [])
+        if error is None and got != 1203:
+            findings.append(Finding("follow-next-page", f"{got} of 1203 notes returned"))
+        return findings
+
+
+SCENARIOS: tuple[type[Scenario], ...] = (ResolveWithoutTimeEntries, ResolveWithTimeEntries, SetResolutionOnly,
+                                         AddNote, ErrorsAreErrors, QueryAllPages)

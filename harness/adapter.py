@@ -47,6 +47,12 @@ class NotSupported(Exception):
     """The adapter does not offer this operation; scenarios that need it are skipped."""
 
 
+def supports(adapter: object, operation: str) -> bool:
+    """Whether the adapter offers the operation (an adapter may list ``supported_operations``)."""
+    offered = getattr(adapter, "supported_operations", None)
+    return callable(getattr(adapter, operation, None)) and (offered is None or operation in offered)
+
+
 class ReferenceAdapter:
     """The reference client behind the adapter protocol."""
 
@@ -76,9 +82,12 @@ class CommandAdapter:
     """A client in any language, run as a command per operation.
 
     The template may use ``{base_url}``, ``{root_url}``, ``{ticket_number}``, ``{note}``,
-    ``{resolution}``; credentials come in ``AT_USERNAME``, ``AT_SECRET``, ``AT_INTEGRATION_CODE``.
+    ``{resolution}``, ``{completing_status}``; credentials come in ``AT_USERNAME``, ``AT_SECRET``,
+    ``AT_INTEGRATION_CODE``.
     Only ``resolve_ticket`` is offered: the suite judges it by the fake's state and journal.
     """
+
+    supported_operations = frozenset({"resolve_ticket"})
 
     def __init__(self, template: str, config: ClientConfig) -> None:
         self.template = template
@@ -86,7 +95,8 @@ class CommandAdapter:
 
     def resolve_ticket(self, ticket_number: str, note: str, resolution: str) -> None:
         values = {"base_url": self.config.base_url, "root_url": self.config.zone_lookup_root.rsplit("/", 1)[0],
-                  "ticket_number": ticket_number, "note": note, "resolution": resolution}
+                  "ticket_number": ticket_number, "note": note, "resolution": resolution,
+                  "completing_status": str(self.config.completing_status)}
         command = [part.format(**values) for part in shlex.split(self.template)]
         env = {**os.environ, "AT_USERNAME": self.config.username, "AT_SECRET": self.config.secret,
                "AT_INTEGRATION_CODE": self.config.integration_code}

@@ -100,5 +100,31 @@ def check_command(
     raise typer.Exit(1 if violations else 0)
 
 
+@app.command()
+def contract(
+    client: Annotated[str | None, typer.Option(help="Your client as module:factory (default: pyproject, "
+                                                      "then the reference client).")] = None,
+    command: Annotated[str | None, typer.Option(help="A non-Python client, e.g. \"pwsh ./resolve.ps1 "
+                                                       "{base_url} {ticket_number}\".")] = None,
+    workers: Annotated[int, typer.Option(help="Spread the suite over N processes (pytest-xdist).")] = 0,
+    junit_xml: Annotated[Path | None, typer.Option(help="Also write a JUnit XML report here.")] = None,
+) -> None:
+    """Run the Autotask contract suite against a client and print the report."""
+    import pytest
+
+    arguments = ["--pyargs", "contract_tests", "-p", "no:cacheprovider", "-rs", "--tb=line",
+                 "--hypothesis-profile=contract", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    if client:
+        arguments += ["--autotask-client", client]
+    if command:
+        arguments += ["--autotask-command", command]
+    if workers:
+        arguments += ["-n", str(workers)]
+    if junit_xml:
+        arguments += ["--junit-xml", str(junit_xml)]
+    console.print(f"Autotask contract suite against {command or client or 'the configured client'}")
+    raise typer.Exit(int(pytest.main(arguments)))
+
+
 if __name__ == "__main__":
     app()

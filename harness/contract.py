@@ -11,8 +11,8 @@ from typing import Any
 
 from fake_server import FakeAutotask, Limits, TenantProfile
 
-from .adapter import ClientAdapter, ClientConfig, NotSupported
-from .rules import CONTRACT, check
+from .adapter import ClientAdapter, ClientConfig, NotSupported, supports
+from .rules import CONTRACT, RuleContext, check
 from .serving import ServedFake
 from .traffic import load_traffic
 
@@ -84,7 +84,7 @@ class Scenario:
             config = ClientConfig(served.base_url, f"{served.root_url}/ATServicesRest", CREDENTIALS["username"],
                                   CREDENTIALS["secret"], CREDENTIALS["integration_code"], self.completing_status)
             adapter = factory(config)
-            if not callable(getattr(adapter, self.operation, None)):
+            if not supports(adapter, self.operation):
                 return Outcome(skipped=f"the client offers no {self.operation}")
             error: Exception | None = None
             try:
@@ -95,8 +95,9 @@ class Scenario:
                 error = caught
         findings = self.judge(fake, given, error)
         traffic = load_traffic(fake.journal)
+        context = RuleContext(frozenset({self.completing_status}))
         findings += [Finding(v.rule, f"{v.message} (exchanges {', '.join(map(str, v.exchanges))})")
-                     for v in check(traffic, self.packs)]
+                     for v in check(traffic, self.packs, context=context)]
         return Outcome(findings)
 
 

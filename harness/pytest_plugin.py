@@ -6,14 +6,21 @@ Installed with the package through the ``pytest11`` entry point. Options per tes
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from fake_server import FakeAutotask, Limits
 
 from .serving import ServedFake
+
+
+# The contract suite's examples per property: 20 keeps the suite under a minute on 2 cores.
+settings.register_profile("contract", max_examples=int(os.environ.get("AUTOTASK_CONTRACT_EXAMPLES", "20")),
+                          deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -24,6 +31,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("autotask")
     group.addoption("--autotask-profile", default="default", help="tenant profile for the Autotask fixtures")
+    group.addoption("--autotask-client", default=None,
+                    help="the client the contract suite drives, as module:factory (default: the reference client)")
+    group.addoption("--autotask-command", default=None,
+                    help="a non-Python client the contract suite runs, e.g. \"pwsh ./resolve.ps1 {base_url} "
+                         "{ticket_number}\"")
 
 
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..traffic import Exchange
 from . import hygiene, tickets, workflow  # noqa: F401  (importing registers the rules)
-from .model import CONTRACT, REGISTRY, WORKFLOW, Rule, Violation
+from .model import CONTRACT, REGISTRY, WORKFLOW, Rule, RuleContext, Violation
 
 DEFAULT_PACKS = (CONTRACT,)
 
@@ -21,12 +21,13 @@ def rules_in(packs: Iterable[str] = DEFAULT_PACKS, disabled: Mapping[str, str] |
 
 
 def check(traffic: Sequence[Exchange], packs: Iterable[str] = DEFAULT_PACKS,
-          disabled: Mapping[str, str] | None = None) -> list[Violation]:
+          disabled: Mapping[str, str] | None = None, context: RuleContext | None = None) -> list[Violation]:
     """Every violation of the enabled rules, in rule order then position."""
     found: list[Violation] = []
     for contract_rule in rules_in(packs, disabled):
-        found.extend(sorted(contract_rule.run(traffic), key=lambda v: v.exchanges))
+        found.extend(sorted(contract_rule.run(traffic, context), key=lambda v: v.exchanges))
     return found
 
 
-__all__ = ["CONTRACT", "DEFAULT_PACKS", "REGISTRY", "WORKFLOW", "Rule", "Violation", "check", "rules_in"]
+__all__ = ["CONTRACT", "DEFAULT_PACKS", "REGISTRY", "WORKFLOW", "Rule", "RuleContext", "Violation", "check",
+           "rules_in"]

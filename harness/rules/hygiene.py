@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from ..traffic import BASE, Exchange
-from .model import Violation, rule
+from .model import RuleContext, Violation, rule
 from .state import catalog, record_id
 
 BACK_OFF_SECONDS = 1.0  # the least pause after a 429 before the same request goes again
@@ -14,7 +14,7 @@ BACK_OFF_SECONDS = 1.0  # the least pause after a 429 before the same request go
 
 @rule("exact-base-path", "Every request uses the base path ATServicesRest/V1.0 in exactly that casing.",
       "seed 004 §0")
-def exact_base_path(traffic: Sequence[Exchange]) -> list[Violation]:
+def exact_base_path(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for exchange in traffic:
         parts = [s for s in exchange.path.split("/") if s]
@@ -42,7 +42,7 @@ def _write_target(exchange: Exchange) -> str | None:
 
 
 @rule("create-without-id", "A create carries no id, or id 0.", "seed 000")
-def create_without_id(traffic: Sequence[Exchange]) -> list[Violation]:
+def create_without_id(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for exchange in traffic:
         if exchange.method != "POST" or _write_target(exchange) is None:
@@ -55,7 +55,7 @@ def create_without_id(traffic: Sequence[Exchange]) -> list[Violation]:
 
 @rule("known-fields-only", "Write bodies use only fields the entity's metadata knows.",
       "seed 004 rules: Never guess fields or values")
-def known_fields_only(traffic: Sequence[Exchange]) -> list[Violation]:
+def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for exchange in traffic:
         target = _write_target(exchange)
@@ -84,7 +84,7 @@ def _page_size(exchange: Exchange) -> int | None:
 
 
 @rule("max-records-500", "A query asks for at most 500 records a page.", "facts §3.4 (the API refuses more)")
-def max_records_500(traffic: Sequence[Exchange]) -> list[Violation]:
+def max_records_500(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for exchange in traffic:
         if len(exchange.segments) >= 2 and exchange.segments[1].lower() == "query":
@@ -96,7 +96,7 @@ def max_records_500(traffic: Sequence[Exchange]) -> list[Violation]:
 
 @rule("follow-next-page", "A query that asked for full pages follows nextPageUrl to the end.",
       "facts §3.5 (paging)")
-def follow_next_page(traffic: Sequence[Exchange]) -> list[Violation]:
+def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     requested = {e.url for e in traffic}
     for exchange in traffic:
@@ -112,7 +112,7 @@ def follow_next_page(traffic: Sequence[Exchange]) -> list[Violation]:
 
 
 @rule("back-off-after-429", "After a 429 the same request waits before it goes again.", "facts §7 (limits)")
-def back_off_after_429(traffic: Sequence[Exchange]) -> list[Violation]:
+def back_off_after_429(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for index, refused in enumerate(traffic):
         if refused.status != 429:

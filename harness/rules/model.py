@@ -22,7 +22,14 @@ class Violation:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-Check = Callable[[Sequence[Exchange]], list[Violation]]
+@dataclass(frozen=True)
+class RuleContext:
+    """What the rules need to know about the tenant: which statuses complete a ticket (seed 004 §5)."""
+
+    completing_statuses: frozenset[int] = frozenset({5})
+
+
+Check = Callable[[Sequence[Exchange], RuleContext], list[Violation]]
 
 
 @dataclass(frozen=True)
@@ -35,8 +42,8 @@ class Rule:
     pack: str
     check: Check
 
-    def run(self, traffic: Sequence[Exchange]) -> list[Violation]:
-        return self.check(traffic)
+    def run(self, traffic: Sequence[Exchange], context: RuleContext | None = None) -> list[Violation]:
+        return self.check(traffic, context or RuleContext())
 
 
 REGISTRY: dict[str, Rule] = {}

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..traffic import Exchange
-from .model import Violation, rule
+from .model import RuleContext, Violation, rule
 from .state import STABILISING_FIELDS, catalog, latest_read, same_value, sent, updates, writes_between
 
 
 @rule("no-ticket-patch", "Tickets are never updated with PATCH.", "seed 004 §0.1, §4, rules: Never use PATCH")
-def no_ticket_patch(traffic: Sequence[Exchange]) -> list[Violation]:
+def no_ticket_patch(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     return [Violation("no-ticket-patch", "PATCH sent to /Tickets; the tenant refuses it and changes nothing",
                       (e.position,)) for e in traffic if e.method == "PATCH" and e.is_entity_root("Tickets")]
 
 
 @rule("notes-via-ticket", "Ticket notes are created only through POST /Tickets/{id}/Notes.", "seed 004 §7, §10")
-def notes_via_ticket(traffic: Sequence[Exchange]) -> list[Violation]:
+def notes_via_ticket(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     return [Violation("notes-via-ticket", f"note created through /{e.segments[0]}, which answers 404",
                       (e.position,))
             for e in traffic
@@ -25,7 +25,7 @@ def notes_via_ticket(traffic: Sequence[Exchange]) -> list[Violation]:
 
 @rule("fresh-get-before-put", "Every PUT /Tickets follows a GET /Tickets/{id} with no other write in between.",
       "seed 004 §2, §4, rules: Always GET before PUT")
-def fresh_get_before_put(traffic: Sequence[Exchange]) -> list[Violation]:
+def fresh_get_before_put(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for put, target in updates(traffic, "Tickets"):
         if put.method != "PUT":
@@ -46,7 +46,7 @@ def fresh_get_before_put(traffic: Sequence[Exchange]) -> list[Violation]:
 @rule("put-carries-stabilising-fields",
       "Every PUT /Tickets carries each stabilising field with the value of the latest GET (status may change).",
       "seed 004 §2.1, §8")
-def put_carries_stabilising_fields(traffic: Sequence[Exchange]) -> list[Violation]:
+def put_carries_stabilising_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for put, target in updates(traffic, "Tickets"):
         if put.method != "PUT":
@@ -70,7 +70,7 @@ def put_carries_stabilising_fields(traffic: Sequence[Exchange]) -> list[Violatio
 
 
 @rule("no-null-overwrite", "No update sends null for a field the latest GET read as non-null.", "seed 004 §8")
-def no_null_overwrite(traffic: Sequence[Exchange]) -> list[Violation]:
+def no_null_overwrite(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for put, target in updates(traffic, "Tickets"):
         read = latest_read(traffic, put.position, "Tickets", target)
@@ -88,7 +88,7 @@ def no_null_overwrite(traffic: Sequence[Exchange]) -> list[Violation]:
 @rule("put-keeps-unsent-fields",
       "A PUT /Tickets leaves out no writable field the latest GET read as non-null (PUT nulls what it omits).",
       "seed 001 (PUT sets omitted fields to null); seed 004 §8")
-def put_keeps_unsent_fields(traffic: Sequence[Exchange]) -> list[Violation]:
+def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     tickets = catalog().get("Tickets")
     assert tickets is not None
     writable = [f.name for f in tickets.fields if not f.is_read_only]
@@ -108,7 +108,7 @@ def put_keeps_unsent_fields(traffic: Sequence[Exchange]) -> list[Violation]:
 
 @rule("no-implicit-status-change", "A PUT that changes a ticket's status changes nothing else.",
       "seed 004 §9, rules: Never change status implicitly")
-def no_implicit_status_change(traffic: Sequence[Exchange]) -> list[Violation]:
+def no_implicit_status_change(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     tickets = catalog().get("Tickets")
     assert tickets is not None
     found = []
@@ -129,7 +129,7 @@ def no_implicit_status_change(traffic: Sequence[Exchange]) -> list[Violation]:
 
 @rule("numeric-ticket-id-in-url", "Single-ticket URLs use the numeric TicketID, never a ticket number.",
       "seed 004 §0.1, §1")
-def numeric_ticket_id_in_url(traffic: Sequence[Exchange]) -> list[Violation]:
+def numeric_ticket_id_in_url(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for exchange in traffic:
         segments = exchange.segments

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..traffic import Exchange
-from .model import WORKFLOW, Violation, rule
+from .model import WORKFLOW, RuleContext, Violation, rule
 from .state import filter_values, latest_read, record_id, same_value, sent, updates
-
-COMPLETING_STATUSES = frozenset({5})  # seed 004 §5: the only validated status that stamps the timestamps
 
 
 def _empty_time_entry_check(traffic: Sequence[Exchange], before: int, ticket: int) -> Exchange | None:
@@ -22,12 +20,12 @@ def _empty_time_entry_check(traffic: Sequence[Exchange], before: int, ticket: in
 @rule("complete-only-without-time-entries",
       "A ticket is set to a completing status only after a TimeEntries query for it returned no items.",
       "seed 004 §6, §9 test 2", pack=WORKFLOW)
-def complete_only_without_time_entries(traffic: Sequence[Exchange]) -> list[Violation]:
+def complete_only_without_time_entries(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for put, target in updates(traffic, "Tickets"):
         has_status, status = sent(put, "status")
         read = latest_read(traffic, put.position, "Tickets", target)
-        if not has_status or record_id(status) not in COMPLETING_STATUSES:
+        if not has_status or record_id(status) not in context.completing_statuses:
             continue
         if read is not None and read.item is not None and same_value(read.item.get("status"), status):
             continue
@@ -41,14 +39,15 @@ def complete_only_without_time_entries(traffic: Sequence[Exchange]) -> list[Viol
 @rule("resolve-with-completing-status",
       "When the workflow resolves a ticket it sets a status that stamps completedDate (5), not a look-alike.",
       "seed 004 §5, §9", pack=WORKFLOW)
-def resolve_with_completing_status(traffic: Sequence[Exchange]) -> list[Violation]:
+def resolve_with_completing_status(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for put, target in updates(traffic, "Tickets"):
         has_status, status = sent(put, "status")
         read = latest_read(traffic, put.position, "Tickets", target)
         if not has_status or read is None or read.item is None or same_value(read.item.get("status"), status):
             continue
-        if _empty_time_entry_check(traffic, put.position, target) and record_id(status) not in COMPLETING_STATUSES:
+        checked = _empty_time_entry_check(traffic, put.position, target)
+        if checked and record_id(status) not in context.completing_statuses:
             found.append(Violation("resolve-with-completing-status",
                                    f"ticket {target} resolved with status {status}, which stamps no completedDate",
                                    (put.position,), {"ticket": target, "status": status}))
@@ -58,7 +57,7 @@ def resolve_with_completing_status(traffic: Sequence[Exchange]) -> list[Violatio
 @rule("ticket-number-via-query",
       "The workflow resolves the ticket number to its id with POST /Tickets/query (ticketNumber eq) first.",
       "seed 004 §1, §10", pack=WORKFLOW)
-def ticket_number_via_query(traffic: Sequence[Exchange]) -> list[Violation]:
+def ticket_number_via_query(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     looked_up: set[int] = set()
     found = []
     for exchange in traffic:

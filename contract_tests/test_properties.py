@@ -1,0 +1,114 @@
+"""Property tests: generated tickets, tenants, time entries and texts; the workflow keeps the contract."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fake_server import FakeAutotask, TenantProfile
+from harness.contract import WORKFLOW_FIELDS, Finding, standard_ticket, unchanged_fields
+from harness.scenarios import ResolveWithoutTimeEntries
+
+DEFAULT = TenantProfile.load("default")
+TICKET_PICKLISTS = DEFAULT.picklists["Tickets"]
+
+
+def _values(field: str) -> list[int]:
+    return [int(v["value"]) for v in TICKET_PICKLISTS[field]]
+
+
+@st.composite
+def tenants(draw: st.DrawFn) -> tuple[TenantProfile, int, int]:
+    """A status picklist with any labels and values, some of which complete; plus a start and a completing one."""
+    values = draw(st.lists(st.integers(1, 99), min_size=2, max_size=8, unique=True))
+    labels = draw(st.lists(st.text(min_size=1, max_size=20), min_size=len(values), max_size=len(values)))
+    completing = draw(st.lists(st.sampled_from(values), min_size=1, max_size=len(values) - 1, unique=True))
+    start = draw(st.sampled_from([v for v in values if v not in completing]))
+    statuses = [{"value": str(v), "label": label, "isDefaultValue": False, "sortOrder": n, "parentValue": "",
+                 "isActive": True, "isSystem": True} for n, (v, label) in enumerate(zip(values, labels, strict=True))]
+    picklists = {**DEFAULT.picklists, "Tickets": {**TICKET_PICKLISTS, "status": statuses}}
+    completion = dataclasses.replace(DEFAULT.completion, completing_values=frozenset(completing))
+    profile = dataclasses.replace(DEFAULT, picklists=picklists, completion=completion)
+    return profile, start, draw(st.sampled_from(completing))
+
+
+@st.composite
+def tickets(draw: st.DrawFn, start_status: int) -> dict[str, Any]:
+    """Stabilising fields with any allowed values, nulls included where the field is not required."""
+    issue = draw(st.sampled_from([*_values("issueType"), None]))
+    sub_issues = [int(v["value"]) for v in TICKET_PICKLISTS["subIssueType"] if v["parentValue"] == str(issue)]
+    return standard_ticket(
+        title=draw(st.text(min_size=1, max_size=255).filter(str.strip)),
+        status=start_status,
+        priority=draw(st.sampled_from(_values("priority"))),
+        queueID=draw(st.sampled_from([*_values("queueID"), None])),
+        issueType=issue,
+        subIssueType=draw(st.sampled_from(sub_issues)) if sub_issues and draw(st.booleans()) else None,
+        source=draw(st.sampled_from([*_values("source"), None])),
+        ticketCategory=draw(st.sampled_from([*_values("ticketCategory"), None])),
+        dueDateTime=draw(st.sampled_from([None, "2026-12-01T17:00:00Z", "2027-01-31T08:30:00.5Z"])),
+        description=draw(st.none() | st.text(max_size=200)),
+    )
+
+
+class GeneratedResolution(ResolveWithoutTimeEntries):
+    """The resolution workflow on a generated tenant, ticket, time-entry count and texts."""
+
+    def __init__(self, profile: TenantProfile, completing: int, ticket: dict[str, Any], time_entries: int,
+                 note: str, resolution: str) -> None:
+        super().__init__(profile, completing)
+        self.ticket, self.time_entries, self.note, self.resolution = ticket, time_entries, note, resolution
+
+    def setup(self, fake: FakeAutotask) -> dict[str, Any]:
+        ticket = fake.seed("Tickets", self.ticket)
+        for _ in range(self.time_entries):
+            fake.seed("TimeEntries", {"ticketID": ticket, "resourceID": 4, "dateWorked": "2026-11-20",
+                                      "hoursWorked": 0.5})
+        stored = fake.get("Tickets", ticket)
+        assert stored is not None
+        return {"ticket": ticket, "number": stored["ticketNumber"], "before": stored}
+
+    def act(self, adapter: Any, given: dict[str, Any]) -> None:
+        adapter.resolve_ticket(given["number"], self.note, self.resolution)
+
+    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+        findings = [] if error is None else [Finding("client-error", f"the client failed: {error}")]
+        after = fake.get("Tickets", given["ticket"])
+        findings += unchanged_fields(given["before"], after, WORKFLOW_FIELDS)
+        if after is None:
+            return findings
+        should_complete = self.time_entries == 0
+        if after["resolution"] != self.resolution:
+            findings.append(Finding("resolution-set", "the resolution text did not arrive whole"))
+        if not any(n["description"] == self.note for n in fake.records("TicketNotes")
+                   if n["ticketID"] == given["ticket"]):
+            findings.append(Finding("note-added", "the note text did not arrive whole"))
+        expected_status = self.completing_status if should_complete else given["before"]["status"]
+        if after["status"] != expected_status:
+            findings.append(Finding("status-only-when-it-should", f"status {after['status']}, expected "
+                                    f"{expected_status} with {self.time_entries} time entries"))
+        if (after["completedDate"] is not None) != should_complete:
+            findings.append(Finding("stamps-only-by-completing-status", f"completedDate {after['completedDate']!r}"))
+        return findings
+
+
+# Any text but lone surrogates and NUL, which no HTTP client can send and no command line can carry.
+characters = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+texts = st.text(alphabet=characters, min_size=1, max_size=300).filter(str.strip)
+resolutions = st.one_of(texts, st.just("Ω✓ résolu " * 3200))  # 32000 characters, the field's length
+
+
+@settings(settings.get_profile("contract"))
+@given(tenant=tenants(), data=st.data(), time_entries=st.integers(0, 3), note=texts, resolution=resolutions)
+def test_workflow_keeps_the_contract_on_any_tenant_and_ticket(client_factory: Any, tenant: Any, data: Any,
+                                                               time_entries: int, note: str, resolution: str) -> None:
+    profile, start, completing = tenant
+    ticket = data.draw(tickets(start))
+    outcome = GeneratedResolution(profile, completing, ticket, time_entries, note, resolution).run(client_factory)
+    if outcome.skipped:
+        pytest.skip(outcome.skipped)
+    assert outcome.passed, "\n".join(f"[{f.rule}] {f.message}" for f in outcome.findings)

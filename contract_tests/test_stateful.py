@@ -1,0 +1,102 @@
+"""A stateful test: notes, resolutions, time entries and resolutions interleave; the tenant follows a model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from fake_server import FakeAutotask, Limits
+from harness.adapter import ClientConfig, supports
+from harness.contract import CREDENTIALS, WORKFLOW_FIELDS, standard_ticket
+from harness.rules import CONTRACT, WORKFLOW, check
+from harness.serving import ServedFake
+from harness.traffic import load_traffic
+
+# Any text but lone surrogates and NUL, which no HTTP client can send and no command line can carry.
+characters = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+texts = st.text(alphabet=characters, min_size=1, max_size=80).filter(str.strip)
+
+
+def machine_for(factory: Any) -> type[RuleBasedStateMachine]:
+    class TicketLifecycle(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fake = FakeAutotask(limits=Limits.off())
+            self.ticket = self.fake.seed("Tickets", standard_ticket())
+            self.before = self.fake.get("Tickets", self.ticket)
+            assert self.before is not None
+            self.number = self.before["ticketNumber"]
+            self.fake.journal.clear()
+            self.served = ServedFake(self.fake).start()
+            config = ClientConfig(self.served.base_url, f"{self.served.root_url}/ATServicesRest",
+                                  CREDENTIALS["username"], CREDENTIALS["secret"], CREDENTIALS["integration_code"])
+            self.adapter = factory(config)
+            # the model
+            self.notes: list[str] = []
+            self.resolution: str | None = None
+            self.time_entries = 0
+            self.status = self.before["status"]
+
+        def teardown(self) -> None:
+            self.served.stop()
+
+        @rule(text=texts)
+        def add_note(self, text: str) -> None:
+            self.adapter.add_note(self.number, "Update", text)
+            self.notes.append(text)
+
+        @rule(text=texts)
+        def set_resolution(self, text: str) -> None:
+            self.adapter.set_resolution(self.number, text)
+            self.resolution = text
+
+        @rule()
+        def log_time(self) -> None:
+            self.fake.seed("TimeEntries", {"ticketID": self.ticket, "resourceID": 4, "dateWorked": "2026-11-20",
+                                           "hoursWorked": 0.25})
+            self.time_entries += 1
+
+        @precondition(lambda self: self.status != 5)
+        @rule(note=texts, text=texts)
+        def resolve(self, note: str, text: str) -> None:
+            self.adapter.resolve_ticket(self.number, note, text)
+            self.notes.append(note)
+            self.resolution = text
+            if self.time_entries == 0:
+                self.status = 5
+
+        @invariant()
+        def tenant_matches_the_model(self) -> None:
+            after = self.fake.get("Tickets", self.ticket)
+            assert after is not None
+            assert after["status"] == self.status
+            assert after["resolution"] == self.resolution
+            assert (after["completedDate"] is not None) == (self.status == 5)
+            assert [n["description"] for n in self.fake.records("TicketNotes")] == self.notes
+            changed = {k for k in self.before if k not in WORKFLOW_FIELDS and self.before[k] != after[k]}
+            assert changed == set()
+
+        @invariant()
+        def journal_keeps_every_rule(self) -> None:
+            violations = check(load_traffic(self.fake.journal), (CONTRACT, WORKFLOW))
+            assert violations == [], [f"[{v.rule}] {v.message}" for v in violations]
+
+    return TicketLifecycle
+
+
+def test_ticket_lifecycle_follows_the_model(client_factory: Any) -> None:
+    machine = machine_for(client_factory)
+    probe = machine()
+    try:
+        missing = [op for op in ("add_note", "set_resolution", "resolve_ticket") if not supports(probe.adapter, op)]
+    finally:
+        probe.teardown()
+    if missing:
+        pytest.skip(f"the client offers no {', '.join(missing)}")
+    from hypothesis.stateful import run_state_machine_as_test
+
+    run_state_machine_as_test(machine, settings=settings(max_examples=10, stateful_step_count=8, deadline=None))

@@ -1,0 +1,186 @@
+"""The contract rules on journals: each rule fires on the breach it names and stays quiet on the contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from fake_server import FakeAutotask
+from harness.cli import app
+from harness.client import AutotaskClient
+from harness.rules import CONTRACT, REGISTRY, WORKFLOW, check
+from harness.settings import Settings, load_settings
+from harness.traffic import load_traffic
+
+from .conftest import BASE, CREDENTIALS, ticket_body
+
+ALL_PACKS = (CONTRACT, WORKFLOW)
+
+
+def _journal(fake: FakeAutotask, steps: Any) -> list[Any]:
+    with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:
+        steps(http)
+    return load_traffic(fake.journal)
+
+
+def _rules(traffic: list[Any]) -> set[str]:
+    return {v.rule for v in check(traffic, ALL_PACKS)}
+
+
+@pytest.fixture
+def seeded(fake: FakeAutotask) -> tuple[FakeAutotask, int, str]:
+    ticket = fake.seed("Tickets", ticket_body(0))
+    fake.journal.clear()
+    return fake, ticket, fake.get("Tickets", ticket)["ticketNumber"]  # type: ignore[index]
+
+
+def test_every_rule_has_an_id_statement_source_and_pack() -> None:
+    assert len(REGISTRY) >= 17
+    for rule in REGISTRY.values():
+        assert rule.id and rule.statement.endswith(".") and rule.source and rule.pack in ALL_PACKS
+
+
+def test_reference_client_traffic_breaks_no_rule(seeded: tuple[FakeAutotask, int, str]) -> None:
+    fake, _, number = seeded
+    with fake.mock():
+        AutotaskClient(BASE, "u", "s", "c").resolve(number, "note", "fixed")
+    assert check(load_traffic(fake.journal), ALL_PACKS) == []
+
+
+def _get(http: httpx.Client, ticket: int) -> dict[str, Any]:
+    item: dict[str, Any] = http.get(f"{BASE}/Tickets/{ticket}").json()["item"]
+    return item
+
+
+CASES: list[tuple[str, Any]] = [
+    ("no-ticket-patch", lambda http, t, n: http.patch(f"{BASE}/Tickets", json={"id": t, "title": "x"})),
+    ("notes-via-ticket", lambda http, t, n: http.post(f"{BASE}/TicketNotes", json={"ticketID": t})),
+    ("fresh-get-before-put", lambda http, t, n: http.put(f"{BASE}/Tickets", json=ticket_body(0, id=t))),
+    ("put-carries-stabilising-fields", lambda http, t, n: (
+        _get(http, t), http.put(f"{BASE}/Tickets", json={"id": t, "resolution": "x"}))),
+    ("no-null-overwrite", lambda http, t, n: http.put(f"{BASE}/Tickets", json={**_get(http, t), "description": None})),
+    ("put-keeps-unsent-fields", lambda http, t, n: http.put(f"{BASE}/Tickets", json={
+        k: v for k, v in _get(http, t).items() if k != "description"})),
+    ("no-implicit-status-change", lambda http, t, n: http.put(f"{BASE}/Tickets", json={
+        **_get(http, t), "status": 8, "title": "changed too"})),
+    ("numeric-ticket-id-in-url", lambda http, t, n: http.get(f"{BASE}/Tickets/{n}")),
+    ("exact-base-path", lambda http, t, n: http.get(f"https://webservices19.autotask.net/atservicesrest/v1.0/"
+                                                     f"Tickets/{t}")),
+    ("create-without-id", lambda http, t, n: http.post(f"{BASE}/ContactGroups", json={"id": 9, "name": "g",
+                                                                                     "isActive": True})),
+    ("known-fields-only", lambda http, t, n: http.post(f"{BASE}/ContactGroups", json={"name": "g", "colour": 1})),
+    ("max-records-500", lambda http, t, n: http.post(f"{BASE}/Tickets/query", json={
+        "MaxRecords": 1000, "filter": [{"op": "exist", "field": "id"}]})),
+    ("complete-only-without-time-entries", lambda http, t, n: http.put(f"{BASE}/Tickets", json={
+        **_get(http, t), "status": 5})),
+    ("ticket-number-via-query", lambda http, t, n: _get(http, t)),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "steps"), CASES, ids=[c[0] for c in CASES])
+def test_rule_fires_on_its_breach(seeded: tuple[FakeAutotask, int, str], rule_id: str, steps: Any) -> None:
+    fake, ticket, number = seeded
+    traffic = _journal(fake, lambda http: steps(http, ticket, number))
+    assert rule_id in _rules(traffic)
+
+
+def test_resolve_with_completing_status_fires_on_status_8(seeded: tuple[FakeAutotask, int, str]) -> None:
+    fake, ticket, _ = seeded
+
+    def steps(http: httpx.Client) -> None:
+        http.post(f"{BASE}/TimeEntries/query", json={"filter": [{"op": "eq", "field": "ticketID", "value": ticket}]})
+        http.put(f"{BASE}/Tickets", json={**_get(http, ticket), "status": 8})
+
+    assert "resolve-with-completing-status" in _rules(_journal(fake, steps))
+
+
+def test_follow_next_page_fires_when_the_next_page_is_never_read(fake: FakeAutotask) -> None:
+    ticket = fake.seed("Tickets", ticket_body(0))
+    for n in range(501):
+        fake.seed("TicketNotes", {"ticketID": ticket, "title": f"{n}", "description": "d", "noteType": 1,
+                                  "publish": 1})
+    traffic = _journal(fake, lambda http: http.post(f"{BASE}/TicketNotes/query", json={
+        "filter": [{"op": "exist", "field": "id"}]}))
+    assert "follow-next-page" in _rules(traffic)
+    fake.journal.clear()
+    with fake.mock():
+        notes = list(AutotaskClient(BASE, "u", "s", "c").query("TicketNotes", [{"op": "exist", "field": "id"}]))
+    assert len(notes) == 501
+    assert "follow-next-page" not in _rules(load_traffic(fake.journal))
+
+
+def test_back_off_after_429_compares_request_times() -> None:
+    def exchange(position: int, status: int, at: float) -> dict[str, Any]:
+        return {"method": "GET", "url": f"{BASE}/Companies/0", "status": status, "started_at": at}
+
+    hasty = load_traffic([exchange(1, 429, 100.0), exchange(2, 200, 100.2)])
+    patient = load_traffic([exchange(1, 429, 100.0), exchange(2, 200, 101.5)])
+    assert "back-off-after-429" in _rules(hasty)
+    assert "back-off-after-429" not in _rules(patient)
+
+
+def test_violations_name_the_offending_exchanges(seeded: tuple[FakeAutotask, int, str]) -> None:
+    fake, ticket, _ = seeded
+    traffic = _journal(fake, lambda http: (http.get(f"{BASE}/Companies/0"),
+                                           http.patch(f"{BASE}/Tickets", json={"id": ticket})))
+    violation = next(v for v in check(traffic) if v.rule == "no-ticket-patch")
+    assert violation.exchanges == (2,)
+
+
+def test_rules_can_be_switched_off_with_a_reason(seeded: tuple[FakeAutotask, int, str]) -> None:
+    fake, ticket, _ = seeded
+    traffic = _journal(fake, lambda http: http.patch(f"{BASE}/Tickets", json={"id": ticket}))
+    assert "no-ticket-patch" not in {v.rule for v in check(traffic, disabled={"no-ticket-patch": "tenant allows"})}
+    with pytest.raises(ValueError, match="no rule named"):
+        check(traffic, disabled={"no-such-rule": "typo"})
+    with pytest.raises(ValueError, match="RULE=REASON"):
+        Settings().with_disabled(["no-ticket-patch"])
+
+
+def test_settings_come_from_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.autotask-harness]\npacks = ["contract", "resolution-workflow"]\n'
+        '[tool.autotask-harness.disable]\n"max-records-500" = "our proxy pages for us"\n', encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert settings.packs == ("contract", "resolution-workflow")
+    assert settings.disabled == {"max-records-500": "our proxy pages for us"}
+
+
+# -- autotask-harness check ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def journal_file(tmp_path: Path, seeded: tuple[FakeAutotask, int, str]) -> Path:
+    fake, ticket, _ = seeded
+    path = tmp_path / "journal.jsonl"
+    fake.journal.stream_to(path)
+    _journal(fake, lambda http: http.patch(f"{BASE}/Tickets", json={"id": ticket, "title": "x"}))
+    fake.journal.close()
+    return path
+
+
+def test_check_text_report_and_exit_code(journal_file: Path) -> None:
+    result = CliRunner().invoke(app, ["check", str(journal_file)])
+    assert result.exit_code == 1
+    assert "no-ticket-patch" in result.output and "seed 004" in result.output
+
+
+def test_check_json_and_junit_reports(journal_file: Path) -> None:
+    as_json = CliRunner().invoke(app, ["check", str(journal_file), "--format", "json"])
+    data = json.loads(as_json.output)
+    assert [v["rule"] for v in data["violations"]] == ["no-ticket-patch"]
+    assert data["violations"][0]["exchanges"] == [1]
+    junit = CliRunner().invoke(app, ["check", str(journal_file), "--format", "junit"])
+    assert junit.exit_code == 1
+    assert '<testcase classname="autotask.contract" name="no-ticket-patch"><failure' in junit.output
+
+
+def test_check_passes_clean_traffic_and_honours_disable(journal_file: Path) -> None:
+    result = CliRunner().invoke(app, ["check", str(journal_file), "--disable", "no-ticket-patch=allowed here"])
+    assert result.exit_code == 0
+    assert "switched off" in result.output

@@ -17,7 +17,6 @@ from fake_server import FakeAutotask, Limits
 
 from .serving import ServedFake
 
-
 # The contract suite's examples per property: 20 keeps the suite under a minute on 2 cores.
 settings.register_profile("contract", max_examples=int(os.environ.get("AUTOTASK_CONTRACT_EXAMPLES", "20")),
                           deadline=None, suppress_health_check=[HealthCheck.too_slow])

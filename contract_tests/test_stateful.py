@@ -99,4 +99,6 @@ def test_ticket_lifecycle_follows_the_model(client_factory: Any) -> None:
         pytest.skip(f"the client offers no {', '.join(missing)}")
     from hypothesis.stateful import run_state_machine_as_test
 
-    run_state_machine_as_test(machine, settings=settings(max_examples=10, stateful_step_count=8, deadline=None))
+    profile = settings.get_profile("contract")
+    run_state_machine_as_test(machine, settings=settings(profile, max_examples=min(10, profile.max_examples),
+                                                         stateful_step_count=8))

@@ -94,12 +94,13 @@ def test_a_node_client_runs_the_resolution_workflow_against_the_served_fake() ->
     fake = FakeAutotask(limits=Limits.off())
     ticket = fake.seed("Tickets", ticket_body(0))
     number = fake.get("Tickets", ticket)["ticketNumber"]  # type: ignore[index]
-    script = Path(__file__).parent / "clients" / "node_client.mjs"
+    script = Path(__file__).parent / "clients" / "node_contract_client.mjs"
     env = {**os.environ, "AT_INTEGRATION_CODE": "NODE-CODE", "AT_USERNAME": "node@example.invalid",
            "AT_SECRET": "node-secret"}
     with ServedFake(fake) as served:
-        done = subprocess.run(["node", str(script), served.root_url, number], capture_output=True, text=True,
-                              env=env, timeout=60, check=False)
+        done = subprocess.run(["node", str(script), served.root_url, number, "Checked by a Node client.",
+                               "Resolved from Node.", "5"], capture_output=True, text=True, env=env, timeout=60,
+                              check=False)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     after = fake.get("Tickets", ticket)
@@ -107,7 +108,8 @@ def test_a_node_client_runs_the_resolution_workflow_against_the_served_fake() ->
     assert (after["status"], after["resolution"]) == (5, "Resolved from Node.")
     assert after["completedDate"] is not None and after["description"] == "Reported by phone."
     assert fake.get("TicketNotes", result["noteId"])["ticketID"] == ticket  # type: ignore[index]
-    assert [e.status for e in fake.journal] == [200] * 8
+    assert [e.status for e in fake.journal] == [200] * 9
+    assert fake.get("TicketNotes", result["noteId"])["description"] == "Checked by a Node client."  # type: ignore[index]
 
 
 def test_fixture_options_select_profile(pytester: pytest.Pytester) -> None:

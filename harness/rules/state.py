@@ -54,6 +54,25 @@ def latest_read(traffic: Sequence[Exchange], before: int, entity: str, target: i
     return None
 
 
+def ticket_puts(traffic: Sequence[Exchange]) -> Iterator[tuple[Exchange, int, Exchange | None]]:
+    """Each ``PUT /Tickets`` with the ticket it names and the latest read of that ticket before it."""
+    for put, target in updates(traffic, "Tickets"):
+        if put.method == "PUT":
+            yield put, target, latest_read(traffic, put.position, "Tickets", target)
+
+
+def status_changes(traffic: Sequence[Exchange]) -> Iterator[tuple[Exchange, int, Any, Exchange | None]]:
+    """Ticket updates that send a status other than the latest read's (or with no read to compare)."""
+    for update, target in updates(traffic, "Tickets"):
+        has_status, status = sent(update, "status")
+        if not has_status:
+            continue
+        read = latest_read(traffic, update.position, "Tickets", target)
+        if read is not None and read.item is not None and same_value(read.item.get("status"), status):
+            continue
+        yield update, target, status, read
+
+
 def writes_between(traffic: Sequence[Exchange], start: int, end: int, entity: str, target: int) -> list[Exchange]:
     """Successful writes to that record strictly between two positions."""
     return [e for e in traffic[start: end - 1]

@@ -6,7 +6,17 @@ from collections.abc import Sequence
 
 from ..traffic import Exchange
 from .model import RuleContext, Violation, rule
-from .state import STABILISING_FIELDS, catalog, latest_read, same_value, sent, updates, writes_between
+from .state import (
+    STABILISING_FIELDS,
+    catalog,
+    latest_read,
+    same_value,
+    sent,
+    status_changes,
+    ticket_puts,
+    updates,
+    writes_between,
+)
 
 
 @rule("no-ticket-patch", "Tickets are never updated with PATCH.", "seed 004 §0.1, §4, rules: Never use PATCH")
@@ -27,10 +37,7 @@ def notes_via_ticket(traffic: Sequence[Exchange], context: RuleContext) -> list[
       "seed 004 §2, §4, rules: Always GET before PUT")
 def fresh_get_before_put(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
-    for put, target in updates(traffic, "Tickets"):
-        if put.method != "PUT":
-            continue
-        read = latest_read(traffic, put.position, "Tickets", target)
+    for put, target, read in ticket_puts(traffic):
         if read is None:
             found.append(Violation("fresh-get-before-put", f"PUT of ticket {target} without a GET of it first",
                                    (put.position,), {"ticket": target}))
@@ -48,10 +55,7 @@ def fresh_get_before_put(traffic: Sequence[Exchange], context: RuleContext) -> l
       "seed 004 §2.1, §8")
 def put_carries_stabilising_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
-    for put, target in updates(traffic, "Tickets"):
-        if put.method != "PUT":
-            continue
-        read = latest_read(traffic, put.position, "Tickets", target)
+    for put, target, read in ticket_puts(traffic):
         missing = [name for name in STABILISING_FIELDS if not sent(put, name)[0]]
         changed = []
         if read is not None and read.item is not None:
@@ -93,9 +97,8 @@ def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -
     assert tickets is not None
     writable = [f.name for f in tickets.fields if not f.is_read_only]
     found = []
-    for put, target in updates(traffic, "Tickets"):
-        read = latest_read(traffic, put.position, "Tickets", target)
-        if put.method != "PUT" or read is None or read.item is None:
+    for put, target, read in ticket_puts(traffic):
+        if read is None or read.item is None:
             continue
         dropped = [name for name in writable
                    if read.item.get(name) not in (None, "", []) and not sent(put, name)[0]]
@@ -112,10 +115,8 @@ def no_implicit_status_change(traffic: Sequence[Exchange], context: RuleContext)
     tickets = catalog().get("Tickets")
     assert tickets is not None
     found = []
-    for put, target in updates(traffic, "Tickets"):
-        read = latest_read(traffic, put.position, "Tickets", target)
-        has_status, status = sent(put, "status")
-        if read is None or read.item is None or not has_status or same_value(read.item.get("status"), status):
+    for put, target, _, read in status_changes(traffic):
+        if read is None or read.item is None:
             continue
         others = [f.name for f in tickets.fields
                   if f.name != "status" and not f.is_read_only and sent(put, f.name)[0]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..traffic import Exchange
 from .model import WORKFLOW, RuleContext, Violation, rule
-from .state import filter_values, latest_read, record_id, same_value, sent, updates
+from .state import filter_values, record_id, status_changes
 
 
 def _empty_time_entry_check(traffic: Sequence[Exchange], before: int, ticket: int) -> Exchange | None:
@@ -22,14 +22,9 @@ def _empty_time_entry_check(traffic: Sequence[Exchange], before: int, ticket: in
       "seed 004 §6, §9 test 2", pack=WORKFLOW)
 def complete_only_without_time_entries(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
-    for put, target in updates(traffic, "Tickets"):
-        has_status, status = sent(put, "status")
-        read = latest_read(traffic, put.position, "Tickets", target)
-        if not has_status or record_id(status) not in context.completing_statuses:
-            continue
-        if read is not None and read.item is not None and same_value(read.item.get("status"), status):
-            continue
-        if _empty_time_entry_check(traffic, put.position, target) is None:
+    for put, target, status, _ in status_changes(traffic):
+        if record_id(status) in context.completing_statuses and _empty_time_entry_check(
+                traffic, put.position, target) is None:
             found.append(Violation("complete-only-without-time-entries",
                                    f"ticket {target} set to status {status} without an empty TimeEntries check",
                                    (put.position,), {"ticket": target}))
@@ -41,11 +36,7 @@ def complete_only_without_time_entries(traffic: Sequence[Exchange], context: Rul
       "seed 004 §5, §9", pack=WORKFLOW)
 def resolve_with_completing_status(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
-    for put, target in updates(traffic, "Tickets"):
-        has_status, status = sent(put, "status")
-        read = latest_read(traffic, put.position, "Tickets", target)
-        if not has_status or read is None or read.item is None or same_value(read.item.get("status"), status):
-            continue
+    for put, target, status, _ in status_changes(traffic):
         checked = _empty_time_entry_check(traffic, put.position, target)
         if checked and record_id(status) not in context.completing_statuses:
             found.append(Violation("resolve-with-completing-status",

@@ -1,5 +1,7 @@
-// A Node client for the contract suite's command adapter: the resolution workflow of seed 004 §9.
+// A Node client, run as its users run it: zone discovery first, then the resolution workflow of
+// seed 004 §9. It serves the contract suite's command adapter and the served-fake tests alike.
 // Usage: node node_contract_client.mjs ROOT_URL TICKET_NUMBER NOTE RESOLUTION COMPLETING_STATUS
+// Prints {"ticketId", "noteId", "zoneUrl"} as JSON.
 const [root, ticketNumber, note, resolution, completing] = process.argv.slice(2);
 const headers = {
   ApiIntegrationcode: process.env.AT_INTEGRATION_CODE,
@@ -20,7 +22,7 @@ const base = `${zone.url}V1.0`;
 const found = await call("POST", `${base}/Tickets/query`, { filter: [{ op: "eq", field: "ticketNumber", value: ticketNumber }] });
 const id = found.items[0].id;
 await call("GET", `${base}/Tickets/${id}`);
-await call("POST", `${base}/Tickets/${id}/Notes`, { title: "Resolution", description: note, noteType: 1, publish: 1 });
+const created = await call("POST", `${base}/Tickets/${id}/Notes`, { title: "Resolution", description: note, noteType: 1, publish: 1 });
 const { item } = await call("GET", `${base}/Tickets/${id}`);
 await call("PUT", `${base}/Tickets`, { ...item, resolution });
 const entries = await call("POST", `${base}/TimeEntries/query`, { filter: [{ op: "eq", field: "ticketID", value: id }] });
@@ -28,3 +30,4 @@ if (entries.items.length === 0) {
   const fresh = await call("GET", `${base}/Tickets/${id}`);
   await call("PUT", `${base}/Tickets`, { ...fresh.item, status: Number(completing) });
 }
+console.log(JSON.stringify({ ticketId: id, noteId: created.itemId, zoneUrl: zone.url }));

@@ -14,6 +14,13 @@ Nothing here asserts a time; it prints what it measured.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# This folder holds a file named http.py: keep it from shadowing the standard library's http package.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
 import argparse
 import gc
 import os

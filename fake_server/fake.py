@@ -126,6 +126,20 @@ class FakeAutotask:
                     self.seed(entity, record)
         return {entity: len(records) for entity, records in snapshot.items()}
 
+    def export_snapshot(self) -> dict[str, list[dict[str, Any]]]:
+        """Every stored record in ``load_snapshot``'s format, so a recording can say what it started from."""
+        with self._lock:
+            exported: dict[str, list[dict[str, Any]]] = {}
+            for entity, records in self.store.snapshot().items():
+                rows = []
+                for record in records.values():
+                    udfs = record.pop("userDefinedFields", None) or {}
+                    if udfs:
+                        record["userDefinedFields"] = [{"name": k, "value": v} for k, v in udfs.items()]
+                    rows.append(record)
+                exported[entity] = rows
+            return exported
+
     def inject_fault(self, *, status: int = 500, errors: list[str] | None = None, times: int = 1,
                      method: str | None = None, path: str | None = None, delay: float = 0.0,
                      drop: bool = False) -> Fault:

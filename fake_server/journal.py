@@ -23,14 +23,36 @@ def scrub_headers(headers: tuple[tuple[str, str], ...] | list[tuple[str, str]]) 
     return {name: value for name, value in headers if name.lower() not in CREDENTIAL_HEADERS}
 
 
-_USER_PARAMETER = re.compile(r"([?&]user=)[^&#]*", re.IGNORECASE)
+# Query parameters whose values are credentials: zone discovery's user name, and anything secret-looking.
+_SECRET_PARAMETER = re.compile(r"([?&](?:user|[^=&#]*(?:secret|password|token|apikey|integrationcode))=)[^&#]*",
+                               re.IGNORECASE)
+_SECRET_KEY = re.compile(r"secret|password|passwd|token|apikey|api_key|integrationcode", re.IGNORECASE)
 
 
 def scrub_url(url: str) -> str:
-    """The URL with zone discovery's ``user=`` (the API user name) replaced by a placeholder."""
-    if "user=" not in url.lower():
+    """The URL with zone discovery's ``user=`` and secret-looking parameters replaced by a placeholder."""
+    if "=" not in url:
         return url
-    return _USER_PARAMETER.sub(r"\1REDACTED", url)
+    return _SECRET_PARAMETER.sub(r"\1REDACTED", url)
+
+
+def scrub_body(body: bytes) -> bytes:
+    """A JSON body with the values of secret-looking keys replaced; other bodies as they came."""
+    if not body or not _SECRET_KEY.search(body.decode("utf-8", errors="replace")):
+        return body
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+
+    def redact(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: redact(v, str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [redact(v, key) for v in value]
+        return "REDACTED" if _SECRET_KEY.search(key) and value is not None else value
+
+    return json.dumps(redact(data), ensure_ascii=False).encode("utf-8")
 
 
 def _json_or_none(raw: bytes) -> tuple[Any, str | None]:
@@ -120,7 +142,7 @@ class Journal:
             method=request.method.upper(),
             url=scrub_url(request.url),
             request_headers=scrub_headers(request.headers),
-            request_body=request.body,
+            request_body=scrub_body(request.body),
             status=response.status,
             response_body=response.content(),
             started_at=started_at,

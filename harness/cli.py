@@ -126,5 +126,53 @@ def contract(
     raise typer.Exit(int(pytest.main(arguments)))
 
 
+@app.command()
+def verify(
+    cassettes: Annotated[list[Path], typer.Argument(help="Cassettes to replay, in order.")],
+    target: Annotated[str, typer.Option(help="fake, fake:PROFILE (name or TOML path), or a URL such as "
+                                             "https://webservices2.autotask.net")] = "fake",
+    allow_production: Annotated[bool, typer.Option(help="Replay against a host that is not a known sandbox.")] = False,
+    yes: Annotated[bool, typer.Option(help="Send the writes without asking.")] = False,
+) -> None:
+    """Replay cassettes against a target and report every structural difference; exit 1 on drift."""
+    import os
+
+    import httpx
+
+    from .cassettes import read_cassette
+    from .verify import VerifyRefused, check_target, fake_sender, http_sender, replay, writes_in
+
+    differences = []
+    try:
+        if target == "fake" or target.startswith("fake:"):
+            profile = target.partition(":")[2] or "default"
+            for cassette in cassettes:
+                seed = read_cassette(cassette).get("metadata", {}).get("provenance", {}).get("seed")
+                differences += replay(cassette, fake_sender(profile, seed))
+        else:
+            from .settings import load_settings
+
+            check_target(target, load_settings().sandbox_hosts, allow_production)
+            send = http_sender(target, os.environ.get("AUTOTASK_USERNAME"), os.environ.get("AUTOTASK_SECRET"),
+                               os.environ.get("AUTOTASK_INTEGRATION_CODE"), httpx.Client(timeout=60))
+            writes = writes_in(cassettes)
+            if writes:
+                console.print(f"These {len(writes)} requests write to {target}:")
+                for line in writes:
+                    console.print(f"  {line}")
+                if not yes and not typer.confirm("Send them?"):
+                    raise typer.Exit(2)
+            for cassette in cassettes:
+                differences += replay(cassette, send)
+    except VerifyRefused as refused:
+        console.print(f"[red]refused:[/] {refused}")
+        raise typer.Exit(2) from None
+    for difference in differences:
+        console.print(difference.describe(), markup=False)
+    console.print(f"{len(differences)} difference{'' if len(differences) == 1 else 's'} in "
+                  f"{len(cassettes)} cassette{'' if len(cassettes) == 1 else 's'} against {target}")
+    raise typer.Exit(1 if differences else 0)
+
+
 if __name__ == "__main__":
     app()

@@ -15,6 +15,7 @@ class Settings:
 
     packs: tuple[str, ...] = DEFAULT_PACKS
     disabled: dict[str, str] = field(default_factory=dict)
+    sandbox_hosts: tuple[str, ...] = ()
 
     def with_disabled(self, entries: list[str]) -> Settings:
         """Add ``RULE=REASON`` entries from the command line; a reason is required."""
@@ -24,7 +25,7 @@ class Settings:
             if not rule_id.strip() or not reason.strip():
                 raise ValueError(f"--disable takes RULE=REASON, got {entry!r}")
             disabled[rule_id.strip()] = reason.strip()
-        return Settings(self.packs, disabled)
+        return Settings(self.packs, disabled, self.sandbox_hosts)
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -36,7 +37,7 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def load_settings(start: Path | None = None) -> Settings:
-    """``[tool.autotask-harness]`` of the nearest pyproject.toml: ``packs = [...]``, ``[...disable]``."""
+    """``[tool.autotask-harness]`` of the nearest pyproject.toml: ``packs``, ``sandbox_hosts``, ``[...disable]``."""
     path = find_pyproject((start or Path.cwd()).resolve())
     if path is None:
         return Settings()
@@ -45,4 +46,4 @@ def load_settings(start: Path | None = None) -> Settings:
     for rule_id, reason in disabled.items():
         if not reason.strip():
             raise ValueError(f"{path}: rule {rule_id} is switched off without a reason")
-    return Settings(tuple(table.get("packs", DEFAULT_PACKS)), disabled)
+    return Settings(tuple(table.get("packs", DEFAULT_PACKS)), disabled, tuple(table.get("sandbox_hosts", ())))

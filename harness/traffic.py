@@ -110,15 +110,35 @@ def _from_dict(position: int, data: dict[str, Any]) -> Exchange:
     )
 
 
+def cassette_exchange(interaction: dict[str, Any]) -> dict[str, Any]:
+    """A vcrpy interaction in the journal's dict shape."""
+    request, response = interaction["request"], interaction["response"]
+
+    def parsed(text: Any) -> Any:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", errors="replace")
+        try:
+            return json.loads(text) if text else None
+        except ValueError:
+            return None
+
+    return {"method": request["method"], "url": request["uri"], "status": response["status"]["code"],
+            "request_json": parsed(request.get("body")), "response_json": parsed(response["body"].get("string")),
+            "request_headers": {k: v[0] if isinstance(v, list) else v for k, v in request.get("headers", {}).items()}}
+
+
 def load_traffic(source: Journal | str | Path | Iterable[dict[str, Any]]) -> list[Exchange]:
-    """One ordered list of exchanges from a fake's journal, a JSON-lines file, or journal dicts."""
+    """One ordered list of exchanges from a fake's journal, a JSON-lines journal, a cassette, or journal dicts."""
     if isinstance(source, Journal):
         records: Iterable[dict[str, Any]] = source.to_dicts()
     elif isinstance(source, str | Path):
         path = Path(source)
-        if path.suffix in (".yaml", ".yml"):
-            raise ValueError(f"{path}: cassettes are read by the cassette module, not as a journal")
-        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        from .cassettes import is_cassette, read_cassette
+
+        if is_cassette(path):
+            records = [cassette_exchange(i) for i in read_cassette(path)["interactions"]]
+        else:
+            records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     else:
         records = source
     return [_from_dict(n, record) for n, record in enumerate(records, 1)]

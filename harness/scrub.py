@@ -1,0 +1,82 @@
+"""Keeping secrets and personal data out of everything the harness writes.
+
+Credentials headers are dropped; zone discovery's ``user=`` and secret-looking
+keys become ``REDACTED``; configured personal values (emails, phone numbers,
+names) become placeholders derived from the value itself, so the same value gets
+the same placeholder in every recording and every replay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+CREDENTIAL_HEADERS = frozenset({"username", "secret", "apiintegrationcode", "authorization", "proxy-authorization",
+                                "cookie", "set-cookie", "impersonationresourceid"})
+SECRET_KEY = re.compile(r"(secret|password|passwd|token|apikey|api_key|integrationcode|credential)", re.IGNORECASE)
+REDACTED = "REDACTED"
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
+
+
+def placeholder(kind: str, value: str) -> str:
+    """The same stand-in for the same value, every time: ``email-1a2b3c4d@example.invalid``."""
+    digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:8]
+    return f"{kind}-{digest}@example.invalid" if kind == "email" else f"<{kind}-{digest}>"
+
+
+@dataclass(frozen=True)
+class Scrubber:
+    """What to hide. ``fields`` are JSON keys whose values are personal (matched case-insensitively)."""
+
+    emails: bool = True
+    # Free-text phone matching would also catch dates and ticket numbers; phone fields are scrubbed by name.
+    phones: bool = False
+    fields: frozenset[str] = field(default_factory=lambda: frozenset({
+        "firstname", "lastname", "middlename", "username", "email", "email2", "email3", "emailaddress",
+        "emailaddress2", "emailaddress3", "phone", "mobilephone", "homephone", "officephone", "fax",
+        "faxnumber", "alternatephone", "alternatephone1", "alternatephone2"}))
+
+    def headers(self, headers: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS}
+
+    def url(self, url: str) -> str:
+        parts = urlsplit(url)
+        if not parts.query:
+            return url
+        pairs = [(k, REDACTED if k.lower() == "user" or SECRET_KEY.search(k) else self.text(v))
+                 for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+        return urlunsplit(parts._replace(query=urlencode(pairs)))
+
+    def text(self, text: str) -> str:
+        """A JSON document scrubbed as data, or plain text scrubbed by pattern."""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return self._patterns(text)
+        return json.dumps(self.value(data), ensure_ascii=False, separators=(",", ":"))
+
+    def value(self, data: Any, key: str = "") -> Any:
+        if isinstance(data, dict):
+            return {k: self.value(v, str(k)) for k, v in data.items()}
+        if isinstance(data, list):
+            return [self.value(v, key) for v in data]
+        if isinstance(data, str):
+            lowered = key.lower()
+            if SECRET_KEY.search(lowered):
+                return REDACTED
+            if lowered in self.fields:
+                return placeholder("email" if EMAIL.fullmatch(data) else lowered, data) if data else data
+            return self._patterns(data)
+        return data
+
+    def _patterns(self, text: str) -> str:
+        if self.emails:
+            text = EMAIL.sub(lambda m: placeholder("email", m.group(0)), text)
+        if self.phones:
+            text = PHONE.sub(lambda m: placeholder("phone", m.group(0)), text)
+        return text

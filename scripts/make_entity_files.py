@@ -142,7 +142,8 @@ SPECS: dict[str, dict[str, Any]] = {
         "lengths": {"firstName": 50, "lastName": 50, "emailAddress": 254, "emailAddress2": 254,
                     "emailAddress3": 254, "phone": 25, "mobilePhone": 25, "title": 50},
     },
-    "ContactGroups": {"required": ["name", "isActive"], "lengths": {"name": 100}},
+    # Only the name is known to be required (seed 000); isActive is optional, so a PUT without it nulls it.
+    "ContactGroups": {"required": ["name"], "lengths": {"name": 100}},
     "Resources": {
         "required": ["firstName", "lastName", "email", "userName", "isActive", "licenseType"],
         "read_only": ["licenseType", "userType", "resourceType", "hireDate", "userName"],

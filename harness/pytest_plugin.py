@@ -6,6 +6,7 @@ Installed with the package through the ``pytest11`` entry point. Options per tes
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -35,6 +36,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--autotask-profile", default="default", help="tenant profile for the Autotask fixtures")
     group.addoption("--autotask-client", default=None,
                     help="the client the contract suite drives, as module:factory (default: the reference client)")
+    group.addoption("--autotask-live", action="store_true", default=False,
+                    help="run the live-capable tests against the sandbox named by AUTOTASK_ZONE_URL and "
+                         "AUTOTASK_USERNAME/SECRET/INTEGRATION_CODE, recording cassettes; off: nothing leaves "
+                         "the machine")
+    group.addoption("--autotask-cassette-dir", default="cassettes/live",
+                    help="where --autotask-live writes its recordings (default cassettes/live)")
+    with contextlib.suppress(ValueError):  # pytest-recording defines the same option; then both share it
+        group.addoption("--record-mode", default="none", choices=("none", "once", "new_episodes", "all", "rewrite"),
+                        help="vcrpy record mode for the Autotask cassettes (default none: replay only)")
     group.addoption("--autotask-command", default=None,
                     help="a non-Python client the contract suite runs, e.g. \"pwsh ./resolve.ps1 {base_url} "
                          "{ticket_number}\"")
@@ -73,3 +83,53 @@ def autotask_server(request: pytest.FixtureRequest) -> Iterator[ServedFake]:
     served = ServedFake(_make_fake(request, options), state_api=bool(options.get("state_api", False)))
     with served:
         yield served
+
+
+@pytest.fixture
+def vcr_config() -> dict[str, Any]:
+    """Extra vcrpy options, as pytest-recording names them; override it in a conftest."""
+    return {}
+
+
+@pytest.fixture
+def autotask_vcr(request: pytest.FixtureRequest, vcr_config: dict[str, Any]) -> Any:
+    """The shared, scrubbing vcrpy configuration, with --record-mode and ``vcr_config`` applied."""
+    from .cassettes import autotask_vcr as configure
+
+    options = {"record_mode": request.config.getoption("--record-mode"), **vcr_config}
+    return configure(**options)
+
+
+@pytest.fixture
+def autotask_target(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The served fake, or with --autotask-live the sandbox from the environment."""
+    from .live import Target, live_target
+
+    if request.config.getoption("--autotask-live"):
+        yield live_target()
+        return
+    with ServedFake(_make_fake(request, _options(request))) as served:
+        yield Target(f"{served.root_url}/ATServicesRest", "fake-user@example.invalid", "fake-secret", "FAKE",
+                     live=False)
+
+
+@pytest.fixture
+def autotask_cassette(request: pytest.FixtureRequest, vcr_config: dict[str, Any],
+                      autotask_target: Any) -> Iterator[Any]:
+    """Live, records this test's exchanges (scrubbed) to ``--autotask-cassette-dir/<test name>.json``,
+    rewriting the old recording; against the fake, records nothing."""
+    from pathlib import Path
+
+    from .cassettes import Provenance, recording
+    from .cassettes import autotask_vcr as configure
+
+    if not autotask_target.live:
+        yield None
+        return
+    folder = Path(request.config.getoption("--autotask-cassette-dir"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{request.node.name}.json"
+    configured = configure(**{"record_mode": "all", **vcr_config})
+    with recording(path, Provenance("sandbox", description=request.node.nodeid, zone=autotask_target.zone),
+                   configured) as cassette:
+        yield cassette

@@ -19,7 +19,7 @@ def _run(pytester: pytest.Pytester, *options: str) -> pytest.RunResult:
 
 def test_reference_client_passes_the_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "5")
-    _run(pytester).assert_outcomes(passed=8)
+    _run(pytester).assert_outcomes(passed=9)
 
 
 def test_a_broken_client_fails_the_suite_naming_the_rule(pytester: pytest.Pytester,
@@ -37,11 +37,46 @@ def test_a_node_client_runs_through_the_command_adapter(pytester: pytest.Pyteste
     monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "3")
     command = f"node {NODE_CLIENT} {{root_url}} {{ticket_number}} {{note}} {{resolution}} {{completing_status}}"
     result = _run(pytester, "--autotask-command", command)
-    result.assert_outcomes(passed=3, skipped=5)
+    result.assert_outcomes(passed=4, skipped=5)
 
 
 def test_the_suite_spreads_over_xdist_workers(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "5")
     result = _run(pytester, "-n", "2")
-    result.assert_outcomes(passed=8)
+    result.assert_outcomes(passed=9)
     result.stdout.fnmatch_lines(["*2 workers*"])
+
+
+def test_autotask_live_switch_records_against_a_sandbox_stand_in(pytester: pytest.Pytester,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from fake_server import FakeAutotask, Limits
+    from harness.cassettes import read_cassette
+    from harness.serving import ServedFake
+
+    sandbox = FakeAutotask(limits=Limits.off())
+    with ServedFake(sandbox) as served:
+        monkeypatch.setenv("AUTOTASK_ZONE_URL", f"{served.root_url}/ATServicesRest")
+        monkeypatch.setenv("AUTOTASK_USERNAME", "sandbox-user-zq81@example.invalid")
+        monkeypatch.setenv("AUTOTASK_SECRET", "sandbox-secret-zq82")
+        monkeypatch.setenv("AUTOTASK_INTEGRATION_CODE", "SANDBOX-CODE-ZQ83")
+        offline = _run(pytester, "-k", "live_workflow")
+        offline.assert_outcomes(passed=1)
+        assert len(sandbox.journal) == 0  # without the flag nothing reaches the "sandbox"
+        live = _run(pytester, "-k", "live_workflow", "--autotask-live", "--autotask-cassette-dir", "recorded")
+        live.assert_outcomes(passed=1)
+    assert len(sandbox.journal) > 5
+    cassette = pytester.path / "recorded" / "test_reference_workflow_resolves_a_ticket_it_created.json"
+    provenance = read_cassette(cassette)["metadata"]["provenance"]
+    assert (provenance["kind"], provenance["zone"]) == ("sandbox", "127.0.0.1")
+    text = cassette.read_text("utf-8")
+    for secret in ("sandbox-user-zq81", "sandbox-secret-zq82", "SANDBOX-CODE-ZQ83"):
+        assert secret not in text
+
+
+def test_autotask_live_without_credentials_fails_clearly(pytester: pytest.Pytester,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AUTOTASK_ZONE_URL", "AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE"):
+        monkeypatch.delenv(name, raising=False)
+    result = _run(pytester, "-k", "live_workflow", "--autotask-live")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*--autotask-live needs AUTOTASK_ZONE_URL*"])

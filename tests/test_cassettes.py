@@ -202,3 +202,30 @@ def test_recordings_hold_no_secret(tmp_path_factory: pytest.TempPathFactory, use
         assert value not in journal.read_text("utf-8")
 
 
+
+
+def test_verify_maps_created_ids_to_the_ones_the_replay_creates(tmp_path: Path) -> None:
+    cassette = tmp_path / "create.json"
+    fake = FakeAutotask(limits=Limits.off())
+    headers = {"UserName": "u", "Secret": "s", "ApiIntegrationCode": "c"}
+    with ServedFake(fake) as served, recording(cassette, Provenance("fake", profile="default")):
+        created = httpx.post(f"{served.base_url}/ContactGroups", headers=headers,
+                             json={"name": "Mapped", "isActive": True}).json()["itemId"]
+        httpx.get(f"{served.base_url}/ContactGroups/{created}", headers=headers)
+        httpx.delete(f"{served.base_url}/ContactGroups/{created}", headers=headers)
+    # The target already holds other groups, so the replay's create gets a different id.
+    crowded = {"ContactGroups": [{"id": n, "name": f"Existing {n}", "isActive": True} for n in range(1, 40)]}
+    assert replay(cassette, fake_sender("default", crowded)) == []
+
+
+def test_verify_asks_before_writing_to_a_live_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cassette = tmp_path / "workflow.json"
+    _record_workflow(cassette)
+    monkeypatch.setenv("AUTOTASK_USERNAME", "u")
+    monkeypatch.setenv("AUTOTASK_SECRET", "s")
+    monkeypatch.setenv("AUTOTASK_INTEGRATION_CODE", "c")
+    fake = FakeAutotask(limits=Limits.off())
+    with ServedFake(fake) as served:
+        declined = CliRunner().invoke(app, ["verify", str(cassette), "--target", served.root_url], input="n\n")
+    assert declined.exit_code == 2 and "Send them?" in declined.output
+    assert len(fake.journal) == 0

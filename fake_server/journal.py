@@ -36,9 +36,13 @@ def scrub_url(url: str) -> str:
     return _SECRET_PARAMETER.sub(r"\1REDACTED", url)
 
 
+_SECRET_WORDS = (b"secret", b"password", b"passwd", b"token", b"apikey", b"api_key", b"integrationcode")
+
+
 def scrub_body(body: bytes) -> bytes:
     """A JSON body with the values of secret-looking keys replaced; other bodies as they came."""
-    if not body or not _SECRET_KEY.search(body.decode("utf-8", errors="replace")):
+    lowered = body.lower()
+    if not body or not any(word in lowered for word in _SECRET_WORDS):  # plain byte search: bodies run to MBs
         return body
     try:
         data = json.loads(body)

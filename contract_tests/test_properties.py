@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fake_server import FakeAutotask, TenantProfile
-from harness.contract import WORKFLOW_FIELDS, Finding, standard_ticket, unchanged_fields
+from harness.contract import WORKFLOW_FIELDS, Finding, TenantView, standard_ticket, unchanged_fields
 from harness.scenarios import ResolveWithoutTimeEntries
 
 DEFAULT = TenantProfile.load("default")
@@ -75,17 +75,16 @@ class GeneratedResolution(ResolveWithoutTimeEntries):
     def act(self, adapter: Any, given: dict[str, Any]) -> None:
         adapter.resolve_ticket(given["number"], self.note, self.resolution)
 
-    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
         findings = [] if error is None else [Finding("client-error", f"the client failed: {error}")]
-        after = fake.get("Tickets", given["ticket"])
+        after = view.ticket(given["ticket"])
         findings += unchanged_fields(given["before"], after, WORKFLOW_FIELDS)
         if after is None:
             return findings
         should_complete = self.time_entries == 0
         if after["resolution"] != self.resolution:
             findings.append(Finding("resolution-set", "the resolution text did not arrive whole"))
-        if not any(n["description"] == self.note for n in fake.records("TicketNotes")
-                   if n["ticketID"] == given["ticket"]):
+        if not any(n["description"] == self.note for n in view.notes(given["ticket"])):
             findings.append(Finding("note-added", "the note text did not arrive whole"))
         expected_status = self.completing_status if should_complete else given["before"]["status"]
         if after["status"] != expected_status:

@@ -1,7 +1,12 @@
-"""One test per documented workflow: the client under test must leave the tenant as the contract says."""
+"""One test per documented workflow: the client under test must leave the tenant as the contract says.
+
+With --autotask-live the scenarios that need no fake run against the sandbox from the environment,
+creating their own throw-away tickets and recording the client's traffic to --autotask-cassette-dir.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,8 +15,14 @@ from harness.scenarios import SCENARIOS
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_contract_scenario(scenario: Any, client_factory: Any) -> None:
-    outcome = scenario().run(client_factory)
+def test_contract_scenario(scenario: Any, client_factory: Any, pytestconfig: pytest.Config) -> None:
+    if pytestconfig.getoption("--autotask-live"):
+        from harness.live import live_target
+
+        folder = Path(pytestconfig.getoption("--autotask-cassette-dir"))
+        outcome = scenario().run_live(client_factory, live_target(), folder)
+    else:
+        outcome = scenario().run(client_factory)
     if outcome.skipped:
         pytest.skip(outcome.skipped)
     assert outcome.passed, "\n".join(f"[{f.rule}] {f.message}" for f in outcome.findings)

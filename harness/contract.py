@@ -5,13 +5,18 @@ Each finding carries a rule id, so a failing client is told which part of the co
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from fake_server import FakeAutotask, Limits, TenantProfile
 
 from .adapter import ClientAdapter, ClientConfig, NotSupported, supports
+from .client import AutotaskClient
+from .live import Target
 from .rules import CONTRACT, RuleContext, check
 from .serving import ServedFake
 from .traffic import load_traffic
@@ -42,6 +47,38 @@ class Outcome:
         return self.skipped is None and not self.findings
 
 
+class TenantView(Protocol):
+    """How a scenario reads the tenant back when it judges: the fake's state, or the live API."""
+
+    def ticket(self, ticket_id: int) -> dict[str, Any] | None: ...
+
+    def notes(self, ticket_id: int) -> list[dict[str, Any]]: ...
+
+
+class FakeView:
+    def __init__(self, fake: FakeAutotask) -> None:
+        self.fake = fake
+
+    def ticket(self, ticket_id: int) -> dict[str, Any] | None:
+        return self.fake.get("Tickets", ticket_id)
+
+    def notes(self, ticket_id: int) -> list[dict[str, Any]]:
+        return [n for n in self.fake.records("TicketNotes") if n["ticketID"] == ticket_id]
+
+
+class ApiView:
+    """Reads through the reference client, outside the client-under-test's recorded traffic."""
+
+    def __init__(self, client: AutotaskClient) -> None:
+        self.client = client
+
+    def ticket(self, ticket_id: int) -> dict[str, Any] | None:
+        return self.client.get("Tickets", ticket_id)
+
+    def notes(self, ticket_id: int) -> list[dict[str, Any]]:
+        return list(self.client.query("TicketNotes", [{"op": "eq", "field": "ticketID", "value": ticket_id}]))
+
+
 def standard_ticket(company: int = 0, **changes: Any) -> dict[str, Any]:
     """A ticket with every stabilising field and a few more filled, as a real one would be."""
     ticket: dict[str, Any] = {
@@ -59,6 +96,7 @@ class Scenario:
     name = ""
     operation = ""
     packs: tuple[str, ...] = (CONTRACT,)
+    live = True  # False for scenarios that need the fake (fault injection, bulk seeding)
 
     def __init__(self, profile: TenantProfile | str = "default", completing_status: int = 5) -> None:
         self.profile = profile
@@ -73,32 +111,68 @@ class Scenario:
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
         raise NotImplementedError
 
-    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+    def setup_live(self, client: AutotaskClient) -> dict[str, Any]:
+        """Create what the scenario needs through the API, on a real tenant's own picklist values."""
+        ticket_id = client.create("Tickets", live_ticket(client))
+        before = client.get("Tickets", ticket_id)
+        assert before is not None
+        return {"ticket": ticket_id, "number": before["ticketNumber"], "before": before}
+
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
         return [] if error is None else [Finding("client-error", f"the client failed: {error}")]
 
+    def _drive(self, factory: AdapterFactory, config: ClientConfig, given: dict[str, Any],
+               recorder: Any = None) -> tuple[Outcome | None, Exception | None]:
+        adapter = factory(config)
+        if not supports(adapter, self.operation):
+            return Outcome(skipped=f"the client offers no {self.operation}"), None
+        try:
+            with recorder or contextlib.nullcontext():
+                self.act(adapter, given)
+        except NotSupported:
+            return Outcome(skipped=f"the client offers no {self.operation}"), None
+        except Exception as caught:  # a client's own failure is a finding, not a crash of the suite
+            return None, caught
+        return None, None
+
+    def _verdict(self, view: TenantView, given: dict[str, Any], error: Exception | None,
+                 traffic: list[Any]) -> Outcome:
+        findings = self.judge(view, given, error)
+        context = RuleContext(frozenset({self.completing_status}))
+        findings += [Finding(v.rule, f"{v.message} (exchanges {', '.join(map(str, v.exchanges))})")
+                     for v in check(traffic, self.packs, context=context)]
+        return Outcome(findings)
+
     def run(self, factory: AdapterFactory) -> Outcome:
+        """Against a served fake seeded by ``setup``; judged by its state and journal."""
         fake = FakeAutotask(self.profile, limits=Limits.off())
         given = self.setup(fake)
         fake.journal.clear()
         with ServedFake(fake) as served:
             config = ClientConfig(served.base_url, f"{served.root_url}/ATServicesRest", CREDENTIALS["username"],
                                   CREDENTIALS["secret"], CREDENTIALS["integration_code"], self.completing_status)
-            adapter = factory(config)
-            if not supports(adapter, self.operation):
-                return Outcome(skipped=f"the client offers no {self.operation}")
-            error: Exception | None = None
-            try:
-                self.act(adapter, given)
-            except NotSupported:
-                return Outcome(skipped=f"the client offers no {self.operation}")
-            except Exception as caught:  # a client's own failure is a finding, not a crash of the suite
-                error = caught
-        findings = self.judge(fake, given, error)
-        traffic = load_traffic(fake.journal)
-        context = RuleContext(frozenset({self.completing_status}))
-        findings += [Finding(v.rule, f"{v.message} (exchanges {', '.join(map(str, v.exchanges))})")
-                     for v in check(traffic, self.packs, context=context)]
-        return Outcome(findings)
+            skipped, error = self._drive(factory, config, given)
+        return skipped or self._verdict(FakeView(fake), given, error, load_traffic(fake.journal))
+
+    def run_live(self, factory: AdapterFactory, target: Target, cassette_dir: Path) -> Outcome:
+        """Against a live sandbox: set up through the API, record the client's traffic, judge through the API."""
+        if not self.live:
+            return Outcome(skipped=f"{self.name} needs the fake (it injects faults or seeds in bulk)")
+        from .cassettes import Provenance, autotask_vcr, recording
+
+        helper = AutotaskClient.discover(target.zone_lookup_root, target.username, target.secret,
+                                         target.integration_code)
+        given = self.setup_live(helper)
+        config = ClientConfig(helper.base_url, target.zone_lookup_root, target.username, target.secret,
+                              target.integration_code, self.completing_status)
+        cassette_dir.mkdir(parents=True, exist_ok=True)
+        path = cassette_dir / f"{self.name}.json"
+        path.unlink(missing_ok=True)
+        recorder = recording(path, Provenance("sandbox", description=f"contract scenario {self.name}",
+                                              zone=target.zone), autotask_vcr(record_mode="all"))
+        skipped, error = self._drive(factory, config, given, recorder)
+        traffic = load_traffic(path) if path.exists() else []
+        return skipped or self._verdict(ApiView(helper), given, error, traffic)
 
 
 def unchanged_fields(before: dict[str, Any], after: dict[str, Any] | None, allowed: frozenset[str]) -> list[Finding]:
@@ -109,5 +183,16 @@ def unchanged_fields(before: dict[str, Any], after: dict[str, Any] | None, allow
             for name in changed]
 
 
-def notes_of(fake: FakeAutotask, ticket: int) -> list[dict[str, Any]]:
-    return [n for n in fake.records("TicketNotes") if n["ticketID"] == ticket]
+def live_ticket(client: AutotaskClient) -> dict[str, Any]:
+    """A throw-away ticket a real tenant accepts: its own default (or first) value for each required picklist."""
+    fields = client.request("GET", "/Tickets/entityInformation/fields")["fields"]
+    ticket: dict[str, Any] = {"companyID": int(os.environ.get("AUTOTASK_COMPANY_ID", "0")),
+                              "title": "[contract-suite] throw-away ticket", "description": "Created by a test."}
+    for described in fields:
+        values = [v for v in described.get("picklistValues") or [] if v.get("isActive", True)
+                  and not v.get("parentValue")]
+        if described.get("isRequired") and not described.get("isReadOnly") and described["name"] not in ticket \
+                and values:
+            chosen = next((v for v in values if v.get("isDefaultValue")), values[0])
+            ticket[described["name"]] = int(chosen["value"])
+    return ticket

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fake_server import FakeAutotask
 
 from .adapter import ClientAdapter
-from .contract import WORKFLOW_FIELDS, Finding, Scenario, notes_of, unchanged_fields
+from .client import AutotaskClient
+from .contract import WORKFLOW_FIELDS, Finding, Scenario, TenantView, unchanged_fields
 from .rules import CONTRACT, WORKFLOW
 
 NOTE = "Replaced the toner cartridge."
@@ -24,13 +26,13 @@ class ResolveWithoutTimeEntries(Scenario):
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
         adapter.resolve_ticket(given["number"], NOTE, RESOLUTION)
 
-    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
-        findings = super().judge(fake, given, error)
-        after = fake.get("Tickets", given["ticket"])
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+        findings = super().judge(view, given, error)
+        after = view.ticket(given["ticket"])
         findings += unchanged_fields(given["before"], after, WORKFLOW_FIELDS)
         if after is None:
             return findings
-        if not any(n["description"] == NOTE for n in notes_of(fake, given["ticket"])):
+        if not any(n["description"] == NOTE for n in view.notes(given["ticket"])):
             findings.append(Finding("note-added", "no note with the workflow's text on the ticket"))
         if after["resolution"] != RESOLUTION:
             findings.append(Finding("resolution-set", f"resolution is {after['resolution']!r}"))
@@ -51,9 +53,16 @@ class ResolveWithTimeEntries(ResolveWithoutTimeEntries):
                                   "hoursWorked": 1.5, "timeEntryType": 2})
         return given
 
-    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
-        findings = [f for f in super().judge(fake, given, error) if f.rule != "workflow-completes-ticket"]
-        after = fake.get("Tickets", given["ticket"])
+    def setup_live(self, client: AutotaskClient) -> dict[str, Any]:
+        given = super().setup_live(client)
+        resource = int(os.environ.get("AUTOTASK_RESOURCE_ID", "0"))  # the sandbox's own resource for time
+        client.create("TimeEntries", {"ticketID": given["ticket"], "resourceID": resource, "dateWorked": "2026-11-20",
+                                      "hoursWorked": 0.25, "summaryNotes": "[contract-suite] time entry"})
+        return given
+
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+        findings = [f for f in super().judge(view, given, error) if f.rule != "workflow-completes-ticket"]
+        after = view.ticket(given["ticket"])
         if after is not None and (after["status"] != given["before"]["status"] or after["completedDate"]):
             findings.append(Finding("status-unchanged-with-time-entries",
                                     f"status became {after['status']} although time entries exist"))
@@ -69,9 +78,9 @@ class SetResolutionOnly(Scenario):
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
         adapter.set_resolution(given["number"], RESOLUTION)
 
-    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
-        findings = super().judge(fake, given, error)
-        after = fake.get("Tickets", given["ticket"])
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+        findings = super().judge(view, given, error)
+        after = view.ticket(given["ticket"])
         findings += unchanged_fields(given["before"], after, frozenset({"resolution", "lastTrackedModificationDateTime",
                                                                         "lastActivityDate"}))
         if after is not None and after["resolution"] != RESOLUTION:
@@ -88,11 +97,11 @@ class AddNote(Scenario):
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
         adapter.add_note(given["number"], "Called the customer", NOTE)
 
-    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
-        findings = super().judge(fake, given, error)
-        if not any(n["description"] == NOTE for n in notes_of(fake, given["ticket"])):
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+        findings = super().judge(view, given, error)
+        if not any(n["description"] == NOTE for n in view.notes(given["ticket"])):
             findings.append(Finding("note-added", "no note with the given text on the ticket"))
-        findings += unchanged_fields(given["before"], fake.get("Tickets", given["ticket"]),
+        findings += unchanged_fields(given["before"], view.ticket(given["ticket"]),
                                      frozenset({"lastActivityDate", "lastTrackedModificationDateTime"}))
         return findings
 
@@ -102,6 +111,7 @@ class ErrorsAreErrors(Scenario):
 
     name = "non-200-is-error"
     operation = "set_resolution"
+    live = False
 
     def setup(self, fake: FakeAutotask) -> dict[str, Any]:
         given = super().setup(fake)
@@ -112,7 +122,7 @@ class ErrorsAreErrors(Scenario):
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
         adapter.set_resolution(given["number"], RESOLUTION)
 
-    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
         if error is None:
             return [Finding("non-200-is-error", "the update answered 500 and the client reported success")]
         return []
@@ -123,6 +133,7 @@ class QueryAllPages(Scenario):
 
     name = "query-all-pages"
     operation = "query_all"
+    live = False
 
     def setup(self, fake: FakeAutotask) -> dict[str, Any]:
         given = super().setup(fake)
@@ -135,8 +146,8 @@ class QueryAllPages(Scenario):
         given["result"] = adapter.query_all("TicketNotes", [{"op": "eq", "field": "ticketID",
                                                              "value": given["ticket"]}])
 
-    def judge(self, fake: FakeAutotask, given: dict[str, Any], error: Exception | None) -> list[Finding]:
-        findings = super().judge(fake, given, error)
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+        findings = super().judge(view, given, error)
         got = len(given.get("result") or [])
         if error is None and got != 1203:
             findings.append(Finding("follow-next-page", f"{got} of 1203 notes returned"))

@@ -59,18 +59,24 @@ def test_autotask_live_switch_records_against_a_sandbox_stand_in(pytester: pytes
         monkeypatch.setenv("AUTOTASK_USERNAME", "sandbox-user-zq81@example.invalid")
         monkeypatch.setenv("AUTOTASK_SECRET", "sandbox-secret-zq82")
         monkeypatch.setenv("AUTOTASK_INTEGRATION_CODE", "SANDBOX-CODE-ZQ83")
-        offline = _run(pytester, "-k", "live_workflow")
-        offline.assert_outcomes(passed=1)
+        monkeypatch.setenv("AUTOTASK_RESOURCE_ID", "4")
+        offline = _run(pytester, "-k", "live_workflow or scenario")
+        offline.assert_outcomes(passed=7)
         assert len(sandbox.journal) == 0  # without the flag nothing reaches the "sandbox"
-        live = _run(pytester, "-k", "live_workflow", "--autotask-live", "--autotask-cassette-dir", "recorded")
-        live.assert_outcomes(passed=1)
-    assert len(sandbox.journal) > 5
-    cassette = pytester.path / "recorded" / "test_reference_workflow_resolves_a_ticket_it_created.json"
-    provenance = read_cassette(cassette)["metadata"]["provenance"]
-    assert (provenance["kind"], provenance["zone"]) == ("sandbox", "127.0.0.1")
-    text = cassette.read_text("utf-8")
-    for secret in ("sandbox-user-zq81", "sandbox-secret-zq82", "SANDBOX-CODE-ZQ83"):
-        assert secret not in text
+        live = _run(pytester, "-k", "live_workflow or scenario", "--autotask-live", "--autotask-cassette-dir",
+                    "recorded")
+        live.assert_outcomes(passed=5, skipped=2)  # two scenarios need the fake: fault injection, bulk seeding
+    assert len(sandbox.journal) > 20
+    recorded = sorted((pytester.path / "recorded").glob("*.json"))
+    assert [p.stem for p in recorded] == ["add-note", "resolve-with-time-entries", "resolve-without-time-entries",
+                                          "set-resolution-only",
+                                          "test_reference_workflow_resolves_a_ticket_it_created"]
+    for cassette in recorded:
+        provenance = read_cassette(cassette)["metadata"]["provenance"]
+        assert (provenance["kind"], provenance["zone"]) == ("sandbox", "127.0.0.1")
+        text = cassette.read_text("utf-8")
+        for secret in ("sandbox-user-zq81", "sandbox-secret-zq82", "SANDBOX-CODE-ZQ83"):
+            assert secret not in text
 
 
 def test_autotask_live_without_credentials_fails_clearly(pytester: pytest.Pytester,

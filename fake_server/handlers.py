@@ -66,8 +66,12 @@ def _page(fake: FakeAutotask, route: Route, request: ApiRequest, plan: Plan,
             previous_url = page_url(base, entity.name, "previous", paging, search)
         if page.next_start is not None:
             next_url = page_url(base, entity.name, "next", paging, search)
-    details = dumps({"count": len(page.ids), "requestCount": spec.max_records,
-                     "prevPageUrl": previous_url, "nextPageUrl": next_url})
+    if previous_url is None and next_url is None:  # the common single page, without a JSON encoder round
+        details = b'{"count":%d,"requestCount":%d,"prevPageUrl":null,"nextPageUrl":null}' % (
+            len(page.ids), spec.max_records)
+    else:
+        details = dumps({"count": len(page.ids), "requestCount": spec.max_records,
+                         "prevPageUrl": previous_url, "nextPageUrl": next_url})
     if spec.include_fields is None:
         items = b",".join(item_json(entity, table, i, names) for i in page.ids)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -229,3 +230,39 @@ def test_verify_asks_before_writing_to_a_live_target(tmp_path: Path, monkeypatch
         declined = CliRunner().invoke(app, ["verify", str(cassette), "--target", served.root_url], input="n\n")
     assert declined.exit_code == 2 and "Send them?" in declined.output
     assert len(fake.journal) == 0
+
+
+def test_compressed_answers_are_stored_decoded(tmp_path: Path) -> None:
+    import gzip
+    import threading
+    import time
+
+    import uvicorn
+
+    from harness.serving import free_socket, uvicorn_config
+
+    payload = gzip.compress(json.dumps({"item": {"id": 1, "title": "zipped"}}).encode())
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"application/json"), (b"content-encoding", b"gzip"),
+            (b"content-length", str(len(payload)).encode())]})
+        await send({"type": "http.response.body", "body": payload})
+
+    sock = free_socket()
+    server = uvicorn.Server(uvicorn_config(app))  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    cassette = tmp_path / "zipped.json"
+    try:
+        with recording(cassette, Provenance("fake", profile="default")):
+            httpx.get(f"http://127.0.0.1:{sock.getsockname()[1]}/ATServicesRest/V1.0/Tickets/1")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    stored = json.loads(cassette.read_text("utf-8"))["interactions"][0]["response"]
+    assert stored["body"]["json"] == {"item": {"id": 1, "title": "zipped"}}

@@ -23,10 +23,12 @@ def scrub_headers(headers: tuple[tuple[str, str], ...] | list[tuple[str, str]]) 
     return {name: value for name, value in headers if name.lower() not in CREDENTIAL_HEADERS}
 
 
+# Words that make a JSON key or query parameter secret-looking; the harness's scrubber shares them.
+SECRET_WORDS = ("secret", "password", "passwd", "token", "apikey", "api_key", "integrationcode", "credential")
+SECRET_KEY = re.compile("|".join(SECRET_WORDS), re.IGNORECASE)
 # Query parameters whose values are credentials: zone discovery's user name, and anything secret-looking.
-_SECRET_PARAMETER = re.compile(r"([?&](?:user|[^=&#]*(?:secret|password|token|apikey|integrationcode))=)[^&#]*",
-                               re.IGNORECASE)
-_SECRET_KEY = re.compile(r"secret|password|passwd|token|apikey|api_key|integrationcode", re.IGNORECASE)
+_SECRET_PARAMETER = re.compile(rf"([?&](?:user|[^=&#]*(?:{'|'.join(SECRET_WORDS)}))=)[^&#]*", re.IGNORECASE)
+_SECRET_BYTES = tuple(word.encode() for word in SECRET_WORDS)
 
 
 def scrub_url(url: str) -> str:
@@ -36,13 +38,10 @@ def scrub_url(url: str) -> str:
     return _SECRET_PARAMETER.sub(r"\1REDACTED", url)
 
 
-_SECRET_WORDS = (b"secret", b"password", b"passwd", b"token", b"apikey", b"api_key", b"integrationcode")
-
-
 def scrub_body(body: bytes) -> bytes:
     """A JSON body with the values of secret-looking keys replaced; other bodies as they came."""
     lowered = body.lower()
-    if not body or not any(word in lowered for word in _SECRET_WORDS):  # plain byte search: bodies run to MBs
+    if not body or not any(word in lowered for word in _SECRET_BYTES):  # plain byte search: bodies run to MBs
         return body
     try:
         data = json.loads(body)
@@ -54,7 +53,7 @@ def scrub_body(body: bytes) -> bytes:
             return {k: redact(v, str(k)) for k, v in value.items()}
         if isinstance(value, list):
             return [redact(v, key) for v in value]
-        return "REDACTED" if _SECRET_KEY.search(key) and value is not None else value
+        return "REDACTED" if SECRET_KEY.search(key) and value is not None else value
 
     return json.dumps(redact(data), ensure_ascii=False).encode("utf-8")
 

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-CREDENTIAL_HEADERS = frozenset({"username", "secret", "apiintegrationcode", "authorization", "proxy-authorization",
-                                "cookie", "set-cookie", "impersonationresourceid"})
-SECRET_KEY = re.compile(r"(secret|password|passwd|token|apikey|api_key|integrationcode|credential)", re.IGNORECASE)
+from fake_server.journal import CREDENTIAL_HEADERS as JOURNAL_CREDENTIAL_HEADERS
+from fake_server.journal import SECRET_KEY
+
+# Beyond what the fake's journal drops: answers' cookies, and who a recorded call impersonated.
+CREDENTIAL_HEADERS = JOURNAL_CREDENTIAL_HEADERS | {"set-cookie", "impersonationresourceid"}
 REDACTED = "REDACTED"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from ..traffic import BASE, Exchange
 from .model import RuleContext, Violation, rule
-from .state import catalog, record_id
+from .state import catalog, query_model, record_id
 
 BACK_OFF_SECONDS = 1.0  # the least pause after a 429 before the same request goes again
 
@@ -71,16 +70,10 @@ def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list
 
 
 def _page_size(exchange: Exchange) -> int | None:
-    model = exchange.request_json
-    if exchange.method == "GET":
-        try:
-            model = json.loads(exchange.query.get("search", "null"))
-        except ValueError:
-            return None
-    if not isinstance(model, dict):
+    model = query_model(exchange)
+    if model is None:
         return None
-    lowered = {str(k).lower(): v for k, v in model.items()}
-    return record_id(lowered.get("maxrecords")) if "maxrecords" in lowered else 500
+    return record_id(model.get("maxrecords")) if "maxrecords" in model else 500
 
 
 @rule("max-records-500", "A query asks for at most 500 records a page.", "facts §3.4 (the API refuses more)")

@@ -110,14 +110,19 @@ def _instant(text: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def filter_values(exchange: Exchange, field: str) -> list[Any]:
-    """Values of every ``eq`` condition on ``field`` in a query's body or ``search`` parameter."""
+def query_model(exchange: Exchange) -> dict[str, Any] | None:
+    """A query's model (POST body or GET ``search``) with lower-cased keys, or ``None`` if unreadable."""
     model: Any = exchange.request_json
     if exchange.method == "GET":
         try:
             model = json.loads(exchange.query.get("search", "null"))
         except ValueError:
-            model = None
+            return None
+    return {str(k).lower(): v for k, v in model.items()} if isinstance(model, dict) else None
+
+
+def filter_values(exchange: Exchange, field: str) -> list[Any]:
+    """Values of every ``eq`` condition on ``field`` in a query's body or ``search`` parameter."""
     found: list[Any] = []
 
     def walk(items: Any) -> None:
@@ -129,6 +134,5 @@ def filter_values(exchange: Exchange, field: str) -> list[Any]:
                 found.append(lowered.get("value"))
             walk(lowered.get("items"))
 
-    if isinstance(model, dict):
-        walk({str(k).lower(): v for k, v in model.items()}.get("filter"))
+    walk((query_model(exchange) or {}).get("filter"))
     return found

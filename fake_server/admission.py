@@ -31,7 +31,7 @@ HOURLY_LIMIT_MESSAGE = (
 
 @dataclass
 class Fault:
-    """One injected fault: it applies to the next ``times`` matching requests."""
+    """One injected fault: it lets ``after`` matching requests pass, then applies to the next ``times``."""
 
     times: int = 1
     status: int = 500
@@ -40,10 +40,13 @@ class Fault:
     path: str | None = None
     delay: float = 0.0
     drop: bool = False
+    after: int = 0
     remaining: int = field(init=False)
+    to_pass: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.remaining = self.times
+        self.to_pass = self.after
         self._pattern = re.compile(self.path) if self.path else None
 
     def matches(self, request: ApiRequest) -> bool:
@@ -53,7 +56,7 @@ class Fault:
 
     def to_dict(self) -> dict[str, Any]:
         return {"times": self.times, "remaining": self.remaining, "status": self.status, "errors": self.errors,
-                "method": self.method, "path": self.path, "delay": self.delay, "drop": self.drop}
+                "method": self.method, "path": self.path, "delay": self.delay, "drop": self.drop, "after": self.after}
 
 
 @dataclass
@@ -129,6 +132,9 @@ class Gate:
         slot = _endpoint_and_code(request)
         with self._lock:
             fault = next((f for f in self._faults if f.matches(request)), None)
+            if fault is not None and fault.to_pass > 0:
+                fault.to_pass -= 1  # one of the requests the fault lets through before it starts
+                fault = None
             if fault is not None:
                 fault.remaining -= 1
                 if fault.remaining <= 0:

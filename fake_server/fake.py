@@ -63,7 +63,7 @@ class FakeAutotask:
         limits: Limits | None = None,
     ) -> None:
         self.profile = profile if isinstance(profile, TenantProfile) else TenantProfile.load(profile)
-        self.catalog = Catalog(tuple(Path(d) for d in entity_dirs))
+        self.catalog = Catalog((*self.profile.entity_dirs, *(Path(d) for d in entity_dirs)))
         for entity_name, fields in self.profile.picklists.items():
             entity = self.catalog.get(entity_name)
             if entity is None:
@@ -142,11 +142,12 @@ class FakeAutotask:
 
     def inject_fault(self, *, status: int = 500, errors: list[str] | None = None, times: int = 1,
                      method: str | None = None, path: str | None = None, delay: float = 0.0,
-                     drop: bool = False) -> Fault:
-        """Make the next ``times`` requests (matching ``method`` and the ``path`` regex, if given)
-        answer ``status`` with ``errors``, or wait ``delay`` seconds first, or lose the connection."""
+                     drop: bool = False, after: int = 0) -> Fault:
+        """Make the next ``times`` requests (matching ``method`` and the ``path`` regex, if given, and once
+        ``after`` matching ones have passed untouched) answer ``status`` with ``errors``, or wait ``delay``
+        seconds first, or lose the connection."""
         fault = Fault(times=times, status=status, errors=errors or ["Injected fault."], method=method,
-                      path=path, delay=delay, drop=drop)
+                      path=path, delay=delay, drop=drop, after=after)
         return self.gate.inject(fault)
 
     def snapshot(self) -> dict[str, dict[int, dict[str, Any]]]:

@@ -76,6 +76,10 @@ class TenantProfile:
     max_body_bytes: int = 4 * 1024 * 1024
     absent_endpoints: frozenset[str] = frozenset()
     refused_methods: frozenset[str] = frozenset()
+    # Verbs a tenant accepts although the swagger does not list them (e.g. an older ``POST /TicketNotes``).
+    added_methods: frozenset[str] = frozenset()
+    # Seeds 001 and 004: PUT nulls every writable field the body leaves out; False keeps them (a merge).
+    put_nulls_omitted: bool = True
     completion: Completion = field(default_factory=Completion)
     picklists: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
     udfs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -88,6 +92,8 @@ class TenantProfile:
     reference_records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     zone: dict[str, Any] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
+    # A tenant's own captured entity files (``[metadata] entity_dir``, relative to the TOML file).
+    entity_dirs: tuple[Path, ...] = ()
 
     @classmethod
     def load(cls, name_or_path: str | Path = "default") -> TenantProfile:
@@ -99,15 +105,18 @@ class TenantProfile:
             if not path.is_file():
                 raise ValueError(f"no tenant profile named {name_or_path!r}: use one of {BUNDLED} or a TOML path")
             text = path.read_text(encoding="utf-8")
+            return cls.from_dict(tomllib.loads(text), base=path.parent)
         return cls.from_dict(tomllib.loads(text))
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TenantProfile:
+    def from_dict(cls, data: dict[str, Any], *, base: Path | None = None) -> TenantProfile:
+        """The profile a TOML document describes; ``base`` resolves its relative ``entity_dir``."""
         paths = data.get("paths", {})
         responses = data.get("responses", {})
         endpoints = data.get("endpoints", {})
         completion = data.get("completion", {})
         stamps = data.get("stamps", {})
+        entity_dir = data.get("metadata", {}).get("entity_dir")
         return cls(
             name=data.get("name", "unnamed"),
             description=data.get("description", ""),
@@ -116,6 +125,8 @@ class TenantProfile:
             max_body_bytes=int(responses.get("max_body_bytes", 4 * 1024 * 1024)),
             absent_endpoints=frozenset(_normalise_endpoint(e) for e in endpoints.get("absent", [])),
             refused_methods=frozenset(_normalise_endpoint(e) for e in endpoints.get("refused", [])),
+            added_methods=frozenset(_normalise_endpoint(e) for e in endpoints.get("added", [])),
+            put_nulls_omitted=bool(data.get("writes", {}).get("put_nulls_omitted", True)),
             completion=Completion(
                 entity=completion.get("entity", "Tickets"),
                 status_field=completion.get("status_field", "status"),
@@ -139,6 +150,7 @@ class TenantProfile:
             reference_records={e: list(r) for e, r in data.get("reference_records", {}).items()},
             zone=dict(data.get("zone", {})),
             limits=Limits.from_dict(data.get("limits", {})),
+            entity_dirs=(((base or Path.cwd()) / entity_dir),) if entity_dir else (),
         )
 
     def endpoint_absent(self, method: str, shape: str) -> bool:
@@ -148,6 +160,10 @@ class TenantProfile:
     def method_refused(self, method: str, shape: str) -> bool:
         """Whether the tenant answers 405 to this method on this path shape."""
         return _normalise_endpoint(f"{method} {shape}") in self.refused_methods
+
+    def method_added(self, method: str, shape: str) -> bool:
+        """Whether the tenant accepts this method on this path shape although the swagger does not list it."""
+        return _normalise_endpoint(f"{method} {shape}") in self.added_methods
 
     @property
     def api_resource_id(self) -> int:

@@ -65,7 +65,8 @@ def resolve(segments: list[str], method: str, catalog: Catalog, profile: TenantP
     method = method.upper()
     if profile.endpoint_absent(method, route.shape):
         raise NotFound.for_url(url)
-    if method not in route.allowed or profile.method_refused(method, route.shape):
+    allowed = method in route.allowed or profile.method_added(method, route.shape)
+    if not allowed or profile.method_refused(method, route.shape):
         raise MethodNotAllowed.for_method(method)
     flag = "canQuery" if route.kind.startswith("query") else NEEDS_FLAG.get(method)
     if flag and not route.kind.startswith("info") and not route.entity.flag(flag):

@@ -79,7 +79,8 @@ class Writer:
             if info.name in values:
                 record[info.name] = values[info.name]
             elif not partial:
-                record[info.name] = None  # PUT nulls every writable field the body leaves out
+                # PUT nulls every writable field the body leaves out, unless the tenant's profile says it merges
+                record[info.name] = None if self.profile.put_nulls_omitted else old.get(info.name)
         self._bind_parent(record, ctx)
         record["id"] = record_id
         record["userDefinedFields"] = self._udfs(entity, old.get("userDefinedFields") or {}, udfs, partial=partial)

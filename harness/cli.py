@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
+from rich.markup import escape
 
 from fake_server import FakeAutotask, Limits
 from fake_server.asgi import AsgiApp
@@ -140,7 +141,8 @@ def verify(
     import httpx
 
     from .cassettes import read_cassette
-    from .verify import VerifyRefused, check_target, fake_sender, http_sender, replay, writes_in
+    from .live import TargetRefused, check_target
+    from .verify import fake_sender, http_sender, replay, writes_in
 
     differences = []
     try:
@@ -164,7 +166,7 @@ def verify(
                     raise typer.Exit(2)
             for cassette in cassettes:
                 differences += replay(cassette, send)
-    except VerifyRefused as refused:
+    except TargetRefused as refused:
         console.print(f"[red]refused:[/] {refused}")
         raise typer.Exit(2) from None
     for difference in differences:
@@ -172,6 +174,69 @@ def verify(
     console.print(f"{len(differences)} difference{'' if len(differences) == 1 else 's'} in "
                   f"{len(cassettes)} cassette{'' if len(cassettes) == 1 else 's'} against {target}")
     raise typer.Exit(1 if differences else 0)
+
+
+def _field_value(entry: str) -> tuple[str, object]:
+    """``--set FIELD=VALUE``: JSON when it parses (numbers, true, null), text otherwise."""
+    name, _, raw = entry.partition("=")
+    if not name.strip() or not raw:
+        raise typer.BadParameter(f"expected FIELD=VALUE, got {entry!r}", param_hint="--set")
+    try:
+        return name.strip(), json.loads(raw)
+    except ValueError:
+        return name.strip(), raw
+
+
+@app.command()
+def probe(
+    target: Annotated[str, typer.Option(help="Zone lookup host, e.g. https://webservices.autotask.net (or a "
+                                             "served fake's URL).")],
+    out: Annotated[Path, typer.Option(help="Folder for the profile, entity files, cassette and report.")] = Path(
+        "probe-out"),
+    company: Annotated[int | None, typer.Option(help="Company for the throw-away ticket (default: id 0, the "
+                                                     "tenant's own).")] = None,
+    queue: Annotated[int | None, typer.Option(help="Queue for the throw-away ticket (default: the picklist's "
+                                                   "default).")] = None,
+    set_field: Annotated[list[str] | None, typer.Option("--set", help="Another ticket field: FIELD=VALUE.")] = None,
+    closing_status: Annotated[int | None, typer.Option(help="Status that closes the probe's tickets (default: "
+                                                            "one seen completing).")] = None,
+    cleanup_only: Annotated[bool, typer.Option(help="Only close what earlier, interrupted runs left open.")] = False,
+    cassette: Annotated[bool, typer.Option(help="Record the probe's traffic, scrubbed.")] = True,
+    allow_production: Annotated[bool, typer.Option(help="Probe a host that is not a known sandbox.")] = False,
+) -> None:
+    """Learn how a tenant behaves and write a profile the fake loads; credentials come from the environment."""
+    import os
+
+    from .live import TargetRefused
+    from .probe import ProbeOptions, run_probe
+    from .probe.report import print_points
+    from .settings import load_settings
+
+    names = ("AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE")
+    missing = [name for name in names if not os.environ.get(name)]
+    if missing:
+        console.print(f"[red]refused:[/] set {', '.join(missing)} in the environment")
+        raise typer.Exit(2)
+    options = ProbeOptions(target, out, company, queue, dict(_field_value(e) for e in set_field or []),
+                           closing_status=closing_status, cleanup_only=cleanup_only, cassette=cassette,
+                           sandbox_hosts=load_settings().sandbox_hosts, allow_production=allow_production)
+    try:
+        result = run_probe(options, *(os.environ[name] for name in names), console=console)
+    except TargetRefused as refused:
+        console.print(f"[red]refused:[/] {refused}")
+        raise typer.Exit(2) from None
+    if not cleanup_only:
+        print_points(result.points, console)
+    console.print("Created by this run, and what became of it:" if result.created else "Nothing was created.")
+    for line in result.created:
+        console.print(f"  {line}", markup=False)
+    for problem in [*result.observations.problems, *result.problems]:
+        console.print(f"[yellow]problem:[/] {escape(problem)}")
+    if result.failed:
+        console.print(f"[red]stopped at[/] {escape(result.failed)}")
+    console.print(f"{result.requests} requests in {result.seconds:.1f} s; report in {out / 'report.md'}"
+                  + (f", profile in {result.profile_path}" if result.profile_path else ""))
+    raise typer.Exit(0 if result.ok else 1)
 
 
 if __name__ == "__main__":

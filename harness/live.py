@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -31,3 +32,19 @@ def live_target() -> Target:
         raise RuntimeError("--autotask-live needs " + ", ".join(missing) + " in the environment")
     return Target(os.environ["AUTOTASK_ZONE_URL"].rstrip("/"), os.environ["AUTOTASK_USERNAME"],
                   os.environ["AUTOTASK_SECRET"], os.environ["AUTOTASK_INTEGRATION_CODE"], live=True)
+
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class TargetRefused(Exception):
+    """The harness will not send to this target: missing credentials, or production without consent."""
+
+
+def check_target(url: str, sandbox_hosts: Sequence[str], allow_production: bool) -> None:
+    """Refuse a host that is neither loopback nor a listed sandbox, unless ``--allow-production`` was given."""
+    host = urlsplit(url).hostname or ""
+    if host in LOOPBACK or host in sandbox_hosts or allow_production:
+        return
+    raise TargetRefused(f"{host} is not a known sandbox (loopback, or [tool.autotask-harness] sandbox_hosts); "
+                        "pass --allow-production to use it anyway")

@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from fake_server import ApiRequest, FakeAutotask, Limits, TenantProfile
 
 from .cassettes import read_cassette
+from .live import TargetRefused
 
 TICKET_NUMBER = re.compile(r"^T\d{8}\.\d{4}\.\d{3}$")
 URL_KEYS = frozenset({"url", "weburl", "nextpageurl", "prevpageurl"})
@@ -197,18 +198,11 @@ def writes_in(cassettes: Sequence[str | Path]) -> list[str]:
             if i["request"]["method"] in ("POST", "PUT", "PATCH", "DELETE") and "/query" not in i["request"]["uri"]]
 
 
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-class VerifyRefused(Exception):
-    """verify will not send: missing credentials, or a production host without --allow-production."""
-
-
 def http_sender(root: str, username: str | None, secret: str | None, integration_code: str | None,
                 http: Any) -> Send:
     """Send to a live target with credentials from the environment; never a recorded placeholder."""
     if not (username and secret and integration_code):
-        raise VerifyRefused("set AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE to verify "
+        raise TargetRefused("set AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE to verify "
                             "against a live target")
     target = urlsplit(root)
     credentials = {"UserName": username, "Secret": secret, "ApiIntegrationCode": integration_code}
@@ -224,11 +218,3 @@ def http_sender(root: str, username: str | None, secret: str | None, integration
             return answer.status_code, None
 
     return send
-
-
-def check_target(root: str, sandbox_hosts: Sequence[str], allow_production: bool) -> None:
-    host = urlsplit(root).hostname or ""
-    if host in LOOPBACK or host in sandbox_hosts or allow_production:
-        return
-    raise VerifyRefused(f"{host} is not a known sandbox (loopback, or [tool.autotask-harness] sandbox_hosts); "
-                        "pass --allow-production to replay against it anyway")

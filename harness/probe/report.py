@@ -1,0 +1,116 @@
+"""The probe's report: the tenant against seed 004's validated contract, point by point."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .experiments import PATCH_TICKETS, POST_CHILD_NOTES, POST_TICKET_NOTES, STAMP_FIELDS, Observations
+
+SAME, DIFFERS, EXTRA, UNKNOWN = "same", "differs", "not in seed 004", "not probed"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One comparison: what seed 004 found (and where it says so), what this tenant did, and the verdict."""
+
+    point: str
+    seed_section: str
+    seed_004: str
+    tenant: str
+    verdict: str
+
+
+def _compare(point: str, section: str, expected: str, observed: str | None) -> Point:
+    if observed is None:
+        return Point(point, section, expected, "-", UNKNOWN)
+    return Point(point, section, expected, observed, SAME if observed == expected else DIFFERS)
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def _stamps(fields: tuple[str, ...]) -> str:
+    shown = [name for name in STAMP_FIELDS if name in fields]
+    return "stamps " + " and ".join(shown) if shown else "stamps nothing"
+
+
+def compare_with_seed_004(seen: Observations) -> list[Point]:
+    points = [
+        _compare("ATServicesRest is case-sensitive", "§0", "yes", _yes_no(seen.base_path_case_sensitive)),
+        _compare("PATCH /Tickets", "§0.1, §4", "refused", seen.endpoints.get(PATCH_TICKETS)),
+        _compare("POST /TicketNotes", "§7", "absent", seen.endpoints.get(POST_TICKET_NOTES)),
+        _compare("POST /Tickets/{id}/Notes", "§7", "accepted", seen.endpoints.get(POST_CHILD_NOTES)),
+        _compare("PUT without a required field", "§4", "refused", seen.put_without_required),
+        _compare("PUT nulls the fields it leaves out", "§0.1, §4", "yes", _yes_no(seen.put_nulls_omitted)),
+    ]
+    by_value = {s.value: s for s in seen.statuses}
+    for value, label, stamps in ((5, "Complete", STAMP_FIELDS), (8, "Completed", ())):
+        expected = f'"{label}", {_stamps(stamps)}'
+        observed = by_value.get(value)
+        if observed is None:
+            tenant = None if not seen.statuses else "no such status"
+            if seen.baseline_status == value:
+                tenant = "the status new tickets start in (stamps nothing)"
+            points.append(_compare(f"status {value}", "§5", expected, tenant))
+        elif observed.error:
+            points.append(Point(f"status {value}", "§5", expected, f"refused: {observed.error}", DIFFERS))
+        else:
+            points.append(_compare(f"status {value}", "§5", expected,
+                                   f'"{observed.label}", {_stamps(observed.stamped)}'))
+    for observed in seen.statuses:
+        if observed.value in (5, 8):
+            continue
+        tenant = f"refused: {observed.error}" if observed.error else f'"{observed.label}", {_stamps(observed.stamped)}'
+        points.append(Point(f"status {observed.value}", "-", "-", tenant, EXTRA))
+    reopened = [s for s in seen.statuses if s.cleared_on_reopen is not None]
+    if reopened:
+        clears = sorted({name for s in reopened for name in s.cleared_on_reopen or ()})
+        points.append(Point("moving back from a completing status", "-", "-",
+                            "clears " + ", ".join(clears) if clears else "keeps the stamps", EXTRA))
+    if seen.missing_item_status is not None:
+        shown = '200 {"item": null}' if seen.missing_item_status == 200 else str(seen.missing_item_status)
+        points.append(Point("GET of a missing id", "-", "-", shown, EXTRA))
+    return points
+
+
+def markdown(points: list[Point], created: list[str], problems: list[str], summary: dict[str, Any]) -> str:
+    lines = ["# Tenant probe report", ""]
+    lines += [f"- {key}: {value}" for key, value in summary.items()]
+    lines += ["", "| point | seed 004 | seed 004 says | this tenant | verdict |", "|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(_cell(c) for c in (p.point, p.seed_section, p.seed_004, p.tenant, p.verdict)) + " |"
+              for p in points]
+    lines += ["", "## What the probe created", ""] + [f"- {line}" for line in created or ["nothing"]]
+    if problems:
+        lines += ["", "## Problems", ""] + [f"- {line}" for line in problems]
+    return "\n".join(lines) + "\n"
+
+
+def write_reports(out: Path, points: list[Point], created: list[str], problems: list[str],
+                  summary: dict[str, Any]) -> None:
+    (out / "report.md").write_text(markdown(points, created, problems, summary), encoding="utf-8")
+    document = {"summary": summary, "points": [asdict(p) for p in points], "created": created, "problems": problems}
+    (out / "report.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def print_points(points: list[Point], console: Console) -> None:
+    table = Table(title="This tenant against seed 004")
+    for column in ("point", "seed 004", "seed 004 says", "this tenant", "verdict"):
+        table.add_column(column)
+    colours = {SAME: "green", DIFFERS: "red", EXTRA: "cyan", UNKNOWN: "yellow"}
+    for p in points:
+        table.add_row(*(escape(c) for c in (p.point, p.seed_section, p.seed_004, p.tenant)),
+                      f"[{colours[p.verdict]}]{p.verdict}[/]")
+    console.print(table)
+
+
+def _cell(text: str) -> str:
+    """Tenant labels are free text: keep them inside their markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")

@@ -1,0 +1,247 @@
+"""One probe run: discover, read metadata, experiment on throw-away tickets, tidy up, write what was learned.
+
+Clean-up runs in ``finally``: whatever step fails, every ticket the run created (and any an earlier
+run left open) is closed and listed before the run ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from fake_server import TenantProfile
+from fake_server.profile_toml import write_profile
+
+from ..live import LOOPBACK, check_target
+from .cleanup import closing_status, tidy
+from .experiments import (
+    Observations,
+    TicketBench,
+    TicketPlan,
+    endpoint_steps,
+    first_choice,
+    observe_status,
+    pick_company,
+    watched,
+)
+from .infer import learned_profile
+from .ledger import Ledger
+from .metadata import CORE_ENTITIES, TenantMetadata, read_entity, read_service, write_entity_files
+from .report import Point, compare_with_seed_004, print_points, write_reports
+from .session import ProbeFailed, Session
+
+PROFILE_FILE = "profile.toml"
+CASSETTE_FILE = "probe-cassette.json"
+ENTITY_DIR = "entities"
+
+
+@dataclass(frozen=True)
+class ProbeOptions:
+    """What to probe and where to write; ``company``/``queue``/``extra`` shape the throw-away tickets."""
+
+    target: str
+    out: Path
+    company: int | None = None
+    queue: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    entities: tuple[str, ...] = CORE_ENTITIES
+    closing_status: int | None = None
+    cleanup_only: bool = False
+    cassette: bool = True
+    sandbox_hosts: tuple[str, ...] = ()
+    allow_production: bool = False
+
+
+@dataclass
+class ProbeResult:
+    observations: Observations
+    metadata: TenantMetadata
+    created: list[str]
+    problems: list[str]
+    points: list[Point]
+    requests: int
+    seconds: float
+    failed: str | None = None
+    profile_path: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Every step ran and everything created was tidied."""
+        return self.failed is None and not self.problems
+
+
+class Phases:
+    """A progress bar per phase; ``step`` names what is running, so a failure can say where it stopped."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.current = "starting"
+        self._task: Any = None
+
+    @contextlib.contextmanager
+    def phase(self, name: str, total: int) -> Iterator[Phases]:
+        self._task = self.progress.add_task(name, total=total)
+        self.current = name
+        yield self
+        self.progress.update(self._task, completed=total)
+
+    def step(self, name: str) -> None:
+        self.current = name
+
+    def advance(self) -> None:
+        self.progress.advance(self._task)
+
+
+def run_probe(options: ProbeOptions, username: str, secret: str, integration_code: str, *,
+              console: Console | None = None, http: httpx.Client | None = None) -> ProbeResult:
+    """Probe the tenant behind ``options.target``; never raises for what the tenant answers."""
+    console = console or Console(stderr=True)
+    check_target(options.target, options.sandbox_hosts, options.allow_production)
+    out = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    session = Session(http or httpx.Client(timeout=60), username, secret, integration_code)
+    ledger, seen, metadata = Ledger(), Observations(), TenantMetadata()
+    failed: str | None = None
+    problems: list[str] = []
+    columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress, _cassette(options, out):
+        phases = Phases(progress)
+        try:
+            _learn(session, options, metadata, phases)
+            if not options.cleanup_only:
+                _experiment(session, options, metadata, seen, ledger, phases)
+        except (ProbeFailed, httpx.HTTPError) as error:
+            failed = f"{phases.current}: {error}"
+        finally:
+            if session.base_url:
+                problems = _tidy(session, options, metadata, seen, ledger, phases)
+    result = ProbeResult(seen, metadata, ledger.lines(), problems, compare_with_seed_004(seen), session.requests,
+                         time.monotonic() - started, failed)
+    _write(result, options)
+    return result
+
+
+@contextlib.contextmanager
+def _cassette(options: ProbeOptions, out: Path) -> Iterator[None]:
+    if not options.cassette:
+        yield
+        return
+    from ..cassettes import Provenance, autotask_vcr, recording
+
+    path = out / CASSETTE_FILE
+    path.unlink(missing_ok=True)
+    host = urlsplit(options.target).hostname or ""
+    provenance = Provenance("fake" if host in LOOPBACK else "sandbox", description="autotask-harness probe",
+                            zone=host)
+    with recording(path, provenance, autotask_vcr(record_mode="all")):
+        yield
+
+
+def _learn(session: Session, options: ProbeOptions, metadata: TenantMetadata, phases: Phases) -> None:
+    with phases.phase("zone and limits", 3):
+        phases.step("zone discovery")
+        zone = session.discover(options.target)
+        check_target(zone["url"], options.sandbox_hosts, options.allow_production)  # before anything goes there
+        session.use_zone(zone)
+        metadata.zone = zone
+        phases.advance()
+        phases.step("version and thresholds")
+        read_service(session, metadata)
+        phases.advance()
+        phases.advance()
+    entities = tuple(dict.fromkeys(("Tickets", *options.entities)))  # the experiments need Tickets
+    with phases.phase("metadata", len(entities)):
+        for name in entities:
+            phases.step(f"{name} metadata")
+            metadata.entities[name] = read_entity(session, name)
+            phases.advance()
+
+
+def _experiment(session: Session, options: ProbeOptions, metadata: TenantMetadata, seen: Observations,
+                ledger: Ledger, phases: Phases) -> None:
+    tickets = metadata.entities["Tickets"]
+    queue = options.queue if options.queue is not None else first_choice(tickets.field("queueID"))
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    bench = TicketBench(session, tickets, TicketPlan(pick_company(session, options.company), queue,
+                                                     dict(options.extra), run_id), ledger)
+    steps = endpoint_steps(bench, metadata.entities.get("TicketNotes"), seen)
+    with phases.phase("endpoints", len(steps) + 1):
+        phases.step("creating the throw-away ticket")
+        created = bench.fresh("the probe's throw-away ticket")
+        creator = created.get("creatorResourceID")
+        seen.api_resource_id = int(creator) if creator is not None else None
+        seen.baseline_status = int(created["status"]) if created.get("status") is not None else None
+        phases.advance()
+        for name, run_step in steps:
+            phases.step(name)
+            try:
+                run_step()
+            except ProbeFailed as error:
+                seen.problems.append(f"{name}: {error}")
+            phases.advance()
+    described = tickets.field("status") or {}
+    values = [v for v in described.get("picklistValues") or [] if v.get("isActive", True)]
+    if seen.baseline_status is None or watched(created):
+        seen.problems.append("statuses: a new ticket is already completed, so stamping cannot be told apart")
+        return
+    with phases.phase("statuses", len(values)):
+        for entry in sorted(values, key=lambda v: int(v["value"])):
+            value = int(entry["value"])
+            phases.step(f"status {value}")
+            if value != seen.baseline_status:
+                seen.statuses.append(observe_status(bench, seen.baseline_status, value, str(entry["label"])))
+            phases.advance()
+
+
+def _tidy(session: Session, options: ProbeOptions, metadata: TenantMetadata, seen: Observations, ledger: Ledger,
+          phases: Phases) -> list[str]:
+    tickets = metadata.entities.get("Tickets")
+    statuses = (tickets.field("status") or {}).get("picklistValues") or [] if tickets else []
+    completing = [s.value for s in seen.statuses if s.stamped and not s.error]
+    status = options.closing_status if options.closing_status is not None else closing_status(statuses, completing)
+    can_delete = bool(tickets and tickets.info.get("canDelete"))
+    with phases.phase("clean-up", max(1, len(ledger.of("Tickets")))):
+        phases.step("clean-up")
+        try:
+            return tidy(session, ledger, status, can_delete)
+        except Exception as error:  # the list of what was created must still be written
+            return [f"clean-up: {error}"]
+
+
+def _write(result: ProbeResult, options: ProbeOptions) -> None:
+    out = options.out
+    if result.metadata.entities:
+        write_entity_files(result.metadata.entities, out / ENTITY_DIR)
+    if result.failed is None and not options.cleanup_only:
+        profile = learned_profile(result.metadata, result.observations, (out / ENTITY_DIR).resolve())
+        result.profile_path = write_profile(profile, out / PROFILE_FILE)
+    summary = {
+        "zone": result.metadata.zone.get("zoneName", "-"),
+        "zone host": urlsplit(str(result.metadata.zone.get("url", ""))).netloc or "-",
+        "API version": ".".join(str(result.metadata.version.get(k, "")) for k in ("majorVersion", "minorVersion",
+                                                                                  "build")).strip(".") or "-",
+        "requests sent": result.requests,
+        "seconds": round(result.seconds, 2),
+        "profile": PROFILE_FILE if result.profile_path else "not written (the probe did not finish)",
+        "outcome": "finished" if result.failed is None else f"stopped at {result.failed}",
+    }
+    write_reports(out, result.points, result.created, [*result.observations.problems, *result.problems], summary)
+
+
+def load_learned(out: Path) -> TenantProfile:
+    """The profile a probe wrote into ``out``."""
+    return TenantProfile.load(out / PROFILE_FILE)
+
+
+__all__ = ["ProbeOptions", "ProbeResult", "load_learned", "print_points", "run_probe"]

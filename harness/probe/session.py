@@ -1,0 +1,108 @@
+"""The probe's line to a tenant: zone discovery, then requests that report every answer instead of raising."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from fake_server.routing import BASE
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer: the status and the body as JSON (``None`` when it was not JSON)."""
+
+    status: int
+    body: Any
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+    def errors(self) -> str:
+        errors = self.body.get("errors") if isinstance(self.body, dict) else None
+        return "; ".join(str(e) for e in errors) if isinstance(errors, list) and errors else f"HTTP {self.status}"
+
+
+class ProbeFailed(Exception):
+    """A step the probe cannot go on without failed; the message says which and what the tenant answered."""
+
+
+def lookup_root(target: str) -> str:
+    """``https://host``, ``…/ATServicesRest`` and ``…/ATServicesRest/V1.0`` all name the same zone lookup root."""
+    root = target.rstrip("/")
+    root = re.sub(r"/v1\.0$", "", root, flags=re.IGNORECASE)
+    if not root.lower().endswith("/" + BASE[0].lower()):
+        root += "/" + BASE[0]
+    return root
+
+
+class Session:
+    """Requests to one zone with the API user's headers; ``requests`` counts what was sent."""
+
+    def __init__(self, http: httpx.Client, username: str, secret: str, integration_code: str) -> None:
+        self.http = http
+        self.username = username
+        self.headers = {"UserName": username, "Secret": secret, "ApiIntegrationCode": integration_code,
+                        "Content-Type": "application/json"}
+        self.base_url = ""
+        self.requests = 0
+
+    def discover(self, target: str) -> dict[str, Any]:
+        """Ask the zone lookup host where this user's tenant lives; ``use_zone`` then sends requests there."""
+        root = lookup_root(target)
+        self.requests += 1
+        answer = self.http.get(f"{root}/{BASE[1]}/zoneInformation", params={"user": self.username})
+        zone = _json(answer)
+        if answer.status_code != 200 or not isinstance(zone, dict) or not zone.get("url"):
+            raise ProbeFailed(f"zone discovery at {urlsplit(root).netloc} answered {answer.status_code}: "
+                              f"{Answer(answer.status_code, zone).errors()}")
+        return zone
+
+    def use_zone(self, zone: dict[str, Any]) -> None:
+        self.base_url = str(zone["url"]).rstrip("/") + "/" + BASE[1]
+
+    def call(self, method: str, path_or_url: str, body: Any = None) -> Answer:
+        """Send one request and return whatever came back; only a lost connection raises."""
+        url = path_or_url if path_or_url.startswith("http") else f"{self.base_url}{path_or_url}"
+        self.requests += 1
+        answer = self.http.request(method, url, headers=self.headers, json=body)
+        return Answer(answer.status_code, _json(answer))
+
+    def must(self, method: str, path: str, body: Any = None) -> Any:
+        """Send one request the probe cannot do without; anything but 200 stops the probe."""
+        answer = self.call(method, path, body)
+        if not answer.ok:
+            raise ProbeFailed(f"{method} {path} answered {answer.status}: {answer.errors()}")
+        return answer.body
+
+    def record(self, entity: str, record_id: int) -> dict[str, Any] | None:
+        item: dict[str, Any] | None = self.must("GET", f"/{entity}/{record_id}").get("item")
+        return item
+
+    def query(self, entity: str, filters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Every match, following ``nextPageUrl`` to the last page."""
+        body = {"MaxRecords": 500, "filter": filters}
+        page = self.must("POST", f"/{entity}/query", body)
+        found = list(page["items"])
+        while page["pageDetails"].get("nextPageUrl"):
+            page = self.must("POST", page["pageDetails"]["nextPageUrl"], body)
+            found += page["items"]
+        return found
+
+    def with_path_case(self, path: str, segment: str) -> str:
+        """This zone's URL for ``path`` with the ``ATServicesRest`` segment spelled ``segment``."""
+        parts = urlsplit(self.base_url)
+        rebased = re.sub(f"/{BASE[0]}/", f"/{segment}/", parts.path, count=1, flags=re.IGNORECASE)
+        return f"{parts.scheme}://{parts.netloc}{rebased}{path}"
+
+
+def _json(answer: httpx.Response) -> Any:
+    try:
+        return answer.json()
+    except ValueError:
+        return None

@@ -1,0 +1,231 @@
+"""``autotask-harness probe``: against served fakes standing in for tenants, whose behaviour is known."""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+from typer.testing import CliRunner
+
+from fake_server import ApiRequest, FakeAutotask, Limits, TenantProfile
+from harness.cli import app
+from harness.live import TargetRefused
+from harness.probe import ProbeOptions, ProbeResult, load_learned, run_probe
+from harness.probe.experiments import RESOURCE_STAMP, STAMP_FIELDS
+from harness.probe.ledger import CLOSED_PREFIX, PREFIX
+from harness.probe.metadata import CORE_ENTITIES
+from harness.probe.points import probed_points
+from harness.serving import ServedFake
+
+USER, SECRET, CODE = "probe-user@example.invalid", "probe-secret", "PROBE-CODE"
+
+
+def probe(root_url: str, out: Path, **options: Any) -> ProbeResult:
+    return run_probe(ProbeOptions(root_url, out, **options), USER, SECRET, CODE,
+                     console=Console(file=io.StringIO(), width=120))
+
+
+@pytest.fixture
+def served() -> Iterator[ServedFake]:
+    with ServedFake(FakeAutotask("default", limits=Limits.off())) as running:
+        yield running
+
+
+def probe_tickets(fake: FakeAutotask) -> list[dict[str, Any]]:
+    return [t for t in fake.records("Tickets") if str(t["title"]).startswith(("[contract-probe", CLOSED_PREFIX))]
+
+
+def assert_nothing_left_open(fake: FakeAutotask, closing: int = 5) -> None:
+    """Every probe ticket is closed and marked; none is still titled as an open one."""
+    tickets = probe_tickets(fake)
+    assert all(t["title"].startswith(CLOSED_PREFIX) and t["status"] == closing for t in tickets), tickets
+    assert not [t for t in tickets if t["title"].startswith(PREFIX)]
+
+
+def test_probing_seed_004s_tenant_agrees_with_seed_004_on_every_point(served: ServedFake, tmp_path: Path) -> None:
+    result = probe(served.root_url, tmp_path)
+    assert result.ok, (result.failed, result.problems)
+    verdicts = {p.point: p.verdict for p in result.points}
+    seed_points = ["ATServicesRest is case-sensitive", "PATCH /Tickets", "POST /TicketNotes",
+                   "POST /Tickets/{id}/Notes", "PUT without a required field", "PUT nulls the fields it leaves out",
+                   "status 5", "status 8"]
+    assert {point: verdicts[point] for point in seed_points} == dict.fromkeys(seed_points, "same")
+    assert probed_points(load_learned(tmp_path)) == probed_points(served.fake.profile)
+    assert {p.name for p in tmp_path.iterdir()} == {"profile.toml", "entities", "probe-cassette.json",
+                                                    "report.md", "report.json"}
+    assert "| status 5 | §5 |" in (tmp_path / "report.md").read_text("utf-8")
+    assert_nothing_left_open(served.fake)
+    assert result.created[0].startswith("Tickets ") and "closed (status 5)" in result.created[0]
+
+
+def test_probing_the_documented_tenant_reports_where_it_differs(tmp_path: Path) -> None:
+    with ServedFake(FakeAutotask("documented", limits=Limits.off())) as running:
+        result = probe(running.root_url, tmp_path)
+    differs = {p.point: p.tenant for p in result.points if p.verdict == "differs"}
+    assert differs == {"ATServicesRest is case-sensitive": "no", "PATCH /Tickets": "accepted",
+                       "status 8": '"In Progress", stamps nothing'}
+    learned = load_learned(tmp_path)
+    assert not learned.base_path_case_sensitive and "PATCH /tickets" not in learned.refused_methods
+
+
+def _answers(fake: FakeAutotask, entity: str) -> list[Any]:
+    paths = ("entityInformation", "entityInformation/fields", "entityInformation/userDefinedFields")
+    headers = {"UserName": USER, "Secret": SECRET, "ApiIntegrationCode": CODE}
+    return [json.loads(fake.handle(ApiRequest("GET", f"https://webservices19.autotask.net/ATServicesRest/V1.0/"
+                                                     f"{entity}/{path}", headers)).content) for path in paths]
+
+
+ENDPOINT_CHOICES = {"PATCH /Tickets": ("absent", "refused", "accepted"),
+                    "POST /TicketNotes": ("absent", "refused", "accepted"),
+                    "POST /Tickets/{id}/Notes": ("absent", "accepted")}
+
+
+@st.composite
+def tenant_profiles(draw: st.DrawFn) -> TenantProfile:
+    """Any status picklist and completion behaviour, base path casing, endpoint fates and PUT semantics."""
+    values = draw(st.lists(st.integers(1, 100_000), min_size=2, max_size=7, unique=True))
+    labels = draw(st.lists(st.text(min_size=1, max_size=20), min_size=len(values), max_size=len(values)))
+    default = draw(st.sampled_from(values))
+    statuses = [{"value": str(v), "label": label, "isDefaultValue": v == default, "sortOrder": i, "parentValue": "",
+                 "isActive": True, "isSystem": draw(st.booleans())} for i, (v, label) in enumerate(zip(values, labels))]
+    completing = draw(st.sets(st.sampled_from([v for v in values if v != default])))
+    stamps = draw(st.sets(st.sampled_from((*STAMP_FIELDS, RESOURCE_STAMP)), min_size=1))
+    clears = draw(st.sets(st.sampled_from(sorted(stamps))))
+    fates = {endpoint: draw(st.sampled_from(choices)) for endpoint, choices in ENDPOINT_CHOICES.items()}
+    base = TenantProfile.load("default")
+    return replace(
+        base,
+        base_path_case_sensitive=draw(st.booleans()),
+        missing_item_status=draw(st.sampled_from((200, 404))),
+        put_nulls_omitted=draw(st.booleans()),
+        absent_endpoints=frozenset(e for e, fate in fates.items() if fate == "absent"),
+        refused_methods=frozenset({"PATCH /Tickets"} if fates["PATCH /Tickets"] == "refused" else ()),
+        added_methods=frozenset({"POST /TicketNotes"} if fates["POST /TicketNotes"] == "accepted" else ()),
+        picklists={"Tickets": {**base.picklists["Tickets"], "status": statuses}},
+        completion=replace(base.completion, completing_values=frozenset(completing),
+                           stamp_fields=tuple(f for f in STAMP_FIELDS if f in stamps),
+                           stamp_resource_field=RESOURCE_STAMP if RESOURCE_STAMP in stamps else "",
+                           reopen_clears=tuple(sorted(clears))),
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile=tenant_profiles())
+def test_probing_a_served_tenant_learns_its_profile_back(profile: TenantProfile, tmp_path_factory: Any) -> None:
+    out = tmp_path_factory.mktemp("probe")
+    fake = FakeAutotask(profile, limits=Limits.off())
+    with ServedFake(fake) as running:
+        result = probe(running.root_url, out, cassette=False)
+    assert result.failed is None, result.failed
+    learned = load_learned(out)
+    assert probed_points(learned) == probed_points(profile)
+    reloaded = FakeAutotask(learned)
+    for entity in CORE_ENTITIES:
+        assert _answers(reloaded, entity) == _answers(fake, entity), entity
+    assert_nothing_left_open(fake, closing=_closing(profile, fake))
+
+
+def _closing(profile: TenantProfile, fake: FakeAutotask) -> int:
+    from harness.probe.cleanup import closing_status
+
+    statuses = profile.picklists["Tickets"]["status"]
+    return closing_status(statuses, sorted(profile.completion.completing_values)) or -1
+
+
+def _statuses_of_probe_tickets(fake: FakeAutotask) -> list[tuple[str, int]]:
+    return [(t["title"], t["status"]) for t in probe_tickets(fake)]
+
+
+def test_a_probe_interrupted_at_any_request_leaves_nothing_behind_after_the_clean_up_run(tmp_path: Path) -> None:
+    fake = FakeAutotask("default", limits=Limits.off())
+    with ServedFake(fake) as running:
+        clean = probe(running.root_url, tmp_path / "clean", cassette=False)
+        assert clean.ok
+        total = clean.requests
+        for cut in range(total):
+            fake.reset()
+            fake.inject_fault(drop=True, after=cut, times=10**6)  # the connection is gone from request `cut` on
+            interrupted = probe(running.root_url, tmp_path / f"cut{cut}", cassette=False)
+            assert not interrupted.ok, cut
+            fake.gate.clear_faults()
+            tidy = probe(running.root_url, tmp_path / f"tidy{cut}", cassette=False, cleanup_only=True)
+            assert tidy.ok, (cut, tidy.problems)
+            assert_nothing_left_open(fake)
+            created_before_the_cut = {t["id"] for t in probe_tickets(fake)}
+            listed = {int(line.split()[1]) for run in (interrupted, tidy) for line in run.created
+                      if line.startswith("Tickets ")}
+            assert created_before_the_cut <= listed, (cut, created_before_the_cut, listed)
+
+
+def test_the_next_full_run_closes_what_an_interrupted_run_left_open(served: ServedFake, tmp_path: Path) -> None:
+    served.fake.inject_fault(drop=True, after=50, times=10**6)
+    first = probe(served.root_url, tmp_path / "first", cassette=False)
+    assert first.failed is not None and not (tmp_path / "first/profile.toml").exists()
+    served.fake.gate.clear_faults()
+    assert any(t["title"].startswith(PREFIX) for t in probe_tickets(served.fake))
+    second = probe(served.root_url, tmp_path / "second", cassette=False)
+    assert second.ok
+    assert any("left open by an earlier, interrupted probe" in line for line in second.created)
+    assert_nothing_left_open(served.fake)
+
+
+def test_a_production_zone_is_refused_before_anything_is_sent(tmp_path: Path) -> None:
+    sent: list[httpx.Request] = []
+    http = httpx.Client(transport=httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(500)))
+    with pytest.raises(TargetRefused, match="--allow-production"):
+        run_probe(ProbeOptions("https://webservices.autotask.net", tmp_path), USER, SECRET, CODE, http=http,
+                  console=Console(file=io.StringIO()))
+    assert sent == []
+
+
+def test_a_listed_lookup_host_that_points_at_a_production_zone_is_refused_after_discovery(tmp_path: Path) -> None:
+    fake = FakeAutotask("default", limits=Limits.off())
+    with fake.mock(), httpx.Client() as http:
+        with pytest.raises(TargetRefused, match="webservices19"):
+            run_probe(ProbeOptions("https://webservices.autotask.net", tmp_path, cassette=False,
+                                   sandbox_hosts=("webservices.autotask.net",)),
+                      USER, SECRET, CODE, http=http, console=Console(file=io.StringIO()))
+    assert [e.url.split("?")[0] for e in fake.journal] == [
+        "https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation"]
+    assert fake.records("Tickets") == []
+
+
+def test_the_cli_probes_with_credentials_from_the_environment_and_keeps_them_out_of_every_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    user, secret, code = (f"{secrets.token_hex(8)}@example.invalid", secrets.token_urlsafe(24),
+                          secrets.token_hex(14).upper())
+    monkeypatch.setenv("AUTOTASK_USERNAME", user)
+    monkeypatch.setenv("AUTOTASK_SECRET", secret)
+    monkeypatch.setenv("AUTOTASK_INTEGRATION_CODE", code)
+    with ServedFake(FakeAutotask("default", limits=Limits.off())) as running:
+        outcome = CliRunner().invoke(app, ["probe", "--target", running.root_url, "--out", str(tmp_path)])
+    assert outcome.exit_code == 0, outcome.output
+    assert "This tenant against seed 004" in outcome.output and "closed (status 5)" in outcome.output
+    written = [p.read_text("utf-8") for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(written) == 4 + len(CORE_ENTITIES)
+    for value in (user, secret, code):
+        assert value not in outcome.output
+        assert not [text for text in written if value in text]
+    assert FakeAutotask(tmp_path / "profile.toml").profile.name == "probed-EU1"
+
+
+def test_the_cli_refuses_without_credentials_or_for_production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE"):
+        monkeypatch.delenv(name, raising=False)
+    missing = CliRunner().invoke(app, ["probe", "--target", "http://127.0.0.1:9", "--out", str(tmp_path)])
+    assert missing.exit_code == 2 and "AUTOTASK_SECRET" in missing.output
+    for name in ("AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE"):
+        monkeypatch.setenv(name, "x")
+    production = CliRunner().invoke(app, ["probe", "--target", "https://webservices5.autotask.net",
+                                          "--out", str(tmp_path)])
+    assert production.exit_code == 2 and "--allow-production" in production.output

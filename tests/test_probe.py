@@ -80,6 +80,23 @@ def test_probing_the_documented_tenant_reports_where_it_differs(tmp_path: Path) 
     assert not learned.base_path_case_sensitive and "PATCH /tickets" not in learned.refused_methods
 
 
+def test_serve_loads_a_learned_profile_with_its_entity_files(tmp_path: Path) -> None:
+    from .test_cli_serve import _start, _stop
+
+    with ServedFake(FakeAutotask("documented", limits=Limits.off())) as running:
+        assert probe(running.root_url, tmp_path / "learned", cassette=False).ok
+    process, base, _ = _start("--profile", str(tmp_path / "learned/profile.toml"), "--no-limits")
+    try:
+        headers = {"UserName": USER, "Secret": SECRET, "ApiIntegrationCode": CODE}
+        lowered = base.replace("/ATServicesRest/", "/atservicesrest/") + "/Tickets/entityInformation/fields"
+        answer = httpx.get(lowered, headers=headers)  # the documented tenant ignores the base path's casing
+        assert answer.status_code == 200
+        status = next(f for f in answer.json()["fields"] if f["name"] == "status")
+        assert {v["value"]: v["label"] for v in status["picklistValues"]}["8"] == "In Progress"
+    finally:
+        _stop(process)
+
+
 def _answers(fake: FakeAutotask, entity: str) -> list[Any]:
     paths = ("entityInformation", "entityInformation/fields", "entityInformation/userDefinedFields")
     headers = (("UserName", USER), ("Secret", SECRET), ("ApiIntegrationCode", CODE))

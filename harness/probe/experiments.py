@@ -47,6 +47,8 @@ class Observations:
     put_nulls_omitted: bool | None = None
     put_without_required: str | None = None
     api_resource_id: int | None = None
+    company_id: int | None = None
+    queue_id: int | None = None
     baseline_status: int | None = None
     statuses: list[StatusObservation] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)

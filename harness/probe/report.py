@@ -65,6 +65,9 @@ def compare_with_seed_004(seen: Observations) -> list[Point]:
         else:
             points.append(_compare(f"status {value}", "§5", expected,
                                    f'"{observed.label}", {_stamps(observed.stamped)}'))
+    if seen.baseline_status is not None and seen.baseline_status not in (5, 8):
+        points.append(Point(f"status {seen.baseline_status}", "-", "-",
+                            "the status new tickets start in (stamps nothing)", EXTRA))
     for observed in seen.statuses:
         if observed.value in (5, 8):
             continue

@@ -173,8 +173,9 @@ def _experiment(session: Session, options: ProbeOptions, metadata: TenantMetadat
     tickets = metadata.entities["Tickets"]
     queue = options.queue if options.queue is not None else first_choice(tickets.field("queueID"))
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    bench = TicketBench(session, tickets, TicketPlan(pick_company(session, options.company), queue,
-                                                     dict(options.extra), run_id), ledger)
+    seen.company_id, seen.queue_id = pick_company(session, options.company), queue
+    phases.progress.console.print(f"throw-away tickets go to company {seen.company_id}, queue {queue}")
+    bench = TicketBench(session, tickets, TicketPlan(seen.company_id, queue, dict(options.extra), run_id), ledger)
     steps = endpoint_steps(bench, metadata.entities.get("TicketNotes"), seen)
     with phases.phase("endpoints", len(steps) + 1):
         phases.step("creating the throw-away ticket")
@@ -231,6 +232,8 @@ def _write(result: ProbeResult, options: ProbeOptions) -> None:
         "zone host": urlsplit(str(result.metadata.zone.get("url", ""))).netloc or "-",
         "API version": ".".join(str(result.metadata.version.get(k, "")) for k in ("majorVersion", "minorVersion",
                                                                                   "build")).strip(".") or "-",
+        "throw-away tickets in": f"company {result.observations.company_id}, queue {result.observations.queue_id}"
+        if result.observations.company_id is not None else "-",
         "requests sent": result.requests,
         "seconds": round(result.seconds, 2),
         "profile": PROFILE_FILE if result.profile_path else "not written (the probe did not finish)",

@@ -50,6 +50,7 @@ class Observations:
     company_id: int | None = None
     queue_id: int | None = None
     baseline_status: int | None = None
+    baseline_label: str = ""
     statuses: list[StatusObservation] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 

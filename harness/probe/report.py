@@ -58,7 +58,7 @@ def compare_with_seed_004(seen: Observations) -> list[Point]:
         if observed is None:
             tenant = None if not seen.statuses else "no such status"
             if seen.baseline_status == value:
-                tenant = "the status new tickets start in (stamps nothing)"
+                tenant = f'"{seen.baseline_label}", the status new tickets start in'
             points.append(_compare(f"status {value}", "§5", expected, tenant))
         elif observed.error:
             points.append(Point(f"status {value}", "§5", expected, f"refused: {observed.error}", DIFFERS))
@@ -67,7 +67,7 @@ def compare_with_seed_004(seen: Observations) -> list[Point]:
                                    f'"{observed.label}", {_stamps(observed.stamped)}'))
     if seen.baseline_status is not None and seen.baseline_status not in (5, 8):
         points.append(Point(f"status {seen.baseline_status}", "-", "-",
-                            "the status new tickets start in (stamps nothing)", EXTRA))
+                            f'"{seen.baseline_label}", the status new tickets start in', EXTRA))
     for observed in seen.statuses:
         if observed.value in (5, 8):
             continue

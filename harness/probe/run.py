@@ -196,6 +196,7 @@ def _experiment(session: Session, options: ProbeOptions, metadata: TenantMetadat
     if seen.baseline_status is None or watched(created):
         seen.problems.append("statuses: a new ticket is already completed, so stamping cannot be told apart")
         return
+    seen.baseline_label = next((str(v["label"]) for v in values if int(v["value"]) == seen.baseline_status), "")
     with phases.phase("statuses", len(values)):
         for entry in sorted(values, key=lambda v: int(v["value"])):
             value = int(entry["value"])

@@ -31,8 +31,8 @@ def profile_to_dict(profile: TenantProfile, *, base: Path | None = None) -> dict
             "stamp_resource_field": completion.stamp_resource_field,
             "reopen_clears": list(completion.reopen_clears),
         },
-        "api_user": dict(profile.api_user),
-        "zone": dict(profile.zone),
+        "api_user": _without_nulls(dict(profile.api_user)),
+        "zone": _without_nulls(dict(profile.zone)),
         "limits": {
             "enabled": profile.limits.enabled,
             "hourly_threshold": profile.limits.hourly_threshold,
@@ -84,6 +84,10 @@ def _picklist_out(entry: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _without_nulls(record: dict[str, Any]) -> dict[str, Any]:
-    """TOML has no null; an absent key reads back as the API's empty value."""
-    return {k: v for k, v in record.items() if v is not None}
+def _without_nulls(value: Any) -> Any:
+    """TOML has no null: null keys and list entries are left out, at any depth, and read back as absent."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value if v is not None]
+    return value

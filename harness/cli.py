@@ -234,7 +234,8 @@ def probe(
         console.print(f"[yellow]problem:[/] {escape(problem)}")
     if result.failed:
         console.print(f"[red]stopped at[/] {escape(result.failed)}")
-    console.print(f"{result.requests} requests in {result.seconds:.1f} s; report in {out / 'report.md'}"
+    report_file = out / ("cleanup-report.md" if cleanup_only else "report.md")
+    console.print(f"{result.requests} requests in {result.seconds:.1f} s; report in {report_file}"
                   + (f", profile in {result.profile_path}" if result.profile_path else ""))
     raise typer.Exit(0 if result.ok else 1)
 

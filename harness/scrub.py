@@ -42,6 +42,8 @@ class Scrubber:
         "firstname", "lastname", "middlename", "username", "email", "email2", "email3", "emailaddress",
         "emailaddress2", "emailaddress3", "phone", "mobilephone", "homephone", "officephone", "fax",
         "faxnumber", "alternatephone", "alternatephone1", "alternatephone2"}))
+    # Exact values to hide wherever they appear (the run's own credentials, should a tenant echo one back).
+    literals: frozenset[str] = frozenset()
 
     def headers(self, headers: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS}
@@ -59,7 +61,7 @@ class Scrubber:
         try:
             data = json.loads(text)
         except ValueError:
-            return self._patterns(text)
+            return self.plain(text)
         return json.dumps(self.value(data), ensure_ascii=False, separators=(",", ":"))
 
     def value(self, data: Any, key: str = "") -> Any:
@@ -73,10 +75,14 @@ class Scrubber:
                 return REDACTED
             if lowered in self.fields:
                 return placeholder("email" if EMAIL.fullmatch(data) else lowered, data) if data else data
-            return self._patterns(data)
+            return self.plain(data)
         return data
 
-    def _patterns(self, text: str) -> str:
+    def plain(self, text: str) -> str:
+        """Free text with the literals redacted and personal values replaced by placeholders."""
+        for literal in self.literals:
+            if literal:
+                text = text.replace(literal, REDACTED)
         if self.emails:
             text = EMAIL.sub(lambda m: placeholder("email", m.group(0)), text)
         if self.phones:

@@ -34,7 +34,8 @@ class StatusObservation:
     label: str
     stamped: tuple[str, ...] = ()
     cleared_on_reopen: tuple[str, ...] | None = None
-    error: str | None = None
+    error: str | None = None  # setting the status was refused
+    reopen_error: str | None = None  # moving back from it was refused
 
 
 @dataclass
@@ -70,10 +71,19 @@ def pick_company(session: Session, wanted: int | None) -> int:
     if wanted is not None:
         return wanted
     for filters in ([{"op": "eq", "field": "id", "value": 0}], [{"op": "eq", "field": "isActive", "value": True}]):
-        page = session.must("POST", "/Companies/query", {"MaxRecords": 1, "filter": filters})
-        if page["items"]:
-            return int(page["items"][0]["id"])
+        items = session.must("POST", "/Companies/query", {"MaxRecords": 1, "filter": filters}).value(
+            "items", "POST /Companies/query")
+        if items and isinstance(items[0], dict) and as_int(items[0].get("id")) is not None:
+            return int(items[0]["id"])
     raise ProbeFailed("the tenant has no company to put a ticket in; name one with --company")
+
+
+def as_int(value: Any) -> int | None:
+    """An integer picklist value or id, or ``None`` for anything that is not one."""
+    try:
+        return int(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
 
 
 def first_choice(described: dict[str, Any] | None) -> Any:
@@ -87,7 +97,12 @@ def first_choice(described: dict[str, Any] | None) -> Any:
 
 
 def _typed(described: dict[str, Any], value: Any) -> Any:
-    return int(value) if described.get("dataType") in ("integer", "long", "short", "byte") else value
+    if described.get("dataType") not in ("integer", "long", "short", "byte"):
+        return value
+    number = as_int(value)
+    if number is None:
+        raise ProbeFailed(f"the picklist of {described.get('name')} holds {value!r}, which is not a number")
+    return number
 
 
 def new_ticket_body(tickets: EntityCapture, plan: TicketPlan) -> dict[str, Any]:
@@ -126,7 +141,7 @@ class TicketBench:
         answer = self.session.call("POST", "/Tickets", self.body)
         if not answer.ok:
             raise ProbeFailed(f"creating the throw-away ticket answered {answer.status}: {answer.errors()}")
-        self.ticket_id = int(answer.body["itemId"])
+        self.ticket_id = answer.item_id("POST /Tickets")
         self.ledger.add("Tickets", self.ticket_id, why)
         return self.read()
 
@@ -143,9 +158,19 @@ class TicketBench:
 Step = Callable[[], None]
 
 
-def endpoint_steps(bench: TicketBench, notes: EntityCapture | None, seen: Observations) -> list[tuple[str, Step]]:
+def required_to_omit(tickets: EntityCapture) -> str | None:
+    """A required, writable ticket field to leave out of a PUT. Never the title (it marks the ticket as the
+    probe's, for a later run to find) nor the status (it drives completion): priority when it is required."""
+    candidates = [f["name"] for f in tickets.fields if f.get("isRequired") and not f.get("isReadOnly")
+                  and f["name"] not in ("id", "title", "status")]
+    return "priority" if "priority" in candidates else next(iter(candidates), None)
+
+
+def endpoint_steps(bench: TicketBench, tickets: EntityCapture, notes: EntityCapture | None,
+                   seen: Observations) -> list[tuple[str, Step]]:
     """The single-request questions, each a named step so progress and failures say which one."""
     session = bench.session
+    omitted = required_to_omit(tickets)
     note = {"title": f"{PREFIX} note", "description": "Written by autotask-harness probe.",
             "noteType": first_choice(notes.field("noteType") if notes else None) or 1,
             "publish": first_choice(notes.field("publish") if notes else None) or 1}
@@ -166,13 +191,14 @@ def endpoint_steps(bench: TicketBench, notes: EntityCapture | None, seen: Observ
         answer = session.call("POST", "/TicketNotes", {**note, "ticketID": bench.ticket_id})
         seen.endpoints[POST_TICKET_NOTES] = outcome(answer.status)
         if answer.ok:
-            bench.ledger.add("TicketNotes", int(answer.body["itemId"]), "note through POST /TicketNotes")
+            bench.ledger.add("TicketNotes", answer.item_id("POST /TicketNotes"), "note through POST /TicketNotes")
 
     def child_note() -> None:
         answer = session.call("POST", f"/Tickets/{bench.ticket_id}/Notes", note)
         seen.endpoints[POST_CHILD_NOTES] = outcome(answer.status)
         if answer.ok:
-            bench.ledger.add("TicketNotes", int(answer.body["itemId"]), "note through /Tickets/{id}/Notes")
+            bench.ledger.add("TicketNotes", answer.item_id("POST /Tickets/{id}/Notes"),
+                             "note through /Tickets/{id}/Notes")
 
     def put_nulling() -> None:
         before = bench.read()
@@ -186,12 +212,16 @@ def endpoint_steps(bench: TicketBench, notes: EntityCapture | None, seen: Observ
         seen.put_nulls_omitted = bench.read().get("description") is None
 
     def put_without_required() -> None:
+        if omitted is None:
+            seen.problems.append("PUT without a required field: the ticket has no required field to leave out")
+            return
         before = bench.read()
-        answer = bench.put({k: v for k, v in before.items() if k != "title"})
+        answer = bench.put({k: v for k, v in before.items() if k != omitted})
         seen.put_without_required = "refused" if not answer.ok else "accepted"
-        after = bench.read()
-        if after.get("title") != before["title"]:  # the title marks the ticket as the probe's: put it back
-            bench.put({**after, "title": before["title"]})
+        if answer.ok:
+            after = bench.read()
+            if after.get(omitted) != before.get(omitted):  # put back what the accepted PUT took away
+                bench.put({**after, omitted: before.get(omitted)})
 
     return [("base path casing", base_path_case), ("GET of a missing id", missing_item),
             ("PATCH /Tickets", patch_tickets), ("POST /TicketNotes", top_level_note),
@@ -218,7 +248,7 @@ def observe_status(bench: TicketBench, baseline: int, value: int, label: str) ->
     seen.stamped = watched(after)
     back = bench.put({**after, "status": baseline})
     if not back.ok:
-        seen.error = f"moving back to {baseline} answered {back.status}: {back.errors()}"
+        seen.reopen_error = f"moving back to {baseline} answered {back.status}: {back.errors()}"
         return seen
     if seen.stamped:
         reopened = bench.read()

@@ -12,7 +12,15 @@ from fake_server import TenantProfile
 from fake_server.metadata import Catalog
 from fake_server.routing import AUTOTASK_HOSTS
 
-from .experiments import POST_CHILD_NOTES, POST_TICKET_NOTES, RESOURCE_STAMP, STAMP_FIELDS, Observations
+from .experiments import (
+    PATCH_TICKETS,
+    POST_CHILD_NOTES,
+    POST_TICKET_NOTES,
+    RESOURCE_STAMP,
+    STAMP_FIELDS,
+    Observations,
+    as_int,
+)
 from .metadata import TenantMetadata
 
 # The user name is a credential: a written profile names a placeholder, never the API user.
@@ -50,23 +58,30 @@ def learned_profile(metadata: TenantMetadata, seen: Observations, entity_dir: Pa
             added.add(endpoint)
         elif how != "accepted":
             refused.add(endpoint)  # 405, or an answer the fake can only give as a refusal
-    for endpoint in (POST_TICKET_NOTES, "POST /TicketNote"):
-        if endpoint not in seen.endpoints and endpoint in base.absent_endpoints:
-            absent.add(endpoint)  # not probed: keep seed 004's
+    for endpoint in (PATCH_TICKETS, POST_TICKET_NOTES, POST_CHILD_NOTES, "POST /TicketNote"):
+        if endpoint not in seen.endpoints:  # not probed: keep the default's (seed 004's) answer
+            method, _, shape = endpoint.partition(" ")
+            if base.endpoint_absent(method, shape):
+                absent.add(endpoint)
+            elif base.method_refused(method, shape):
+                refused.add(endpoint)
     tickets = metadata.entities.get("Tickets")
     status = tickets.field("status") if tickets else None
     zone_url = urlsplit(str(metadata.zone.get("url", "")))
     zone = dict(base.zone)
-    zone.update({"zone_name": metadata.zone.get("zoneName", zone.get("zone_name")),
-                 "web_url": metadata.zone.get("webUrl", zone.get("web_url")),
-                 "ci": int(metadata.zone.get("ci", zone.get("ci", 0))),
-                 "version": {k: str(v) for k, v in metadata.version.items()} or zone.get("version", {})})
+    answered = {"zone_name": metadata.zone.get("zoneName"), "web_url": metadata.zone.get("webUrl"),
+                "ci": as_int(metadata.zone.get("ci"))}
+    zone.update({key: value for key, value in answered.items() if value is not None})
+    version = {k: str(v) for k, v in metadata.version.items() if v is not None}
+    if version:
+        zone["version"] = version
     if zone_url.hostname and AUTOTASK_HOSTS.match(zone_url.hostname):
         zone["host"] = zone_url.hostname
     limits = base.limits
-    if "externalRequestThreshold" in metadata.thresholds:
-        limits = replace(limits, hourly_threshold=int(metadata.thresholds["externalRequestThreshold"]),
-                         window_seconds=int(metadata.thresholds.get("requestThresholdTimeframe", 60)) * 60)
+    threshold = as_int(metadata.thresholds.get("externalRequestThreshold"))
+    minutes = as_int(metadata.thresholds.get("requestThresholdTimeframe"))
+    if threshold is not None:
+        limits = replace(limits, hourly_threshold=threshold, window_seconds=(minutes or 60) * 60)
     resource_id = seen.api_resource_id if seen.api_resource_id is not None else base.api_resource_id
     return replace(
         base,
@@ -100,7 +115,9 @@ def _completion(base: TenantProfile, seen: Observations) -> Any:
     if not completing:
         return replace(base.completion, completing_values=frozenset())
     stamped = {name for s in completing for name in s.stamped}
-    cleared = [set(s.cleared_on_reopen or ()) for s in completing]
+    cleared = [set(s.cleared_on_reopen) for s in completing if s.cleared_on_reopen is not None]
+    if not cleared:  # moving back was refused every time: what it clears is unknown, keep the default's
+        cleared = [set(base.completion.reopen_clears)]
     return replace(
         base.completion,
         completing_values=frozenset(s.value for s in completing),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .session import Session
+from .session import ProbeFailed, Session
 
 # The entities the fake models in full (it ships a hand-written file for each): the ones worth capturing.
 CORE_ENTITIES = ("Tickets", "TicketNotes", "TimeEntries", "Companies", "Contacts", "Resources", "ContactGroups",
@@ -37,17 +37,32 @@ class TenantMetadata:
 
 def read_service(session: Session, metadata: TenantMetadata) -> None:
     """``/Version`` and ``/ThresholdInformation`` (the zone came with discovery)."""
-    metadata.version = dict(session.must("GET", "/Version"))
-    metadata.thresholds = dict(session.must("GET", "/ThresholdInformation"))
+    metadata.version = _object(session.must("GET", "/Version").body, "GET /Version")
+    metadata.thresholds = _object(session.must("GET", "/ThresholdInformation").body, "GET /ThresholdInformation")
 
 
 def read_entity(session: Session, name: str) -> EntityCapture:
-    info = session.must("GET", f"/{name}/entityInformation")["info"]
-    fields = session.must("GET", f"/{name}/entityInformation/fields")["fields"]
+    path = f"/{name}/entityInformation"
+    info = _object(session.must("GET", path).value("info", f"GET {path}"), f"GET {path}")
+    fields = _objects(session.must("GET", f"{path}/fields").value("fields", f"GET {path}/fields"), f"{path}/fields")
     udfs: list[dict[str, Any]] = []
     if info.get("hasUserDefinedFields"):
-        udfs = session.must("GET", f"/{name}/entityInformation/userDefinedFields")["fields"]
-    return EntityCapture(name, dict(info), list(fields), list(udfs))
+        udf_path = f"{path}/userDefinedFields"
+        udfs = _objects(session.must("GET", udf_path).value("fields", f"GET {udf_path}"), udf_path)
+    return EntityCapture(name, info, fields, udfs)
+
+
+def _object(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ProbeFailed(f"{what} answered something other than a JSON object")
+    return value
+
+
+def _objects(value: Any, what: str) -> list[dict[str, Any]]:
+    """A list of field descriptions, each with a name (anything else is not the API's shape)."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) and isinstance(v.get("name"), str) for v in value):
+        raise ProbeFailed(f"{what} answered something other than a list of named fields")
+    return value
 
 
 def write_entity_files(entities: dict[str, EntityCapture], directory: Path) -> list[Path]:

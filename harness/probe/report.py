@@ -11,7 +11,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .experiments import PATCH_TICKETS, POST_CHILD_NOTES, POST_TICKET_NOTES, STAMP_FIELDS, Observations
+from .experiments import (
+    PATCH_TICKETS,
+    POST_CHILD_NOTES,
+    POST_TICKET_NOTES,
+    RESOURCE_STAMP,
+    STAMP_FIELDS,
+    Observations,
+    StatusObservation,
+)
 
 SAME, DIFFERS, EXTRA, UNKNOWN = "same", "differs", "not in seed 004", "not probed"
 
@@ -38,8 +46,20 @@ def _yes_no(value: bool | None) -> str | None:
 
 
 def _stamps(fields: tuple[str, ...]) -> str:
-    shown = [name for name in STAMP_FIELDS if name in fields]
-    return "stamps " + " and ".join(shown) if shown else "stamps nothing"
+    shown = [name for name in (*STAMP_FIELDS, RESOURCE_STAMP) if name in fields]
+    return "stamps " + ", ".join(shown) if shown else "stamps nothing"
+
+
+def _status_point(value: int, label: str, stamps: tuple[str, ...], observed: StatusObservation) -> Point:
+    """Seed 004 §5 names a label and two stamped fields; the verdict looks at exactly those."""
+    expected = f'"{label}", {_stamps(stamps)}'
+    if observed.error:
+        return Point(f"status {value}", "§5", expected, f"refused: {observed.error}", DIFFERS)
+    tenant = f'"{observed.label}", {_stamps(observed.stamped)}'
+    if observed.reopen_error:
+        tenant += f"; {observed.reopen_error}"
+    same = observed.label == label and {*observed.stamped} & {*STAMP_FIELDS} == {*stamps}
+    return Point(f"status {value}", "§5", expected, tenant, SAME if same else DIFFERS)
 
 
 def compare_with_seed_004(seen: Observations) -> list[Point]:
@@ -53,18 +73,14 @@ def compare_with_seed_004(seen: Observations) -> list[Point]:
     ]
     by_value = {s.value: s for s in seen.statuses}
     for value, label, stamps in ((5, "Complete", STAMP_FIELDS), (8, "Completed", ())):
-        expected = f'"{label}", {_stamps(stamps)}'
         observed = by_value.get(value)
-        if observed is None:
-            tenant = None if not seen.statuses else "no such status"
-            if seen.baseline_status == value:
-                tenant = f'"{seen.baseline_label}", the status new tickets start in'
-            points.append(_compare(f"status {value}", "§5", expected, tenant))
-        elif observed.error:
-            points.append(Point(f"status {value}", "§5", expected, f"refused: {observed.error}", DIFFERS))
-        else:
-            points.append(_compare(f"status {value}", "§5", expected,
-                                   f'"{observed.label}", {_stamps(observed.stamped)}'))
+        if observed is not None:
+            points.append(_status_point(value, label, stamps, observed))
+            continue
+        tenant = None if not seen.statuses else "no such status"
+        if seen.baseline_status == value:
+            tenant = f'"{seen.baseline_label}", the status new tickets start in'
+        points.append(_compare(f"status {value}", "§5", f'"{label}", {_stamps(stamps)}', tenant))
     if seen.baseline_status is not None and seen.baseline_status not in (5, 8):
         points.append(Point(f"status {seen.baseline_status}", "-", "-",
                             f'"{seen.baseline_label}", the status new tickets start in', EXTRA))
@@ -72,6 +88,8 @@ def compare_with_seed_004(seen: Observations) -> list[Point]:
         if observed.value in (5, 8):
             continue
         tenant = f"refused: {observed.error}" if observed.error else f'"{observed.label}", {_stamps(observed.stamped)}'
+        if observed.reopen_error:
+            tenant += f"; {observed.reopen_error}"
         points.append(Point(f"status {observed.value}", "-", "-", tenant, EXTRA))
     reopened = [s for s in seen.statuses if s.cleared_on_reopen is not None]
     if reopened:
@@ -84,10 +102,12 @@ def compare_with_seed_004(seen: Observations) -> list[Point]:
     return points
 
 
-def markdown(points: list[Point], created: list[str], problems: list[str], summary: dict[str, Any]) -> str:
-    lines = ["# Tenant probe report", ""]
+def markdown(points: list[Point], created: list[str], problems: list[str], summary: dict[str, Any],
+             title: str = "Tenant probe report") -> str:
+    lines = [f"# {title}", ""]
     lines += [f"- {key}: {value}" for key, value in summary.items()]
-    lines += ["", "| point | seed 004 | seed 004 says | this tenant | verdict |", "|---|---|---|---|---|"]
+    if points:
+        lines += ["", "| point | seed 004 | seed 004 says | this tenant | verdict |", "|---|---|---|---|---|"]
     lines += ["| " + " | ".join(_cell(c) for c in (p.point, p.seed_section, p.seed_004, p.tenant, p.verdict)) + " |"
               for p in points]
     lines += ["", "## What the probe created", ""] + [f"- {line}" for line in created or ["nothing"]]
@@ -96,11 +116,13 @@ def markdown(points: list[Point], created: list[str], problems: list[str], summa
     return "\n".join(lines) + "\n"
 
 
-def write_reports(out: Path, points: list[Point], created: list[str], problems: list[str],
+def write_reports(out: Path, name: str, points: list[Point], created: list[str], problems: list[str],
                   summary: dict[str, Any]) -> None:
-    (out / "report.md").write_text(markdown(points, created, problems, summary), encoding="utf-8")
+    """``{name}.md`` and ``{name}.json`` in ``out``."""
+    title = "Tenant probe report" if points else "Probe clean-up report"
+    (out / f"{name}.md").write_text(markdown(points, created, problems, summary, title), encoding="utf-8")
     document = {"summary": summary, "points": [asdict(p) for p in points], "created": created, "problems": problems}
-    (out / "report.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / f"{name}.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def print_points(points: list[Point], console: Console) -> None:

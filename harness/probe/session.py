@@ -12,6 +12,10 @@ import httpx
 from fake_server.routing import BASE
 
 
+class ProbeFailed(Exception):
+    """A step the probe cannot go on without failed; the message says which and what the tenant answered."""
+
+
 @dataclass(frozen=True)
 class Answer:
     """One answer: the status and the body as JSON (``None`` when it was not JSON)."""
@@ -27,9 +31,18 @@ class Answer:
         errors = self.body.get("errors") if isinstance(self.body, dict) else None
         return "; ".join(str(e) for e in errors) if isinstance(errors, list) and errors else f"HTTP {self.status}"
 
+    def value(self, key: str, what: str) -> Any:
+        """``body[key]``; an answer without it (not JSON, another shape) stops the probe with a clear message."""
+        if not isinstance(self.body, dict) or key not in self.body:
+            raise ProbeFailed(f"{what} answered {self.status} without {key!r} in a JSON object")
+        return self.body[key]
 
-class ProbeFailed(Exception):
-    """A step the probe cannot go on without failed; the message says which and what the tenant answered."""
+    def item_id(self, what: str) -> int:
+        """The ``itemId`` of a create."""
+        try:
+            return int(self.value("itemId", what))
+        except (TypeError, ValueError):
+            raise ProbeFailed(f"{what} answered an itemId that is not a number") from None
 
 
 def lookup_root(target: str) -> str:
@@ -58,7 +71,7 @@ class Session:
         self.requests += 1
         answer = self.http.get(f"{root}/{BASE[1]}/zoneInformation", params={"user": self.username})
         zone = _json(answer)
-        if answer.status_code != 200 or not isinstance(zone, dict) or not zone.get("url"):
+        if answer.status_code != 200 or not isinstance(zone, dict) or not isinstance(zone.get("url"), str):
             raise ProbeFailed(f"zone discovery at {urlsplit(root).netloc} answered {answer.status_code}: "
                               f"{Answer(answer.status_code, zone).errors()}")
         return zone
@@ -73,25 +86,30 @@ class Session:
         answer = self.http.request(method, url, headers=self.headers, json=body)
         return Answer(answer.status_code, _json(answer))
 
-    def must(self, method: str, path: str, body: Any = None) -> Any:
-        """Send one request the probe cannot do without; anything but 200 stops the probe."""
+    def must(self, method: str, path: str, body: Any = None) -> Answer:
+        """A request the probe cannot do without; anything but 200 stops the probe."""
         answer = self.call(method, path, body)
         if not answer.ok:
             raise ProbeFailed(f"{method} {path} answered {answer.status}: {answer.errors()}")
-        return answer.body
+        return answer
 
     def record(self, entity: str, record_id: int) -> dict[str, Any] | None:
-        item: dict[str, Any] | None = self.must("GET", f"/{entity}/{record_id}").get("item")
+        item = self.must("GET", f"/{entity}/{record_id}").value("item", f"GET /{entity}/{record_id}")
+        if item is not None and not isinstance(item, dict):
+            raise ProbeFailed(f"GET /{entity}/{record_id} answered an item that is not an object")
         return item
 
-    def query(self, entity: str, filters: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Every match, following ``nextPageUrl`` to the last page."""
-        body = {"MaxRecords": 500, "filter": filters}
-        page = self.must("POST", f"/{entity}/query", body)
-        found = list(page["items"])
-        while page["pageDetails"].get("nextPageUrl"):
-            page = self.must("POST", page["pageDetails"]["nextPageUrl"], body)
-            found += page["items"]
+    def query(self, entity: str, filters: list[dict[str, Any]], max_records: int = 500) -> list[dict[str, Any]]:
+        """Every match, following ``nextPageUrl`` (within this zone only) to the last page."""
+        body = {"MaxRecords": max_records, "filter": filters}
+        path, found = f"/{entity}/query", []
+        while path:
+            page = self.must("POST", path, body)
+            found += [item for item in page.value("items", f"POST {path}") or [] if isinstance(item, dict)]
+            details = page.value("pageDetails", f"POST {path}")
+            path = str((details if isinstance(details, dict) else {}).get("nextPageUrl") or "")
+            if path and urlsplit(path).netloc != urlsplit(self.base_url).netloc:
+                raise ProbeFailed(f"a query's nextPageUrl leads off this zone, to {urlsplit(path).netloc}")
         return found
 
     def with_path_case(self, path: str, segment: str) -> str:

@@ -22,6 +22,8 @@ from fake_server.journal import SECRET_KEY
 CREDENTIAL_HEADERS = JOURNAL_CREDENTIAL_HEADERS | {"set-cookie", "impersonationresourceid"}
 REDACTED = "REDACTED"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# Shorter literals are not real credentials (a placeholder such as "x"); replacing them would garble every text.
+MIN_LITERAL = 4
 PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
 
 
@@ -81,7 +83,7 @@ class Scrubber:
     def plain(self, text: str) -> str:
         """Free text with the literals redacted and personal values replaced by placeholders."""
         for literal in self.literals:
-            if literal:
+            if len(literal) >= MIN_LITERAL:
                 text = text.replace(literal, REDACTED)
         if self.emails:
             text = EMAIL.sub(lambda m: placeholder("email", m.group(0)), text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,7 @@ def run_probe(options: ProbeOptions, username: str, secret: str, integration_cod
     scrubber = Scrubber(literals=frozenset({username, secret, integration_code}))
     options.out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    session = Session(http or httpx.Client(timeout=60), username, secret, integration_code)
+    session = Session(http or httpx.Client(timeout=60), username, secret, integration_code, scrubber.plain)
     ledger, seen, metadata = Ledger(), Observations(), TenantMetadata()
     failed: str | None = None
     problems: list[str] = []
@@ -141,9 +141,11 @@ def run_probe(options: ProbeOptions, username: str, secret: str, integration_cod
         finally:
             if session.base_url:
                 problems = _tidy(session, options, metadata, seen, ledger, phases)
+    # Error texts were redacted as they arrived; exceptions (httpx's name URLs) are redacted here.
     seen.problems = [scrubber.plain(p) for p in seen.problems]
+    points = [Point(*(scrubber.plain(str(v)) for v in astuple(p))) for p in compare_with_seed_004(seen)]
     result = ProbeResult(seen, metadata, [scrubber.plain(line) for line in ledger.lines()],
-                         [scrubber.plain(p) for p in problems], compare_with_seed_004(seen), session.requests,
+                         [scrubber.plain(p) for p in problems], points, session.requests,
                          time.monotonic() - started, scrubber.plain(failed) if failed else None)
     _write(result, options)
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -57,8 +58,10 @@ def lookup_root(target: str) -> str:
 class Session:
     """Requests to one zone with the API user's headers; ``requests`` counts what was sent."""
 
-    def __init__(self, http: httpx.Client, username: str, secret: str, integration_code: str) -> None:
+    def __init__(self, http: httpx.Client, username: str, secret: str, integration_code: str,
+                 redact: Callable[[str], str] = str) -> None:
         self.http = http
+        self.redact = redact  # applied to every error text a tenant sends, in case it echoes a credential
         self.username = username
         self.headers = {"UserName": username, "Secret": secret, "ApiIntegrationCode": integration_code,
                         "Content-Type": "application/json"}
@@ -70,7 +73,7 @@ class Session:
         root = lookup_root(target)
         self.requests += 1
         answer = self.http.get(f"{root}/{BASE[1]}/zoneInformation", params={"user": self.username})
-        zone = _json(answer)
+        zone = self._redacted(answer.status_code, _json(answer))
         if answer.status_code != 200 or not isinstance(zone, dict) or not isinstance(zone.get("url"), str):
             raise ProbeFailed(f"zone discovery at {urlsplit(root).netloc} answered {answer.status_code}: "
                               f"{Answer(answer.status_code, zone).errors()}")
@@ -84,7 +87,12 @@ class Session:
         url = path_or_url if path_or_url.startswith("http") else f"{self.base_url}{path_or_url}"
         self.requests += 1
         answer = self.http.request(method, url, headers=self.headers, json=body)
-        return Answer(answer.status_code, _json(answer))
+        return Answer(answer.status_code, self._redacted(answer.status_code, _json(answer)))
+
+    def _redacted(self, status: int, body: Any) -> Any:
+        if status == 200 or not isinstance(body, dict) or not isinstance(body.get("errors"), list):
+            return body
+        return {**body, "errors": [self.redact(str(e)) for e in body["errors"]]}
 
     def must(self, method: str, path: str, body: Any = None) -> Answer:
         """A request the probe cannot do without; anything but 200 stops the probe."""

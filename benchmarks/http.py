@@ -1,12 +1,14 @@
 """Requests per second of the served fake, against a floor and WireMock measured in the same run.
 
-Run: ``python benchmarks/http.py [--connections 8] [--seconds 4] [--rounds 3]``
+Run: ``python benchmarks/http.py [--connections 8] [--seconds 4] [--rounds 3] [--server uvicorn|granian|both]``
 
 Needs ``wrk`` (Debian package ``wrk``). For each target it measures ``GET /Tickets/{id}``
 and a ``ticketNumber`` ``eq`` query (POST), keep-alive, N concurrent connections:
 
-- floor: a minimal ASGI app answering the very same bytes, under the same uvicorn setup;
+- floor: a minimal ASGI app answering the very same bytes, under the same server setup;
 - fake: ``autotask-harness serve --seed sample --no-limits`` (limits off: 10,000 an hour would throttle);
+- with ``--server granian`` (or ``both``), the same floor and fake under granian (``pip install granian``),
+  the alternative ASGI server the issue asks to measure when uvicorn misses the target;
 - WireMock: the standalone jar from the npm package ``wiremock``, serving static stubs of the same bodies
   (skipped, with a message, when Java or npm is missing).
 
@@ -23,6 +25,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -31,6 +34,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from typing import Any
 
 from fake_server import FakeAutotask, Limits
 from fake_server.sample import sample_snapshot
@@ -127,15 +131,26 @@ def run_wrk(port: int, path: str, connections: int, seconds: int, script: Path |
     return float(match.group(1))
 
 
+def granian_command(port: int, factory: str) -> list[str]:
+    return [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", "1", "--no-ws", "--log-level", "warning", "--no-access-log", "--factory",
+            "--working-dir", str(ROOT), f"asgi_apps:{factory}"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--server", choices=("uvicorn", "granian", "both"), default="uvicorn")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("benchmarks/http.py needs wrk (apt-get install wrk); nothing measured")
         return
+    servers = ["uvicorn", "granian"] if args.server == "both" else [args.server]
+    if "granian" in servers and importlib.util.find_spec("granian") is None:
+        print("granian is not installed (pip install granian); measuring uvicorn only")
+        servers = [s for s in servers if s != "granian"] or ["uvicorn"]
     bodies, query = expected_bodies()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -143,7 +158,7 @@ def main() -> None:
         post = work / "post.lua"
         post.write_text('wrk.method = "POST"\nwrk.body = ' + json.dumps(query) +
                         '\nwrk.headers["Content-Type"] = "application/json"\n', encoding="utf-8")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "BENCH_BODIES": str(work / "bodies.json")}
 
         def floor() -> tuple[subprocess.Popen[bytes], int] | str:
             port = free_port()
@@ -155,11 +170,22 @@ def main() -> None:
             return subprocess.Popen([sys.executable, "-m", "harness.cli", "serve", "--port", str(port),
                                      "--seed", "sample", "--no-limits"], env=env, stdout=subprocess.DEVNULL), port
 
+        def under_granian(factory: str) -> Any:
+            def start() -> tuple[subprocess.Popen[bytes], int] | str:
+                port = free_port()
+                return subprocess.Popen(granian_command(port, factory), env=env, stdout=subprocess.DEVNULL), port
+            return start
+
         def wiremock() -> tuple[subprocess.Popen[bytes], int] | str:
             return start_wiremock(bodies, work)
 
-        targets = {"floor (fixed body, same uvicorn)": floor, "fake (autotask-harness serve)": fake,
-                   "WireMock (static stubs)": wiremock}
+        targets: dict[str, Any] = {}
+        if "uvicorn" in servers:
+            targets.update({"floor (fixed body, uvicorn)": floor, "fake (serve, uvicorn)": fake})
+        if "granian" in servers:
+            targets.update({"floor (fixed body, granian)": under_granian("floor"),
+                            "fake (same app, granian)": under_granian("fake")})
+        targets["WireMock (static stubs)"] = wiremock
         best: dict[str, list[float]] = {}
         for _ in range(args.rounds):
             # One server runs at a time, so none steals CPU from another's measurement.
@@ -185,12 +211,15 @@ def main() -> None:
     print(f"{'target':36} {'GET /Tickets/{id}':>18} {'query ticketNumber':>20}")
     for name, (get, found) in best.items():
         print(f"{name:36} {get:14.0f} rps {found:16.0f} rps")
-    floor = best["floor (fixed body, same uvicorn)"]
-    fake = best["fake (autotask-harness serve)"]
-    print(f"floor / fake (target <= 1.5x):      GET {floor[0] / fake[0]:.2f}x   query {floor[1] / fake[1]:.2f}x")
-    if "WireMock (static stubs)" in best:
-        mock = best["WireMock (static stubs)"]
-        print(f"fake / WireMock (target > 1.0x):    GET {fake[0] / mock[0]:.2f}x   query {fake[1] / mock[1]:.2f}x")
+    mock = best.get("WireMock (static stubs)")
+    for server in servers:
+        floor_rps = best[next(n for n in best if n.startswith("floor") and server in n)]
+        fake_rps = best[next(n for n in best if n.startswith("fake") and server in n)]
+        print(f"{server}: floor / fake (target <= 1.5x):   GET {floor_rps[0] / fake_rps[0]:.2f}x   "
+              f"query {floor_rps[1] / fake_rps[1]:.2f}x")
+        if mock:
+            print(f"{server}: fake / WireMock (target > 1.0x): GET {fake_rps[0] / mock[0]:.2f}x   "
+                  f"query {fake_rps[1] / mock[1]:.2f}x")
 
 
 if __name__ == "__main__":

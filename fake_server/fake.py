@@ -22,7 +22,7 @@ from .metadata import Catalog, EntityInfo
 from .plans import PlanCache
 from .profile import Limits, TenantProfile
 from .records import render, udf_types
-from .routing import api_segments, resolve, service_segments
+from .routing import Route, api_segments, resolve, service_segments
 from .service import authenticated, unauthenticated
 from .store import Store
 from .values import now_utc
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from .asgi import AsgiApp
 
 log = logging.getLogger("fake_server")
+# Resolved routes kept per (method, path); a client polling the same URLs skips routing. Emptied when full.
+ROUTE_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class FakeAutotask:
         self.journal = Journal()
         self.plans = PlanCache()
         self._udf_types: dict[str, dict[str, str]] = {}
+        self._routes: dict[tuple[str, str], Route] = {}
         self.gate = Gate(limits if limits is not None else self.profile.limits)
         self._lock = threading.RLock()
         self.store = Store()
@@ -211,6 +214,21 @@ class FakeAutotask:
         if len(request.body) > self.profile.max_body_bytes:
             raise PayloadTooLarge(
                 f"The request body is {len(request.body)} bytes; the limit is {self.profile.max_body_bytes}.")
+        key = (request.method, request.path)
+        route = self._routes.get(key)
+        if route is not None:  # routing depends only on method, path, catalog and profile: all fixed
+            self._authenticate(request)
+            return dispatch(self, route, request)
+        found = self._route(request)
+        if isinstance(found, ApiResponse):
+            return found
+        if len(self._routes) >= ROUTE_CACHE_SIZE:
+            self._routes.clear()
+        self._routes[key] = found
+        return dispatch(self, found, request)
+
+    def _route(self, request: ApiRequest) -> Route | ApiResponse:
+        """The route for a request (authenticating it on the way), or the answer of a service endpoint."""
         service = service_segments(request.path, self.profile)
         if service is None:
             raise NotFound.for_url(request.url)
@@ -226,8 +244,7 @@ class FakeAutotask:
             answer = authenticated(self, segments)
             if answer is not None:
                 return answer
-        route = resolve(segments, request.method, self.catalog, self.profile, request.url)
-        return dispatch(self, route, request)
+        return resolve(segments, request.method, self.catalog, self.profile, request.url)
 
     def _authenticate(self, request: ApiRequest) -> None:
         username = request.header("UserName")

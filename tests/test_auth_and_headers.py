@@ -104,3 +104,13 @@ def test_creator_and_ticket_number_are_stamped_on_create(client: httpx.Client) -
     item = client.get(f"{BASE}/Tickets/{ticket}").json()["item"]
     assert item["creatorResourceID"] == 29682885
     assert item["ticketNumber"].startswith("T2026") and len(item["ticketNumber"].split(".")) == 3
+
+
+def test_a_path_answered_before_is_still_authenticated(fake: FakeAutotask) -> None:
+    # Routes are cached per (method, path); the credentials must be checked on every request all the same.
+    with fake.mock(), httpx.Client() as http:
+        url = f"{BASE}/Tickets/entityInformation"
+        assert http.get(url, headers=CREDENTIALS).status_code == 200
+        assert http.get(url).status_code == 401
+        assert http.get(url, headers={**CREDENTIALS, "Secret": ""}).status_code == 401
+        assert http.get(url, headers=CREDENTIALS).status_code == 200

@@ -193,31 +193,32 @@ def select(table: Table, plan: Plan, start: int | None = None) -> Page:
     predicate = plan.predicate
     size = plan.spec.max_records
     first = -(2**63) if start is None else start
-
-    def matching(ids: Iterable[int]) -> Iterable[int]:
-        for record_id in ids:
-            record = table.get(record_id)
-            if record is not None and predicate(record):
-                yield record_id
-
     candidates = _candidates(table, plan)
     if candidates is not None:
-        forward: Iterable[int] = (i for i in candidates if i >= first)
-        backward: Iterable[int] = (i for i in reversed(candidates) if i < first)
+        forward: Iterable[int] = candidates if start is None else [i for i in candidates if i >= first]
     else:
         forward = table.ids_from(first)
-        backward = table.ids_from(first, reverse=True)
     ids: list[int] = []
     next_start = None
-    for record_id in matching(forward):
+    for record_id in forward:  # a plain loop: this runs on every query, usually over one indexed id
+        record = table.get(record_id)
+        if record is None or not predicate(record):
+            continue
         if len(ids) == size:
             next_start = record_id
             break
         ids.append(record_id)
     previous_start = None
     if start is not None:
+        if candidates is not None:
+            backward: Iterable[int] = (i for i in reversed(candidates) if i < first)
+        else:
+            backward = table.ids_from(first, reverse=True)
         before = []
-        for record_id in matching(backward):
+        for record_id in backward:
+            record = table.get(record_id)
+            if record is None or not predicate(record):
+                continue
             before.append(record_id)
             if len(before) == size:
                 break

@@ -42,7 +42,8 @@ SECRET_WORDS = ("secret", "password", "passwd", "token", "apikey", "api_key", "i
 SECRET_KEY = re.compile("|".join(SECRET_WORDS), re.IGNORECASE)
 # Query parameters whose values are credentials: zone discovery's user name, and anything secret-looking.
 _SECRET_PARAMETER = re.compile(rf"([?&](?:user|[^=&#]*(?:{'|'.join(SECRET_WORDS)}))=)[^&#]*", re.IGNORECASE)
-_SECRET_BYTES = re.compile("|".join(SECRET_WORDS).encode(), re.IGNORECASE)
+# Matched against the lowered body: a case-insensitive byte regex is six times slower on small bodies.
+_SECRET_BYTES = re.compile("|".join(SECRET_WORDS).encode())
 
 
 def scrub_url(url: str) -> str:
@@ -54,7 +55,7 @@ def scrub_url(url: str) -> str:
 
 def scrub_body(body: bytes) -> bytes:
     """A JSON body with the values of secret-looking keys replaced; other bodies as they came."""
-    if not body or _SECRET_BYTES.search(body) is None:  # one byte search before any parsing: bodies run to MBs
+    if not body or _SECRET_BYTES.search(body.lower()) is None:  # one byte search before parsing: bodies run to MBs
         return body
     try:
         data = json.loads(body)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -24,16 +23,23 @@ class ApiRequest:
         """The first header of that name, matched case-insensitively as HTTP requires."""
         return self._by_lower_name.get(name.lower())
 
-    @cached_property
+    @property
     def _by_lower_name(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for key, value in self.headers:
-            found.setdefault(key.lower(), value)
+        # Cached by hand in the instance dict: functools.cached_property takes a lock on every read in 3.11.
+        found: dict[str, str] | None = self.__dict__.get("_lower")
+        if found is None:
+            found = {}
+            for key, value in self.headers:
+                found.setdefault(key.lower(), value)
+            self.__dict__["_lower"] = found
         return found
 
     @property
     def path(self) -> str:
-        return urlsplit(self.url).path
+        path: str | None = self.__dict__.get("_path")
+        if path is None:
+            path = self.__dict__["_path"] = urlsplit(self.url).path
+        return path
 
     @property
     def query(self) -> dict[str, str]:

@@ -135,6 +135,9 @@ class Journal:
 
     def __init__(self) -> None:
         self._entries: list[Exchange] = []
+        # Equal bodies share one bytes object: a client polling the same record would otherwise keep a fresh
+        # copy per exchange, and that growth, more than the bookkeeping, is what slows a busy served fake.
+        self._bodies: dict[bytes, bytes] = {}
         self._lock = threading.Lock()
         self._sink: TextIO | None = None
 
@@ -160,9 +163,9 @@ class Journal:
             method=request.method.upper(),
             url=scrub_url(request.url),
             request_headers=_scrubbed_view(tuple(request.headers)),
-            request_body=scrub_body(request.body),
+            request_body=self._shared(scrub_body(request.body)),
             status=response.status,
-            response_body=response.content(),
+            response_body=self._shared(response.content()),
             started_at=started_at,
             duration=duration,
         )
@@ -170,6 +173,9 @@ class Journal:
             self._entries.append(entry)
             if self._sink is not None:
                 self._sink.write(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n")
+
+    def _shared(self, body: bytes) -> bytes:
+        return self._bodies.setdefault(body, body)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -184,6 +190,7 @@ class Journal:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bodies.clear()
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [entry.to_dict() for entry in self]

@@ -72,3 +72,14 @@ def test_authorization_header_is_scrubbed_too(fake: FakeAutotask) -> None:
         http.get(f"{BASE}/Companies/0")
     assert "tok-123456" not in json.dumps(fake.journal.to_dicts())
     assert "user-agent" in {k.lower() for k in fake.journal[0].request_headers}
+
+
+def test_equal_answers_are_stored_once(client: httpx.Client, fake: FakeAutotask, company_id: int) -> None:
+    # The README's bytes-per-exchange figure rests on this: polling one record keeps one copy of its answer.
+    ticket = fake.seed("Tickets", ticket_body(company_id))
+    first, second = (client.get(f"{BASE}/Tickets/{ticket}") for _ in range(2))
+    assert first.content == second.content
+    assert fake.journal[0].response_body is fake.journal[1].response_body
+    client.put(f"{BASE}/Tickets", json={**first.json()["item"], "title": "Changed"})
+    changed = client.get(f"{BASE}/Tickets/{ticket}")
+    assert fake.journal[3].response_body == changed.content != first.content

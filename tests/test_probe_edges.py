@@ -149,3 +149,18 @@ def test_stamps_seen_count_even_when_moving_back_is_refused() -> None:
     assert profile.completion.stamp_fields == ("completedDate", "resolvedDateTime")
     # What moving back clears was not seen, so the default's rule stays (within what is stamped).
     assert profile.completion.reopen_clears == ("completedDate", "resolvedDateTime")
+
+
+def test_an_unexpected_answer_to_a_probed_point_keeps_the_profile_unwritten(tmp_path: Path) -> None:
+    fake = FakeAutotask(limits=Limits.off())
+
+    def busy_lower_case_path(request: httpx.Request) -> httpx.Response | None:
+        if "/atservicesrest/" in request.url.path:
+            return httpx.Response(503, json={"errors": ["Service unavailable"]})
+        return None
+
+    result = probe_in_process(fake, tmp_path, busy_lower_case_path)
+    assert result.failed is None and not result.complete and not (tmp_path / "profile.toml").exists()
+    assert any("answered 503" in p for p in result.observations.problems)
+    assert [p.verdict for p in result.points if p.point == "ATServicesRest is case-sensitive"] == ["not probed"]
+    assert not open_probe_tickets(fake)

@@ -178,9 +178,16 @@ def endpoint_steps(bench: TicketBench, tickets: EntityCapture, notes: EntityCapt
     def base_path_case() -> None:
         answer = session.call("GET", session.with_path_case(f"/Tickets/{bench.ticket_id}", "atservicesrest"))
         seen.base_path_case_sensitive = {200: False, 404: True}.get(answer.status)
+        if seen.base_path_case_sensitive is None:
+            seen.problems.append(f"base path casing: the lower-case path answered {answer.status}, neither the "
+                                 "ticket (200) nor not found (404)")
 
     def missing_item() -> None:
-        seen.missing_item_status = session.call("GET", f"/Tickets/{MISSING_ID}").status
+        status = session.call("GET", f"/Tickets/{MISSING_ID}").status
+        if status in (200, 404):
+            seen.missing_item_status = status
+        else:
+            seen.problems.append(f"GET of a missing id answered {status}, neither 200 nor 404")
 
     def patch_tickets() -> None:
         title = bench.read()["title"]

@@ -52,7 +52,9 @@ class FakeAutotask:
 
     ``profile`` is a bundled profile name (``default``, ``documented``), a TOML
     path or a ``TenantProfile``; ``entity_dirs`` adds a tenant's own captured
-    entity files, which win over the bundled ones.
+    entity files, which win over the bundled ones. Profile and catalog are fixed
+    once the fake is built (routes resolved from them are cached): for another
+    tenant, build another fake.
     """
 
     def __init__(

@@ -83,3 +83,16 @@ def test_equal_answers_are_stored_once(client: httpx.Client, fake: FakeAutotask,
     client.put(f"{BASE}/Tickets", json={**first.json()["item"], "title": "Changed"})
     changed = client.get(f"{BASE}/Tickets/{ticket}")
     assert fake.journal[3].response_body == changed.content != first.content
+
+
+def test_exchanges_are_plain_data(client: httpx.Client, fake: FakeAutotask) -> None:
+    # Users ship exchanges between processes (xdist) and dump them as JSON: keep them plain.
+    import copy
+    import dataclasses
+    import pickle
+
+    client.get(f"{BASE}/Tickets/1")
+    exchange = fake.journal[0]
+    assert pickle.loads(pickle.dumps(exchange)) == exchange == copy.deepcopy(exchange)
+    assert json.loads(json.dumps(exchange.request_headers)) == exchange.request_headers
+    assert dataclasses.asdict(exchange)["status"] == 200

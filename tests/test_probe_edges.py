@@ -164,3 +164,23 @@ def test_an_unexpected_answer_to_a_probed_point_keeps_the_profile_unwritten(tmp_
     assert any("answered 503" in p for p in result.observations.problems)
     assert [p.verdict for p in result.points if p.point == "ATServicesRest is case-sensitive"] == ["not probed"]
     assert not open_probe_tickets(fake)
+
+
+def test_a_next_page_url_leading_off_the_zone_is_not_followed(tmp_path: Path) -> None:
+    fake = FakeAutotask(limits=Limits.off())
+    followed: list[str] = []
+
+    def elsewhere(request: httpx.Request) -> httpx.Response | None:
+        if request.url.host == "elsewhere.test":
+            followed.append(str(request.url))
+            return httpx.Response(200, json={"items": [], "pageDetails": {"nextPageUrl": None}})
+        if request.method == "POST" and request.url.path.endswith("/Tickets/query") and b"beginsWith" in \
+                request.content:
+            return httpx.Response(200, json={"items": [], "pageDetails": {
+                "count": 0, "nextPageUrl": "http://elsewhere.test/ATServicesRest/V1.0/Tickets/query/next"}})
+        return None
+
+    result = probe_in_process(fake, tmp_path, elsewhere)
+    assert followed == []
+    assert any("leads off this zone" in p for p in result.problems)
+    assert not open_probe_tickets(fake)  # this run's own ticket was still closed from the ledger

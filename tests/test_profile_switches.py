@@ -90,3 +90,14 @@ def test_a_fault_can_start_after_n_matching_requests() -> None:
     with fake.mock(), httpx.Client(headers=HEADERS) as http:
         statuses = [http.get(f"{BASE}/Tickets/{n}").status_code for n in range(4)]
     assert statuses == [200, 200, 503, 200]
+
+
+def test_nulls_a_tenant_answers_are_left_out_of_the_written_profile(tmp_path: Path) -> None:
+    udf = {"name": "Region", "label": "Region", "type": "string", "length": 20, "defaultValue": None,
+           "picklistValues": [{"value": "1", "label": "North", "parentValue": None}, None]}
+    profile = replace(TenantProfile.load("default"), udfs={"Tickets": [udf]},
+                      zone={**TenantProfile.load("default").zone, "web_url": None})
+    loaded = TenantProfile.load(write_profile(profile, tmp_path / "nulls.toml"))
+    assert loaded.udfs["Tickets"] == [{"name": "Region", "label": "Region", "type": "string", "length": 20,
+                                       "picklistValues": [{"value": "1", "label": "North"}]}]
+    assert "web_url" not in loaded.zone

@@ -141,7 +141,7 @@ def verify(
     import httpx
 
     from .cassettes import read_cassette
-    from .live import TargetRefused, check_target
+    from .live import CREDENTIAL_ENVIRONMENT, TargetRefused, check_target
     from .verify import fake_sender, http_sender, replay, writes_in
 
     differences = []
@@ -155,8 +155,8 @@ def verify(
             from .settings import load_settings
 
             check_target(target, load_settings().sandbox_hosts, allow_production)
-            send = http_sender(target, os.environ.get("AUTOTASK_USERNAME"), os.environ.get("AUTOTASK_SECRET"),
-                               os.environ.get("AUTOTASK_INTEGRATION_CODE"), httpx.Client(timeout=60))
+            username, secret, code = (os.environ.get(name) for name in CREDENTIAL_ENVIRONMENT)
+            send = http_sender(target, username, secret, code, httpx.Client(timeout=60))
             writes = writes_in(cassettes)
             if writes:
                 console.print(f"These {len(writes)} requests write to {target}:")
@@ -207,13 +207,12 @@ def probe(
     """Learn how a tenant behaves and write a profile the fake loads; credentials come from the environment."""
     import os
 
-    from .live import TargetRefused
+    from .live import CREDENTIAL_ENVIRONMENT, TargetRefused
     from .probe import ProbeOptions, run_probe
     from .probe.report import print_points
     from .settings import load_settings
 
-    names = ("AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE")
-    missing = [name for name in names if not os.environ.get(name)]
+    missing = [name for name in CREDENTIAL_ENVIRONMENT if not os.environ.get(name)]
     if missing:
         console.print(f"[red]refused:[/] set {', '.join(missing)} in the environment")
         raise typer.Exit(2)
@@ -221,7 +220,7 @@ def probe(
                            closing_status=closing_status, cleanup_only=cleanup_only, cassette=cassette,
                            sandbox_hosts=load_settings().sandbox_hosts, allow_production=allow_production)
     try:
-        result = run_probe(options, *(os.environ[name] for name in names), console=console)
+        result = run_probe(options, *(os.environ[name] for name in CREDENTIAL_ENVIRONMENT), console=console)
     except TargetRefused as refused:
         console.print(f"[red]refused:[/] {refused}")
         raise typer.Exit(2) from None

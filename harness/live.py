@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-LIVE_ENVIRONMENT = ("AUTOTASK_ZONE_URL", "AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE")
+# The API user's credentials, in the order Target, verify and probe take them.
+CREDENTIAL_ENVIRONMENT = ("AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE")
+LIVE_ENVIRONMENT = ("AUTOTASK_ZONE_URL", *CREDENTIAL_ENVIRONMENT)
 
 
 @dataclass(frozen=True)

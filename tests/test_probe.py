@@ -176,10 +176,6 @@ def assert_closed_as_the_readme_says(profile: TenantProfile, fake: FakeAutotask,
                                      for t in tickets)
 
 
-def _statuses_of_probe_tickets(fake: FakeAutotask) -> list[tuple[str, int]]:
-    return [(t["title"], t["status"]) for t in probe_tickets(fake)]
-
-
 def test_a_probe_interrupted_at_any_request_leaves_nothing_behind_after_the_clean_up_run(tmp_path: Path) -> None:
     fake = FakeAutotask("default", limits=Limits.off())
     with ServedFake(fake) as running:

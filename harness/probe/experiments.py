@@ -19,6 +19,7 @@ MISSING_ID = 2_147_483_000  # far above any id a tenant hands out
 PATCH_TICKETS = "PATCH /Tickets"
 POST_TICKET_NOTES = "POST /TicketNotes"
 POST_CHILD_NOTES = "POST /Tickets/{id}/Notes"
+PROBED_ENDPOINTS = (PATCH_TICKETS, POST_TICKET_NOTES, POST_CHILD_NOTES)
 
 
 def outcome(status: int) -> str:

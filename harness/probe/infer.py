@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,9 +14,8 @@ from fake_server.metadata import Catalog
 from fake_server.routing import AUTOTASK_HOSTS
 
 from .experiments import (
-    PATCH_TICKETS,
     POST_CHILD_NOTES,
-    POST_TICKET_NOTES,
+    PROBED_ENDPOINTS,
     RESOURCE_STAMP,
     STAMP_FIELDS,
     Observations,
@@ -38,13 +38,9 @@ def swagger_allows(endpoint: str) -> bool:
     return entity is not None and method in entity.root_verbs
 
 
-_CATALOG: list[Catalog] = []
-
-
+@cache
 def _catalog() -> Catalog:
-    if not _CATALOG:
-        _CATALOG.append(Catalog())
-    return _CATALOG[0]
+    return Catalog()
 
 
 def learned_profile(metadata: TenantMetadata, seen: Observations, entity_dir: Path) -> TenantProfile:
@@ -58,7 +54,7 @@ def learned_profile(metadata: TenantMetadata, seen: Observations, entity_dir: Pa
             added.add(endpoint)
         elif how != "accepted":
             refused.add(endpoint)  # 405, or an answer the fake can only give as a refusal
-    for endpoint in (PATCH_TICKETS, POST_TICKET_NOTES, POST_CHILD_NOTES, "POST /TicketNote"):
+    for endpoint in (*PROBED_ENDPOINTS, "POST /TicketNote"):
         if endpoint not in seen.endpoints:  # not probed: keep the default's (seed 004's) answer
             method, _, shape = endpoint.partition(" ")
             if base.endpoint_absent(method, shape):

@@ -7,18 +7,14 @@ from typing import Any
 from fake_server import FakeAutotask, Limits, TenantProfile
 from fake_server.records import udf_definitions
 
-from .experiments import PATCH_TICKETS, POST_CHILD_NOTES, POST_TICKET_NOTES
+from .experiments import PROBED_ENDPOINTS
 from .infer import swagger_allows
 from .metadata import CORE_ENTITIES
-
-ENDPOINT_SHAPES = {PATCH_TICKETS: "/Tickets", POST_TICKET_NOTES: "/TicketNotes",
-                   POST_CHILD_NOTES: "/Tickets/{id}/Notes"}
 
 
 def endpoint_outcome(profile: TenantProfile, endpoint: str) -> str:
     """What a fake with this profile answers to the endpoint: absent (404), refused (405) or accepted."""
-    method, _, _ = endpoint.partition(" ")
-    shape = ENDPOINT_SHAPES[endpoint]
+    method, _, shape = endpoint.partition(" ")
     if profile.endpoint_absent(method, shape):
         return "absent"
     if profile.method_refused(method, shape):
@@ -40,7 +36,7 @@ def probed_points(profile: TenantProfile, entities: tuple[str, ...] = CORE_ENTIT
         "base_path_case_sensitive": profile.base_path_case_sensitive,
         "missing_item_status": profile.missing_item_status,
         "put_nulls_omitted": profile.put_nulls_omitted,
-        **{endpoint: endpoint_outcome(profile, endpoint) for endpoint in ENDPOINT_SHAPES},
+        **{endpoint: endpoint_outcome(profile, endpoint) for endpoint in PROBED_ENDPOINTS},
         "status_picklist": sorted((int(v["value"]), v["label"], bool(v.get("isDefaultValue"))) for v in active),
         "completing_values": completing,
         "stamps": stamps if completing else None,

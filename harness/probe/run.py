@@ -39,7 +39,7 @@ from .experiments import (
 from .infer import learned_profile
 from .ledger import Ledger
 from .metadata import CORE_ENTITIES, TenantMetadata, read_entity, read_service, write_entity_files
-from .report import Point, compare_with_seed_004, print_points, write_reports
+from .report import Point, compare_with_seed_004, write_reports
 from .session import ProbeFailed, Session
 
 PROFILE_FILE = "profile.toml"
@@ -281,4 +281,4 @@ def load_learned(out: Path) -> TenantProfile:
     return TenantProfile.load(out / PROFILE_FILE)
 
 
-__all__ = ["ProbeOptions", "ProbeResult", "load_learned", "print_points", "run_probe"]
+__all__ = ["ProbeOptions", "ProbeResult", "load_learned", "run_probe"]

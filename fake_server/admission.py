@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .messages import ApiRequest, ApiResponse
+from .messages import JSON_CONTENT_TYPE, ApiRequest, ApiResponse
 from .profile import Limits
 from .routing import BASE
 
@@ -149,9 +149,8 @@ class Gate:
             if threshold and len(self._recent) >= threshold:
                 retry = max(1, int(self._recent[0] + self.limits.window_seconds - now) + 1)
                 message = HOURLY_LIMIT_MESSAGE.format(limit=threshold, minutes=self.limits.window_seconds // 60)
-                response = ApiResponse(429, {"errors": [message]})
-                response.headers["Retry-After"] = str(retry)
-                return Admission(response=response)
+                headers = {"Content-Type": JSON_CONTENT_TYPE, "Retry-After": str(retry)}
+                return Admission(response=ApiResponse(429, {"errors": [message]}, headers))
             if self.limits.thread_limit and self._in_flight.get(slot, 0) >= self.limits.thread_limit:
                 message = THREAD_LIMIT_MESSAGE.format(limit=self.limits.thread_limit, endpoint=slot[1])
                 return Admission(response=ApiResponse(429, {"errors": [message]}))

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import BusinessError
-from .messages import JSON_CONTENT_TYPE, ApiRequest, ApiResponse
+from .messages import JSON_CONTENT_TYPE, JSON_HEADERS, ApiRequest, ApiResponse
 
 if TYPE_CHECKING:
     from .fake import FakeAutotask
@@ -74,17 +74,25 @@ class AsgiApp:
 
 
 def _to_api_request(scope: Scope, body: bytes) -> ApiRequest:
-    headers = tuple([(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]])  # list: faster
-    host = next((v for k, v in headers if k.lower() == "host"), None)
+    headers = tuple([(name.decode("latin-1"), value.decode("latin-1")) for name, value in scope["headers"]])
+    lowered = dict(reversed(headers))  # reversed: the first of repeated names wins
+    names = "".join(lowered)
+    if names != names.lower():  # servers send names lowercased, but the spec only says "should"
+        lowered = {}
+        for name, value in headers:
+            lowered.setdefault(name.lower(), value)
+    host = lowered.get("host")
     if host is None:
         server = scope.get("server") or ("127.0.0.1", 80)
         host = f"{server[0]}:{server[1]}"
-    path = scope.get("raw_path") or scope["path"].encode("utf-8")
+    path = (scope.get("raw_path") or scope["path"].encode("utf-8")).decode("latin-1")
     query = scope.get("query_string", b"")
-    url = f"{scope.get('scheme', 'http')}://{host}{path.decode('latin-1')}"
+    url = f"{scope.get('scheme', 'http')}://{host}{path}"
     if query:
         url += "?" + query.decode("latin-1")
-    return ApiRequest(scope["method"], url, headers, body)
+    # A plain absolute path is the URL's path as urlsplit would give it; anything odder is left to urlsplit.
+    plain = path[:1] == "/" and path.isprintable() and "?" not in path and "#" not in path
+    return ApiRequest(scope["method"], url, headers, body, lowered=lowered, path=path if plain else None)
 
 
 async def _read_body(receive: Receive, keep: int) -> bytes:
@@ -104,16 +112,16 @@ async def _read_body(receive: Receive, keep: int) -> bytes:
     return b"".join(chunks)
 
 
-_JSON_HEADERS = [(b"content-type", JSON_CONTENT_TYPE.encode("latin-1"))]
+_JSON_HEADER = (b"content-type", JSON_CONTENT_TYPE.encode("latin-1"))
 
 
 async def _send(send: Send, answer: ApiResponse, *, head: bool = False) -> None:
     content = answer.content()
-    if answer.headers == {"Content-Type": JSON_CONTENT_TYPE}:
-        headers = list(_JSON_HEADERS)
+    if answer.headers is JSON_HEADERS:
+        headers = [_JSON_HEADER]
     else:
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
-    headers.append((b"content-length", str(len(content)).encode()))
+    headers.append((b"content-length", b"%d" % len(content)))
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if head else content})
 

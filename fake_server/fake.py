@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from .admission import Fault, Gate
 from .errors import ApiError, BusinessError, NotFound, PayloadTooLarge, Unauthorized
-from .handlers import dispatch
+from .handlers import dispatch, is_read
 from .journal import Journal
 from .jsonbody import parse_json
-from .messages import ApiRequest, ApiResponse
+from .messages import JSON_HEADERS, ApiRequest, ApiResponse
 from .metadata import Catalog, EntityInfo
 from .plans import PlanCache
 from .profile import Limits, TenantProfile
@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("fake_server")
 # Resolved routes kept per (method, path); a client polling the same URLs skips routing. Emptied when full.
 ROUTE_CACHE_SIZE = 4096
+# Answers to reads kept per (method, URL, body) while no record changes: clients poll the same record or
+# query, and its answer is then sent without being made again. Emptied when full; large pages not kept.
+ANSWER_CACHE_SIZE = 1024
+ANSWER_MAX_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class FakeAutotask:
         self.plans = PlanCache()
         self._udf_types: dict[str, dict[str, str]] = {}
         self._routes: dict[tuple[str, str], Route] = {}
+        self._answers: dict[tuple[str, str, bytes], tuple[int, int, bytes]] = {}
         self.gate = Gate(limits if limits is not None else self.profile.limits)
         self._lock = threading.RLock()
         self.store = Store()
@@ -95,7 +100,8 @@ class FakeAutotask:
         """Back to a fresh tenant: only the profile's reference records, an empty journal, no faults."""
         self.gate.reset()
         with self._lock:
-            self.store.tables.clear()
+            self.store.clear()
+            self._answers.clear()
             self._writer = Writer(self.catalog, self.profile, self.store)
             for entity_name, records in self.profile.reference_records.items():
                 for record in records:
@@ -218,16 +224,33 @@ class FakeAutotask:
                 f"The request body is {len(request.body)} bytes; the limit is {self.profile.max_body_bytes}.")
         key = (request.method, request.path)
         route = self._routes.get(key)
-        if route is not None:  # routing depends only on method, path, catalog and profile: all fixed
+        if route is None:
+            found = self._route(request)
+            if isinstance(found, ApiResponse):
+                return found
+            if len(self._routes) >= ROUTE_CACHE_SIZE:
+                self._routes.clear()
+            route = self._routes[key] = found
+        else:  # routing depends only on method, path, catalog and profile: all fixed; credentials do not
             self._authenticate(request)
+        if not is_read(route, request.method):
             return dispatch(self, route, request)
-        found = self._route(request)
-        if isinstance(found, ApiResponse):
-            return found
-        if len(self._routes) >= ROUTE_CACHE_SIZE:
-            self._routes.clear()
-        self._routes[key] = found
-        return dispatch(self, found, request)
+        return self._read(route, request)
+
+    def _read(self, route: Route, request: ApiRequest) -> ApiResponse:
+        """A read's answer, made again only when a record has changed since it was last made."""
+        key = (request.method, request.url, request.body)
+        version = self.store.version
+        kept = self._answers.get(key)
+        if kept is not None and kept[0] == version:
+            return ApiResponse(kept[1], content=kept[2])
+        response = dispatch(self, route, request)
+        content = response.content()
+        if response.headers is JSON_HEADERS and len(content) <= ANSWER_MAX_BYTES:
+            if len(self._answers) >= ANSWER_CACHE_SIZE:
+                self._answers.clear()
+            self._answers[key] = (version, response.status, content)
+        return response
 
     def _route(self, request: ApiRequest) -> Route | ApiResponse:
         """The route for a request (authenticating it on the way), or the answer of a service endpoint."""
@@ -249,9 +272,10 @@ class FakeAutotask:
         return resolve(segments, request.method, self.catalog, self.profile, request.url)
 
     def _authenticate(self, request: ApiRequest) -> None:
-        username = request.header("UserName")
-        secret = request.header("Secret")
-        code = request.header("ApiIntegrationCode")
+        headers = request.by_lower_name
+        username = headers.get("username")
+        secret = headers.get("secret")
+        code = headers.get("apiintegrationcode")
         if not username or not secret or not code:
             raise Unauthorized(
                 "Authentication failed: the UserName, Secret and ApiIntegrationCode headers are required.")

@@ -171,5 +171,19 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+# Route kinds whose GET answer depends on nothing but the URL and the stored records; the query kinds
+# answer a POST body the same way. The core keeps these answers until a record changes.
+_READS = frozenset({"item", "child_item", "child_collection", "query", "query_page", "query_count",
+                    "info", "info_fields", "info_udfs"})
+_QUERIES = frozenset({"query", "query_page", "query_count"})
+
+
+def is_read(route: Route, method: str) -> bool:
+    """Whether answering changes nothing, so that the same request gets the same answer while no record
+    changes."""
+    verb = method.upper()
+    return (verb == "GET" and route.kind in _READS) or (verb == "POST" and route.kind in _QUERIES)
+
+
 def dispatch(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
     return HANDLERS[route.kind](fake, route, request)

@@ -3,42 +3,60 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+# The headers of nearly every answer: one read-only mapping shared by all of them rather than a dict built
+# per response, so adapters can tell them by identity. An answer with other headers brings its own.
+JSON_HEADERS: Mapping[str, str] = MappingProxyType({"Content-Type": JSON_CONTENT_TYPE})
 
 
-@dataclass(frozen=True)
 class ApiRequest:
-    """One HTTP request as any adapter (respx, ASGI) hands it to the core."""
+    """One HTTP request as any adapter (respx, ASGI) hands it to the core; treat it as read-only.
 
-    method: str
-    url: str
-    headers: tuple[tuple[str, str], ...] = ()
-    body: bytes = b""
+    A plain slotted class rather than a frozen dataclass: one is built per request, and a frozen
+    dataclass takes several times as long to build. ``lowered`` lets an adapter that already holds
+    the headers by lowercased name (ASGI servers lowercase them) hand that map over, and ``path``
+the URL's path, when it has them at hand.
+    """
+
+    __slots__ = ("_lower", "_path", "body", "headers", "method", "url")
+
+    def __init__(self, method: str, url: str, headers: tuple[tuple[str, str], ...] = (), body: bytes = b"",
+                 *, lowered: dict[str, str] | None = None, path: str | None = None) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self._lower = lowered
+        self._path = path
+
+    def __repr__(self) -> str:  # no header values: they carry credentials
+        return f"ApiRequest({self.method!r}, {self.url!r}, {len(self.body)} body bytes)"
 
     def header(self, name: str) -> str | None:
         """The first header of that name, matched case-insensitively as HTTP requires."""
-        return self._by_lower_name.get(name.lower())
+        return self.by_lower_name.get(name.lower())
 
     @property
-    def _by_lower_name(self) -> dict[str, str]:
-        # Cached by hand in the instance dict: functools.cached_property takes a lock on every read in 3.11.
-        found: dict[str, str] | None = self.__dict__.get("_lower")
+    def by_lower_name(self) -> dict[str, str]:
+        """Header values by lowercased name; the first of repeated names wins."""
+        found = self._lower
         if found is None:
             found = {}
             for key, value in self.headers:
                 found.setdefault(key.lower(), value)
-            self.__dict__["_lower"] = found
+            self._lower = found
         return found
 
     @property
     def path(self) -> str:
-        path: str | None = self.__dict__.get("_path")
+        path = self._path
         if path is None:
-            path = self.__dict__["_path"] = urlsplit(self.url).path
+            path = self._path = urlsplit(self.url).path
         return path
 
     @property
@@ -64,10 +82,10 @@ class ApiResponse:
 
     __slots__ = ("_body", "_content", "headers", "status")
 
-    def __init__(self, status: int, body: Any = None, headers: dict[str, str] | None = None, *,
+    def __init__(self, status: int, body: Any = None, headers: Mapping[str, str] | None = None, *,
                  content: bytes | None = None) -> None:
         self.status = status
-        self.headers = headers if headers is not None else {"Content-Type": JSON_CONTENT_TYPE}
+        self.headers = headers if headers is not None else JSON_HEADERS
         self._body = _UNSET if content is not None else body
         self._content = content
 

@@ -15,7 +15,8 @@ KeyFunction = Callable[[Any], Any]
 class Table:
     """One entity's records. Each record keeps only its non-null values, to hold 100k tickets lightly."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
+        self._on_change = on_change
         self._records: dict[int, dict[str, Any]] = {}
         self._ids: list[int] = []
         self._indexes: dict[str, tuple[KeyFunction, dict[Any, set[int]]]] = {}
@@ -39,7 +40,7 @@ class Table:
         """Store the record, replacing any earlier one with that id."""
         sparse = {k: v for k, v in values.items() if v is not None}
         old = self._records.get(record_id)
-        self.json_cache.pop(record_id, None)
+        self._changed(record_id)
         if old is None:
             if not self._ids or record_id > self._ids[-1]:
                 self._ids.append(record_id)
@@ -54,13 +55,18 @@ class Table:
 
     def delete(self, record_id: int) -> bool:
         old = self._records.pop(record_id, None)
-        self.json_cache.pop(record_id, None)
+        self._changed(record_id)
         if old is None:
             return False
         del self._ids[bisect.bisect_left(self._ids, record_id)]
         for name, (key, index) in self._indexes.items():
             self._unindex(index, key(old.get(name)), record_id)
         return True
+
+    def _changed(self, record_id: int) -> None:
+        self.json_cache.pop(record_id, None)
+        if self._on_change is not None:
+            self._on_change()
 
     @staticmethod
     def _unindex(index: dict[Any, set[int]], key: Any, record_id: int) -> None:
@@ -93,16 +99,25 @@ class Table:
 
 
 class Store:
-    """All tables of one tenant."""
+    """All tables of one tenant. ``version`` changes whenever any record does, so answers made from
+    the store can be kept until it moves on."""
 
     def __init__(self) -> None:
         self.tables: dict[str, Table] = {}
+        self.version = 0
 
     def table(self, entity: str) -> Table:
         table = self.tables.get(entity)
         if table is None:
-            table = self.tables[entity] = Table()
+            table = self.tables[entity] = Table(self._bump)
         return table
+
+    def clear(self) -> None:
+        self.tables.clear()
+        self._bump()
+
+    def _bump(self) -> None:
+        self.version += 1
 
     def snapshot(self) -> dict[str, dict[int, dict[str, Any]]]:
         """A deep-enough copy of every stored record, for before/after comparisons."""

@@ -59,7 +59,7 @@ class Fault:
                 "method": self.method, "path": self.path, "delay": self.delay, "drop": self.drop, "after": self.after}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Admission:
     """The gate's verdict: wait ``delay`` seconds, then drop, answer ``response``, or let the core answer."""
 
@@ -67,6 +67,10 @@ class Admission:
     response: ApiResponse | None = None
     drop: bool = False
     slot: tuple[str, str] | None = None
+
+
+# The verdict for a request nothing applies to; shared, as admissions are never changed once made.
+LET_THROUGH = Admission()
 
 
 def _endpoint_and_code(request: ApiRequest) -> tuple[str, str] | None:
@@ -128,7 +132,7 @@ class Gate:
 
     def admit(self, request: ApiRequest) -> Admission:
         if not self.limits.enabled and not self._faults:
-            return Admission()  # the common case in tests: nothing to count, nothing injected
+            return LET_THROUGH  # the common case in tests: nothing to count, nothing injected
         slot = _endpoint_and_code(request)
         with self._lock:
             fault = next((f for f in self._faults if f.matches(request)), None)

@@ -7,6 +7,7 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
+from .admission import LET_THROUGH
 from .errors import BusinessError
 from .messages import JSON_CONTENT_TYPE, JSON_HEADERS, ApiRequest, ApiResponse
 
@@ -27,6 +28,7 @@ class AsgiApp:
     def __init__(self, fake: FakeAutotask, *, state_api: bool = False) -> None:
         self.fake = fake
         self.state_api = state_api
+        self._keep = fake.profile.max_body_bytes + 1  # enough of a body to see it is too large
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -34,13 +36,16 @@ class AsgiApp:
             return
         if scope["type"] != "http":
             return
-        body = await _read_body(receive, self.fake.profile.max_body_bytes + 1)
+        body = await _read_body(receive, self._keep)
         request = _to_api_request(scope, body)
         if self.state_api and scope["path"].startswith(STATE_PREFIX):
             await _send(send, self._state(scope["path"][len(STATE_PREFIX):], request))
             return
         gate = self.fake.gate
         admission = gate.admit(request)
+        if admission is LET_THROUGH:  # nothing to wait for, count or inject: most requests
+            await _send(send, self.fake.handle(request), head=scope["method"] == "HEAD")
+            return
         try:
             if admission.delay:
                 await asyncio.sleep(admission.delay)
@@ -97,8 +102,14 @@ def _to_api_request(scope: Scope, body: bytes) -> ApiRequest:
 
 async def _read_body(receive: Receive, keep: int) -> bytes:
     """The whole body is drained, but only ``keep`` bytes are held: enough to see it is too large."""
-    chunks: list[bytes] = []
-    held = 0
+    first = await receive()
+    if first["type"] == "http.disconnect":
+        return b""
+    body: bytes = first.get("body", b"")
+    if not first.get("more_body", False):
+        return body[:keep]  # the usual case: the whole body came in one message
+    chunks = [body[:keep]]
+    held = len(chunks[0])
     more = True
     while more:
         message = await receive()

@@ -125,6 +125,8 @@ class Journal:
         # Equal bodies share one bytes object: a client polling the same record would otherwise keep a fresh
         # copy per exchange, and that growth, more than the bookkeeping, is what slows a busy served fake.
         self._bodies: dict[bytes, bytes] = {}
+        # Request bodies seen before that had nothing to scrub, so a repeated one skips the scan.
+        self._clean_bodies: dict[bytes, bytes] = {}
         self._lock = threading.Lock()
         self._sink: TextIO | None = None
 
@@ -146,15 +148,25 @@ class Journal:
         self.record(request, ApiResponse(0), time.time(), 0.0)
 
     def record(self, request: ApiRequest, response: ApiResponse, started_at: float, duration: float) -> None:
-        body = request.body
         # Positional arguments: this runs on every request, and keywords cost a dataclass a third more.
         entry = Exchange(request.method.upper(), scrub_url(request.url), scrub_headers(request.headers),
-                         self._shared(scrub_body(body)) if body else b"", response.status,
-                         self._shared(response.content()), started_at, duration)
+                         self._request_body(request.body), response.status, self._shared(response.content()),
+                         started_at, duration)
         with self._lock:
             self._entries.append(entry)
             if self._sink is not None:
                 self._sink.write(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n")
+
+    def _request_body(self, body: bytes) -> bytes:
+        if not body:
+            return b""
+        clean = self._clean_bodies.get(body)
+        if clean is not None:
+            return clean
+        scrubbed = self._shared(scrub_body(body))
+        if scrubbed == body:  # only bodies without secrets are remembered as they came
+            self._clean_bodies[scrubbed] = scrubbed
+        return scrubbed
 
     def _shared(self, body: bytes) -> bytes:
         return self._bodies.setdefault(body, body)
@@ -173,6 +185,7 @@ class Journal:
         with self._lock:
             self._entries.clear()
             self._bodies.clear()
+            self._clean_bodies.clear()
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [entry.to_dict() for entry in self]

@@ -36,28 +36,34 @@ class AsgiApp:
             return
         if scope["type"] != "http":
             return
-        body = await _read_body(receive, self._keep)
+        message = await receive()
+        if message.get("more_body", False) or message["type"] != "http.request":
+            body = await _read_rest(receive, message, self._keep)
+        else:  # the usual case, read here rather than in a helper: the whole body in one message
+            body = message.get("body", b"")[: self._keep]
         request = _to_api_request(scope, body)
         if self.state_api and scope["path"].startswith(STATE_PREFIX):
-            await _send(send, self._state(scope["path"][len(STATE_PREFIX):], request))
-            return
-        gate = self.fake.gate
-        admission = gate.admit(request)
-        if admission is LET_THROUGH:  # nothing to wait for, count or inject: most requests
-            await _send(send, self.fake.handle(request), head=scope["method"] == "HEAD")
-            return
-        try:
-            if admission.delay:
-                await asyncio.sleep(admission.delay)
-            if admission.drop:
-                self.fake.journal.record_drop(request)
-                # Start an answer and never finish it: the server closes the connection mid-response.
-                await send({"type": "http.response.start", "status": 200, "headers": []})
-                return
-            answer = self.fake.handle(request, admission.response)
-        finally:
-            gate.release(admission)
-        await _send(send, answer, head=scope["method"] == "HEAD")
+            answer = self._state(scope["path"][len(STATE_PREFIX):], request)
+        else:
+            gate = self.fake.gate
+            admission = gate.admit(request)
+            if admission is LET_THROUGH:  # nothing to wait for, count or inject: most requests
+                answer = self.fake.handle(request)
+            else:
+                try:
+                    if admission.delay:
+                        await asyncio.sleep(admission.delay)
+                    if admission.drop:
+                        self.fake.journal.record_drop(request)
+                        # Start an answer and never finish it: the server closes the connection mid-response.
+                        await send({"type": "http.response.start", "status": 200, "headers": []})
+                        return
+                    answer = self.fake.handle(request, admission.response)
+                finally:
+                    gate.release(admission)
+        start, content = _messages(answer, head=scope["method"] == "HEAD")
+        await send(start)
+        await send(content)
 
     def _state(self, action: str, request: ApiRequest) -> ApiResponse:
         """reset, seed (a snapshot), journal, faults: never reachable by a real client unless switched on."""
@@ -79,10 +85,13 @@ class AsgiApp:
 
 
 def _to_api_request(scope: Scope, body: bytes) -> ApiRequest:
-    headers = tuple([(name.decode("latin-1"), value.decode("latin-1")) for name, value in scope["headers"]])
-    lowered = dict(reversed(headers))  # reversed: the first of repeated names wins
+    raw = scope["headers"]
+    lowered = {name.decode("latin-1"): value.decode("latin-1") for name, value in raw}
     names = "".join(lowered)
-    if names != names.lower():  # servers send names lowercased, but the spec only says "should"
+    if len(lowered) == len(raw) and names == names.lower():  # servers lowercase names; the spec says "should"
+        headers = tuple(lowered.items())
+    else:  # repeated or uppercase names: the first of each lowercased name wins, as ApiRequest.header has it
+        headers = tuple([(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw])
         lowered = {}
         for name, value in headers:
             lowered.setdefault(name.lower(), value)
@@ -100,17 +109,13 @@ def _to_api_request(scope: Scope, body: bytes) -> ApiRequest:
     return ApiRequest(scope["method"], url, headers, body, lowered=lowered, path=path if plain else None)
 
 
-async def _read_body(receive: Receive, keep: int) -> bytes:
+async def _read_rest(receive: Receive, first: Message, keep: int) -> bytes:
     """The whole body is drained, but only ``keep`` bytes are held: enough to see it is too large."""
-    first = await receive()
     if first["type"] == "http.disconnect":
         return b""
-    body: bytes = first.get("body", b"")
-    if not first.get("more_body", False):
-        return body[:keep]  # the usual case: the whole body came in one message
-    chunks = [body[:keep]]
+    chunks = [first.get("body", b"")[:keep]]
     held = len(chunks[0])
-    more = True
+    more = first.get("more_body", False)
     while more:
         message = await receive()
         if message["type"] == "http.disconnect":
@@ -126,15 +131,19 @@ async def _read_body(receive: Receive, keep: int) -> bytes:
 _JSON_HEADER = (b"content-type", JSON_CONTENT_TYPE.encode("latin-1"))
 
 
-async def _send(send: Send, answer: ApiResponse, *, head: bool = False) -> None:
+def _messages(answer: ApiResponse, *, head: bool = False) -> tuple[Message, Message]:
+    """The ``http.response.start`` and ``http.response.body`` messages of an answer.
+
+    A plain function the caller awaits ``send`` around: an extra coroutine per request costs more.
+    """
     content = answer.content()
     if answer.headers is JSON_HEADERS:
         headers = [_JSON_HEADER]
     else:
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
     headers.append((b"content-length", b"%d" % len(content)))
-    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-    await send({"type": "http.response.body", "body": b"" if head else content})
+    return ({"type": "http.response.start", "status": answer.status, "headers": headers},
+            {"type": "http.response.body", "body": b"" if head else content})
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -84,7 +84,7 @@ class FakeAutotask:
         self.journal = Journal()
         self.plans = PlanCache()
         self._udf_types: dict[str, dict[str, str]] = {}
-        self._routes: dict[tuple[str, str], Route] = {}
+        self._routes: dict[tuple[str, str], tuple[Route, bool]] = {}  # with whether it only reads
         self._answers: dict[tuple[str, str, bytes], tuple[int, int, bytes]] = {}
         self.gate = Gate(limits if limits is not None else self.profile.limits)
         self._lock = threading.RLock()
@@ -223,19 +223,18 @@ class FakeAutotask:
             raise PayloadTooLarge(
                 f"The request body is {len(request.body)} bytes; the limit is {self.profile.max_body_bytes}.")
         key = (request.method, request.path)
-        route = self._routes.get(key)
-        if route is None:
+        known = self._routes.get(key)
+        if known is None:
             found = self._route(request)
             if isinstance(found, ApiResponse):
                 return found
             if len(self._routes) >= ROUTE_CACHE_SIZE:
                 self._routes.clear()
-            route = self._routes[key] = found
+            known = self._routes[key] = (found, is_read(found, request.method))
         else:  # routing depends only on method, path, catalog and profile: all fixed; credentials do not
             self._authenticate(request)
-        if not is_read(route, request.method):
-            return dispatch(self, route, request)
-        return self._read(route, request)
+        route, read = known
+        return self._read(route, request) if read else dispatch(self, route, request)
 
     def _read(self, route: Route, request: ApiRequest) -> ApiResponse:
         """A read's answer, made again only when a record has changed since it was last made."""

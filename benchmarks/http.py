@@ -1,6 +1,6 @@
 """Requests per second of the served fake, against a floor and WireMock measured in the same run.
 
-Run: ``python benchmarks/http.py [--connections 8] [--seconds 4] [--rounds 3] [--server uvicorn|granian|both]``
+Run: ``python benchmarks/http.py [--connections 8] [--seconds 4] [--rounds 5] [--server uvicorn|granian|both]``
 
 Needs ``wrk`` (Debian package ``wrk``). For each target it measures ``GET /Tickets/{id}``
 and a ``ticketNumber`` ``eq`` query (POST), keep-alive, N concurrent connections:
@@ -12,7 +12,9 @@ and a ``ticketNumber`` ``eq`` query (POST), keep-alive, N concurrent connections
 - WireMock: the standalone jar from the npm package ``wiremock``, serving static stubs of the same bodies
   (skipped, with a message, when Java or npm is missing).
 
-Rounds are interleaved and each case keeps its best round. Nothing is asserted; it prints what it measured.
+Rounds are interleaved: each round runs every target once, one after the other. Ratios are taken within
+a round and the median over rounds is reported with the range, since this machine's speed swings between
+rounds more than the code's does. Nothing is asserted; it prints what it measured.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -65,12 +68,21 @@ def wait_for(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -
     raise RuntimeError(f"nothing listens on port {port}")
 
 
+def ticket_query(number: str) -> str:
+    return json.dumps({"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]})
+
+
+def sample_ticket_numbers() -> list[str]:
+    fake = FakeAutotask(limits=Limits.off())
+    fake.load_snapshot(sample_snapshot())
+    return [str(ticket["ticketNumber"]) for ticket in fake.records("Tickets")]
+
+
 def expected_bodies() -> tuple[dict[str, str], str]:
     """What the fake answers for both calls, so the floor and WireMock serve identical bytes."""
     fake = FakeAutotask(limits=Limits.off())
     fake.load_snapshot(sample_snapshot())
-    number = fake.get("Tickets", TICKET_ID)["ticketNumber"]  # type: ignore[index]
-    query = json.dumps({"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]})
+    query = ticket_query(fake.get("Tickets", TICKET_ID)["ticketNumber"])  # type: ignore[index]
     from fake_server import ApiRequest
 
     headers = tuple(HEADERS.items())
@@ -103,10 +115,15 @@ def start_wiremock(bodies: dict[str, str], workdir: Path) -> tuple[subprocess.Po
     mappings.mkdir(parents=True, exist_ok=True)
     for number, (key, body) in enumerate(bodies.items()):
         method, path = key.split(" ", 1)
-        stub = {"request": {"method": method, "url": path},
-                "response": {"status": 200, "body": body,
-                             "headers": {"Content-Type": "application/json; charset=utf-8"}}}
-        (mappings / f"stub{number}.json").write_text(json.dumps(stub), encoding="utf-8")
+        # The exact URL first; any ticket id next, for the rounds that ask for a different ticket each time.
+        matchers = [{"url": path, "priority": 1},
+                    {"urlPattern": re.sub(r"/\d+$", "/[0-9]+", path), "priority": 5}]
+        for variant, matcher in enumerate(matchers):
+            stub = {"request": {"method": method, **{k: v for k, v in matcher.items() if k != "priority"}},
+                    "priority": matcher["priority"],
+                    "response": {"status": 200, "body": body,
+                                 "headers": {"Content-Type": "application/json; charset=utf-8"}}}
+            (mappings / f"stub{number}-{variant}.json").write_text(json.dumps(stub), encoding="utf-8")
     port = free_port()
     process = subprocess.Popen(
         ["java", "-jar", str(jar), "--port", str(port), "--bind-address", "127.0.0.1",
@@ -141,7 +158,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--server", choices=("uvicorn", "granian", "both"), default="uvicorn")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -158,6 +175,9 @@ def main() -> None:
         post = work / "post.lua"
         post.write_text('wrk.method = "POST"\nwrk.body = ' + json.dumps(query) +
                         '\nwrk.headers["Content-Type"] = "application/json"\n', encoding="utf-8")
+        varied_get, varied_query = work / "varied_get.lua", work / "varied_query.lua"
+        write_varied_scripts(varied_get, varied_query)
+        calls = [(GET_PATH, None), (QUERY_PATH, post), (GET_PATH, varied_get), (QUERY_PATH, varied_query)]
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "BENCH_BODIES": str(work / "bodies.json")}
 
         def floor() -> tuple[subprocess.Popen[bytes], int] | str:
@@ -186,7 +206,7 @@ def main() -> None:
             targets.update({"floor (fixed body, granian)": under_granian("floor"),
                             "fake (same app, granian)": under_granian("fake")})
         targets["WireMock (static stubs)"] = wiremock
-        best: dict[str, list[float]] = {}
+        rounds: dict[str, list[tuple[float, ...]]] = {}
         for _ in range(args.rounds):
             # One server runs at a time, so none steals CPU from another's measurement.
             for name, start in targets.items():
@@ -199,28 +219,59 @@ def main() -> None:
                     wait_for(port, process)
                     run_wrk(port, GET_PATH, args.connections, 2, None)  # warm-up, the JVM most of all
                     run_wrk(port, QUERY_PATH, args.connections, 2, post)
-                    get = run_wrk(port, GET_PATH, args.connections, args.seconds, None)
-                    found = run_wrk(port, QUERY_PATH, args.connections, args.seconds, post)
+                    measured = tuple(run_wrk(port, path, args.connections, args.seconds, script)
+                                     for path, script in calls)
                 finally:
                     process.terminate()
                     process.wait(timeout=30)
-                previous = best.setdefault(name, [0.0, 0.0])
-                best[name] = [max(previous[0], get), max(previous[1], found)]
-            targets = {name: start for name, start in targets.items() if name in best}
-    print(f"{args.connections} keep-alive connections, wrk -t1, best of {args.rounds} rounds of {args.seconds} s")
-    print(f"{'target':36} {'GET /Tickets/{id}':>18} {'query ticketNumber':>20}")
-    for name, (get, found) in best.items():
-        print(f"{name:36} {get:14.0f} rps {found:16.0f} rps")
-    mock = best.get("WireMock (static stubs)")
-    for server in servers:
-        floor_rps = best[next(n for n in best if n.startswith("floor") and server in n)]
-        fake_rps = best[next(n for n in best if n.startswith("fake") and server in n)]
-        print(f"{server}: floor / fake (target <= 1.5x):   GET {floor_rps[0] / fake_rps[0]:.2f}x   "
-              f"query {floor_rps[1] / fake_rps[1]:.2f}x")
-        if mock:
-            print(f"{server}: fake / WireMock (target > 1.0x): GET {fake_rps[0] / mock[0]:.2f}x   "
-                  f"query {fake_rps[1] / mock[1]:.2f}x")
+                rounds.setdefault(name, []).append(measured)
+            targets = {name: start for name, start in targets.items() if name in rounds}
+    report(rounds, servers, args)
 
+
+def write_varied_scripts(get_script: Path, query_script: Path) -> None:
+    """wrk scripts that ask for a different sample ticket on every request, by id and by ticketNumber."""
+    count = len(sample_ticket_numbers())
+    get_script.write_text(
+        "local n = 0\nrequest = function()\n"
+        f"  n = n % {count} + 1\n"
+        f'  return wrk.format("GET", "{GET_PATH.rsplit("/", 1)[0]}/" .. n)\nend\n', encoding="utf-8")
+    bodies = ",\n".join(json.dumps(ticket_query(number)) for number in sample_ticket_numbers())
+    query_script.write_text(
+        'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        f"local bodies = {{\n{bodies}\n}}\nlocal n = 0\nrequest = function()\n"
+        "  n = n % #bodies + 1\n"
+        f'  return wrk.format("POST", "{QUERY_PATH}", nil, bodies[n])\nend\n', encoding="utf-8")
+
+
+CALLS = ("GET /Tickets/{id}", "ticketNumber query", "GET, each a new id", "query, each a new number")
+
+
+def _ratios(numerator: list[tuple[float, ...]], denominator: list[tuple[float, ...]], call: int) -> str:
+    """The median of the ratios of each round's pair, with their range: rounds next to each other in time
+    share the machine's mood, which on a shared 2-core machine swings more than the code's speed."""
+    ratios = sorted(n[call] / d[call] for n, d in zip(numerator, denominator, strict=True))
+    return f"{statistics.median(ratios):.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f})"
+
+
+def report(rounds: dict[str, list[tuple[float, ...]]], servers: list[str], args: argparse.Namespace) -> None:
+    print(f"{args.connections} keep-alive connections, wrk -t1, {args.rounds} interleaved rounds of {args.seconds} s;"
+          " requests per second, median of the rounds (best in brackets)")
+    print(f"{'target':30}" + "".join(f"{call:>27}" for call in CALLS))
+    for name, results in rounds.items():
+        cells = [f"{statistics.median(r[i] for r in results):.0f} ({max(r[i] for r in results):.0f})"
+                 for i in range(len(CALLS))]
+        print(f"{name:30}" + "".join(f"{cell:>27}" for cell in cells))
+    mock = rounds.get("WireMock (static stubs)")
+    print("Ratios taken within each round: median (range)")
+    for server in servers:
+        floor = rounds[next(n for n in rounds if n.startswith("floor") and server in n)]
+        fake = rounds[next(n for n in rounds if n.startswith("fake") and server in n)]
+        pairs = [(f"floor/fake {server} (<= 1.5x)", floor, fake)]
+        if mock:
+            pairs.append((f"fake {server}/WireMock (> 1x)", fake, mock))
+        for label, numerator, denominator in pairs:
+            print(f"{label:30}" + "".join(f"{_ratios(numerator, denominator, i):>27}" for i in range(len(CALLS))))
 
 if __name__ == "__main__":
     main()

@@ -85,17 +85,18 @@ class AsgiApp:
 
 
 def _to_api_request(scope: Scope, body: bytes) -> ApiRequest:
-    raw = scope["headers"]
-    lowered = {name.decode("latin-1"): value.decode("latin-1") for name, value in raw}
-    names = "".join(lowered)
-    if len(lowered) == len(raw) and names == names.lower():  # servers lowercase names; the spec says "should"
-        headers = tuple(lowered.items())
-    else:  # repeated or uppercase names: the first of each lowercased name wins, as ApiRequest.header has it
-        headers = tuple([(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw])
-        lowered = {}
-        for name, value in headers:
-            lowered.setdefault(name.lower(), value)
-    host = lowered.get("host")
+    pairs = scope["headers"]
+    by_name = dict(pairs)
+    raw: dict[bytes, bytes] | None = None
+    host: str | None
+    headers: tuple[tuple[str, str], ...] = ()
+    if len(by_name) == len(pairs) and b"".join(by_name).islower():  # servers lowercase; the spec says "should"
+        raw = by_name
+        host_bytes = raw.get(b"host")
+        host = None if host_bytes is None else host_bytes.decode("latin-1")
+    else:  # repeated or uppercase names: decoded now, and the first of each lowercased name wins
+        headers = tuple([(name.decode("latin-1"), value.decode("latin-1")) for name, value in pairs])
+        host = next((value for name, value in headers if name.lower() == "host"), None)
     if host is None:
         server = scope.get("server") or ("127.0.0.1", 80)
         host = f"{server[0]}:{server[1]}"
@@ -104,9 +105,9 @@ def _to_api_request(scope: Scope, body: bytes) -> ApiRequest:
     url = f"{scope.get('scheme', 'http')}://{host}{path}"
     if query:
         url += "?" + query.decode("latin-1")
-    # A plain absolute path is the URL's path as urlsplit would give it; anything odder is left to urlsplit.
-    plain = path[:1] == "/" and path.isprintable() and "?" not in path and "#" not in path
-    return ApiRequest(scope["method"], url, headers, body, lowered=lowered, path=path if plain else None)
+    # A path without ? or # (servers split those off) is the URL's path; anything odder is left to urlsplit.
+    plain = path[:1] == "/" and "?" not in path and "#" not in path
+    return ApiRequest(scope["method"], url, headers, body, raw_headers=raw, path=path if plain else None)
 
 
 async def _read_rest(receive: Receive, first: Message, keep: int) -> bytes:

@@ -271,10 +271,7 @@ class FakeAutotask:
         return resolve(segments, request.method, self.catalog, self.profile, request.url)
 
     def _authenticate(self, request: ApiRequest) -> None:
-        headers = request.by_lower_name
-        username = headers.get("username")
-        secret = headers.get("secret")
-        code = headers.get("apiintegrationcode")
+        username, secret, code = request.credentials()
         if not username or not secret or not code:
             raise Unauthorized(
                 "Authentication failed: the UserName, Secret and ApiIntegrationCode headers are required.")

@@ -18,9 +18,31 @@ CREDENTIAL_HEADERS = frozenset({"username", "secret", "apiintegrationcode", "aut
                                 "proxy-authorization", "cookie"})
 
 
+_OTHER_CREDENTIAL_BYTES = frozenset(name.encode() for name in CREDENTIAL_HEADERS) - {
+    b"username", b"secret", b"apiintegrationcode"}
+
+
 def scrub_headers(headers: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> dict[str, str]:
     """Headers without any credential, whatever the casing of their names."""
     return {name: value for name, value in headers if name.lower() not in CREDENTIAL_HEADERS}
+
+
+def _scrub_raw_headers(raw: dict[bytes, bytes]) -> dict[bytes, bytes]:
+    """Undecoded headers by lowercased name without any credential; built from C calls alone, as it runs
+    on every served request."""
+    kept = dict(raw)
+    kept.pop(b"username", None)
+    kept.pop(b"secret", None)
+    kept.pop(b"apiintegrationcode", None)
+    if kept.keys() & _OTHER_CREDENTIAL_BYTES:
+        kept = {name: value for name, value in kept.items() if name not in _OTHER_CREDENTIAL_BYTES}
+    return kept
+
+
+def _header_text(headers: dict[str, str] | dict[bytes, bytes]) -> dict[str, str]:
+    if not headers or isinstance(next(iter(headers)), str):
+        return headers  # type: ignore[return-value]
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}  # type: ignore[union-attr]
 
 
 # Words that make a JSON key or query parameter secret-looking; the harness's scrubber shares them.
@@ -115,6 +137,11 @@ class Exchange:
         }
 
 
+def _exchange(entry: tuple[Any, ...]) -> Exchange:
+    method, url, headers, *rest = entry
+    return Exchange(method, url, _header_text(headers), *rest)
+
+
 class Journal:
     """What was served, in order. Thread-safe; reads return plain values."""
 
@@ -148,13 +175,15 @@ class Journal:
         self.record(request, ApiResponse(0), time.time(), 0.0)
 
     def record(self, request: ApiRequest, response: ApiResponse, started_at: float, duration: float) -> None:
-        entry = (request.method.upper(), scrub_url(request.url), scrub_headers(request.headers),
+        raw = request.raw_headers  # kept undecoded until the journal is read, when it came that way
+        headers = scrub_headers(request.headers) if raw is None else _scrub_raw_headers(raw)
+        entry = (request.method.upper(), scrub_url(request.url), headers,
                  self._request_body(request.body), response.status, self._shared(response.content()),
                  started_at, duration)
         with self._lock:
             self._entries.append(entry)
             if self._sink is not None:
-                self._sink.write(json.dumps(Exchange(*entry).to_dict(), ensure_ascii=False) + "\n")
+                self._sink.write(json.dumps(_exchange(entry).to_dict(), ensure_ascii=False) + "\n")
 
     def _request_body(self, body: bytes) -> bytes:
         if not body:
@@ -176,10 +205,10 @@ class Journal:
     def __iter__(self) -> Iterator[Exchange]:
         with self._lock:
             entries = list(self._entries)
-        return (Exchange(*entry) for entry in entries)
+        return (_exchange(entry) for entry in entries)
 
     def __getitem__(self, index: int) -> Exchange:
-        return Exchange(*self._entries[index])
+        return _exchange(self._entries[index])
 
     def clear(self) -> None:
         with self._lock:

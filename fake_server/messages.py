@@ -18,37 +18,65 @@ class ApiRequest:
     """One HTTP request as any adapter (respx, ASGI) hands it to the core; treat it as read-only.
 
     A plain slotted class rather than a frozen dataclass: one is built per request, and a frozen
-    dataclass takes several times as long to build. ``lowered`` lets an adapter that already holds
-    the headers by lowercased name (ASGI servers lowercase them) hand that map over, and ``path``
-the URL's path, when it has them at hand.
+    dataclass takes several times as long to build. An adapter holding the headers as undecoded
+    bytes by lowercased name, each name once (as ASGI servers give them), hands them over as
+    ``raw_headers`` instead of ``headers``: they are then decoded only when someone asks, which
+    for most requests means three credential values. ``path`` may bring the URL's path along.
     """
 
-    __slots__ = ("_lower", "_path", "body", "headers", "method", "url")
+    __slots__ = ("_headers", "_lower", "_path", "body", "method", "raw_headers", "url")
 
     def __init__(self, method: str, url: str, headers: tuple[tuple[str, str], ...] = (), body: bytes = b"",
-                 *, lowered: dict[str, str] | None = None, path: str | None = None) -> None:
+                 *, raw_headers: dict[bytes, bytes] | None = None, path: str | None = None) -> None:
         self.method = method
         self.url = url
-        self.headers = headers
         self.body = body
-        self._lower = lowered
+        self.raw_headers = raw_headers
+        self._headers = None if raw_headers is not None else headers
+        self._lower: dict[str, str] | None = None
         self._path = path
 
     def __repr__(self) -> str:  # no header values: they carry credentials
         return f"ApiRequest({self.method!r}, {self.url!r}, {len(self.body)} body bytes)"
 
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """Every header as (name, value) text pairs, in the order they came."""
+        found = self._headers
+        if found is None:
+            found = self._headers = tuple(self.by_lower_name.items())
+        return found
+
     def header(self, name: str) -> str | None:
         """The first header of that name, matched case-insensitively as HTTP requires."""
+        raw = self.raw_headers
+        if raw is not None and self._lower is None:
+            value = raw.get(name.lower().encode("latin-1"))
+            return None if value is None else value.decode("latin-1")
         return self.by_lower_name.get(name.lower())
+
+    def credentials(self) -> tuple[str | None, str | None, str | None]:
+        """The ``UserName``, ``Secret`` and ``ApiIntegrationCode`` headers, asked for on every request."""
+        raw = self.raw_headers
+        if raw is not None:
+            username, secret, code = raw.get(b"username"), raw.get(b"secret"), raw.get(b"apiintegrationcode")
+            return (None if username is None else username.decode("latin-1"),
+                    None if secret is None else secret.decode("latin-1"),
+                    None if code is None else code.decode("latin-1"))
+        lower = self.by_lower_name
+        return lower.get("username"), lower.get("secret"), lower.get("apiintegrationcode")
 
     @property
     def by_lower_name(self) -> dict[str, str]:
         """Header values by lowercased name; the first of repeated names wins."""
         found = self._lower
         if found is None:
-            found = {}
-            for key, value in self.headers:
-                found.setdefault(key.lower(), value)
+            if self.raw_headers is not None:
+                found = {k.decode("latin-1"): v.decode("latin-1") for k, v in self.raw_headers.items()}
+            else:
+                found = {}
+                for key, value in self.headers:
+                    found.setdefault(key.lower(), value)
             self._lower = found
         return found
 

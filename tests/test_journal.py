@@ -96,3 +96,6 @@ def test_exchanges_are_plain_data(client: httpx.Client, fake: FakeAutotask) -> N
     assert pickle.loads(pickle.dumps(exchange)) == exchange == copy.deepcopy(exchange)
     assert json.loads(json.dumps(exchange.request_headers)) == exchange.request_headers
     assert dataclasses.asdict(exchange)["status"] == 200
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        exchange.status = 500  # type: ignore[misc]
+    assert fake.journal[0].status == 200

@@ -31,10 +31,10 @@ class AsgiApp:
         self._keep = fake.profile.max_body_bytes + 1  # enough of a body to see it is too large
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-            return
-        if scope["type"] != "http":
+        kind = scope["type"]
+        if kind != "http":
+            if kind == "lifespan":
+                await _lifespan(receive, send)
             return
         message = await receive()
         if message.get("more_body", False) or message["type"] != "http.request":

@@ -85,7 +85,7 @@ class FakeAutotask:
         self.plans = PlanCache()
         self._udf_types: dict[str, dict[str, str]] = {}
         self._routes: dict[tuple[str, str], tuple[Route, bool]] = {}  # with whether it only reads
-        self._answers: dict[tuple[str, str, bytes], tuple[int, int, bytes]] = {}
+        self._answers: dict[tuple[str, str, bytes], tuple[int, ApiResponse]] = {}
         self.gate = Gate(limits if limits is not None else self.profile.limits)
         self._lock = threading.RLock()
         self.store = Store()
@@ -234,21 +234,23 @@ class FakeAutotask:
         else:  # routing depends only on method, path, catalog and profile: all fixed; credentials do not
             self._authenticate(request)
         route, read = known
-        return self._read(route, request) if read else dispatch(self, route, request)
+        if not read:
+            return dispatch(self, route, request)
+        answer_key = (request.method, request.url, request.body)
+        kept = self._answers.get(answer_key)
+        if kept is not None and kept[0] == self.store.version:
+            return kept[1]
+        return self._read_afresh(route, request, answer_key)
 
-    def _read(self, route: Route, request: ApiRequest) -> ApiResponse:
-        """A read's answer, made again only when a record has changed since it was last made."""
-        key = (request.method, request.url, request.body)
+    def _read_afresh(self, route: Route, request: ApiRequest, answer_key: tuple[str, str, bytes]) -> ApiResponse:
+        """Make a read's answer and keep it until a record changes (it is then shared by every request
+        that asks the same, as answers are never changed once made)."""
         version = self.store.version
-        kept = self._answers.get(key)
-        if kept is not None and kept[0] == version:
-            return ApiResponse(kept[1], content=kept[2])
         response = dispatch(self, route, request)
-        content = response.content()
-        if response.headers is JSON_HEADERS and len(content) <= ANSWER_MAX_BYTES:
+        if response.headers is JSON_HEADERS and len(response.content()) <= ANSWER_MAX_BYTES:
             if len(self._answers) >= ANSWER_CACHE_SIZE:
                 self._answers.clear()
-            self._answers[key] = (version, response.status, content)
+            self._answers[answer_key] = (version, response)
         return response
 
     def _route(self, request: ApiRequest) -> Route | ApiResponse:

@@ -102,7 +102,8 @@ _UNSET: Any = object()
 
 
 class ApiResponse:
-    """One answer: a status and a JSON body (``None`` for an empty body).
+    """One answer: a status and a JSON body (``None`` for an empty body); never changed once made,
+    as the fake hands the same answer to every request that repeats a read.
 
     A handler may hand over the body already serialised (``content=``); it is
     then parsed only if someone reads ``body``.
@@ -119,8 +120,8 @@ class ApiResponse:
 
     @property
     def body(self) -> Any:
-        if self._body is _UNSET:
-            self._body = json.loads(self._content) if self._content else None
+        if self._body is _UNSET:  # parsed afresh on every read: a shared answer must not share a dict
+            return json.loads(self._content) if self._content else None
         return self._body
 
     def content(self) -> bytes:

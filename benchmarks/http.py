@@ -217,8 +217,8 @@ def main() -> None:
                 process, port = started
                 try:
                     wait_for(port, process)
-                    run_wrk(port, GET_PATH, args.connections, 2, None)  # warm-up, the JVM most of all
-                    run_wrk(port, QUERY_PATH, args.connections, 2, post)
+                    for path, script in calls:  # warm-up on every call, the JVM's JIT most of all
+                        run_wrk(port, path, args.connections, 2, script)
                     measured = tuple(run_wrk(port, path, args.connections, args.seconds, script)
                                      for path, script in calls)
                 finally:

@@ -41,7 +41,7 @@ def _scrub_raw_headers(raw: dict[bytes, bytes]) -> dict[bytes, bytes]:
 
 def _header_text(headers: dict[str, str] | dict[bytes, bytes]) -> dict[str, str]:
     if not headers or isinstance(next(iter(headers)), str):
-        return headers  # type: ignore[return-value]
+        return dict(headers)  # type: ignore[arg-type]  # a copy: entries share equal header dicts
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}  # type: ignore[union-attr]
 
 
@@ -154,6 +154,8 @@ class Journal:
         self._bodies: dict[bytes, bytes] = {}
         # Request bodies seen before that had nothing to scrub, so a repeated one skips the scan.
         self._clean_bodies: dict[bytes, bytes] = {}
+        self._urls: dict[str, str] = {}
+        self._last_headers: Any = None
         self._lock = threading.Lock()
         self._sink: TextIO | None = None
 
@@ -177,17 +179,22 @@ class Journal:
     def record(self, request: ApiRequest, response: ApiResponse, started_at: float, duration: float) -> None:
         raw = request.raw_headers  # kept undecoded until the journal is read, when it came that way
         headers = scrub_headers(request.headers) if raw is None else _scrub_raw_headers(raw)
-        entry = (request.method.upper(), scrub_url(request.url), headers,
-                 self._request_body(request.body), response.status, self._shared(response.content()),
-                 started_at, duration)
+        url = scrub_url(request.url)
+        method = request.method
         with self._lock:
+            # A client sends the same headers and polls the same URLs: keep one copy of each.
+            if headers == self._last_headers:
+                headers = self._last_headers
+            else:
+                self._last_headers = headers
+            entry = (method if method.isupper() else method.upper(), self._urls.setdefault(url, url), headers,
+                     self._request_body(body) if (body := request.body) else b"", response.status,
+                     self._shared(response.content()), started_at, duration)
             self._entries.append(entry)
             if self._sink is not None:
                 self._sink.write(json.dumps(_exchange(entry).to_dict(), ensure_ascii=False) + "\n")
 
     def _request_body(self, body: bytes) -> bytes:
-        if not body:
-            return b""
         clean = self._clean_bodies.get(body)
         if clean is not None:
             return clean
@@ -215,6 +222,8 @@ class Journal:
             self._entries.clear()
             self._bodies.clear()
             self._clean_bodies.clear()
+            self._urls.clear()
+            self._last_headers = None
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [entry.to_dict() for entry in self]

@@ -99,3 +99,16 @@ def test_exchanges_are_plain_data(client: httpx.Client, fake: FakeAutotask) -> N
     with pytest.raises(dataclasses.FrozenInstanceError):
         exchange.status = 500  # type: ignore[misc]
     assert fake.journal[0].status == 200
+
+
+def test_repeated_headers_and_urls_are_kept_once_yet_read_as_separate_values(client: httpx.Client,
+                                                                              fake: FakeAutotask) -> None:
+    # The README's bytes-per-exchange figure rests on this as well.
+    for _ in range(3):
+        client.get(f"{BASE}/Companies/0")
+    first, second = fake.journal._entries[0], fake.journal._entries[2]
+    assert first[1] is second[1] and first[2] is second[2]
+    exchange = fake.journal[0]
+    exchange.request_headers["x-changed"] = "yes"
+    assert "x-changed" not in fake.journal[0].request_headers
+    assert "x-changed" not in fake.journal[2].request_headers

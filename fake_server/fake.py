@@ -37,7 +37,8 @@ log = logging.getLogger("fake_server")
 # Resolved routes kept per (method, path); a client polling the same URLs skips routing. Emptied when full.
 ROUTE_CACHE_SIZE = 4096
 # Answers to reads kept per (method, URL, body) while no record changes: clients poll the same record or
-# query, and its answer is then sent without being made again. Emptied when full; large pages not kept.
+# query, and its answer is then sent without being made again. Emptied when full; large pages, and answers
+# to large query bodies, are not kept.
 ANSWER_CACHE_SIZE = 1024
 ANSWER_MAX_BYTES = 16 * 1024
 
@@ -247,7 +248,8 @@ class FakeAutotask:
         that asks the same, as answers are never changed once made)."""
         version = self.store.version
         response = dispatch(self, route, request)
-        if response.headers is JSON_HEADERS and len(response.content()) <= ANSWER_MAX_BYTES:
+        if (response.headers is JSON_HEADERS and len(response.content()) <= ANSWER_MAX_BYTES
+                and len(request.body) <= ANSWER_MAX_BYTES):
             if len(self._answers) >= ANSWER_CACHE_SIZE:
                 self._answers.clear()
             self._answers[answer_key] = (version, response)

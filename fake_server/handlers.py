@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from .fake import FakeAutotask
 
 Handler = Callable[["FakeAutotask", Route, ApiRequest], ApiResponse]
+# Longest query text whose compiled plan is kept for reuse.
+PLANNED_QUERY_MAX = 64 * 1024
 
 
 def _ok(body: Any) -> ApiResponse:
@@ -44,7 +46,8 @@ def _plan_from_request(fake: FakeAutotask, route: Route, request: ApiRequest, *,
     if plan is None:
         spec = parse_query(parse_json(raw, what), page_size=page_size)
         plan = make_plan(route.entity, spec, fake.udf_types(route.entity))
-        fake.plans.put(key, plan)
+        if len(raw) <= PLANNED_QUERY_MAX:  # a cache of huge query texts would hold megabytes each
+            fake.plans.put(key, plan)
     return plan
 
 

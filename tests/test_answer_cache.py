@@ -139,3 +139,14 @@ def test_kept_query_pages_point_back_at_the_host_each_client_used(fake: FakeAuto
     assert urls[0].startswith("https://webservices19.autotask.net/")
     assert urls[1].startswith("https://webservices2.autotask.net/")
     assert urls[2] == urls[0]
+
+
+def test_answers_and_plans_of_huge_query_texts_are_not_kept(client: httpx.Client, fake: FakeAutotask,
+                                                              ticket_id: int) -> None:
+    # A cache keyed by megabyte-sized query texts would hold megabytes per entry.
+    numbers = [f"T20991231.{n:05d}" for n in range(6_000)]
+    query = {"filter": [{"op": "in", "field": "ticketNumber", "value": numbers}]}
+    small = {"filter": [{"op": "eq", "field": "id", "value": ticket_id}]}
+    for body in (query, query, small):
+        assert client.post(f"{BASE}/Tickets/query", json=body).status_code == 200
+    assert len(fake._answers) == 1 and len(fake.plans._plans) == 1

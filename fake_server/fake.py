@@ -244,15 +244,16 @@ class FakeAutotask:
         return self._read_afresh(route, request, answer_key)
 
     def _read_afresh(self, route: Route, request: ApiRequest, answer_key: tuple[str, str, bytes]) -> ApiResponse:
-        """Make a read's answer and keep it until a record changes (it is then shared by every request
-        that asks the same, as answers are never changed once made)."""
+        """Make a read's answer and keep it until a record changes. The kept copy holds only the bytes, so
+        the requests that share it each parse their own ``body`` and never share a dict."""
         version = self.store.version
         response = dispatch(self, route, request)
-        if (response.headers is JSON_HEADERS and len(response.content()) <= ANSWER_MAX_BYTES
+        content = response.content()
+        if (response.headers is JSON_HEADERS and len(content) <= ANSWER_MAX_BYTES
                 and len(request.body) <= ANSWER_MAX_BYTES):
             if len(self._answers) >= ANSWER_CACHE_SIZE:
                 self._answers.clear()
-            self._answers[answer_key] = (version, response)
+            self._answers[answer_key] = (version, ApiResponse(response.status, content=content))
         return response
 
     def _route(self, request: ApiRequest) -> Route | ApiResponse:

@@ -55,9 +55,9 @@ class Table:
 
     def delete(self, record_id: int) -> bool:
         old = self._records.pop(record_id, None)
-        self._changed(record_id)
         if old is None:
             return False
+        self._changed(record_id)
         del self._ids[bisect.bisect_left(self._ids, record_id)]
         for name, (key, index) in self._indexes.items():
             self._unindex(index, key(old.get(name)), record_id)

@@ -150,3 +150,13 @@ def test_answers_and_plans_of_huge_query_texts_are_not_kept(client: httpx.Client
     for body in (query, query, small):
         assert client.post(f"{BASE}/Tickets/query", json=body).status_code == 200
     assert len(fake._answers) == 1 and len(fake.plans._plans) == 1
+
+
+def test_requests_sharing_a_kept_answer_each_get_their_own_body(fake: FakeAutotask) -> None:
+    from fake_server import ApiRequest
+
+    request = ApiRequest("GET", f"{BASE}/Tickets/entityInformation", tuple(CREDENTIALS.items()))
+    first, second, third = (fake.handle(request) for _ in range(3))
+    assert first.content() == second.content() == third.content()
+    second.body["info"]["name"] = "changed by a caller"
+    assert third.body["info"]["name"] == "Ticket" and second.body["info"]["name"] == "Ticket"

@@ -53,13 +53,20 @@ def _stamps(fields: tuple[str, ...]) -> str:
 def _status_point(value: int, label: str, stamps: tuple[str, ...], observed: StatusObservation) -> Point:
     """Seed 004 §5 names a label and two stamped fields; the verdict looks at exactly those."""
     expected = f'"{label}", {_stamps(stamps)}'
+    same = not observed.error and observed.label == label and {*observed.stamped} & {*STAMP_FIELDS} == {*stamps}
+    return Point(f"status {value}", "§5", expected, _observed_text(observed), SAME if same else DIFFERS)
+
+
+def _observed_text(observed: StatusObservation) -> str:
+    """What setting a status did on this tenant, and whether moving back from it was refused."""
     if observed.error:
-        return Point(f"status {value}", "§5", expected, f"refused: {observed.error}", DIFFERS)
-    tenant = f'"{observed.label}", {_stamps(observed.stamped)}'
-    if observed.reopen_error:
-        tenant += f"; {observed.reopen_error}"
-    same = observed.label == label and {*observed.stamped} & {*STAMP_FIELDS} == {*stamps}
-    return Point(f"status {value}", "§5", expected, tenant, SAME if same else DIFFERS)
+        return f"refused: {observed.error}"
+    text = f'"{observed.label}", {_stamps(observed.stamped)}'
+    return f"{text}; {observed.reopen_error}" if observed.reopen_error else text
+
+
+# Seed 004 §5: the statuses it names, their labels, and the fields each stamps.
+SEED_004_STATUSES: tuple[tuple[int, str, tuple[str, ...]], ...] = ((5, "Complete", STAMP_FIELDS), (8, "Completed", ()))
 
 
 def compare_with_seed_004(seen: Observations) -> list[Point]:
@@ -72,25 +79,20 @@ def compare_with_seed_004(seen: Observations) -> list[Point]:
         _compare("PUT nulls the fields it leaves out", "§0.1, §4", "yes", _yes_no(seen.put_nulls_omitted)),
     ]
     by_value = {s.value: s for s in seen.statuses}
-    for value, label, stamps in ((5, "Complete", STAMP_FIELDS), (8, "Completed", ())):
+    baseline = f'"{seen.baseline_label}", the status new tickets start in'
+    for value, label, stamps in SEED_004_STATUSES:
         observed = by_value.get(value)
         if observed is not None:
             points.append(_status_point(value, label, stamps, observed))
             continue
-        tenant = None if not seen.statuses else "no such status"
-        if seen.baseline_status == value:
-            tenant = f'"{seen.baseline_label}", the status new tickets start in'
+        tenant = baseline if seen.baseline_status == value else None if not seen.statuses else "no such status"
         points.append(_compare(f"status {value}", "§5", f'"{label}", {_stamps(stamps)}', tenant))
-    if seen.baseline_status is not None and seen.baseline_status not in (5, 8):
-        points.append(Point(f"status {seen.baseline_status}", "-", "-",
-                            f'"{seen.baseline_label}", the status new tickets start in', EXTRA))
+    in_seed = {value for value, _, _ in SEED_004_STATUSES}
+    if seen.baseline_status is not None and seen.baseline_status not in in_seed:
+        points.append(Point(f"status {seen.baseline_status}", "-", "-", baseline, EXTRA))
     for observed in seen.statuses:
-        if observed.value in (5, 8):
-            continue
-        tenant = f"refused: {observed.error}" if observed.error else f'"{observed.label}", {_stamps(observed.stamped)}'
-        if observed.reopen_error:
-            tenant += f"; {observed.reopen_error}"
-        points.append(Point(f"status {observed.value}", "-", "-", tenant, EXTRA))
+        if observed.value not in in_seed:
+            points.append(Point(f"status {observed.value}", "-", "-", _observed_text(observed), EXTRA))
     reopened = [s for s in seen.statuses if s.cleared_on_reopen is not None]
     if reopened:
         clears = sorted({name for s in reopened for name in s.cleared_on_reopen or ()})

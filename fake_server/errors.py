@@ -1,7 +1,15 @@
-"""The API's error answers: each carries the status and the ``{"errors": [...]}`` envelope."""
+"""The API's error answers: each carries its status and the envelope the API answers it with.
+
+Business and validation errors come in the API's own ``{"errors": [...]}``. A route the API has no
+controller or verb for is answered by ASP.NET Web API itself, as ``{"Message": "..."}`` (README,
+"Error bodies", gives each shape's evidence).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from .journal import scrub_url
 from .messages import ApiResponse
 
 NO_MATCHING_RECORD = (
@@ -33,15 +41,26 @@ class Unauthorized(ApiError):
     status = 401
 
 
-class NotFound(ApiError):
+class FrameworkError(ApiError):
+    """An answer ASP.NET Web API gives before any Autotask code runs: ``{"Message": "..."}``."""
+
+    def response(self) -> ApiResponse:
+        return ApiResponse(self.status, {"Message": self.messages[0]})
+
+
+class NotFound(FrameworkError):
+    """No route matches (an unknown path, or one the tenant's profile makes absent)."""
+
     status = 404
 
     @classmethod
     def for_url(cls, url: str) -> NotFound:
-        return cls(f"No HTTP resource was found that matches the request URI '{url}'.")
+        # The URI is echoed as Web API does, with credential-looking query values redacted: a client that
+        # puts its secret in the query string must not get it back in an answer that reaches the journal.
+        return cls(f"No HTTP resource was found that matches the request URI '{scrub_url(url)}'.")
 
 
-class MethodNotAllowed(ApiError):
+class MethodNotAllowed(FrameworkError):
     status = 405
 
     @classmethod
@@ -51,3 +70,16 @@ class MethodNotAllowed(ApiError):
 
 class PayloadTooLarge(ApiError):
     status = 413
+
+
+def error_texts(body: Any) -> list[str]:
+    """The error texts of an answer body, whichever shape it came in (``errors`` or ``Message``)."""
+    if not isinstance(body, dict):
+        return []
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        return [str(e) for e in errors]
+    if errors is not None:
+        return [str(errors)]
+    message = body.get("Message")
+    return [str(message)] if message is not None else []

@@ -22,7 +22,7 @@ from .metadata import Catalog, EntityInfo
 from .plans import PlanCache
 from .profile import Limits, TenantProfile
 from .records import render, udf_types
-from .routing import Route, api_segments, resolve, service_segments
+from .routing import Route, api_segments, base_path_accepted, resolve, service_segments
 from .service import authenticated, unauthenticated
 from .store import Store
 from .values import now_utc
@@ -258,15 +258,15 @@ class FakeAutotask:
 
     def _route(self, request: ApiRequest) -> Route | ApiResponse:
         """The route for a request (authenticating it on the way), or the answer of a service endpoint."""
-        service = service_segments(request.path, self.profile)
+        service = service_segments(request.path)
         if service is None:
             raise NotFound.for_url(request.url)
         if request.method.upper() == "GET":
             answer = unauthenticated(self, request, service)
             if answer is not None:
                 return answer
-        segments = api_segments(service, self.profile)
-        if segments is None:
+        segments = api_segments(service)
+        if segments is None or not base_path_accepted(request.path, self.profile):
             raise NotFound.for_url(request.url)
         self._authenticate(request)
         if request.method.upper() == "GET":

@@ -38,21 +38,30 @@ def _as_id(segment: str) -> int | None:
     return int(segment) if text.isdigit() else None
 
 
-def _same(segment: str, expected: str, case_sensitive: bool) -> bool:
-    return segment == expected if case_sensitive else segment.lower() == expected.lower()
-
-
-def service_segments(path: str, profile: TenantProfile) -> list[str] | None:
-    """The segments after ``/ATServicesRest``, or ``None`` when the path is not under it."""
+def service_segments(path: str) -> list[str] | None:
+    """The segments after ``/ATServicesRest`` in any casing, or ``None`` when the path is not under it."""
     segments = [s for s in unquote(path).split("/") if s]
-    if not segments or not _same(segments[0], BASE[0], profile.base_path_case_sensitive):
+    if not segments or segments[0].lower() != BASE[0].lower():
         return None
     return segments[1:]
 
 
-def api_segments(segments: list[str], profile: TenantProfile) -> list[str] | None:
-    """The segments after ``V1.0``, or ``None`` when the version segment does not match."""
-    if not segments or not _same(segments[0], BASE[1], profile.base_path_case_sensitive):
+def base_path_accepted(path: str, profile: TenantProfile) -> bool:
+    """Whether the tenant takes this spelling of ``ATServicesRest`` for an entity path.
+
+    Seed 004 (section 0) found the segment case-sensitive; the zone lookups are answered in any casing
+    (production clients look zones up under ``atservicesrest``), and so is the version segment
+    (django-autotask sends ``v1.0`` in production; seed 004 says nothing of it).
+    """
+    if not profile.base_path_case_sensitive:
+        return True
+    first = next((s for s in unquote(path).split("/") if s), "")
+    return first == BASE[0]
+
+
+def api_segments(segments: list[str]) -> list[str] | None:
+    """The segments after ``V1.0`` (any casing), or ``None`` when the version segment does not match."""
+    if not segments or segments[0].lower() != BASE[1].lower():
         return None
     return segments[1:]
 

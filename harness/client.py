@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from fake_server.errors import error_texts
+
 COMPLETE = 5  # seed 004 §5: the status that stamps completedDate and resolvedDateTime
 
 
@@ -159,7 +161,7 @@ class AutotaskClient:
 
 def _errors(answer: httpx.Response) -> list[str]:
     try:
-        errors = answer.json().get("errors", [])
-    except (ValueError, AttributeError):
+        body = answer.json()
+    except ValueError:
         return [answer.text[:200]]
-    return [str(e) for e in errors] if isinstance(errors, list) else [str(errors)]
+    return error_texts(body)

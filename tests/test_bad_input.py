@@ -18,10 +18,14 @@ UNEXPECTED = "An unexpected error has occurred."
 
 
 def _assert_error_envelope(status: int, body: Any) -> None:
+    """The API's own envelope: ``{"errors": [...]}``, or Web API's ``{"Message": ...}`` for a 404/405."""
     assert 400 <= status < 600
-    assert isinstance(body, dict) and set(body) == {"errors"}
-    assert body["errors"] and all(isinstance(m, str) for m in body["errors"])
-    assert UNEXPECTED not in body["errors"]
+    if status in (404, 405) and isinstance(body, dict) and set(body) == {"Message"}:
+        assert isinstance(body["Message"], str) and body["Message"]
+    else:
+        assert isinstance(body, dict) and set(body) == {"errors"}
+        assert body["errors"] and all(isinstance(m, str) for m in body["errors"])
+        assert UNEXPECTED not in body["errors"]
     assert "Traceback" not in json.dumps(body)
 
 

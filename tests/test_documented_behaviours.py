@@ -23,7 +23,7 @@ def test_post_to_ticket_notes_entity_is_404(client: httpx.Client, fake: FakeAuto
                                             path: str) -> None:
     answer = client.post(BASE + path, json={"ticketID": ticket_id, **_note()})
     assert answer.status_code == 404
-    assert answer.json()["errors"]
+    assert answer.json()["Message"].startswith("No HTTP resource was found")
     assert fake.records("TicketNotes") == []
 
 
@@ -76,7 +76,7 @@ def test_patch_on_tickets_is_refused_as_unsupported_method(client: httpx.Client,
     before = fake.snapshot()
     answer = client.patch(f"{BASE}/Tickets", json={"id": ticket_id, "title": "patched"})
     assert answer.status_code == 405
-    assert "does not support http method 'PATCH'" in answer.json()["errors"][0]
+    assert "does not support http method 'PATCH'" in answer.json()["Message"]
     assert fake.snapshot() == before
 
 

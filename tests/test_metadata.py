@@ -105,7 +105,7 @@ def test_generic_entity_verbs_follow_the_swagger(client: httpx.Client) -> None:
 def test_unknown_entity_or_path_is_404(client: httpx.Client, path: str) -> None:
     answer = client.get(BASE + path)
     assert answer.status_code == 404
-    assert answer.json()["errors"][0].startswith("No HTTP resource was found")
+    assert answer.json()["Message"].startswith("No HTTP resource was found")
 
 
 def test_resources_cannot_be_created(client: httpx.Client) -> None:

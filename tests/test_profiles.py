@@ -18,11 +18,32 @@ def _client_for(fake: FakeAutotask) -> httpx.Client:
     return httpx.Client(headers=CREDENTIALS)
 
 
-@pytest.mark.parametrize("casing", ["atservicesrest/v1.0", "ATServicesRest/v1.0", "atServicesRest/V1.0"])
-def test_default_profile_base_path_is_case_sensitive(client: httpx.Client, ticket_id: int, casing: str) -> None:
+@pytest.mark.parametrize("casing", ["atservicesrest/v1.0", "atservicesrest/V1.0", "atServicesRest/V1.0"])
+def test_default_profile_atservicesrest_segment_is_case_sensitive(client: httpx.Client, ticket_id: int,
+                                                                  casing: str) -> None:
     answer = client.get(f"https://webservices19.autotask.net/{casing}/Tickets/{ticket_id}")
     assert answer.status_code == 404
+    assert answer.json()["Message"].startswith("No HTTP resource was found")
     assert client.get(f"{BASE}/Tickets/{ticket_id}").status_code == 200
+
+
+@pytest.mark.parametrize("version", ["v1.0", "V1.0"])
+def test_default_profile_takes_the_version_segment_in_any_casing(client: httpx.Client, ticket_id: int,
+                                                                 version: str) -> None:
+    # django-autotask sends v1.0 in production; seed 004 speaks of ATServicesRest only.
+    answer = client.get(f"https://webservices19.autotask.net/ATServicesRest/{version}/Tickets/{ticket_id}")
+    assert answer.status_code == 200 and answer.json()["item"]["id"] == ticket_id
+
+
+@pytest.mark.parametrize("path", ["atservicesrest/v1.0/zoneInformation?user=api@example.invalid",
+                                  "ATSERVICESREST/V1.0/ZONEINFORMATION?user=api@example.invalid",
+                                  "atservicesrest/versioninformation"])
+def test_default_profile_answers_zone_lookups_in_any_casing(path: str) -> None:
+    fake = FakeAutotask()
+    with fake.mock(), httpx.Client() as http:
+        answer = http.get(f"https://webservices.autotask.net/{path}")
+    assert answer.status_code == 200
+    assert set(answer.json()) & {"url", "apiVersions"}
 
 
 def test_documented_profile_base_path_is_case_insensitive() -> None:

@@ -71,7 +71,7 @@ def test_sample_seed_loads_a_realistic_tenant(autotask_server: ServedFake) -> No
 
 def test_state_api_is_off_by_default(autotask_server: ServedFake) -> None:
     answer = requests.post(f"{autotask_server.root_url}/_harness/reset")
-    assert answer.status_code == 404 and answer.json()["errors"]
+    assert answer.status_code == 404 and answer.json()["Message"]
 
 
 @pytest.mark.autotask(state_api=True)

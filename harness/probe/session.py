@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from fake_server.errors import error_texts
 from fake_server.routing import BASE
 
 
@@ -29,8 +30,7 @@ class Answer:
         return self.status == 200
 
     def errors(self) -> str:
-        errors = self.body.get("errors") if isinstance(self.body, dict) else None
-        return "; ".join(str(e) for e in errors) if isinstance(errors, list) and errors else f"HTTP {self.status}"
+        return "; ".join(error_texts(self.body)) or f"HTTP {self.status}"
 
     def value(self, key: str, what: str) -> Any:
         """``body[key]``; an answer without it (not JSON, another shape) stops the probe with a clear message."""
@@ -90,9 +90,13 @@ class Session:
         return Answer(answer.status_code, self._redacted(answer.status_code, _json(answer)))
 
     def _redacted(self, status: int, body: Any) -> Any:
-        if status == 200 or not isinstance(body, dict) or not isinstance(body.get("errors"), list):
+        if status == 200 or not isinstance(body, dict):
             return body
-        return {**body, "errors": [self.redact(str(e)) for e in body["errors"]]}
+        if isinstance(body.get("errors"), list):
+            return {**body, "errors": [self.redact(str(e)) for e in body["errors"]]}
+        if isinstance(body.get("Message"), str):
+            return {**body, "Message": self.redact(body["Message"])}
+        return body
 
     def must(self, method: str, path: str, body: Any = None) -> Answer:
         """A request the probe cannot do without; anything but 200 stops the probe."""

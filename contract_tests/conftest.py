@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
+from fake_server import FakeAutotask, TenantProfile
 from harness.adapter import ClientConfig, CommandAdapter, load_factory, reference_adapter
 from harness.settings import find_pyproject
+from harness.tenant_values import TenantValues
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +20,18 @@ def client_factory(pytestconfig: pytest.Config) -> Any:
         return lambda config: CommandAdapter(command, config)
     spec = pytestconfig.getoption("--autotask-client") or _client_from_pyproject()
     return load_factory(spec) if spec else reference_adapter
+
+
+@pytest.fixture(scope="session")
+def tenant_profile(pytestconfig: pytest.Config) -> TenantProfile:
+    """The tenant the suite runs on: ``--autotask-profile`` (a name or a TOML path ``probe`` wrote)."""
+    return TenantProfile.load(pytestconfig.getoption("--autotask-profile"))
+
+
+@pytest.fixture(scope="session")
+def tenant_values(tenant_profile: TenantProfile) -> TenantValues:
+    """That tenant's picklists, statuses and people, read from a fake built on it."""
+    return TenantValues(FakeAutotask(tenant_profile))
 
 
 def _client_from_pyproject() -> str | None:

@@ -10,46 +10,45 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fake_server import FakeAutotask, TenantProfile
-from harness.contract import WORKFLOW_FIELDS, Finding, TenantView, standard_ticket, unchanged_fields
+from harness.contract import WORKFLOW_FIELDS, Finding, TenantView, unchanged_fields
 from harness.scenarios import ResolveWithoutTimeEntries
-
-DEFAULT = TenantProfile.load("default")
-TICKET_PICKLISTS = DEFAULT.picklists["Tickets"]
-
-
-def _values(field: str) -> list[int]:
-    return [int(v["value"]) for v in TICKET_PICKLISTS[field]]
+from harness.tenant_values import TenantValues
 
 
 @st.composite
-def tenants(draw: st.DrawFn) -> tuple[TenantProfile, int, int]:
-    """A status picklist with any labels and values, some of which complete; plus a start and a completing one."""
+def tenants(draw: st.DrawFn, base: TenantProfile) -> tuple[TenantProfile, int, int]:
+    """The tenant under test with any status picklist, some of whose values complete; plus a start and a
+    completing status."""
     values = draw(st.lists(st.integers(1, 99), min_size=2, max_size=8, unique=True))
     labels = draw(st.lists(st.text(min_size=1, max_size=20), min_size=len(values), max_size=len(values)))
     completing = draw(st.lists(st.sampled_from(values), min_size=1, max_size=len(values) - 1, unique=True))
     start = draw(st.sampled_from([v for v in values if v not in completing]))
     statuses = [{"value": str(v), "label": label, "isDefaultValue": False, "sortOrder": n, "parentValue": "",
                  "isActive": True, "isSystem": True} for n, (v, label) in enumerate(zip(values, labels, strict=True))]
-    picklists = {**DEFAULT.picklists, "Tickets": {**TICKET_PICKLISTS, "status": statuses}}
-    completion = dataclasses.replace(DEFAULT.completion, completing_values=frozenset(completing))
-    profile = dataclasses.replace(DEFAULT, picklists=picklists, completion=completion)
+    picklists = {**base.picklists, "Tickets": {**base.picklists.get("Tickets", {}), "status": statuses}}
+    completion = dataclasses.replace(base.completion, completing_values=frozenset(completing))
+    profile = dataclasses.replace(base, picklists=picklists, completion=completion)
     return profile, start, draw(st.sampled_from(completing))
 
 
 @st.composite
-def tickets(draw: st.DrawFn, start_status: int) -> dict[str, Any]:
-    """Stabilising fields with any allowed values, nulls included where the field is not required."""
-    issue = draw(st.sampled_from([*_values("issueType"), None]))
-    sub_issues = [int(v["value"]) for v in TICKET_PICKLISTS["subIssueType"] if v["parentValue"] == str(issue)]
-    return standard_ticket(
+def tickets(draw: st.DrawFn, values: TenantValues, start_status: int) -> dict[str, Any]:
+    """Stabilising fields with any of the tenant's values, nulls included where the field is not required."""
+
+    def any_of(field: str) -> Any:
+        return st.sampled_from([*values.picklist("Tickets", field), None])
+
+    issue = draw(any_of("issueType"))
+    sub_issues = values.sub_issues(issue)
+    return values.ticket(
         title=draw(st.text(min_size=1, max_size=255).filter(str.strip)),
         status=start_status,
-        priority=draw(st.sampled_from(_values("priority"))),
-        queueID=draw(st.sampled_from([*_values("queueID"), None])),
+        priority=draw(st.sampled_from(values.picklist("Tickets", "priority"))),
+        queueID=draw(any_of("queueID")),
         issueType=issue,
         subIssueType=draw(st.sampled_from(sub_issues)) if sub_issues and draw(st.booleans()) else None,
-        source=draw(st.sampled_from([*_values("source"), None])),
-        ticketCategory=draw(st.sampled_from([*_values("ticketCategory"), None])),
+        source=draw(any_of("source")),
+        ticketCategory=draw(any_of("ticketCategory")),
         dueDateTime=draw(st.sampled_from([None, "2026-12-01T17:00:00Z", "2027-01-31T08:30:00.5Z"])),
         description=draw(st.none() | st.text(max_size=200)),
     )
@@ -66,8 +65,7 @@ class GeneratedResolution(ResolveWithoutTimeEntries):
     def setup(self, fake: FakeAutotask) -> dict[str, Any]:
         ticket = fake.seed("Tickets", self.ticket)
         for _ in range(self.time_entries):
-            fake.seed("TimeEntries", {"ticketID": ticket, "resourceID": 4, "dateWorked": "2026-11-20",
-                                      "hoursWorked": 0.5})
+            fake.seed("TimeEntries", TenantValues(fake).time_entry(ticket, hours=0.5))
         stored = fake.get("Tickets", ticket)
         assert stored is not None
         return {"ticket": ticket, "number": stored["ticketNumber"], "before": stored}
@@ -102,11 +100,12 @@ resolutions = st.one_of(texts, st.just("Ω✓ résolu " * 3200))  # 32000 charac
 
 
 @settings(settings.get_profile("contract"))
-@given(tenant=tenants(), data=st.data(), time_entries=st.integers(0, 3), note=texts, resolution=resolutions)
-def test_workflow_keeps_the_contract_on_any_tenant_and_ticket(client_factory: Any, tenant: Any, data: Any,
+@given(data=st.data(), time_entries=st.integers(0, 3), note=texts, resolution=resolutions)
+def test_workflow_keeps_the_contract_on_any_tenant_and_ticket(client_factory: Any, tenant_profile: TenantProfile,
+                                                               tenant_values: TenantValues, data: Any,
                                                                time_entries: int, note: str, resolution: str) -> None:
-    profile, start, completing = tenant
-    ticket = data.draw(tickets(start))
+    profile, start, completing = data.draw(tenants(tenant_profile))
+    ticket = data.draw(tickets(tenant_values, start))
     outcome = GeneratedResolution(profile, completing, ticket, time_entries, note, resolution).run(client_factory)
     if outcome.skipped:
         pytest.skip(outcome.skipped)

@@ -11,18 +11,20 @@ from typing import Any
 
 import pytest
 
+from fake_server import TenantProfile
 from harness.scenarios import SCENARIOS
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_contract_scenario(scenario: Any, client_factory: Any, pytestconfig: pytest.Config) -> None:
+def test_contract_scenario(scenario: Any, client_factory: Any, tenant_profile: TenantProfile,
+                           pytestconfig: pytest.Config) -> None:
     if pytestconfig.getoption("--autotask-live"):
         from harness.live import live_target
 
         folder = Path(pytestconfig.getoption("--autotask-cassette-dir"))
-        outcome = scenario().run_live(client_factory, live_target(), folder)
+        outcome = scenario(tenant_profile).run_live(client_factory, live_target(), folder)
     else:
-        outcome = scenario().run(client_factory)
+        outcome = scenario(tenant_profile).run(client_factory)
     if outcome.skipped:
         pytest.skip(outcome.skipped)
     assert outcome.passed, "\n".join(f"[{f.rule}] {f.message}" for f in outcome.findings)

@@ -9,11 +9,12 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from fake_server import FakeAutotask, Limits
+from fake_server import FakeAutotask, Limits, TenantProfile
 from harness.adapter import ClientConfig, supports
-from harness.contract import CREDENTIALS, WORKFLOW_FIELDS, standard_ticket
-from harness.rules import CONTRACT, WORKFLOW, check
+from harness.contract import CREDENTIALS, WORKFLOW_FIELDS
+from harness.rules import CONTRACT, WORKFLOW, RuleContext, check
 from harness.serving import ServedFake
+from harness.tenant_values import TenantValues
 from harness.traffic import load_traffic
 
 # Any text but lone surrogates and NUL, which no HTTP client can send and no command line can carry.
@@ -21,19 +22,22 @@ characters = st.characters(blacklist_categories=("Cs",), blacklist_characters="\
 texts = st.text(alphabet=characters, min_size=1, max_size=80).filter(str.strip)
 
 
-def machine_for(factory: Any) -> type[RuleBasedStateMachine]:
+def machine_for(factory: Any, profile: TenantProfile) -> type[RuleBasedStateMachine]:
     class TicketLifecycle(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            self.fake = FakeAutotask(limits=Limits.off())
-            self.ticket = self.fake.seed("Tickets", standard_ticket())
+            self.fake = FakeAutotask(profile, limits=Limits.off())
+            self.values = TenantValues(self.fake)
+            self.completing = self.values.completing_status
+            self.ticket = self.fake.seed("Tickets", self.values.ticket())
             self.before = self.fake.get("Tickets", self.ticket)
             assert self.before is not None
             self.number = self.before["ticketNumber"]
             self.fake.journal.clear()
             self.served = ServedFake(self.fake).start()
             config = ClientConfig(self.served.base_url, f"{self.served.root_url}/ATServicesRest",
-                                  CREDENTIALS["username"], CREDENTIALS["secret"], CREDENTIALS["integration_code"])
+                                  CREDENTIALS["username"], CREDENTIALS["secret"], CREDENTIALS["integration_code"],
+                                  self.completing)
             self.adapter = factory(config)
             # the model
             self.notes: list[str] = []
@@ -56,18 +60,17 @@ def machine_for(factory: Any) -> type[RuleBasedStateMachine]:
 
         @rule()
         def log_time(self) -> None:
-            self.fake.seed("TimeEntries", {"ticketID": self.ticket, "resourceID": 4, "dateWorked": "2026-11-20",
-                                           "hoursWorked": 0.25})
+            self.fake.seed("TimeEntries", self.values.time_entry(self.ticket, hours=0.25))
             self.time_entries += 1
 
-        @precondition(lambda self: self.status != 5)
+        @precondition(lambda self: self.status != self.completing)
         @rule(note=texts, text=texts)
         def resolve(self, note: str, text: str) -> None:
             self.adapter.resolve_ticket(self.number, note, text)
             self.notes.append(note)
             self.resolution = text
             if self.time_entries == 0:
-                self.status = 5
+                self.status = self.completing
 
         @invariant()
         def tenant_matches_the_model(self) -> None:
@@ -75,21 +78,22 @@ def machine_for(factory: Any) -> type[RuleBasedStateMachine]:
             assert after is not None
             assert after["status"] == self.status
             assert after["resolution"] == self.resolution
-            assert (after["completedDate"] is not None) == (self.status == 5)
+            assert (after["completedDate"] is not None) == (self.status == self.completing)
             assert [n["description"] for n in self.fake.records("TicketNotes")] == self.notes
             changed = {k for k in self.before if k not in WORKFLOW_FIELDS and self.before[k] != after[k]}
             assert changed == set()
 
         @invariant()
         def journal_keeps_every_rule(self) -> None:
-            violations = check(load_traffic(self.fake.journal), (CONTRACT, WORKFLOW))
+            context = RuleContext(frozenset({self.completing}))
+            violations = check(load_traffic(self.fake.journal), (CONTRACT, WORKFLOW), context=context)
             assert violations == [], [f"[{v.rule}] {v.message}" for v in violations]
 
     return TicketLifecycle
 
 
-def test_ticket_lifecycle_follows_the_model(client_factory: Any) -> None:
-    machine = machine_for(client_factory)
+def test_ticket_lifecycle_follows_the_model(client_factory: Any, tenant_profile: TenantProfile) -> None:
+    machine = machine_for(client_factory, tenant_profile)
     probe = machine()
     try:
         missing = [op for op in ("add_note", "set_resolution", "resolve_ticket") if not supports(probe.adapter, op)]

@@ -235,6 +235,8 @@ class FakeAutotask:
         else:  # routing depends only on method, path, catalog and profile: all fixed; credentials do not
             self._authenticate(request)
         route, read = known
+        if route.entity.name == "Resources":
+            self._adopt_api_user(request)
         if not read:
             return dispatch(self, route, request)
         answer_key = (request.method, request.url, request.body)
@@ -286,6 +288,22 @@ class FakeAutotask:
             raise Unauthorized("Authentication failed: the user name or secret is not valid.")
         if code != self.credentials.integration_code:
             raise BusinessError("IntegrationCode is invalid.")
+
+    def _adopt_api_user(self, request: ApiRequest) -> None:
+        """Make the tenant's API-user Resource carry the caller's UserName as its email and userName.
+
+        In Autotask the API user is a Resource, and clients find themselves by querying Resources for
+        ``email eq <UserName>`` (autotask-client does on start). The fake takes any user name, so the
+        API user's record follows whoever authenticated; a change retires kept answers like any write.
+        """
+        username = request.credentials()[0]
+        if not username:
+            return
+        table = self.store.table("Resources")
+        record = table.get(self.profile.api_resource_id)
+        if record is None or (record.get("email") == username and record.get("userName") == username):
+            return
+        table.put(self.profile.api_resource_id, {**record, "email": username, "userName": username})
 
     def write_context(self, request: ApiRequest, parent_field: str | None = None,
                       parent_id: int | None = None) -> WriteContext:

@@ -116,6 +116,11 @@ class _Compiler:
             if op == "in":
                 return lambda record: comparable(data_type, getter(record)) in keys
             return lambda record: (v := getter(record)) is not None and comparable(data_type, v) not in keys
+        if value is None and op in ("eq", "noteq"):
+            # django-autotask drops falsy values and sends {"op": "eq", "field": "isActive"} on every sync
+            # in production, so the API takes it; it is read as a comparison with null (inferred).
+            wanted = op == "eq"
+            return lambda record: (getter(record) is None) == wanted
         if value is None or isinstance(value, list | dict):
             raise BusinessError(f"The '{op}' filter on {field_name} requires a single value.")
         target = comparable(data_type, coerce(field_name, data_type, value))

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from .fake import FakeAutotask
 
 ZONE_UNKNOWN = "Zone information could not be determined"
+API_VERSIONS = ("V1.0", "V2.0")
 
 
 def zone_url(fake: FakeAutotask, request: ApiRequest) -> str:
@@ -27,7 +28,8 @@ def unauthenticated(fake: FakeAutotask, request: ApiRequest, segments: list[str]
     """Answers for the paths that need no credentials, or ``None`` for every other path."""
     lowered = [s.lower() for s in segments]
     if lowered == ["versioninformation"]:
-        return ApiResponse(200, {"apiVersions": ["1.0"]})
+        # As production answers since 2026 (KelvinTegelaar/AutotaskAPI PR #76); only V1.0 has routes.
+        return ApiResponse(200, {"apiVersions": list(API_VERSIONS)})
     if len(lowered) == 2 and lowered[0] == BASE[1].lower() and lowered[1] == "zoneinformation":
         user = request.query.get("user", "").strip()
         known = fake.credentials.username if fake.credentials else None

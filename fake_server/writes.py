@@ -110,6 +110,15 @@ class Writer:
             if info is None:
                 raise ValueError(f"{entity.name} has no field {key!r}")
             record[info.name] = coerce(info.name, info.data_type, value)
+        for info in entity.fields:
+            # What the API itself fills on every record it makes: it never answers a null boolean, and an
+            # optional picklist left out takes its default (records seeded from old exports often lack both).
+            if info.data_type == "boolean" and record.get(info.name) is None:
+                record[info.name] = False
+            elif info.name not in record and not info.is_read_only:
+                default = _default(info)
+                if default is not None:
+                    record[info.name] = default
         record_id = record["id"] if record.get("id") is not None else table.new_id()
         record["id"] = record_id
         record["userDefinedFields"] = {k: v for k, v in udfs.items() if v is not None} or None

@@ -109,12 +109,15 @@ def contract(
                                                        "{base_url} {ticket_number}\".")] = None,
     workers: Annotated[int, typer.Option(help="Spread the suite over N processes (pytest-xdist).")] = 0,
     junit_xml: Annotated[Path | None, typer.Option(help="Also write a JUnit XML report here.")] = None,
+    profile: Annotated[str, typer.Option(help="The tenant to run on: default, documented, or a profile.toml "
+                                              "that probe wrote.")] = "default",
 ) -> None:
     """Run the Autotask contract suite against a client and print the report."""
     import pytest
 
     arguments = ["--pyargs", "contract_tests", "-p", "no:cacheprovider", "-rs", "--tb=line",
-                 "--hypothesis-profile=contract", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+                 "--hypothesis-profile=contract", "-W", "ignore::pytest.PytestAssertRewriteWarning",
+                 "--autotask-profile", profile]
     if client:
         arguments += ["--autotask-client", client]
     if command:
@@ -123,7 +126,8 @@ def contract(
         arguments += ["-n", str(workers)]
     if junit_xml:
         arguments += ["--junit-xml", str(junit_xml)]
-    console.print(f"Autotask contract suite against {command or client or 'the configured client'}")
+    console.print(f"Autotask contract suite against {command or client or 'the configured client'}"
+                  f" on the {profile} tenant")
     raise typer.Exit(int(pytest.main(arguments)))
 
 

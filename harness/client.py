@@ -16,6 +16,8 @@ import httpx
 
 from fake_server.errors import error_texts
 
+from .picklists import choose
+
 COMPLETE = 5  # seed 004 §5: the status that stamps completedDate and resolvedDateTime
 
 
@@ -48,6 +50,7 @@ class AutotaskClient:
         self.http = http or httpx.Client(timeout=30)
         self.headers = {"UserName": username, "Secret": secret, "ApiIntegrationCode": integration_code,
                         "Content-Type": "application/json"}
+        self._defaults: dict[str, dict[str, int]] = {}
 
     @classmethod
     def discover(cls, zone_lookup_root: str, username: str, secret: str, integration_code: str,
@@ -127,11 +130,24 @@ class AutotaskClient:
             raise AutotaskError("POST", "/Tickets/query", 200, [f"no ticket numbered {ticket_number}"])
         return int(found[0]["id"])
 
-    def add_note(self, ticket_id: int, title: str, description: str, *, note_type: int = 1,
-                 publish: int = 1) -> int:
-        """Seed 004 §7: notes are created only through ``/Tickets/{id}/Notes``."""
+    def add_note(self, ticket_id: int, title: str, description: str, *, note_type: int | None = None,
+                 publish: int | None = None) -> int:
+        """Seed 004 §7: notes are created only through ``/Tickets/{id}/Notes``. The note type and publish
+        level default to the tenant's own picklist defaults (seed 004: never guess values)."""
+        if note_type is None or publish is None:
+            defaults = self.picklist_defaults("TicketNotes")
+            note_type = defaults.get("noteType", 1) if note_type is None else note_type
+            publish = defaults.get("publish", 1) if publish is None else publish
         return self.create_child("Tickets", ticket_id, "Notes", {
             "title": title, "description": description, "noteType": note_type, "publish": publish})
+
+    def picklist_defaults(self, entity: str) -> dict[str, int]:
+        """Each picklist field's default (else first active) value, read once from entityInformation."""
+        if entity not in self._defaults:
+            fields = self.request("GET", f"/{entity}/entityInformation/fields")["fields"]
+            self._defaults[entity] = {f["name"]: value for f in fields if f.get("isPickList")
+                                      and (value := choose(f)) is not None}
+        return self._defaults[entity]
 
     def set_resolution(self, ticket_id: int, resolution: str) -> None:
         """Seed 004 §8: a full stabilised PUT changing only ``resolution``."""

@@ -17,8 +17,10 @@ from fake_server import FakeAutotask, Limits, TenantProfile
 from .adapter import ClientAdapter, ClientConfig, NotSupported, supports
 from .client import AutotaskClient
 from .live import Target
+from .picklists import ticket_from_fields
 from .rules import CONTRACT, RuleContext, check
 from .serving import ServedFake
+from .tenant_values import TenantValues
 from .traffic import load_traffic
 
 CREDENTIALS = {"username": "contract-suite@example.invalid", "secret": "contract-suite-secret",
@@ -98,13 +100,15 @@ class Scenario:
     packs: tuple[str, ...] = (CONTRACT,)
     live = True  # False for scenarios that need the fake (fault injection, bulk seeding)
 
-    def __init__(self, profile: TenantProfile | str = "default", completing_status: int = 5) -> None:
-        self.profile = profile
-        self.completing_status = completing_status
+    def __init__(self, profile: TenantProfile | str | Path = "default", completing_status: int | None = None) -> None:
+        self.profile = profile if isinstance(profile, TenantProfile) else TenantProfile.load(profile)
+        # The tenant's own completing status unless the caller names one (seed 004 §5: 5 on the default).
+        self.completing_status = (completing_status if completing_status is not None
+                                  else min(self.profile.completion.completing_values))
 
     def setup(self, fake: FakeAutotask) -> dict[str, Any]:
-        """Seed the tenant; returns what ``act`` and ``judge`` need."""
-        ticket = fake.seed("Tickets", standard_ticket())
+        """Seed the tenant on its own picklist values; returns what ``act`` and ``judge`` need."""
+        ticket = fake.seed("Tickets", TenantValues(fake).ticket())
         return {"ticket": ticket, "number": fake.get("Tickets", ticket)["ticketNumber"],  # type: ignore[index]
                 "before": fake.get("Tickets", ticket)}
 
@@ -186,13 +190,6 @@ def unchanged_fields(before: dict[str, Any], after: dict[str, Any] | None, allow
 def live_ticket(client: AutotaskClient) -> dict[str, Any]:
     """A throw-away ticket a real tenant accepts: its own default (or first) value for each required picklist."""
     fields = client.request("GET", "/Tickets/entityInformation/fields")["fields"]
-    ticket: dict[str, Any] = {"companyID": int(os.environ.get("AUTOTASK_COMPANY_ID", "0")),
-                              "title": "[contract-suite] throw-away ticket", "description": "Created by a test."}
-    for described in fields:
-        values = [v for v in described.get("picklistValues") or [] if v.get("isActive", True)
-                  and not v.get("parentValue")]
-        if described.get("isRequired") and not described.get("isReadOnly") and described["name"] not in ticket \
-                and values:
-            chosen = next((v for v in values if v.get("isDefaultValue")), values[0])
-            ticket[described["name"]] = int(chosen["value"])
+    ticket = ticket_from_fields(fields, int(os.environ.get("AUTOTASK_COMPANY_ID", "0")), required_only=True)
+    ticket.update({"title": "[contract-suite] throw-away ticket", "description": "Created by a test."})
     return ticket

@@ -11,6 +11,7 @@ from .adapter import ClientAdapter
 from .client import AutotaskClient
 from .contract import WORKFLOW_FIELDS, Finding, Scenario, TenantView, unchanged_fields
 from .rules import CONTRACT, WORKFLOW
+from .tenant_values import TenantValues
 
 NOTE = "Replaced the toner cartridge."
 RESOLUTION = "Toner cartridge replaced; printer back online."
@@ -49,8 +50,7 @@ class ResolveWithTimeEntries(ResolveWithoutTimeEntries):
 
     def setup(self, fake: FakeAutotask) -> dict[str, Any]:
         given = super().setup(fake)
-        fake.seed("TimeEntries", {"ticketID": given["ticket"], "resourceID": 29682899, "dateWorked": "2026-11-20",
-                                  "hoursWorked": 1.5, "timeEntryType": 2})
+        fake.seed("TimeEntries", TenantValues(fake).time_entry(given["ticket"]))
         return given
 
     def setup_live(self, client: AutotaskClient) -> dict[str, Any]:
@@ -137,9 +137,9 @@ class QueryAllPages(Scenario):
 
     def setup(self, fake: FakeAutotask) -> dict[str, Any]:
         given = super().setup(fake)
+        values = TenantValues(fake)
         for n in range(1203):
-            fake.seed("TicketNotes", {"ticketID": given["ticket"], "title": f"Note {n}", "description": "d",
-                                      "noteType": 1, "publish": 1})
+            fake.seed("TicketNotes", values.note(given["ticket"], f"Note {n}", "d"))
         return given
 
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:

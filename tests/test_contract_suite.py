@@ -86,3 +86,58 @@ def test_autotask_live_without_credentials_fails_clearly(pytester: pytest.Pytest
     result = _run(pytester, "-k", "live_workflow", "--autotask-live")
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*--autotask-live needs AUTOTASK_ZONE_URL*"])
+
+
+def _profile_sharing_no_picklist_value_with_the_default(folder: Path) -> Path:
+    """The default tenant with every picklist the suite touches renumbered (+1000), statuses included."""
+    import dataclasses
+
+    from fake_server import FakeAutotask, TenantProfile
+    from fake_server.profile_toml import write_profile
+
+    default = TenantProfile.load("default")
+    catalog = FakeAutotask(default).catalog
+    picklists: dict[str, dict[str, list[dict[str, object]]]] = {}
+    for entity in ("Tickets", "TicketNotes", "TimeEntries"):
+        info = catalog.get(entity)
+        assert info is not None
+        for described in info.fields:
+            if described.is_pick_list and described.picklist_values and described.data_type in ("integer", "short"):
+                picklists.setdefault(entity, {})[described.name] = [
+                    {**v, "value": str(int(v["value"]) + 1000),
+                     "parentValue": str(int(v["parentValue"]) + 1000) if v.get("parentValue") else ""}
+                    for v in described.picklist_values]
+    completing = frozenset(v + 1000 for v in default.completion.completing_values)
+    completion = dataclasses.replace(default.completion, completing_values=completing)
+    probed = dataclasses.replace(default, name="renumbered", picklists=picklists, completion=completion)
+    return write_profile(probed, folder / "profile.toml")
+
+
+def test_the_suite_runs_on_a_tenant_profile_with_other_picklist_values(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+
+    from fake_server import FakeAutotask
+    from harness.contract import standard_ticket
+
+    from .conftest import BASE, CREDENTIALS
+
+    path = _profile_sharing_no_picklist_value_with_the_default(pytester.path)
+    fake = FakeAutotask(path)
+    with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:  # seed 004's values are not this tenant's
+        refused = http.post(f"{BASE}/Tickets", json=standard_ticket())
+    assert refused.status_code == 500 and "does not exist" in refused.json()["errors"][0]
+    monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "3")
+    _run(pytester, "--autotask-profile", str(path)).assert_outcomes(passed=9)
+
+
+def test_contract_command_takes_the_tenant_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    path = _profile_sharing_no_picklist_value_with_the_default(tmp_path)
+    monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "3")
+    done = subprocess.run([sys.executable, "-m", "harness.cli", "contract", "--profile", str(path)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=240)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "9 passed" in done.stdout and f"on the {path} tenant" in done.stdout.replace("\n", "")

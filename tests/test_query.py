@@ -75,6 +75,24 @@ def test_field_names_in_filters_are_case_insensitive(client: httpx.Client, compa
     assert _names(client, {"op": "eq", "field": "COMPANYNAME", "value": "Beta Works"}) == ["Beta Works"]
 
 
+def test_eq_without_a_value_compares_with_null(client: httpx.Client, companies: dict[str, int]) -> None:
+    # django-autotask's resource sync sends this group on every run (it drops falsy values).
+    answer = client.post(f"{BASE}/Companies/query", json={"filter": [{"op": "or", "items": [
+        {"op": "eq", "field": "isActive", "value": True}, {"op": "eq", "field": "isActive"}]}]})
+    assert answer.status_code == 200, answer.text
+    names = [i["companyName"] for i in answer.json()["items"] if i["id"] != 0]
+    assert names == ["Alpha Systems", "Beta Works", "Delta Data"]  # no company has a null isActive
+    assert _names(client, {"op": "eq", "field": "city"}) == ["Gamma Alpha"]
+    assert _names(client, {"op": "eq", "field": "city", "value": None}) == ["Gamma Alpha"]
+    assert _names(client, {"op": "noteq", "field": "city"}) == ["Alpha Systems", "Beta Works", "Delta Data"]
+
+
+def test_comparison_without_a_value_is_refused(client: httpx.Client, companies: dict[str, int]) -> None:
+    answer = client.post(f"{BASE}/Companies/query", json={"filter": [{"op": "gt", "field": "companyType"}]})
+    assert answer.status_code == 500
+    assert "requires a single value" in answer.json()["errors"][0]
+
+
 def test_only_one_udf_per_query(client: httpx.Client, companies: dict[str, int]) -> None:
     answer = client.post(f"{BASE}/Companies/query", json={"filter": [
         {"op": "exist", "field": "CustomerRanking", "udf": True},
@@ -89,7 +107,7 @@ def test_only_one_udf_per_query(client: httpx.Client, companies: dict[str, int])
     {"op": "ne", "field": "companyType", "value": 1},
     {"op": "in", "field": "companyType", "value": 1},
     {"op": "eq", "field": "companyType", "value": "one"},
-    {"op": "eq", "field": "companyType"},
+    {"op": "lt", "field": "companyType"},
     {"op": "or", "items": []},
     {"op": "eq", "field": "NoSuchUdf", "value": 1, "udf": True},
     "not an object",

@@ -47,7 +47,7 @@ def test_zone_user_name_never_reaches_the_journal(client: httpx.Client, fake: Fa
 
 def test_version_information_and_version(client: httpx.Client) -> None:
     assert client.get("https://webservices.autotask.net/ATServicesRest/VersionInformation").json() == {
-        "apiVersions": ["1.0"]}
+        "apiVersions": ["V1.0", "V2.0"]}
     version = client.get(f"{BASE}/Version").json()
     assert set(version) == {"majorVersion", "minorVersion", "build", "customerType"}
     assert all(isinstance(v, str) for v in version.values())
@@ -76,4 +76,13 @@ def test_lowercase_base_path_from_zone_url_is_refused_in_the_default_profile(cli
 def test_version_information_path_is_matched_case_insensitively(fake: FakeAutotask) -> None:
     with fake.mock(), httpx.Client() as http:
         answer = http.get("https://webservices.autotask.net/ATServicesRest/versioninformation")
-    assert answer.json() == {"apiVersions": ["1.0"]}
+    assert answer.json() == {"apiVersions": ["V1.0", "V2.0"]}
+
+
+def test_only_the_first_advertised_version_has_a_zone_lookup(fake: FakeAutotask) -> None:
+    # KelvinTegelaar/AutotaskAPI PR #76: V1.0 zoneInformation answers, V2.0 has no route.
+    with fake.mock(), httpx.Client() as http:
+        root = "https://webservices2.autotask.net/atservicesrest"
+        assert http.get(f"{root}/V1.0/zoneInformation", params={"user": "a@example.invalid"}).status_code == 200
+        missing = http.get(f"{root}/V2.0/zoneInformation", params={"user": "a@example.invalid"})
+    assert missing.status_code == 404 and "Message" in missing.json()

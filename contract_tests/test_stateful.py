@@ -85,7 +85,7 @@ def machine_for(factory: Any, profile: TenantProfile) -> type[RuleBasedStateMach
 
         @invariant()
         def journal_keeps_every_rule(self) -> None:
-            context = RuleContext(frozenset({self.completing}))
+            context = RuleContext(frozenset({self.completing}), profile.base_path_case_sensitive)
             violations = check(load_traffic(self.fake.journal), (CONTRACT, WORKFLOW), context=context)
             assert violations == [], [f"[{v.rule}] {v.message}" for v in violations]
 

@@ -77,10 +77,14 @@ def check_command(
     output_format: Annotated[str, typer.Option("--format", help="text, json or junit.")] = "text",
     pack: Annotated[list[str] | None, typer.Option(help="Rule packs to run (default: from pyproject.toml).")] = None,
     disable: Annotated[list[str] | None, typer.Option(help="Switch a rule off: RULE=REASON.")] = None,
+    profile: Annotated[str, typer.Option(help="Judge for this tenant: default, documented, or a profile.toml "
+                                              "(its completing statuses and base-path casing).")] = "default",
 ) -> None:
     """Check recorded traffic against the Autotask contract rules; exit 1 when any rule is broken."""
+    from fake_server import TenantProfile
+
     from . import report
-    from .rules import check, rules_in
+    from .rules import RuleContext, check, rules_in
     from .settings import load_settings
     from .traffic import load_traffic
 
@@ -89,7 +93,8 @@ def check_command(
     settings = load_settings().with_disabled(disable or [])
     packs = tuple(pack) if pack else settings.packs
     traffic = load_traffic(source)
-    violations = check(traffic, packs, settings.disabled)
+    context = RuleContext.for_profile(TenantProfile.load(profile))
+    violations = check(traffic, packs, settings.disabled, context)
     if output_format == "json":
         typer.echo(report.as_json(violations, traffic))
     elif output_format == "junit":

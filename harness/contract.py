@@ -142,7 +142,7 @@ class Scenario:
     def _verdict(self, view: TenantView, given: dict[str, Any], error: Exception | None,
                  traffic: list[Any]) -> Outcome:
         findings = self.judge(view, given, error)
-        context = RuleContext(frozenset({self.completing_status}))
+        context = RuleContext(frozenset({self.completing_status}), self.profile.base_path_case_sensitive)
         findings += [Finding(v.rule, f"{v.message} (exchanges {', '.join(map(str, v.exchanges))})")
                      for v in check(traffic, self.packs, context=context)]
         return Outcome(findings)

@@ -48,6 +48,11 @@ class Exchange:
         return []
 
     @property
+    def api_path(self) -> str:
+        """The path after the base, as messages name it (``/Tickets/12``); the whole path off the API."""
+        return "/" + "/".join(self.segments) if self.segments else self.path
+
+    @property
     def entity(self) -> str:
         """The first segment after the base path in lowercase (``tickets``), or ``""``."""
         return self.segments[0].lower() if self.segments else ""

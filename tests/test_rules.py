@@ -78,7 +78,8 @@ CASES: list[tuple[str, Any]] = [
         "MaxRecords": 1000, "filter": [{"op": "exist", "field": "id"}]})),
     ("complete-only-without-time-entries", lambda http, t, n: http.put(f"{BASE}/Tickets", json={
         **_get(http, t), "status": 5})),
-    ("ticket-number-via-query", lambda http, t, n: _get(http, t)),
+    ("ticket-number-via-query", lambda http, t, n: http.put(f"{BASE}/Tickets", json={
+        **_get(http, t), "resolution": "fixed"})),
 ]
 
 

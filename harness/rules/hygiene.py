@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..traffic import BASE, Exchange
 from .model import RuleContext, Violation, rule
@@ -11,19 +14,25 @@ from .state import catalog, query_model, record_id
 BACK_OFF_SECONDS = 1.0  # the least pause after a 429 before the same request goes again
 
 
-@rule("exact-base-path", "Every request uses the base path ATServicesRest/V1.0 in exactly that casing.",
-      "seed 004 §0")
+# Zone lookups are answered whatever the casing of their path: production clients send them lowercase.
+ZONE_LOOKUPS = frozenset({"zoneinformation", "versioninformation"})
+
+
+@rule("exact-base-path",
+      "Every request but the zone lookups spells the base path ATServicesRest in exactly that casing "
+      "(the version segment may be v1.0 or V1.0).", "seed 004 §0")
 def exact_base_path(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+    if not context.base_path_case_sensitive:
+        return []  # a tenant that takes any casing refuses none
     found = []
     for exchange in traffic:
         parts = [s for s in exchange.path.split("/") if s]
-        if not parts or parts[0].lower() != BASE[0].lower():
+        if not parts or parts[0].lower() != BASE[0].lower() or parts[0] == BASE[0]:
             continue
-        wrong = parts[0] != BASE[0] or (len(parts) > 1 and parts[1].lower() == BASE[1].lower()
-                                        and parts[1] != BASE[1])
-        if wrong:
-            found.append(Violation("exact-base-path", f"base path written {'/'.join(parts[:2])!r}",
-                                   (exchange.position,)))
+        if parts[-1].lower() in ZONE_LOOKUPS:
+            continue
+        found.append(Violation("exact-base-path", f"base path written {parts[0]!r}; the tenant answers 404 to "
+                               f"any casing but {BASE[0]!r}", (exchange.position,)))
     return found
 
 
@@ -87,20 +96,70 @@ def max_records_500(traffic: Sequence[Exchange], context: RuleContext) -> list[V
     return found
 
 
-@rule("follow-next-page", "A query that asked for full pages follows nextPageUrl to the end.",
-      "facts §3.5 (paging)")
+def _normalised(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A URL as the API reads it: path in any casing, percent-encoding undone, query parameters unordered.
+
+    Clients' HTTP libraries re-encode ``%7b`` as ``%7B``, collapse or keep slashes, and change hosts
+    (a proxy, the fake's own address); none of that changes which page is asked for.
+    """
+    parts = urlsplit(url)
+    path = re.sub("/+", "/", unquote(parts.path)).lower().rstrip("/")
+    return path, tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+
+
+def _keyset(exchange: Exchange) -> tuple[str, int | None] | None:
+    """A query's filter without its top-level ``id gt``/``id gte`` bounds, and the lowest id it asks for."""
+    model = query_model(exchange)
+    filters = model.get("filter") if model else None
+    if not isinstance(filters, list):
+        return None
+    rest, lowest = [], None
+    for item in filters:
+        lowered = {str(k).lower(): v for k, v in item.items()} if isinstance(item, dict) else None
+        bound = record_id(lowered.get("value")) if lowered else None
+        if lowered and str(lowered.get("field", "")).lower() == "id" and lowered.get("op") in ("gt", "gte") \
+                and bound is not None:
+            start = bound + 1 if lowered["op"] == "gt" else bound
+            lowest = start if lowest is None else max(lowest, start)
+        else:
+            rest.append(lowered if lowered is not None else item)
+    return json.dumps(rest, sort_keys=True, default=str).lower(), lowest
+
+
+def _rest_was_read(traffic: Sequence[Exchange], page: Exchange, next_url: str) -> bool:
+    """Whether a later successful request read the records after this page: its nextPageUrl, or a query
+    with the same filter whose id bound starts no later than the first unread id (keyset paging)."""
+    wanted = _normalised(next_url)
+    ids = [record_id(i.get("id")) for i in page.items or [] if isinstance(i, dict)]
+    last = max((i for i in ids if i is not None), default=None)
+    keyset = _keyset(page)
+    for later in traffic[page.position:]:
+        if later.status != 200:
+            continue
+        if _normalised(later.url) == wanted:
+            return True
+        if (keyset is not None and last is not None and later.entity == page.entity
+                and [s.lower() for s in later.segments[1:]] == ["query"]):
+            bound = _keyset(later)
+            if bound is not None and bound[0] == keyset[0] and bound[1] is not None and bound[1] <= last + 1:
+                return True
+    return False
+
+
+@rule("follow-next-page",
+      "A query that gets a full page with a nextPageUrl reads the rest: that URL (in any encoding), or a "
+      "query with the same filter from the next id on (keyset paging).", "facts §3.5 (paging)")
 def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
-    requested = {e.url for e in traffic}
     for exchange in traffic:
         if len(exchange.segments) < 2 or exchange.segments[1].lower() != "query" or exchange.status != 200:
             continue
         details = (exchange.response_json or {}).get("pageDetails") if isinstance(exchange.response_json,
                                                                                    dict) else None
         next_url = details.get("nextPageUrl") if isinstance(details, dict) else None
-        if next_url and _page_size(exchange) in (None, 500) and next_url not in requested:
-            found.append(Violation("follow-next-page", "the next page was never read", (exchange.position,),
-                                   {"nextPageUrl": next_url}))
+        if next_url and _page_size(exchange) in (None, 500) and not _rest_was_read(traffic, exchange, next_url):
+            found.append(Violation("follow-next-page", "the records after this page were never read",
+                                   (exchange.position,), {"nextPageUrl": next_url}))
     return found
 
 

@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from fake_server import TenantProfile
+
 from ..traffic import Exchange
 
 CONTRACT = "contract"
@@ -24,9 +26,16 @@ class Violation:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What the rules need to know about the tenant: which statuses complete a ticket (seed 004 §5)."""
+    """What the rules need to know about the tenant they judge for: which statuses complete a ticket
+    (seed 004 §5), and whether it refuses other casings of ``ATServicesRest`` (seed 004 §0)."""
 
     completing_statuses: frozenset[int] = frozenset({5})
+    base_path_case_sensitive: bool = True
+
+    @classmethod
+    def for_profile(cls, profile: TenantProfile) -> RuleContext:
+        """The context of a tenant profile (a bundled one, or one ``probe`` wrote)."""
+        return cls(frozenset(profile.completion.completing_values), profile.base_path_case_sensitive)
 
 
 Check = Callable[[Sequence[Exchange], RuleContext], list[Violation]]

@@ -19,18 +19,43 @@ from .state import (
 )
 
 
-@rule("no-ticket-patch", "Tickets are never updated with PATCH.", "seed 004 §0.1, §4, rules: Never use PATCH")
+def _outcome(exchange: Exchange) -> str:
+    """What the tenant did with a request, in words that are true of the journal."""
+    if exchange.status == 200:
+        return "this tenant accepted it, but seed 004's tenant refuses it"
+    if exchange.status in (404, 405):
+        return f"the tenant refused it ({exchange.status}) and changed nothing"
+    return f"the tenant answered {exchange.status}"
+
+
+def _is_ticket_path(exchange: Exchange) -> bool:
+    """``/Tickets`` or ``/Tickets/{anything}`` in any casing (a trailing slash leaves no empty segment)."""
+    segments = exchange.segments
+    return exchange.entity == "tickets" and (len(segments) == 1 or (
+        len(segments) == 2 and segments[1].lower() not in ("query", "entityinformation")))
+
+
+@rule("no-ticket-patch", "Tickets are never updated with PATCH, at /Tickets or /Tickets/{id}.",
+      "seed 004 §0.1, §4, rules: Never use PATCH")
 def no_ticket_patch(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
-    return [Violation("no-ticket-patch", "PATCH sent to /Tickets; the tenant refuses it and changes nothing",
-                      (e.position,)) for e in traffic if e.method == "PATCH" and e.is_entity_root("Tickets")]
+    return [Violation("no-ticket-patch", f"PATCH sent to {e.api_path}: {_outcome(e)}", (e.position,))
+            for e in traffic if e.method == "PATCH" and _is_ticket_path(e)]
 
 
-@rule("notes-via-ticket", "Ticket notes are created only through POST /Tickets/{id}/Notes.", "seed 004 §7, §10")
+def _wrong_note_path(exchange: Exchange) -> bool:
+    segments = [s.lower() for s in exchange.segments]
+    if exchange.method == "POST" and len(segments) == 1 and segments[0] in ("ticketnotes", "ticketnote"):
+        return True
+    # /Tickets/{id}/TicketNotes[/...] is a 404: the child segment is Notes (go-autotask commit 075ab48).
+    return len(segments) >= 3 and segments[0] == "tickets" and segments[2] in ("ticketnotes", "ticketnote")
+
+
+@rule("notes-via-ticket", "Ticket notes are created and reached under a ticket only as /Tickets/{id}/Notes.",
+      "seed 004 §7, §10")
 def notes_via_ticket(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
-    return [Violation("notes-via-ticket", f"note created through /{e.segments[0]}, which answers 404",
-                      (e.position,))
-            for e in traffic
-            if e.method == "POST" and (e.is_entity_root("TicketNotes") or e.is_entity_root("TicketNote"))]
+    return [Violation("notes-via-ticket", f"{e.method} {e.api_path}: the API has no such route (404); "
+                      "notes go through /Tickets/{id}/Notes", (e.position,))
+            for e in traffic if _wrong_note_path(e)]
 
 
 @rule("fresh-get-before-put", "Every PUT /Tickets follows a GET /Tickets/{id} with no other write in between.",
@@ -109,7 +134,7 @@ def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -
     return found
 
 
-@rule("no-implicit-status-change", "A PUT that changes a ticket's status changes nothing else.",
+@rule("no-implicit-status-change", "A ticket update (PUT or PATCH) that changes the status changes nothing else.",
       "seed 004 §9, rules: Never change status implicitly")
 def no_implicit_status_change(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     tickets = catalog().get("Tickets")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..traffic import Exchange
 from .model import WORKFLOW, RuleContext, Violation, rule
-from .state import filter_values, record_id, status_changes
+from .state import filter_values, record_id, sent, status_changes, updates
 
 
 def _empty_time_entry_check(traffic: Sequence[Exchange], before: int, ticket: int) -> Exchange | None:
@@ -45,10 +45,24 @@ def resolve_with_completing_status(traffic: Sequence[Exchange], context: RuleCon
     return found
 
 
+def _resolved_tickets(traffic: Sequence[Exchange], context: RuleContext) -> set[int]:
+    """Tickets the traffic resolves: an update sends them a resolution or a completing status."""
+    resolved = set()
+    for update, target in updates(traffic, "Tickets"):
+        has_resolution, resolution = sent(update, "resolution")
+        has_status, status = sent(update, "status")
+        if (has_resolution and resolution) or (has_status and record_id(status) in context.completing_statuses):
+            resolved.add(target)
+    return resolved
+
+
 @rule("ticket-number-via-query",
-      "The workflow resolves the ticket number to its id with POST /Tickets/query (ticketNumber eq) first.",
+      "A ticket the workflow resolves is first found by its number with a Tickets query (ticketNumber eq).",
       "seed 004 §1, §10", pack=WORKFLOW)
 def ticket_number_via_query(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+    # Only the resolution workflow starts from a number: a sync or a callback that is handed ids is judged
+    # by nothing here.
+    resolved = _resolved_tickets(traffic, context)
     looked_up: set[int] = set()
     found = []
     for exchange in traffic:
@@ -56,7 +70,7 @@ def ticket_number_via_query(traffic: Sequence[Exchange], context: RuleContext) -
             looked_up.update(record_id(i.get("id")) or -1 for i in exchange.items or [] if isinstance(i, dict))
         elif exchange.method == "GET" and exchange.is_item("Tickets"):
             target = record_id(exchange.segments[1])
-            if target is not None and target not in looked_up:
+            if target is not None and target in resolved and target not in looked_up:
                 found.append(Violation("ticket-number-via-query", f"ticket {target} read before its number was "
                                        "looked up", (exchange.position,), {"ticket": target}))
                 looked_up.add(target)

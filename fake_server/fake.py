@@ -139,10 +139,13 @@ class FakeAutotask:
         return {entity: len(records) for entity, records in snapshot.items()}
 
     def export_snapshot(self) -> dict[str, list[dict[str, Any]]]:
-        """Every stored record in ``load_snapshot``'s format, so a recording can say what it started from."""
+        """Every stored entity record in ``load_snapshot``'s format, so a recording can say what it started
+        from. State that is not an entity (a company's invoice settings) is not part of a snapshot."""
         with self._lock:
             exported: dict[str, list[dict[str, Any]]] = {}
             for entity, records in self.store.snapshot().items():
+                if self.catalog.get(entity) is None:
+                    continue
                 rows = []
                 for record in records.values():
                     udfs = record.pop("userDefinedFields", None) or {}
@@ -235,8 +238,11 @@ class FakeAutotask:
         else:  # routing depends only on method, path, catalog and profile: all fixed; credentials do not
             self._authenticate(request)
         route, read = known
-        if route.entity.name == "Resources":
-            self._adopt_api_user(request)
+        if route.entity.name == "Resources" and read:
+            return self._as_api_user(request, route)
+        return self._answer(route, read, request)
+
+    def _answer(self, route: Route, read: bool, request: ApiRequest) -> ApiResponse:
         if not read:
             return dispatch(self, route, request)
         answer_key = (request.method, request.url, request.body)
@@ -289,21 +295,29 @@ class FakeAutotask:
         if code != self.credentials.integration_code:
             raise BusinessError("IntegrationCode is invalid.")
 
-    def _adopt_api_user(self, request: ApiRequest) -> None:
-        """Make the tenant's API-user Resource carry the caller's UserName as its email and userName.
+    def _as_api_user(self, request: ApiRequest, route: Route) -> ApiResponse:
+        """Read Resources with the tenant's API-user Resource carrying the caller's UserName as its email
+        and userName.
 
         In Autotask the API user is a Resource, and clients find themselves by querying Resources for
         ``email eq <UserName>`` (autotask-client does on start). The fake takes any user name, so the
-        API user's record follows whoever authenticated; a change retires kept answers like any write.
+        API user's record follows whoever reads Resources; a change retires kept answers like any write,
+        and a read that fails leaves the record as it was.
         """
         username = request.credentials()[0]
-        if not username:
-            return
         table = self.store.table("Resources")
         record = table.get(self.profile.api_resource_id)
-        if record is None or (record.get("email") == username and record.get("userName") == username):
-            return
+        if not username or record is None or (record.get("email"), record.get("userName")) == (username,) * 2:
+            return self._answer(route, True, request)
         table.put(self.profile.api_resource_id, {**record, "email": username, "userName": username})
+        try:
+            response = self._answer(route, True, request)
+        except ApiError:
+            table.put(self.profile.api_resource_id, record)
+            raise
+        if response.status != 200:
+            table.put(self.profile.api_resource_id, record)
+        return response
 
     def write_context(self, request: ApiRequest, parent_field: str | None = None,
                       parent_id: int | None = None) -> WriteContext:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .errors import BusinessError
+from . import operations
+from .errors import NO_MATCHING_RECORD, BusinessError
 from .jsonbody import parse_json
 from .messages import ApiRequest, ApiResponse, dumps
 from .paging import page_url, start_of, token
@@ -104,16 +105,22 @@ def item(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
     if request.method.upper() == "DELETE":
         ctx = fake.write_context(request)
         return _ok({"itemId": fake.writer.delete(route.entity, route.record_id, ctx)})
-    stored = fake.store.table(route.entity.name).get(route.record_id)
-    if route.child is not None and stored is not None and stored.get(route.child.parent_field) != route.parent_id:
+    return _read_item(fake, route, route.record_id)
+
+
+def _read_item(fake: FakeAutotask, route: Route, record_id: int | None) -> ApiResponse:
+    """``{"item": ...}`` for the stored record (``None``: no record), the profile's answer for a missing one."""
+    table = fake.store.table(route.entity.name)
+    stored = table.get(record_id) if record_id is not None else None
+    if (route.child is not None and route.child.parent_field and stored is not None
+            and stored.get(route.child.parent_field) != route.parent_id):
         stored = None
-    if stored is None:
+    if stored is None or record_id is None:
         if fake.profile.missing_item_status == 404:
             return ApiResponse(404, {"errors": [f"No {route.entity.name} record with id {route.record_id}."]})
         return _ok({"item": None})
-    table = fake.store.table(route.entity.name)
     names = list(fake.udf_types(route.entity))
-    return ApiResponse(200, content=b'{"item":' + item_json(route.entity, table, route.record_id, names) + b"}")
+    return ApiResponse(200, content=b'{"item":' + item_json(route.entity, table, record_id, names) + b"}")
 
 
 def _write(fake: FakeAutotask, route: Route, request: ApiRequest, parent_field: str | None = None,
@@ -131,28 +138,43 @@ def root(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
     return _write(fake, route, request)
 
 
+def _children(fake: FakeAutotask, route: Route, **match: Any) -> Plan:
+    """The query for a parent's children (and ``match``); every record where no field names the parent."""
+    assert route.child is not None
+    filters = [{"op": "eq", "field": name, "value": value} for name, value in match.items()]
+    if route.child.parent_field:
+        filters.append({"op": "eq", "field": route.child.parent_field, "value": route.parent_id})
+    spec = parse_query({"filter": filters or [{"op": "exist", "field": "id"}]})
+    return make_plan(route.entity, spec, fake.udf_types(route.entity))
+
+
 def child_collection(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
     assert route.child is not None and route.parent_id is not None
-    parent = fake.catalog.get(route.child.parent)
-    if parent is None or route.parent_id not in fake.store.table(parent.name):
+    parent_name = route.child.parent_entity
+    parent = fake.catalog.get(parent_name) if parent_name else None
+    if parent_name and (parent is None or route.parent_id not in fake.store.table(parent.name)):
         if request.method.upper() == "GET":
             return _ok({"items": [], "pageDetails": {"count": 0, "requestCount": 500,
                                                      "prevPageUrl": None, "nextPageUrl": None}})
         raise BusinessError(f"No {route.child.parent} record with id {route.parent_id} exists.")
     if request.method.upper() == "GET":
-        spec = parse_query({"filter": [{"op": "eq", "field": route.child.parent_field,
-                                        "value": route.parent_id}]})
-        plan = make_plan(route.entity, spec, fake.udf_types(route.entity))
-        return _page(fake, route, request, plan, None)
-    return _write(fake, route, request, route.child.parent_field, route.parent_id)
+        return _page(fake, route, request, _children(fake, route), None)
+    return _write(fake, route, request, route.child.parent_field or None, route.parent_id)
 
 
 def child_item(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
     assert route.child is not None and route.record_id is not None
+    record_id: int | None = route.record_id
+    if route.child.item_key != "id":  # /Resources/{id}/TimeOffBalances/{year}: the parent's record of that year
+        plan = _children(fake, route, **{route.child.item_key: route.record_id})
+        found = select(fake.store.table(route.entity.name), plan).ids
+        record_id = found[0] if found else None
     if request.method.upper() == "DELETE":
-        ctx = fake.write_context(request, route.child.parent_field, route.parent_id)
-        return _ok({"itemId": fake.writer.delete(route.entity, route.record_id, ctx)})
-    return item(fake, route, request)
+        if record_id is None:
+            raise BusinessError(NO_MATCHING_RECORD)
+        ctx = fake.write_context(request, route.child.parent_field or None, route.parent_id)
+        return _ok({"itemId": fake.writer.delete(route.entity, record_id, ctx)})
+    return _read_item(fake, route, record_id)
 
 
 def info(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
@@ -170,7 +192,7 @@ def info_udfs(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiRespo
 HANDLERS: dict[str, Handler] = {
     "root": root, "item": item, "query": query, "query_count": query_count, "query_page": query_page,
     "child_collection": child_collection, "child_item": child_item,
-    "info": info, "info_fields": info_fields, "info_udfs": info_udfs,
+    "info": info, "info_fields": info_fields, "info_udfs": info_udfs, "operation": operations.answer,
 }
 
 

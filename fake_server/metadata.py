@@ -80,7 +80,14 @@ class FieldInfo:
 
 @dataclass(frozen=True)
 class ChildRoute:
-    """A child collection such as ``/Tickets/{parentId}/Notes``; verbs in upper case."""
+    """A child collection such as ``/Tickets/{parentId}/Notes``; verbs in upper case.
+
+    ``parent`` is the path's segment and ``parent_entity`` the entity holding the parents: they differ
+    where the segment names no entity (``/Expenses/{parentId}/Items`` hangs off ExpenseReports), and
+    ``parent_entity`` is empty where the swagger has no such entity (``/ServiceLevelAgreements``).
+    ``parent_field`` is empty where the child's model has no field naming its parent. ``item_key`` is
+    the field the item segment matches (``/Resources/{parentId}/TimeOffBalances/{year}``).
+    """
 
     parent: str
     segment: str
@@ -88,6 +95,26 @@ class ChildRoute:
     parent_field: str
     collection_verbs: frozenset[str]
     item_verbs: frozenset[str]
+    parent_entity: str = ""
+    item_key: str = "id"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A swagger path that is no entity route (``/Companies/{id}/invoiceSettings``, ``/Modules``...):
+    its shape (as profiles name it), its segments (``None`` for an integer placeholder) and its
+    operation id by upper-case verb."""
+
+    shape: str
+    pattern: tuple[str | None, ...]
+    actions: tuple[tuple[str, str], ...]
+
+    @property
+    def verbs(self) -> frozenset[str]:
+        return frozenset(verb for verb, _ in self.actions)
+
+    def action(self, verb: str) -> str | None:
+        return next((name for v, name in self.actions if v == verb.upper()), None)
 
 
 @dataclass(frozen=True)
@@ -185,8 +212,17 @@ class Catalog:
         self.children: dict[tuple[str, str], ChildRoute] = {}
         for c in index["children"]:
             route = ChildRoute(c["parent"], c["segment"], c["entity"], c["parent_field"],
-                               _upper(c["collection"]), _upper(c["item"]))
+                               _upper(c["collection"]), _upper(c["item"]),
+                               c.get("parent_entity", c["parent"]), c.get("item_key", "id"))
             self.children[(c["parent"].lower(), c["segment"].lower())] = route
+        self.operations = tuple(
+            Operation(
+                o["path"].replace("{parentId}", "{id}"),  # shapes name a parent's id {id}, as child shapes do
+                tuple(None if s.startswith("{") else s.lower() for s in o["path"].strip("/").split("/")),
+                tuple(sorted((v.upper(), name) for v, name in o["verbs"].items())),
+            )
+            for o in index.get("operations", ())
+        )
         child_list = list(self.children.values())
         self.entities: dict[str, EntityInfo] = {
             name.lower(): _generic_entity(name, entry, child_list)

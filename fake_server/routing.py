@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from .errors import MethodNotAllowed, NotFound
-from .metadata import Catalog, ChildRoute, EntityInfo
+from .metadata import Catalog, ChildRoute, EntityInfo, Operation
 from .profile import TenantProfile
 
 BASE = ("ATServicesRest", "V1.0")
@@ -31,6 +31,8 @@ class Route:
     child: ChildRoute | None = None
     parent_id: int | None = None
     detail: str = ""
+    operation: Operation | None = None
+    ids: tuple[int, ...] = ()  # an operation's placeholder values, in path order
 
 
 def _as_id(segment: str) -> int | None:
@@ -78,7 +80,9 @@ def resolve(segments: list[str], method: str, catalog: Catalog, profile: TenantP
     if not allowed or profile.method_refused(method, route.shape):
         raise MethodNotAllowed.for_method(method)
     flag = "canQuery" if route.kind.startswith("query") else NEEDS_FLAG.get(method)
-    if flag and not route.kind.startswith("info") and not route.entity.flag(flag):
+    if route.kind.startswith("info") or route.kind == "operation":
+        flag = None  # entityInformation reads, and the non-entity operations, need no entity flag
+    if flag and not route.entity.flag(flag):
         raise MethodNotAllowed.for_method(method)
     return route
 
@@ -86,9 +90,12 @@ def resolve(segments: list[str], method: str, catalog: Catalog, profile: TenantP
 def _match(segments: list[str], catalog: Catalog) -> Route | None:
     if not segments:
         return None
+    operation = _operation(segments, catalog)
+    if operation is not None:
+        return operation
     entity = catalog.get(segments[0])
-    if entity is None:
-        return None
+    if entity is None:  # a parent segment naming no entity (/Expenses/{id}/Items): only its children exist
+        return _child_match(segments[0], segments, catalog)
     name = entity.name
     rest = [s.lower() for s in segments[1:]]
     if not rest:
@@ -108,11 +115,18 @@ def _match(segments: list[str], catalog: Catalog) -> Route | None:
         return None
     if len(rest) == 1:
         return Route("item", entity, f"/{name}/{{id}}", entity.item_verbs, record_id=record_id)
-    child = catalog.child(name, segments[2])
+    return _child_match(name, segments, catalog)
+
+
+def _child_match(parent: str, segments: list[str], catalog: Catalog) -> Route | None:
+    """``/{parent}/{id}/{segment}``, its item and its entityInformation."""
+    record_id = _as_id(segments[1]) if len(segments) >= 3 else None
+    child = catalog.child(parent, segments[2]) if record_id is not None else None
     child_entity = catalog.get(child.entity) if child else None
     if child is None or child_entity is None:
         return None
-    shape = f"/{name}/{{id}}/{child.segment}"
+    rest = [s.lower() for s in segments[1:]]
+    shape = f"/{child.parent}/{{id}}/{child.segment}"
     if len(rest) == 2:
         return Route("child_collection", child_entity, shape, child.collection_verbs,
                      child=child, parent_id=record_id)
@@ -120,8 +134,30 @@ def _match(segments: list[str], catalog: Catalog) -> Route | None:
         return _info_route(child_entity, shape, rest[3:])
     child_id = _as_id(segments[3])
     if len(rest) == 3 and child_id is not None:
-        return Route("child_item", child_entity, f"{shape}/{{id}}", child.item_verbs,
+        return Route("child_item", child_entity, f"{shape}/{{{child.item_key}}}", child.item_verbs,
                      record_id=child_id, child=child, parent_id=record_id)
+    return None
+
+
+def _operation(segments: list[str], catalog: Catalog) -> Route | None:
+    """A swagger path that is no entity route; its placeholders take integers, as the API's do."""
+    for operation in catalog.operations:
+        if len(operation.pattern) != len(segments):
+            continue
+        ids: list[int] = []
+        for expected, segment in zip(operation.pattern, segments, strict=True):
+            if expected is None:
+                value = _as_id(segment)
+                if value is None:
+                    break
+                ids.append(value)
+            elif expected != segment.lower():
+                break
+        else:
+            name = operation.shape.strip("/").split("/")[0]
+            entity = catalog.get(name) or EntityInfo(name, {"name": name}, ())
+            return Route("operation", entity, operation.shape, operation.verbs, operation=operation,
+                         ids=tuple(ids))
     return None
 
 

@@ -92,3 +92,17 @@ def test_api_user_follows_the_caller_and_keeps_no_stale_answer(fake: FakeAutotas
             with httpx.Client(headers={**CREDENTIALS, "UserName": username}) as http:
                 emails.append(http.post(f"{BASE}/Resources/query", json=query).json()["items"][0]["email"])
     assert emails == ["first@example.invalid", "second@example.invalid"]
+
+
+def test_a_failed_read_of_resources_leaves_the_api_user_as_it_was(fake: FakeAutotask) -> None:
+    before = fake.snapshot()
+    with fake.mock(), httpx.Client(headers={**CREDENTIALS, "UserName": "other@example.invalid"}) as http:
+        answer = http.post(f"{BASE}/Resources/query", json={"filter": [{"op": "eq", "field": "nope", "value": 1}]})
+        refused = http.put(f"{BASE}/Resources", content=b"null", headers={"Content-Type": "application/json"})
+    assert answer.status_code == 500 and refused.status_code == 500
+    assert fake.snapshot() == before
+
+
+def test_a_snapshot_with_invoice_settings_loads_into_a_fresh_fake(fake: FakeAutotask, client: httpx.Client) -> None:
+    client.put(f"{BASE}/Companies/0/invoiceSettings", json={"id": 0})
+    FakeAutotask().load_snapshot(fake.export_snapshot())

@@ -144,12 +144,11 @@ def session(root_url: str) -> None:
     #    (no -Headers), then `.apiversions | select-object -last 1`.
     answer = ps.invoke("GET", f"{webservices2}/atservicesrest/versioninformation")
     version = answer.json()["apiVersions"][-1]
-    if not version.upper().startswith("V"):
-        # The fake answers ["1.0"]; production answers "V1.0" (issue #17's zone URL, PR #76's quote of the
-        # answer). Taken verbatim the next request would be /atservicesrest/1.0/zoneInformation, a 404 on
-        # the fake, and the module would carry on with no base URI. Production's spelling is used instead
-        # so that the rest of the session can be recorded; see notes in about.toml.
-        version = "V" + version
+    if version.upper() != "V1.0":
+        # Production (and the fake) now answer ["V1.0", "V2.0"]; the last entry, V2.0, has no zoneInformation
+        # route (a 404), and the module would carry on with no base URI. KelvinTegelaar/AutotaskAPI PR #76
+        # pins the zone lookup to V1.0; this follows that fix. See notes in about.toml.
+        version = "V1.0"
     # 2. Add-AutotaskAPIAuth: zoneInformation on webservices2, user name pasted in unencoded, no headers.
     zone = ps.invoke("GET", f"{webservices2}/atservicesrest/{version}/zoneInformation?user={API_USER}").json()
     # Add-AutotaskBaseURI -BaseURI $zone.url.Trim('/'): kept as the zone spells it (ValidateSet ignores case;

@@ -1,0 +1,249 @@
+"""The swagger's paths that are no entity route, one action per operation id.
+
+A company's invoice settings (``/Companies/{id}/invoiceSettings`` and its recipients), an invoice's
+markup and PDF, ``/Authenticate``, ``/EntityInformation``, ``/Modules`` and the time-off approval
+(``GET /TimeOffRequests/{id}/Approve``, a create by its operation id). Each answers in its swagger
+response model, and with the API's ``{"errors": [...]}`` (HTTP 500) for a record that does not exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+from html import escape
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from .errors import NO_MATCHING_RECORD, BusinessError
+from .jsonbody import parse_json
+from .messages import ApiRequest, ApiResponse
+from .routing import Route
+from .values import coerce, format_datetime
+
+if TYPE_CHECKING:
+    from .fake import FakeAutotask
+
+Action = Callable[["FakeAutotask", Route, ApiRequest], ApiResponse]
+# Invoice settings live in the store beside the entities (so reset, snapshots and kept answers see
+# them), one record per company id; no entity has this name, so no route reaches the table directly.
+SETTINGS_TABLE = "Companies/invoiceSettings"
+# UpdateAccountInvoiceSettingsModel: the fields a PUT sets, with the type each takes.
+SETTINGS_FIELDS = {"taxExempt": "boolean", "taxRegionId": "integer", "taxId": "string",
+                   "invoiceEmailingEnabled": "boolean", "otherEmails": "string"}
+# Which company fields the settings start from before any PUT (AccountInvoiceSettingsResultModel names).
+COMPANY_FIELDS = {"taxExempt": "isTaxExempt", "taxRegionId": "taxRegionID", "taxId": "taxID"}
+RECIPIENTS = {"contacts": ("contactRecipients", "Contacts"), "resources": ("resourceRecipients", "Resources")}
+TOKEN_LIFETIME = timedelta(hours=1)
+
+
+def answer(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    """The answer of the operation the route's verb names."""
+    assert route.operation is not None
+    name = route.operation.action(request.method) or ""
+    action = ACTIONS.get(name)
+    if action is None:  # the index names an operation no action answers; tests/test_swagger_paths.py guards
+        raise BusinessError(f"The operation {name} is not implemented by the fake.")
+    return action(fake, route, request)
+
+
+def _record(fake: FakeAutotask, entity: str, record_id: int) -> dict[str, Any]:
+    record = fake.store.table(entity).get(record_id)
+    if record is None:
+        raise BusinessError(f"No {entity} record with id {record_id} exists.")
+    return record
+
+
+def _body(request: ApiRequest) -> dict[str, Any]:
+    if not request.body:
+        raise BusinessError("Value cannot be null.\r\nParameter name: model")
+    body = parse_json(request.body)
+    if not isinstance(body, dict):
+        raise BusinessError("Value cannot be null.\r\nParameter name: model")
+    return {str(key).lower(): value for key, value in body.items()}
+
+
+# -- a company's invoice settings ---------------------------------------------------------------
+
+
+def _settings(fake: FakeAutotask, company_id: int) -> dict[str, Any]:
+    """AccountInvoiceSettingsResultModel: every field present; booleans never null, lists never null."""
+    company = _record(fake, "Companies", company_id)
+    stored = fake.store.table(SETTINGS_TABLE).get(company_id)
+    if stored is None:
+        stored = {name: company.get(field) for name, field in COMPANY_FIELDS.items()}
+    return {
+        "taxExempt": bool(stored.get("taxExempt")),
+        "taxRegionId": stored.get("taxRegionId"),
+        "taxId": stored.get("taxId"),
+        "invoiceEmailingEnabled": bool(stored.get("invoiceEmailingEnabled")),
+        "contactRecipients": list(stored.get("contactRecipients") or []),
+        "resourceRecipients": list(stored.get("resourceRecipients") or []),
+        "otherEmails": stored.get("otherEmails"),
+    }
+
+
+def _store_settings(fake: FakeAutotask, company_id: int, settings: dict[str, Any]) -> None:
+    fake.store.table(SETTINGS_TABLE).put(company_id, settings)
+
+
+def settings_get(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    return ApiResponse(200, _settings(fake, route.ids[0]))
+
+
+def settings_put(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    """Sets the model's five fields; one left out is emptied where the tenant's PUT nulls omitted fields
+    (``[writes] put_nulls_omitted``), as entity PUTs do, and kept otherwise. Recipients are not touched."""
+    company_id = route.ids[0]
+    settings = _settings(fake, company_id)
+    body = _body(request)
+    for name, data_type in SETTINGS_FIELDS.items():
+        if name.lower() in body:
+            settings[name] = coerce(name, data_type, body[name.lower()])
+        elif fake.profile.put_nulls_omitted:
+            settings[name] = False if data_type == "boolean" else None
+    _store_settings(fake, company_id, settings)
+    return ApiResponse(200, {"itemId": company_id})
+
+
+def _add_recipients(fake: FakeAutotask, route: Route, request: ApiRequest, kind: str) -> ApiResponse:
+    """UpdateContactRecipientsModel / UpdateResourceRecipientsModel ``{"items": [ids]}``; answers the
+    whole list. A contact must be one of the company's; a resource must exist."""
+    key, entity = RECIPIENTS[kind]
+    company_id = route.ids[0]
+    settings = _settings(fake, company_id)
+    items = _body(request).get("items")
+    if not isinstance(items, list) or not items:
+        raise BusinessError("Value cannot be null.\r\nParameter name: items")
+    recipients: list[int] = settings[key]
+    for raw in items:
+        recipient = int(coerce("items", "integer", raw))
+        record = _record(fake, entity, recipient)
+        if entity == "Contacts" and record.get("companyID") != company_id:
+            raise BusinessError(f"Contact {recipient} does not belong to company {company_id}.")
+        if recipient not in recipients:
+            recipients.append(recipient)
+    _store_settings(fake, company_id, settings)
+    return ApiResponse(200, {key: recipients})
+
+
+def _delete_recipient(fake: FakeAutotask, route: Route, kind: str) -> ApiResponse:
+    key, _ = RECIPIENTS[kind]
+    company_id, recipient = route.ids
+    settings = _settings(fake, company_id)
+    if recipient not in settings[key]:
+        raise BusinessError(NO_MATCHING_RECORD)
+    settings[key].remove(recipient)
+    _store_settings(fake, company_id, settings)
+    return ApiResponse(200, {"itemId": recipient})
+
+
+def contacts_add(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    return _add_recipients(fake, route, request, "contacts")
+
+
+def resources_add(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    return _add_recipients(fake, route, request, "resources")
+
+
+def contact_delete(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    return _delete_recipient(fake, route, "contacts")
+
+
+def resource_delete(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    return _delete_recipient(fake, route, "resources")
+
+
+# -- an invoice's markup and PDF ------------------------------------------------------------------
+
+
+def _invoice(fake: FakeAutotask, route: Route) -> tuple[int, str, dict[str, Any]]:
+    invoice_id = route.ids[0]
+    invoice = _record(fake, "Invoices", invoice_id)
+    return invoice_id, str(invoice.get("invoiceNumber") or invoice_id), invoice
+
+
+def markup_html(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    """InvoiceMarkupResultModel with the invoice rendered as HTML."""
+    _, number, invoice = _invoice(fake, route)
+    html = (f"<html><head><title>Invoice {escape(number)}</title></head><body><h1>Invoice {escape(number)}</h1>"
+            f"<p>Total: {escape(str(invoice.get('invoiceTotal') or 0))}</p></body></html>")
+    return ApiResponse(200, {"invoiceMarkup": html})
+
+
+def markup_xml(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    """InvoiceMarkupResultModel with the invoice rendered as XML."""
+    invoice_id, number, invoice = _invoice(fake, route)
+    fields = "".join(f"<{name}>{xml_escape(str(invoice.get(name)))}</{name}>"
+                     for name in ("companyID", "invoiceDateTime", "invoiceTotal") if invoice.get(name) is not None)
+    xml = (f'<?xml version="1.0" encoding="utf-8"?><invoice id="{invoice_id}" number={quoteattr(number)}>'
+           f"{fields}</invoice>")
+    return ApiResponse(200, {"invoiceMarkup": xml})
+
+
+def pdf(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    """FileQueryResultModel; ``data`` is base64, as the API's JSON carries a byte array."""
+    invoice_id, number, _ = _invoice(fake, route)
+    text = f"Invoice {number}".replace("\\", "").replace("(", "").replace(")", "")
+    content = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+               b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+               b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+               b"% " + text.encode("latin-1", "replace") + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    return ApiResponse(200, {"id": invoice_id, "contentType": "application/pdf",
+                             "fileName": f"Invoice_{number}.pdf", "fileSize": len(content),
+                             "data": base64.b64encode(content).decode("ascii")})
+
+
+# -- the tenant's service operations -------------------------------------------------------------
+
+
+def authenticate(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    """AuthTokenResultModel: a token for the (already authenticated) user, valid an hour."""
+    now = fake.clock()
+    user = request.credentials()[0]
+    token = hashlib.sha256(f"{user}|{now.isoformat()}".encode()).hexdigest()
+    return ApiResponse(200, {"authToken": token, "expiration": format_datetime(now + TOKEN_LIFETIME)})
+
+
+def entity_information(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    """GlobalEntityInformationResultModel: every entity's ``entityInformation`` answer."""
+    entities = sorted(fake.catalog.entities.values(), key=lambda e: e.name)
+    return ApiResponse(200, {"entityDescriptions": [{"info": dict(e.info)} for e in entities]})
+
+
+def modules(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    """ModuleAccessResultModel: module id -> access. Module ids are tenant data nothing here records."""
+    return ApiResponse(200, {"modules": []})
+
+
+def approve_time_off(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    """Stamps the request approved by the API user (or the impersonated resource); answers its id. The
+    status value an approval sets is tenant data nothing here records, so ``status`` is left alone."""
+    request_id = route.ids[0]
+    _record(fake, "TimeOffRequests", request_id)
+    entity = fake.catalog.get("TimeOffRequests")
+    assert entity is not None
+    ctx = fake.write_context(request)
+    body = {"id": request_id, "approvedDateTime": format_datetime(ctx.now),
+            "approveRejectResourceID": fake.profile.api_resource_id,
+            "impersonatorApproveRejectResourceID": ctx.impersonator}
+    return ApiResponse(200, {"itemId": fake.writer.update(entity, body, ctx, partial=True)})
+
+
+ACTIONS: dict[str, Action] = {
+    "AccountInvoiceSettings_Get": settings_get,
+    "AccountInvoiceSettings_Put": settings_put,
+    "AccountInvoiceSettings_AddContactRecipients": contacts_add,
+    "AccountInvoiceSettings_DeleteContactRecipient": contact_delete,
+    "AccountInvoiceSettings_AddResourceRecipients": resources_add,
+    "AccountInvoiceSettings_DeleteResourceRecipient": resource_delete,
+    "InvoiceMarkupApiIntegration_QueryInvoiceMarkupHtml": markup_html,
+    "InvoiceMarkupApiIntegration_QueryInvoiceMarkupXml": markup_xml,
+    "InvoiceMarkupApiIntegration_QueryInvoicePdf": pdf,
+    "AuthenticateApiIntegration_QueryAuthenticate": authenticate,
+    "MetadataApiIntegration_QueryEntityInformation": entity_information,
+    "ModuleAccessApiIntegration_QueryModuleAccess": modules,
+    "TimeOffRequestsApproveChild_CreateEntity": approve_time_off,
+}

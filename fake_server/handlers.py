@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import operations
-from .errors import NO_MATCHING_RECORD, BusinessError
+from .errors import NO_MATCHING_RECORD, BusinessError, MethodNotAllowed
 from .jsonbody import parse_json
 from .messages import ApiRequest, ApiResponse, dumps
 from .paging import page_url, start_of, token
@@ -62,9 +62,7 @@ def _page(fake: FakeAutotask, route: Route, request: ApiRequest, plan: Plan,
     previous_url = next_url = None
     if page.previous_start is not None or page.next_start is not None:
         paging = token(spec.max_records, page.previous_start, page.next_start)
-        search = request.query.get("search") if request.method.upper() == "GET" and route.kind == "query" else None
-        if search is None:
-            search = dumps(spec.source).decode("utf-8")
+        search = request.query.get("search") if request.method.upper() == "GET" else None
         base = _base_url(request)
         if page.previous_start is not None:
             previous_url = page_url(base, entity.name, "previous", paging, search)
@@ -88,6 +86,9 @@ def query(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
 
 
 def query_page(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+    if request.method.upper() == "GET" and "search" not in request.query:
+        # A POST query's page link has no search to run: Web API finds no GET action for it (PR #170's log).
+        raise MethodNotAllowed.for_method("GET")
     paging = request.query.get("paging")
     if not paging:
         raise BusinessError("Value cannot be null.\r\nParameter name: paging")

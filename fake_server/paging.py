@@ -26,9 +26,11 @@ def token(page_size: int, previous_start: int | None, next_start: int | None) ->
     )
 
 
-def page_url(base: str, entity: str, direction: str, paging: str, search: str) -> str:
-    """``direction`` is ``next`` or ``previous``."""
-    return f"{base}/{entity}/query/{direction}?paging={_dotnet_quote(paging)}&search={_dotnet_quote(search)}"
+def page_url(base: str, entity: str, direction: str, paging: str, search: str | None) -> str:
+    """``direction`` is ``next`` or ``previous``. A GET query's pages echo its ``search``; a POST query's
+    carry only the paging token and are POSTed with the same body (WYRE-AI/autotask-mcp PR #170)."""
+    url = f"{base}/{entity}/query/{direction}?paging={_dotnet_quote(paging)}"
+    return url if search is None else f"{url}&search={_dotnet_quote(search)}"
 
 
 def start_of(paging: str, direction: str) -> tuple[int, int]:

@@ -251,6 +251,24 @@ def test_next_page_by_bodyless_post_is_rejected(client: httpx.Client, many_notes
     assert "queryModel" in answer.json()["errors"][0]
 
 
+def test_a_post_querys_next_page_url_is_refused_to_a_get(client: httpx.Client, many_notes: list[int]) -> None:
+    # WYRE-AI/autotask-mcp PR #170, from a live log: the link of a POST query carries only the paging token,
+    # and a GET of it is a 405; POSTed with the query's body it answers the next page.
+    body = {"MaxRecords": 10, "filter": [{"op": "gte", "field": "id", "value": 0}]}
+    url = client.post(f"{BASE}/TicketNotes/query", json=body).json()["pageDetails"]["nextPageUrl"]
+    assert set(parse_qs(urlsplit(url).query)) == {"paging"}
+    refused = client.get(url)
+    assert refused.status_code == 405
+    assert refused.json() == {"Message": "The requested resource does not support http method 'GET'."}
+    assert client.post(url, json=body).status_code == 200
+
+
+def test_a_get_querys_next_page_url_echoes_its_search(client: httpx.Client, many_notes: list[int]) -> None:
+    search = json.dumps({"maxRecords": 7, "filter": [{"op": "exist", "field": "title"}]})
+    url = client.get(f"{BASE}/TicketNotes/query", params={"search": search}).json()["pageDetails"]["nextPageUrl"]
+    assert json.loads(parse_qs(urlsplit(url).query)["search"][0]) == json.loads(search)
+
+
 def test_child_collection_lists_only_that_parents_children(client: httpx.Client, fake: FakeAutotask,
                                                            company_id: int, many_notes: list[int]) -> None:
     other = fake.seed("Tickets", {"companyID": company_id, "title": "other", "status": 1, "priority": 2})

@@ -56,24 +56,25 @@ def main() -> None:
     print(f"{len(fake.journal)} exchanges -> {args.out}")
 
 
-def step(label: str, call, *args):  # noqa: ANN001
+def step(label: str, call, *args):
     """Run one public call; a failure is printed and the workflow goes on (the journal keeps the exchange)."""
     try:
         result = call(*args)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         print(f"{label}: {type(error).__name__}: {str(error)[:300]}")
         return None
     print(f"{label}: ok -> {str(getattr(result, 'text', result))[:300]}")
     return result
 
 
-def workflow(served) -> None:  # noqa: ANN001
+def workflow(served) -> None:
     from atrest.client import Client
 
-    title, description = "Major Issue!", "\n    There was a major issue.\n\n    You should definitely check it out!\n    "
+    title = "Major Issue!"
+    description = "\n    There was a major issue.\n\n    You should definitely check it out!\n    "
     # The README's values: status 1, priority 1, company 0, queue 29682833 (both exist in the default tenant).
     fields = dict(status=1, priority=1, company_id=0, queue_id=29682833)
-    attachment = base64.b64encode("Event log excerpt: disk 0 failing.\n".encode("utf-8"))  # as its docstring says
+    attachment = base64.b64encode(b"Event log excerpt: disk 0 failing.\n")  # as its docstring says
 
     # 1. The base URL spelled as atrest's README spells it.
     readme_base = f"{served.root_url}/atservicesrest/v1.0"

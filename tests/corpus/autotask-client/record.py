@@ -81,18 +81,18 @@ def main() -> None:
     print(f"{len(fake.journal)} exchanges -> {args.out}")
 
 
-async def step(label: str, call):  # noqa: ANN001
+async def step(label: str, call):
     """Run one public call; a failure is printed and the workflow goes on (the journal keeps the exchange)."""
     try:
         result = await call
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         print(f"{label}: {type(error).__name__}: {str(error)[:300]}")
         return None
     print(f"{label}: ok")
     return result
 
 
-async def workflow(root_url: str, fake) -> None:  # noqa: ANN001
+async def workflow(root_url: str, fake) -> None:
     # The README's `from autotask import AutotaskClient, ...` raises ImportError in 0.3.1 (autotask/__init__.py
     # exports nothing); these are the imports the package's own CLI uses (autotask/cli.py).
     from autotask.client import AutotaskClient
@@ -136,7 +136,7 @@ async def workflow(root_url: str, fake) -> None:  # noqa: ANN001
         await step("fields", em.field_info(Ticket))                          # `autotask fields Tickets`
 
 
-def pick_ticket(fake) -> tuple[int, str]:  # noqa: ANN001
+def pick_ticket(fake) -> tuple[int, str]:
     """A sample ticket with time entries and notes, read from the fake's store (the user knows its number)."""
     entries = {r.get("ticketID") for _, r in fake.store.table("TimeEntries").items()}
     notes = {r.get("ticketID") for _, r in fake.store.table("TicketNotes").items()}

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from .fake import FakeAutotask
+from .profile import TenantProfile
 from .values import format_datetime
 
 COMPANIES = [("Contoso Ltd", 1, "Leeds"), ("Fabrikam Inc", 1, "York"), ("Northwind Traders", 1, "Bristol"),
@@ -78,3 +81,10 @@ def sample_snapshot(tickets: int = 1200, seed: int = 2026) -> dict[str, list[dic
                 "hoursWorked": rng.choice([0.25, 0.5, 1.0, 1.5]), "summaryNotes": "Worked on the ticket."})
             entry_id += 1
     return snapshot
+
+
+def sample_tenant(profile: str | Path | TenantProfile = "default", **options: Any) -> FakeAutotask:
+    """A fake holding the sample tenant, as ``serve --seed sample`` serves it (``options`` go to the fake)."""
+    fake = FakeAutotask(profile, **options)
+    fake.load_snapshot(sample_snapshot())
+    return fake

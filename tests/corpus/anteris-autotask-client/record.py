@@ -39,8 +39,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))  # the repository root, for fake_server and harness
 
-from fake_server import FakeAutotask  # noqa: E402
-from fake_server.sample import sample_snapshot  # noqa: E402
+from fake_server.sample import sample_tenant  # noqa: E402
 from harness.serving import ServedFake  # noqa: E402
 
 API_USER = "api-user@example.invalid"
@@ -277,8 +276,7 @@ def workflow(zone_url: str) -> None:
 
 
 def main() -> None:
-    fake = FakeAutotask()  # profile "default"
-    fake.load_snapshot(sample_snapshot())  # what `serve --seed sample` loads
+    fake = sample_tenant()  # what `serve --seed sample` serves
     with ServedFake(fake) as served:
         # What the README has the user do by hand before constructing the client: read the zone's url.
         zone_url = httpx.get(f"{served.base_url}/zoneInformation", params={"user": API_USER}).json()["url"]

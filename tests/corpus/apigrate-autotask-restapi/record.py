@@ -21,8 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fake_server import FakeAutotask
-from fake_server.sample import sample_snapshot
+from fake_server.sample import sample_snapshot, sample_tenant
 from harness.serving import ServedFake
 
 HERE = Path(__file__).resolve().parent
@@ -43,8 +42,7 @@ def main() -> int:
 
     snapshot = sample_snapshot()
     assert any(t["ticketNumber"] == TICKET_NUMBER for t in snapshot["Tickets"])
-    fake = FakeAutotask()  # profile "default"
-    fake.load_snapshot(snapshot)
+    fake = sample_tenant()  # what `serve --seed sample` serves
     env = {**os.environ, "NODE_PATH": str(modules)}
     env.pop("DEBUG", None)
     with ServedFake(fake) as served:

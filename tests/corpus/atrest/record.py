@@ -43,13 +43,10 @@ def main() -> None:
         os.environ.pop(name, None)
     os.environ["NO_PROXY"] = "127.0.0.1"
 
-    from fake_server import FakeAutotask
-    from fake_server.sample import sample_snapshot
+    from fake_server.sample import sample_tenant
     from harness.serving import ServedFake
 
-    fake = FakeAutotask(args.profile)
-    fake.load_snapshot(sample_snapshot())
-    fake.journal.clear()
+    fake = sample_tenant(args.profile)  # what `serve --seed sample` serves
     with ServedFake(fake) as served:
         workflow(served)
     fake.journal.dump_jsonl(args.out)

@@ -59,13 +59,10 @@ def main() -> None:
 
     import httpx
 
-    from fake_server import FakeAutotask
-    from fake_server.sample import sample_snapshot
+    from fake_server.sample import sample_tenant
     from harness.serving import ServedFake
 
-    fake = FakeAutotask(args.profile)
-    fake.load_snapshot(sample_snapshot())
-    fake.journal.clear()
+    fake = sample_tenant(args.profile)  # what `serve --seed sample` serves
     with ServedFake(fake) as served:
         # What the client's zone discovery would have cached: the zoneInformation answer's url, "/v1.0" added
         # (autotask/client.py _discover_zone). Asked here, outside the client, then dropped from the journal.

@@ -42,8 +42,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 
-from fake_server import FakeAutotask
-from fake_server.sample import sample_snapshot
+from fake_server.sample import sample_snapshot, sample_tenant
 from harness.serving import ServedFake
 
 HERE = Path(__file__).resolve().parent
@@ -342,9 +341,7 @@ def main() -> int:
     args = parser.parse_args()
     snapshot = sample_snapshot()
     assert any(t["ticketNumber"] == TICKET_NUMBER for t in snapshot["Tickets"])
-    fake = FakeAutotask(args.profile)
-    fake.load_snapshot(snapshot)
-    fake.journal.clear()  # as `serve --seed sample` does
+    fake = sample_tenant(args.profile)  # what `serve --seed sample` serves
     with ServedFake(fake) as served:
         client = Client(f"{served.root_url}/atservicesrest/")
         try:

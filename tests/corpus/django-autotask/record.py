@@ -40,8 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))  # the repository root, for fake_server and harness
 
-from fake_server import FakeAutotask  # noqa: E402
-from fake_server.sample import sample_snapshot  # noqa: E402
+from fake_server.sample import sample_snapshot, sample_tenant  # noqa: E402
 from harness.serving import ServedFake  # noqa: E402
 
 API_USER = "api-user@example.invalid"
@@ -128,9 +127,8 @@ def drive(ticket_id: int) -> None:
 
 
 def main() -> None:
-    fake = FakeAutotask()
+    fake = sample_tenant()  # what `serve --seed sample` serves
     snapshot = sample_snapshot()
-    fake.load_snapshot(snapshot)
     with tempfile.TemporaryDirectory(prefix="djautotask-") as tmp, ServedFake(fake) as served:
         project = Path(tmp)
         (project / "atproject_settings.py").write_text(SETTINGS.format(

@@ -43,8 +43,7 @@ from urllib.parse import quote_plus
 
 import httpx
 
-from fake_server import FakeAutotask
-from fake_server.sample import sample_snapshot
+from fake_server.sample import sample_snapshot, sample_tenant
 from harness.serving import ServedFake
 
 HERE = Path(__file__).resolve().parent
@@ -379,9 +378,7 @@ def workflow(http: httpx.Client, root_url: str) -> None:
 def main() -> int:
     snapshot = sample_snapshot()
     assert any(t["ticketNumber"] == TICKET_NUMBER and t["status"] != 5 for t in snapshot["Tickets"])
-    fake = FakeAutotask()  # profile "default"
-    fake.load_snapshot(snapshot)
-    fake.journal.clear()
+    fake = sample_tenant()  # what `serve --seed sample` serves
     with ServedFake(fake) as served, httpx.Client(timeout=30) as http:
         for name in list(http.headers):  # only the headers Go sends: none of httpx's defaults
             del http.headers[name]

@@ -38,8 +38,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))  # the repository root, for fake_server and harness
 
-from fake_server import FakeAutotask  # noqa: E402
-from fake_server.sample import sample_snapshot  # noqa: E402
+from fake_server.sample import sample_tenant  # noqa: E402
 from harness.serving import ServedFake  # noqa: E402
 
 API_USER = "api-user@example.invalid"
@@ -215,9 +214,7 @@ def session(root_url: str) -> None:
 
 
 def main() -> None:
-    fake = FakeAutotask()  # profile "default"
-    fake.load_snapshot(sample_snapshot())  # what `serve --seed sample` loads
-    fake.journal.clear()
+    fake = sample_tenant()  # what `serve --seed sample` serves
     with ServedFake(fake) as served:
         session(served.root_url)
     fake.journal.dump_jsonl(HERE / "journal.jsonl")

@@ -24,8 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fake_server import FakeAutotask
-from fake_server.sample import sample_snapshot
+from fake_server.sample import sample_snapshot, sample_tenant
 from harness.serving import ServedFake
 
 HERE = Path(__file__).resolve().parent
@@ -88,9 +87,7 @@ def main() -> int:
     warnings.simplefilter("ignore")  # pydantic's deprecation warnings from inside the package
     snapshot = sample_snapshot()
     assert any(t["ticketNumber"] == TICKET_NUMBER for t in snapshot["Tickets"])
-    fake = FakeAutotask()  # profile "default"
-    fake.load_snapshot(snapshot)
-    fake.journal.clear()
+    fake = sample_tenant()  # what `serve --seed sample` serves
     with ServedFake(fake) as served:
         workflow(served.root_url)
     fake.journal.dump_jsonl(HERE / "journal.jsonl")

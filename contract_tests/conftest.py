@@ -34,6 +34,15 @@ def tenant_values(tenant_profile: TenantProfile) -> TenantValues:
     return TenantValues(FakeAutotask(tenant_profile))
 
 
+@pytest.fixture(scope="session")
+def in_process(pytestconfig: pytest.Config) -> bool:
+    """``--autotask-in-process``: the client reaches the fake through fake.mock(), not over loopback."""
+    in_process = bool(pytestconfig.getoption("--autotask-in-process"))
+    if in_process and pytestconfig.getoption("--autotask-command"):
+        raise pytest.UsageError("--autotask-in-process needs a Python client; a command runs in its own process")
+    return in_process
+
+
 def _client_from_pyproject() -> str | None:
     import tomllib
     from pathlib import Path

@@ -102,11 +102,13 @@ resolutions = st.one_of(texts, st.just("Ω✓ résolu " * 3200))  # 32000 charac
 @settings(settings.get_profile("contract"))
 @given(data=st.data(), time_entries=st.integers(0, 3), note=texts, resolution=resolutions)
 def test_workflow_keeps_the_contract_on_any_tenant_and_ticket(client_factory: Any, tenant_profile: TenantProfile,
-                                                               tenant_values: TenantValues, data: Any,
+                                                               tenant_values: TenantValues, in_process: bool,
+                                                               data: Any,
                                                                time_entries: int, note: str, resolution: str) -> None:
     profile, start, completing = data.draw(tenants(tenant_profile))
     ticket = data.draw(tickets(tenant_values, start))
-    outcome = GeneratedResolution(profile, completing, ticket, time_entries, note, resolution).run(client_factory)
+    outcome = GeneratedResolution(profile, completing, ticket, time_entries, note, resolution).run(
+        client_factory, in_process=in_process)
     if outcome.skipped:
         pytest.skip(outcome.skipped)
     assert outcome.passed, "\n".join(f"[{f.rule}] {f.message}" for f in outcome.findings)

@@ -16,7 +16,7 @@ from harness.scenarios import SCENARIOS
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_contract_scenario(scenario: Any, client_factory: Any, tenant_profile: TenantProfile,
+def test_contract_scenario(scenario: Any, client_factory: Any, tenant_profile: TenantProfile, in_process: bool,
                            pytestconfig: pytest.Config) -> None:
     if pytestconfig.getoption("--autotask-live"):
         from harness.live import live_target
@@ -24,7 +24,7 @@ def test_contract_scenario(scenario: Any, client_factory: Any, tenant_profile: T
         folder = Path(pytestconfig.getoption("--autotask-cassette-dir"))
         outcome = scenario(tenant_profile).run_live(client_factory, live_target(), folder)
     else:
-        outcome = scenario(tenant_profile).run(client_factory)
+        outcome = scenario(tenant_profile).run(client_factory, in_process=in_process)
     if outcome.skipped:
         pytest.skip(outcome.skipped)
     assert outcome.passed, "\n".join(f"[{f.rule}] {f.message}" for f in outcome.findings)

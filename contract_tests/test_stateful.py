@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -11,9 +12,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from fake_server import FakeAutotask, Limits, TenantProfile
 from harness.adapter import ClientConfig, supports
-from harness.contract import CREDENTIALS, WORKFLOW_FIELDS
+from harness.contract import CREDENTIALS, WORKFLOW_FIELDS, reaching
 from harness.rules import CONTRACT, WORKFLOW, RuleContext, check
-from harness.serving import ServedFake
 from harness.tenant_values import TenantValues
 from harness.traffic import load_traffic
 
@@ -22,7 +22,7 @@ characters = st.characters(blacklist_categories=("Cs",), blacklist_characters="\
 texts = st.text(alphabet=characters, min_size=1, max_size=80).filter(str.strip)
 
 
-def machine_for(factory: Any, profile: TenantProfile) -> type[RuleBasedStateMachine]:
+def machine_for(factory: Any, profile: TenantProfile, in_process: bool = False) -> type[RuleBasedStateMachine]:
     class TicketLifecycle(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
@@ -34,10 +34,10 @@ def machine_for(factory: Any, profile: TenantProfile) -> type[RuleBasedStateMach
             assert self.before is not None
             self.number = self.before["ticketNumber"]
             self.fake.journal.clear()
-            self.served = ServedFake(self.fake).start()
-            config = ClientConfig(self.served.base_url, f"{self.served.root_url}/ATServicesRest",
-                                  CREDENTIALS["username"], CREDENTIALS["secret"], CREDENTIALS["integration_code"],
-                                  self.completing)
+            self.reached = ExitStack()
+            base_url, zone_lookup_root = self.reached.enter_context(reaching(self.fake, in_process=in_process))
+            config = ClientConfig(base_url, zone_lookup_root, CREDENTIALS["username"], CREDENTIALS["secret"],
+                                  CREDENTIALS["integration_code"], self.completing)
             self.adapter = factory(config)
             # the model
             self.notes: list[str] = []
@@ -46,7 +46,7 @@ def machine_for(factory: Any, profile: TenantProfile) -> type[RuleBasedStateMach
             self.status = self.before["status"]
 
         def teardown(self) -> None:
-            self.served.stop()
+            self.reached.close()
 
         @rule(text=texts)
         def add_note(self, text: str) -> None:
@@ -92,8 +92,9 @@ def machine_for(factory: Any, profile: TenantProfile) -> type[RuleBasedStateMach
     return TicketLifecycle
 
 
-def test_ticket_lifecycle_follows_the_model(client_factory: Any, tenant_profile: TenantProfile) -> None:
-    machine = machine_for(client_factory, tenant_profile)
+def test_ticket_lifecycle_follows_the_model(client_factory: Any, tenant_profile: TenantProfile,
+                                           in_process: bool) -> None:
+    machine = machine_for(client_factory, tenant_profile, in_process)
     probe = machine()
     try:
         missing = [op for op in ("add_note", "set_resolution", "resolve_ticket") if not supports(probe.adapter, op)]

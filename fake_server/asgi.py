@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from .admission import LET_THROUGH
+from .answering import Dropped, answer_admitted_async
 from .errors import BusinessError
 from .messages import JSON_CONTENT_TYPE, JSON_HEADERS, ApiRequest, ApiResponse
 
@@ -51,16 +51,11 @@ class AsgiApp:
                 answer = self.fake.handle(request)
             else:
                 try:
-                    if admission.delay:
-                        await asyncio.sleep(admission.delay)
-                    if admission.drop:
-                        self.fake.journal.record_drop(request)
-                        # Start an answer and never finish it: the server closes the connection mid-response.
-                        await send({"type": "http.response.start", "status": 200, "headers": []})
-                        return
-                    answer = self.fake.handle(request, admission.response)
-                finally:
-                    gate.release(admission)
+                    answer = await answer_admitted_async(self.fake, request, admission)
+                except Dropped:
+                    # Start an answer and never finish it: the server closes the connection mid-response.
+                    await send({"type": "http.response.start", "status": 200, "headers": []})
+                    return
         start, content = _messages(answer, head=scope["method"] == "HEAD")
         await send(start)
         await send(content)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from .values import now_utc
 from .writes import WriteContext, Writer
 
 if TYPE_CHECKING:
+    import httpx
     import respx
 
     from .asgi import AsgiApp
@@ -186,12 +187,34 @@ class FakeAutotask:
     # -- adapters --------------------------------------------------------------
 
     @contextmanager
-    def mock(self, *, assert_all_mocked: bool = True) -> Iterator[respx.MockRouter]:
-        """Route every httpx request for the Autotask hosts to this fake, sync and async alike."""
+    def mock(self, *, allow: Sequence[str] = (), assert_all_mocked: bool = True) -> Iterator[respx.MockRouter]:
+        """Route every request to an Autotask zone host to this fake, from httpx (sync and async, through
+        respx), ``requests`` (through responses) and ``aiohttp`` (through aioresponses) alike.
+
+        A request to any other host fails with the stack's connection error naming it, unless its URL
+        starts with one of ``allow`` (``assert_all_mocked=False`` lets every other httpx request through,
+        as respx's own switch does). Yields the respx router.
+        """
         from .respx_mount import mounted
 
-        with mounted(self, assert_all_mocked=assert_all_mocked) as router:
+        with ExitStack() as stack:
+            router = stack.enter_context(mounted(self, allow=allow, assert_all_mocked=assert_all_mocked))
+            for mount in _optional_mounts():
+                stack.enter_context(mount(self, allow=allow))
             yield router
+
+    def transport(self) -> httpx.BaseTransport:
+        """An httpx transport answered by this fake: ``httpx.Client(transport=fake.transport())``, with no
+        patching of anything and no router in between."""
+        from .transport import FakeTransport
+
+        return FakeTransport(self)
+
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        """The same for ``httpx.AsyncClient``."""
+        from .transport import AsyncFakeTransport
+
+        return AsyncFakeTransport(self)
 
     @property
     def asgi_app(self) -> AsgiApp:
@@ -339,3 +362,21 @@ class FakeAutotask:
         if not request.body:
             raise BusinessError("Value cannot be null.\r\nParameter name: restModelInput")
         return parse_json(request.body)
+
+
+def _optional_mounts() -> list[Callable[..., AbstractContextManager[Any]]]:
+    """The mounts of the HTTP stacks that are installed: a user of httpx alone needs neither of the others."""
+    mounts: list[Callable[..., AbstractContextManager[Any]]] = []
+    try:
+        from .requests_mount import mounted as requests_mounted
+    except ImportError:  # requests or responses is not installed
+        pass
+    else:
+        mounts.append(requests_mounted)
+    try:
+        from .aiohttp_mount import mounted as aiohttp_mounted
+    except ImportError:  # aiohttp or aioresponses is not installed
+        pass
+    else:
+        mounts.append(aiohttp_mounted)
+    return mounts

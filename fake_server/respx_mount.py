@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import httpx
 import respx
 
-from .messages import ApiRequest
+from .answering import Dropped, answer
+from .messages import ApiRequest, ApiResponse
 from .routing import AUTOTASK_HOSTS
 
 if TYPE_CHECKING:
@@ -24,25 +24,26 @@ def to_api_request(request: httpx.Request) -> ApiRequest:
 
 
 def respond(fake: FakeAutotask, request: httpx.Request) -> httpx.Response:
-    api_request = to_api_request(request)
-    admission = fake.gate.admit(api_request)
     try:
-        if admission.delay:
-            time.sleep(admission.delay)
-        if admission.drop:
-            fake.journal.record_drop(api_request)
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-        answer = fake.handle(api_request, admission.response)
-    finally:
-        fake.gate.release(admission)
-    content = answer.content()
-    headers = [*answer.headers.items(), ("Content-Length", str(len(content)))]
+        answered = answer(fake, to_api_request(request))
+    except Dropped:
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request) from None
+    return to_httpx_response(answered)
+
+
+def to_httpx_response(answered: ApiResponse) -> httpx.Response:
+    content = answered.content()
+    headers = [*answered.headers.items(), ("Content-Length", str(len(content)))]
     # A ByteStream is handed over unread; content= would make httpx read it through its chunker first.
-    return httpx.Response(answer.status, headers=headers, stream=httpx.ByteStream(content))
+    return httpx.Response(answered.status, headers=headers, stream=httpx.ByteStream(content))
 
 
 @contextmanager
-def mounted(fake: FakeAutotask, *, assert_all_mocked: bool = True) -> Iterator[respx.MockRouter]:
+def mounted(fake: FakeAutotask, *, allow: Sequence[str] = (),
+            assert_all_mocked: bool = True) -> Iterator[respx.MockRouter]:
+    """Route every httpx request to an Autotask host to the fake; URLs starting with ``allow`` pass through."""
     with respx.mock(assert_all_called=False, assert_all_mocked=assert_all_mocked) as router:
         router.route(host__regex=AUTOTASK_HOSTS).mock(side_effect=lambda request: respond(fake, request))
+        for prefix in allow:
+            router.route(url__startswith=prefix).pass_through()
         yield router

@@ -116,6 +116,8 @@ def contract(
     junit_xml: Annotated[Path | None, typer.Option(help="Also write a JUnit XML report here.")] = None,
     profile: Annotated[str, typer.Option(help="The tenant to run on: default, documented, or a profile.toml "
                                               "that probe wrote.")] = "default",
+    in_process: Annotated[bool, typer.Option(help="Reach a Python client in-process (fake.mock() at the "
+                                                  "production hosts) instead of over loopback.")] = False,
 ) -> None:
     """Run the Autotask contract suite against a client and print the report."""
     import pytest
@@ -127,6 +129,8 @@ def contract(
         arguments += ["--autotask-client", client]
     if command:
         arguments += ["--autotask-command", command]
+    if in_process:
+        arguments.append("--autotask-in-process")
     if workers:
         arguments += ["-n", str(workers)]
     if junit_xml:

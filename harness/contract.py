@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -147,14 +147,15 @@ class Scenario:
                      for v in check(traffic, self.packs, context=context)]
         return Outcome(findings)
 
-    def run(self, factory: AdapterFactory) -> Outcome:
-        """Against a served fake seeded by ``setup``; judged by its state and journal."""
+    def run(self, factory: AdapterFactory, *, in_process: bool = False) -> Outcome:
+        """Against a fake seeded by ``setup``, served on loopback or (``in_process``) mounted into every
+        Python HTTP stack at the production hosts; judged by its state and journal."""
         fake = FakeAutotask(self.profile, limits=Limits.off())
         given = self.setup(fake)
         fake.journal.clear()
-        with ServedFake(fake) as served:
-            config = ClientConfig(served.base_url, f"{served.root_url}/ATServicesRest", CREDENTIALS["username"],
-                                  CREDENTIALS["secret"], CREDENTIALS["integration_code"], self.completing_status)
+        with reaching(fake, in_process=in_process) as (base_url, zone_lookup_root):
+            config = ClientConfig(base_url, zone_lookup_root, CREDENTIALS["username"], CREDENTIALS["secret"],
+                                  CREDENTIALS["integration_code"], self.completing_status)
             skipped, error = self._drive(factory, config, given)
         return skipped or self._verdict(FakeView(fake), given, error, load_traffic(fake.journal))
 
@@ -177,6 +178,20 @@ class Scenario:
         skipped, error = self._drive(factory, config, given, recorder)
         traffic = load_traffic(path) if path.exists() else []
         return skipped or self._verdict(ApiView(helper), given, error, traffic)
+
+
+@contextlib.contextmanager
+def reaching(fake: FakeAutotask, *, in_process: bool) -> Iterator[tuple[str, str]]:
+    """Where a client reaches the fake: its base URL and zone-lookup root. Served on a loopback port, or
+    in-process at the tenant's zone host with zone lookups at the production host, as a client that
+    hard-codes them expects (``fake.mock()`` intercepts httpx, requests and aiohttp)."""
+    if in_process:
+        host = fake.profile.zone.get("host", "webservices19.autotask.net")
+        with fake.mock():
+            yield f"https://{host}/ATServicesRest/V1.0", "https://webservices.autotask.net/ATServicesRest"
+        return
+    with ServedFake(fake) as served:
+        yield served.base_url, f"{served.root_url}/ATServicesRest"
 
 
 def unchanged_fields(before: dict[str, Any], after: dict[str, Any] | None, allowed: frozenset[str]) -> list[Finding]:

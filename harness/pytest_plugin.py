@@ -45,6 +45,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     with contextlib.suppress(ValueError):  # pytest-recording defines the same option; then both share it
         group.addoption("--record-mode", default="none", choices=("none", "once", "new_episodes", "all", "rewrite"),
                         help="vcrpy record mode for the Autotask cassettes (default none: replay only)")
+    group.addoption("--autotask-in-process", action="store_true", default=False,
+                    help="run the contract suite's Python client in-process, through fake.mock() and the "
+                         "production zone-lookup host, instead of against a served fake")
     group.addoption("--autotask-command", default=None,
                     help="a non-Python client the contract suite runs, e.g. \"pwsh ./resolve.ps1 {base_url} "
                          "{ticket_number}\"")

@@ -141,3 +141,18 @@ def test_contract_command_takes_the_tenant_profile(tmp_path: Path, monkeypatch: 
                           capture_output=True, text=True, cwd=tmp_path, timeout=240)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "9 passed" in done.stdout and f"on the {path} tenant" in done.stdout.replace("\n", "")
+
+
+def test_a_requests_client_passes_the_suite_in_process(pytester: pytest.Pytester,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "3")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    result = _run(pytester, "--autotask-in-process", "--autotask-client",
+                  "tests.clients.requests_adapter:make_adapter")
+    result.assert_outcomes(passed=9)
+
+
+def test_in_process_refuses_a_command_client(pytester: pytest.Pytester) -> None:
+    result = _run(pytester, "--autotask-in-process", "--autotask-command", "true")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*--autotask-in-process needs a Python client*"])

@@ -1,0 +1,65 @@
+"""One admitted request through a fake, as every adapter answers it: delay, drop, the core, release.
+
+The gate's common answer (``LET_THROUGH``: nothing to count, wait for or inject) is checked by each
+adapter inline, so the usual request costs no extra call; everything else comes here, sync for the
+threaded stacks (requests, httpx's sync transport) and async for the event-loop ones (aiohttp, httpx's
+async transport, ASGI).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+from .admission import LET_THROUGH, Admission
+from .messages import ApiRequest, ApiResponse
+
+if TYPE_CHECKING:
+    from .fake import FakeAutotask
+
+
+class Dropped(Exception):
+    """A fault dropped the connection: the adapter answers with its own stack's connection error."""
+
+
+def answer_admitted(fake: FakeAutotask, request: ApiRequest, admission: Admission) -> ApiResponse:
+    """Wait the admission's delay (blocking), then drop or answer; the gate is released whatever happens."""
+    try:
+        if admission.delay:
+            time.sleep(admission.delay)
+        if admission.drop:
+            fake.journal.record_drop(request)
+            raise Dropped
+        return fake.handle(request, admission.response)
+    finally:
+        fake.gate.release(admission)
+
+
+async def answer_admitted_async(fake: FakeAutotask, request: ApiRequest, admission: Admission) -> ApiResponse:
+    """The same, waiting on the event loop."""
+    try:
+        if admission.delay:
+            await asyncio.sleep(admission.delay)
+        if admission.drop:
+            fake.journal.record_drop(request)
+            raise Dropped
+        return fake.handle(request, admission.response)
+    finally:
+        fake.gate.release(admission)
+
+
+def answer(fake: FakeAutotask, request: ApiRequest) -> ApiResponse:
+    """Admit and answer one request on a thread (``Dropped`` when a fault drops it)."""
+    admission = fake.gate.admit(request)
+    if admission is LET_THROUGH:
+        return fake.handle(request)
+    return answer_admitted(fake, request, admission)
+
+
+async def answer_async(fake: FakeAutotask, request: ApiRequest) -> ApiResponse:
+    """Admit and answer one request on an event loop (``Dropped`` when a fault drops it)."""
+    admission = fake.gate.admit(request)
+    if admission is LET_THROUGH:
+        return fake.handle(request)
+    return await answer_admitted_async(fake, request, admission)

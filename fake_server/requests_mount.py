@@ -1,0 +1,61 @@
+"""Mounting a fake with ``responses``, so ``requests`` clients reach it in-process.
+
+``responses`` patches ``requests.adapters.HTTPAdapter.send``, so every ``requests`` session a library
+makes for itself is intercepted, the one py-autotask, django-autotask and atrest build included.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import requests
+import responses
+
+from .answering import Dropped, answer
+from .messages import ApiRequest
+
+if TYPE_CHECKING:
+    from .fake import FakeAutotask
+
+# Every zone host and the pre-release hosts (routing.AUTOTASK_HOSTS), as the start of a URL.
+AUTOTASK_URL = re.compile(r"^https?://(webservices\d*|prde|pres)\.autotask\.net(:\d+)?(/|$)", re.IGNORECASE)
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def to_api_request(request: requests.PreparedRequest) -> ApiRequest:
+    body = request.body
+    content = body.encode("utf-8") if isinstance(body, str) else body if isinstance(body, bytes) else b""
+    headers = tuple((name, value.decode("latin-1") if isinstance(value, bytes) else value)
+                    for name, value in request.headers.items())
+    return ApiRequest(request.method or "GET", request.url or "", headers, content)
+
+
+def respond(fake: FakeAutotask, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+    try:
+        answered = answer(fake, to_api_request(request))
+    except Dropped:
+        raise requests.ConnectionError("Connection aborted: the server closed it without a response.",
+                                       request=request) from None
+    return answered.status, dict(answered.headers), answered.content()
+
+
+@contextmanager
+def mounted(fake: FakeAutotask, *, allow: Sequence[str] = ()) -> Iterator[responses.RequestsMock]:
+    """Route every ``requests`` call to an Autotask host to the fake. Any other URL fails with
+    ``requests.ConnectionError`` naming it, unless it starts with one of ``allow``."""
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+
+    def callback(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        return respond(fake, request)
+
+    for method in METHODS:
+        # content_type=None: the fake's own Content-Type stands, not responses' text/plain.
+        mock.add_callback(method, AUTOTASK_URL, callback=callback, content_type=None)
+    for prefix in allow:
+        mock.add_passthru(prefix)
+    with mock:
+        yield mock
+

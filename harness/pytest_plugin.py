@@ -73,7 +73,7 @@ def _make_fake(request: pytest.FixtureRequest, options: dict[str, Any]) -> FakeA
 
 @pytest.fixture
 def autotask_fake(request: pytest.FixtureRequest) -> Iterator[FakeAutotask]:
-    """A fresh fake tenant with every httpx request to the Autotask hosts routed to it."""
+    """A fresh fake tenant with every httpx, requests and aiohttp request to the Autotask hosts routed to it."""
     fake = _make_fake(request, _options(request))
     with fake.mock():
         yield fake

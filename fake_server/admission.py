@@ -4,10 +4,16 @@ Both adapters (respx in-process, ASGI served) ask ``Gate.admit`` first, wait the
 delay it names in their own style (``time.sleep`` or ``asyncio.sleep``), answer
 or drop as it says, and call ``Gate.release`` when done, so a request counts as
 in flight for the thread limit across its whole life, delay included.
+
+The delay is the profile's latency (how long the API takes to answer, ``[limits]
+latency_ms``; off in the bundled profiles) plus the hourly threshold's tiers: with
+latency on, concurrent requests overlap as they do against the real API, and the
+fourth at once on one endpoint meets the thread limit.
 """
 
 from __future__ import annotations
 
+import random
 import re
 import threading
 import time
@@ -73,6 +79,14 @@ class Admission:
 LET_THROUGH = Admission()
 
 
+def operation_kind(request: ApiRequest) -> str:
+    """``query`` (``…/query``, ``…/query/count``, ``…/query/next``), ``read`` (other GETs) or ``write``."""
+    segments = [s.lower() for s in request.path.split("/") if s]
+    if "query" in segments[3:]:
+        return "query"
+    return "read" if request.method.upper() in ("GET", "HEAD") else "write"
+
+
 def _endpoint_and_code(request: ApiRequest) -> tuple[str, str] | None:
     """The thread-limit key: integration code and object endpoint (a child counts under its parent)."""
     segments = [s for s in request.path.split("/") if s]
@@ -87,13 +101,24 @@ def _endpoint_and_code(request: ApiRequest) -> tuple[str, str] | None:
 class Gate:
     """Rate limits, thread limits and faults for one fake tenant. Thread-safe."""
 
-    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic,
+                 rng: random.Random | None = None) -> None:
         self.limits = limits
         self.clock = clock
+        self.rng = rng or random.Random()
         self._lock = threading.Lock()
         self._recent: deque[float] = deque()
         self._in_flight: dict[tuple[str, str], int] = {}
         self._faults: list[Fault] = []
+
+    @property
+    def limits(self) -> Limits:
+        return self._limits
+
+    @limits.setter
+    def limits(self, limits: Limits) -> None:
+        self._limits = limits
+        self._latency_on = limits.latency_on  # read on every request: worked out once
 
     # -- faults ------------------------------------------------------------------
 
@@ -126,13 +151,18 @@ class Gate:
             self._faults.clear()
 
     def _expire(self, now: float) -> None:
-        horizon = now - self.limits.window_seconds
+        horizon = now - self._limits.window_seconds
         while self._recent and self._recent[0] <= horizon:
             self._recent.popleft()
 
+    def in_flight(self) -> dict[tuple[str, str], int]:
+        """Requests admitted and not yet answered, per (integration code, endpoint)."""
+        with self._lock:
+            return dict(self._in_flight)
+
     def admit(self, request: ApiRequest) -> Admission:
-        if not self.limits.enabled and not self._faults:
-            return LET_THROUGH  # the common case in tests: nothing to count, nothing injected
+        if not self._limits.enabled and not self._faults and not self._latency_on:
+            return LET_THROUGH  # the common case in tests: nothing to count, wait for or inject
         slot = _endpoint_and_code(request)
         with self._lock:
             fault = next((f for f in self._faults if f.matches(request)), None)
@@ -145,29 +175,40 @@ class Gate:
                     self._faults.remove(fault)
                 response = None if fault.drop else ApiResponse(fault.status, {"errors": list(fault.errors)})
                 return Admission(delay=fault.delay, response=response, drop=fault.drop)
-            if slot is None or not self.limits.enabled:
-                return Admission()
+            if slot is None or not self._limits.enabled:
+                # Not counted (zoneInformation, or limits off), but the API still takes its time to answer.
+                return Admission(delay=self._answer_time(request)) if self._latency_on else LET_THROUGH
             now = self.clock()
             self._expire(now)
-            threshold = self.limits.hourly_threshold
+            threshold = self._limits.hourly_threshold
             if threshold and len(self._recent) >= threshold:
-                retry = max(1, int(self._recent[0] + self.limits.window_seconds - now) + 1)
-                message = HOURLY_LIMIT_MESSAGE.format(limit=threshold, minutes=self.limits.window_seconds // 60)
+                retry = max(1, int(self._recent[0] + self._limits.window_seconds - now) + 1)
+                message = HOURLY_LIMIT_MESSAGE.format(limit=threshold, minutes=self._limits.window_seconds // 60)
                 headers = {"Content-Type": JSON_CONTENT_TYPE, "Retry-After": str(retry)}
                 return Admission(response=ApiResponse(429, {"errors": [message]}, headers))
-            if self.limits.thread_limit and self._in_flight.get(slot, 0) >= self.limits.thread_limit:
-                message = THREAD_LIMIT_MESSAGE.format(limit=self.limits.thread_limit, endpoint=slot[1])
+            if self._limits.thread_limit and self._in_flight.get(slot, 0) >= self._limits.thread_limit:
+                message = THREAD_LIMIT_MESSAGE.format(limit=self._limits.thread_limit, endpoint=slot[1])
                 return Admission(response=ApiResponse(429, {"errors": [message]}))
             self._recent.append(now)
             self._in_flight[slot] = self._in_flight.get(slot, 0) + 1
-            return Admission(delay=self._latency(len(self._recent) / threshold if threshold else 0.0), slot=slot)
+            tier = self._latency(len(self._recent) / threshold if threshold else 0.0)
+            return Admission(delay=tier + self._answer_time(request), slot=slot)
 
     def _latency(self, usage: float) -> float:
+        """The delay the hourly threshold adds at this share of it used."""
         delay = 0.0
-        for share, seconds in self.limits.latency_tiers:
+        for share, seconds in self._limits.latency_tiers:
             if usage >= share:
                 delay = seconds
         return delay
+
+    def _answer_time(self, request: ApiRequest) -> float:
+        """Seconds the API takes to answer this request: the profile's latency, with its jitter drawn."""
+        if not self._latency_on:
+            return 0.0
+        latency = self._limits.latency_for(operation_kind(request))
+        jitter = self.rng.uniform(-latency.jitter_ms, latency.jitter_ms) if latency.jitter_ms else 0.0
+        return max(0.0, latency.typical_ms + jitter) / 1000.0
 
     def release(self, admission: Admission) -> None:
         if admission.slot is None:

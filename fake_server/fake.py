@@ -16,7 +16,7 @@ from .admission import Fault, Gate
 from .errors import ApiError, BusinessError, NotFound, PayloadTooLarge, Unauthorized
 from .handlers import dispatch, is_read
 from .journal import Journal
-from .jsonbody import parse_json
+from .jsonbody import check_media_type, parse_json, recorded
 from .messages import JSON_HEADERS, ApiRequest, ApiResponse
 from .metadata import Catalog, EntityInfo
 from .plans import PlanCache
@@ -42,6 +42,7 @@ ROUTE_CACHE_SIZE = 4096
 # to large query bodies, are not kept.
 ANSWER_CACHE_SIZE = 1024
 ANSWER_MAX_BYTES = 16 * 1024
+UNEXPECTED = "An unexpected error has occurred."
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,14 @@ class FakeAutotask:
         This is the pure core: rate limits and faults are applied by the adapters through ``self.gate``.
         """
         started = time.time()
+        response = self._respond(request, override)
+        try:
+            self.journal.record(recorded(request), response, started, time.time() - started)
+        except Exception:  # a journal that cannot be written (a stream) must not cost the client its answer
+            log.exception("fake_server could not journal %s %s", request.method, request.path)
+        return response
+
+    def _respond(self, request: ApiRequest, override: ApiResponse | None) -> ApiResponse:
         try:
             if override is not None:
                 response = override
@@ -239,16 +248,21 @@ class FakeAutotask:
                     response = self._dispatch(request)
         except ApiError as error:
             response = error.response()
+        except RecursionError:  # input limits keep recursion shallow; a path they miss still gets the envelope
+            response = BusinessError("The request is nested too deeply to be processed.").response()
         except Exception:  # a bug of ours must still answer in the API's envelope
             log.exception("fake_server failed on %s %s", request.method, request.path)
-            response = ApiResponse(500, {"errors": ["An unexpected error has occurred."]})
-        self.journal.record(request, response, started, time.time() - started)
+            response = ApiResponse(500, {"errors": [UNEXPECTED]})
+        try:
+            response.content()  # serialised here, once: an answer that cannot be sent is a bug answered as one
+        except Exception:
+            log.exception("fake_server could not serialise its answer to %s %s", request.method, request.path)
+            response = ApiResponse(500, {"errors": [UNEXPECTED]})
         return response
 
     def _dispatch(self, request: ApiRequest) -> ApiResponse:
         if len(request.body) > self.profile.max_body_bytes:
-            raise PayloadTooLarge(
-                f"The request body is {len(request.body)} bytes; the limit is {self.profile.max_body_bytes}.")
+            raise PayloadTooLarge.for_request(request, self.profile.max_body_bytes)
         key = (request.method, request.path)
         known = self._routes.get(key)
         if known is None:
@@ -261,6 +275,7 @@ class FakeAutotask:
         else:  # routing depends only on method, path, catalog and profile: all fixed; credentials do not
             self._authenticate(request)
         route, read = known
+        check_media_type(request)
         if route.entity.name == "Resources" and read:
             return self._as_api_user(request, route)
         return self._answer(route, read, request)
@@ -335,7 +350,7 @@ class FakeAutotask:
         table.put(self.profile.api_resource_id, {**record, "email": username, "userName": username})
         try:
             response = self._answer(route, True, request)
-        except ApiError:
+        except Exception:  # whatever failed, the record is as it was
             table.put(self.profile.api_resource_id, record)
             raise
         if response.status != 200:

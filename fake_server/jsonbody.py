@@ -1,11 +1,105 @@
-"""Reading request JSON the way the API does: strict JSON first, then its single-quoted leniency."""
+"""Reading request JSON the way the API does: strict JSON first, then its single-quoted leniency.
+
+Two things of the API's JSON reader (ASP.NET Web API's formatter over Newtonsoft's ``JsonTextReader``) are
+copied here, as every reader of a body must agree on them or a record could be stored that cannot be read
+back:
+
+- **Lone surrogates become U+FFFD.** ``JsonTextReader.ReadStringIntoBuffer`` replaces each ``\\uD800``-
+  ``\\uDFFF`` escape that is not half of a pair with the replacement character, in keys and values alike
+  (JamesNK/Newtonsoft.Json, ``Src/Newtonsoft.Json/JsonTextReader.cs``); a valid pair stays one character.
+  The fake stores what that reader would have read, so every later answer encodes as UTF-8. That
+  Autotask reads bodies with Newtonsoft is INFERRED: it is Web API's default JSON formatter, and the
+  405 and 404 bodies show Web API.
+- **At most 256 levels of nesting.** Web API's JSON formatter sets the reader's ``MaxDepth`` to 256
+  (aspnetwebstack, ``FormattingUtilities.DefaultMaxDepth``); deeper JSON is refused with the API's 500
+  here (its real text is unknown: INFERRED).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from .errors import BusinessError
+from .errors import BusinessError, UnsupportedMediaType
+from .messages import ApiRequest
+
+MAX_DEPTH = 256
+# A JSON string escape, one at a time from the left so that ``\\\\`` (an escaped backslash) is never read as
+# the start of ``\\u``: a high surrogate with the low one that may follow it, or a lone low surrogate.
+_ESCAPE = re.compile(r"\\\\|\\u([dD][89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
+                     r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+_RAW_SURROGATE = re.compile("[\ud800-\udfff]")
+# Media types Web API's JSON formatter reads (application/json, text/json); a body declared as anything
+# else is a 415 from its parameter binding (check_media_type says why a body without one is still read).
+JSON_MEDIA_TYPES = frozenset({"application/json", "text/json"})
+BODY_VERBS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _escape(match: re.Match[str]) -> str:
+    if match.group(2) is not None or match.group(0) == "\\\\":
+        return match.group(0)  # a valid pair, or an escaped backslash
+    return "\\ufffd"
+
+
+def replace_lone_surrogates(text: str) -> str:
+    """The JSON text with each lone surrogate escape written as ``\\ufffd``, as Newtonsoft reads it; raw
+    surrogate characters (only a caller handing over ``str`` can have them) become U+FFFD too."""
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        text = _ESCAPE.sub(_escape, text)
+    if not text.isascii() and _RAW_SURROGATE.search(text):
+        text = _RAW_SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def as_read(body: bytes) -> bytes:
+    """A request body as the API's reader saw it: lone surrogate escapes as ``\\ufffd``. The journal keeps
+    this, so that an exchange it holds always encodes as UTF-8; any other body comes back as it was."""
+    if b"\\u" not in body or not _SURROGATE_ESCAPE_BYTES.search(body):
+        return body
+    try:
+        return replace_lone_surrogates(body.decode("utf-8")).encode("utf-8")
+    except UnicodeDecodeError:
+        return body
+
+
+def recorded(request: ApiRequest) -> ApiRequest:
+    """The request as the journal keeps it: its body ``as_read``, everything else as it came."""
+    body = as_read(request.body) if request.body else request.body
+    if body is request.body:
+        return request
+    raw = request.raw_headers
+    return ApiRequest(request.method, request.url, request.headers if raw is None else (), body,
+                      raw_headers=raw, path=request.path)
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether containers nest more than ``MAX_DEPTH`` levels; a loop, not recursion, whatever the depth."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _loads(text: str, what: str) -> Any:
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise _nested(what) from None
+    if (text.count("[") + text.count("{") > MAX_DEPTH and isinstance(value, dict | list)
+            and _too_deep(value)):
+        raise _nested(what)
+    return value
+
+
+def _nested(what: str) -> BusinessError:
+    return BusinessError(f"The {what} is nested too deeply: JSON may nest at most {MAX_DEPTH} levels.")
 
 
 def _swap_quotes(text: str) -> str:
@@ -46,16 +140,39 @@ def parse_json(raw: bytes | str, what: str = "request body") -> Any:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
         raise BusinessError(f"The {what} is not valid UTF-8.") from None
+    text = replace_lone_surrogates(text)
     try:
-        return json.loads(text)
+        return _loads(text, what)
     except ValueError:
         pass
-    except RecursionError:
-        raise BusinessError(f"The {what} is nested too deeply.") from None
     # A real GET query with single-quoted pseudo-JSON succeeded (facts file, 3.2).
     if "'" in text:
         try:
-            return json.loads(_swap_quotes(text))
-        except (ValueError, RecursionError):
+            return _loads(_swap_quotes(text), what)
+        except ValueError:
             pass
     raise BusinessError(f"The {what} could not be parsed as JSON.")
+
+
+def check_media_type(request: ApiRequest) -> None:
+    """Refuse a body declared as something Web API has no formatter for (text/plain, XML, a form): 415.
+
+    Web API's parameter binding finds no formatter for such a body and answers 415 with its own text
+    (aspnetwebstack, ``FormatterParameterBinding``); the swagger's every operation consumes only
+    application/json, and its ``produces`` shows no XML formatter [INFERRED from Web API's code and the
+    swagger]. Every client of the corpus declares ``application/json`` on every body it sends [CLIENT:
+    tests/corpus, 12 clients].
+
+    A body with no Content-Type at all is still read as JSON, a deliberate leniency: Web API would read
+    it as application/octet-stream and refuse it too (``HttpContentExtensions.ReadAsAsync``), but
+    in-process the aiohttp mount sees only the headers a caller passed, not the ``application/json``
+    aiohttp adds for ``json=``, so refusing it would refuse aiohttp clients that work live.
+    """
+    if not request.body or request.method.upper() not in BODY_VERBS:
+        return
+    declared = request.header("Content-Type")
+    if declared is None:
+        return
+    media_type = declared.split(";", 1)[0].strip()
+    if media_type.lower() not in JSON_MEDIA_TYPES:
+        raise UnsupportedMediaType.for_media_type(media_type or "application/octet-stream")

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .errors import BusinessError
+from .jsonbody import parse_json
 
 _PERCENT = re.compile(r"%[0-9A-F]{2}")
 
@@ -33,15 +34,27 @@ def page_url(base: str, entity: str, direction: str, paging: str, search: str | 
     return url if search is None else f"{url}&search={_dotnet_quote(search)}"
 
 
+def _whole(value: Any) -> int | None:
+    """A JSON integer of the token (the API writes them as integers); ``true``, ``1e400``, ``"5"`` are not."""
+    return value if type(value) is int else None
+
+
 def start_of(paging: str, direction: str) -> tuple[int, int]:
-    """The page size and first id a ``paging`` token asks for in that direction."""
+    """The page size and first id a ``paging`` token asks for in that direction.
+
+    The token is the API's own, echoed back verbatim; one that is not (an ``Int32`` page size outside
+    1-500, ids outside ``Int64``, other types, any JSON at all) is the API's 500 [INFERRED: its text is
+    unknown]."""
+    invalid = BusinessError("The paging parameter is not valid.")
     try:
-        data: Any = json.loads(paging)
-        page_size = int(data["pageSize"])
-        ids = data["nextIds"] if direction == "next" else data["previousIds"]
-        start = int(ids[0])
-    except (ValueError, KeyError, IndexError, TypeError):
-        raise BusinessError("The paging parameter is not valid.") from None
-    if start < 0 or not 1 <= page_size <= 500:
-        raise BusinessError("The paging parameter is not valid.")
+        data: Any = parse_json(paging, "paging parameter")
+    except BusinessError:
+        raise invalid from None
+    if not isinstance(data, dict):
+        raise invalid
+    ids = data.get("nextIds" if direction == "next" else "previousIds")
+    page_size = _whole(data.get("pageSize"))
+    start = _whole(ids[0]) if isinstance(ids, list) and ids else None
+    if page_size is None or start is None or not 0 <= start < 2**63 or not 1 <= page_size <= 500:
+        raise invalid
     return page_size, start

@@ -24,9 +24,46 @@ class Completion:
     reopen_clears: tuple[str, ...] = ("completedDate", "resolvedDateTime", "completedByResourceID")
 
 
+# The kinds of operation a latency can be given for (``Limits.latency_by_operation``).
+OPERATIONS = ("read", "query", "write")
+
+
+@dataclass(frozen=True)
+class Latency:
+    """How long the API takes to answer: ``typical_ms`` give or take up to ``jitter_ms`` (uniformly)."""
+
+    typical_ms: float = 0.0
+    jitter_ms: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.typical_ms < 0 or self.jitter_ms < 0:
+            raise ValueError(f"a latency is not negative: {self}")
+
+    @property
+    def on(self) -> bool:
+        return self.typical_ms > 0 or self.jitter_ms > 0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Latency:
+        unknown = set(data) - {"typical", "jitter"}
+        if unknown:
+            raise ValueError(f"a latency has only 'typical' and 'jitter' (milliseconds), not {sorted(unknown)}")
+        return cls(float(data.get("typical", 0.0)), float(data.get("jitter", 0.0)))
+
+    def to_dict(self) -> dict[str, float | int]:
+        return {"typical": _number(self.typical_ms), "jitter": _number(self.jitter_ms)}
+
+
 @dataclass(frozen=True)
 class Limits:
-    """The API's request limits (facts file, section 7); ``enabled=False`` turns them all off."""
+    """The API's request limits (facts file, section 7); ``enabled=False`` turns them all off.
+
+    ``latency`` is how long every answer takes (off by default); ``latency_by_operation`` overrides it for
+    ``read`` (GET), ``query`` (``/query``, ``/query/count``, ``/query/next``) or ``write`` (any other verb).
+    A request holds its thread slot while it waits, so with latency on concurrent requests overlap and the
+    thread limit is met as on the real API. Latency applies even with ``enabled=False`` (it is how long the
+    API takes, not a limit); refusals (429) are answered at once.
+    """
 
     enabled: bool = True
     hourly_threshold: int = 10_000
@@ -34,19 +71,41 @@ class Limits:
     # (share of the threshold used, seconds added to each call from then on)
     latency_tiers: tuple[tuple[float, float], ...] = ((0.5, 0.5), (0.75, 1.0))
     thread_limit: int = 3
+    latency: Latency = field(default_factory=Latency)
+    latency_by_operation: tuple[tuple[str, Latency], ...] = ()
+
+    def __post_init__(self) -> None:
+        kinds = [kind for kind, _ in self.latency_by_operation]
+        unknown = set(kinds) - set(OPERATIONS)
+        if unknown or len(set(kinds)) != len(kinds):
+            raise ValueError(f"latency_by_operation names each of {OPERATIONS} at most once, not {kinds}")
+        # In operation order, so that equal settings compare equal however they were written.
+        object.__setattr__(self, "latency_by_operation", tuple(sorted(self.latency_by_operation)))
 
     @classmethod
     def off(cls) -> Limits:
         return cls(enabled=False)
 
+    @property
+    def latency_on(self) -> bool:
+        return self.latency.on or any(latency.on for _, latency in self.latency_by_operation)
+
+    def latency_for(self, operation: str) -> Latency:
+        """The latency of one kind of operation: its own figure if the profile gives one, else ``latency``."""
+        return next((latency for kind, latency in self.latency_by_operation if kind == operation), self.latency)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Limits:
+        by_operation = data.get("latency_ms_by_operation", {})
         return cls(
             enabled=bool(data.get("enabled", True)),
             hourly_threshold=int(data.get("hourly_threshold", 10_000)),
             window_seconds=int(data.get("window_seconds", 3600)),
             latency_tiers=tuple((float(a), float(b)) for a, b in data.get("latency_tiers", cls.latency_tiers)),
             thread_limit=int(data.get("thread_limit", 3)),
+            latency=Latency.from_dict(data.get("latency_ms", {})),
+            latency_by_operation=tuple((str(kind), Latency.from_dict(figures))
+                                       for kind, figures in sorted(by_operation.items())),
         )
 
 
@@ -187,3 +246,8 @@ def _picklist_entry(order: int, value: dict[str, Any]) -> dict[str, Any]:
         "isActive": bool(value.get("active", True)),
         "isSystem": bool(value.get("system", True)),
     }
+
+
+def _number(value: float) -> float | int:
+    """A whole number of milliseconds is written as an integer, as the hand-written profiles do."""
+    return int(value) if float(value).is_integer() else value

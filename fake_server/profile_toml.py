@@ -39,6 +39,7 @@ def profile_to_dict(profile: TenantProfile, *, base: Path | None = None) -> dict
             "window_seconds": profile.limits.window_seconds,
             "latency_tiers": [list(tier) for tier in profile.limits.latency_tiers],
             "thread_limit": profile.limits.thread_limit,
+            "latency_ms": profile.limits.latency.to_dict(),
         },
         "stamps": {"on_create": dict(profile.stamps_on_create), "on_change": dict(profile.stamps_on_change),
                    "on_update": dict(profile.stamps_on_update)},
@@ -50,6 +51,9 @@ def profile_to_dict(profile: TenantProfile, *, base: Path | None = None) -> dict
         "reference_records": {entity: [_without_nulls(r) for r in records]
                               for entity, records in profile.reference_records.items()},
     }
+    if profile.limits.latency_by_operation:
+        data["limits"]["latency_ms_by_operation"] = {
+            kind: latency.to_dict() for kind, latency in profile.limits.latency_by_operation}
     if profile.entity_dirs:
         # One directory is what a probe writes; more than one cannot be said in a single TOML key.
         if len(profile.entity_dirs) > 1:

@@ -14,6 +14,9 @@ from .values import coerce, comparable
 
 MAX_PAGE = 500
 MAX_OR_CONDITIONS = 500
+# How deep and/or groups may nest. A body holds at most 127 (two JSON levels a group, and JSON may nest 256:
+# jsonbody.MAX_DEPTH); this bounds the compiler's and the predicates' recursion for any caller.
+MAX_GROUP_DEPTH = 127
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
 STRING_TESTS: dict[str, Callable[[str, str], bool]] = {
@@ -79,27 +82,33 @@ class _Compiler:
     or_conditions: int = 0
     index_hint: IndexHint | None = None
 
-    def all_of(self, items: Iterable[Any], *, top: bool = False) -> Predicate:
-        predicates = [self.condition(item, top=top) for item in items]
+    def all_of(self, items: Iterable[Any], *, top: bool = False, depth: int = 0) -> Predicate:
+        predicates = [self.condition(item, top=top, depth=depth) for item in items]
         return lambda record: all(p(record) for p in predicates)
 
-    def condition(self, item: Any, *, top: bool = False) -> Predicate:
+    def condition(self, item: Any, *, top: bool = False, depth: int = 0) -> Predicate:
         if not isinstance(item, dict):
             raise BusinessError("Each filter must be an object with op, field and value.")
         op = _key(item, "op")
+        if not isinstance(op, str):
+            kind = {dict: "an object", list: "an array", bool: "a boolean"}.get(type(op), "a number")
+            raise BusinessError(f"Invalid filter operator: op must be a string, not {kind}."
+                                if op is not None else "Invalid filter operator: a filter requires an op.")
         if op not in OPERATORS:
             raise BusinessError(f"Invalid filter operator '{op}'.")
         if op in ("and", "or"):
             children = _key(item, "items")
             if not isinstance(children, list) or not children:
                 raise BusinessError(f"The '{op}' filter requires a non-empty items array.")
+            if depth >= MAX_GROUP_DEPTH:
+                raise BusinessError(f"Invalid query syntax. Filter groups may nest at most {MAX_GROUP_DEPTH} levels.")
             if op == "or":
                 self.or_conditions += len(children)
                 if self.or_conditions > MAX_OR_CONDITIONS:
                     raise BusinessError("Invalid query syntax. Queries are limited to 500 or fewer 'OR' conditions.")
-                predicates = [self.condition(child) for child in children]
+                predicates = [self.condition(child, depth=depth + 1) for child in children]
                 return lambda record: any(p(record) for p in predicates)
-            return self.all_of(children)
+            return self.all_of(children, depth=depth + 1)
         field_name = _key(item, "field")
         if not isinstance(field_name, str) or not field_name:
             raise BusinessError(f"The '{op}' filter requires a field.")

@@ -35,9 +35,21 @@ class Route:
     ids: tuple[int, ...] = ()  # an operation's placeholder values, in path order
 
 
+# A route's {id} is an Int64 (the swagger's int64; a few operations take int32, checked as int64 too). Web API's
+# route constraint parses it with Int64.TryParse(NumberStyles.Integer, invariant culture): .NET white space
+# around, one sign, ASCII digits, within Int64. Anything else matches no route: a 404 ``{"Message": ...}``
+# [INFERRED from ASP.NET Web API's routing, on the framework the API's 404 and 405 answers show]. Python's
+# int() would take "١" or "²"-like digits, and "--1" passed an lstrip("-").
+_ID = re.compile(r"[\t\n\v\f\r ]*([+-]?)0*([0-9]+)[\t\n\v\f\r ]*")
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 def _as_id(segment: str) -> int | None:
-    text = segment.lstrip("-")
-    return int(segment) if text.isdigit() else None
+    match = _ID.fullmatch(segment)
+    if match is None or len(match.group(2)) > 19:
+        return None
+    value = int(match.group(1) + match.group(2))
+    return value if _INT64[0] <= value <= _INT64[1] else None
 
 
 def service_segments(path: str) -> list[str] | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .errors import NO_MATCHING_RECORD, BusinessError
+from .errors import NO_MATCHING_RECORD, UPDATE_NO_MATCHING_RECORD, BusinessError
 from .metadata import Catalog, EntityInfo, FieldInfo
 from .profile import TenantProfile
 from .records import udf_types
@@ -69,7 +69,7 @@ class Writer:
         table = self.store.table(entity.name)
         old = table.get(record_id)
         if old is None or (ctx.parent_field and old.get(ctx.parent_field) != ctx.parent_id):
-            raise BusinessError(NO_MATCHING_RECORD)
+            raise BusinessError(UPDATE_NO_MATCHING_RECORD)
         record: dict[str, Any] = dict(old) if partial else {
             f.name: old.get(f.name) for f in entity.fields if f.is_read_only
         }

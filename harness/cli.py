@@ -15,7 +15,7 @@ from fake_server import FakeAutotask, Limits
 from fake_server.asgi import AsgiApp
 from fake_server.sample import sample_snapshot
 
-from .serving import free_socket, uvicorn_config
+from .serving import free_socket, sigterm_as_ctrl_c, uvicorn_config
 
 app = typer.Typer(help="Contract testing for Autotask PSA REST API integrations.", no_args_is_help=True)
 console = Console(soft_wrap=True)  # URLs stay on one line, whatever the width
@@ -45,30 +45,33 @@ def serve(
 ) -> None:
     """Serve a fake Autotask tenant over HTTP for clients in any language."""
     fake = FakeAutotask(profile, limits=None if limits else Limits.off())
-    if seed:
-        counts = load_seed(fake, seed)
-        console.print("seeded " + ", ".join(f"{n} {entity}" for entity, n in counts.items()))
-        fake.journal.clear()
-    if journal:
-        fake.journal.stream_to(journal)
-    sock = free_socket(host, port)
-    bound = sock.getsockname()[1]
-    root = f"http://{host}:{bound}"
-    console.print(f"Fake Autotask ({fake.profile.name} profile) serving")
-    console.print(f"  base URL:        {root}/ATServicesRest/V1.0")
-    console.print(f"  zone discovery:  {root}/ATServicesRest/V1.0/zoneInformation?user=<api user>")
-    if state_api:
-        console.print(f"  state API:       {root}/_harness/ (reset, seed, journal, faults)")
-    console.print("Press Ctrl-C to stop.")
-    try:
-        uvicorn.Server(uvicorn_config(AsgiApp(fake, state_api=state_api))).run(sockets=[sock])
-    except KeyboardInterrupt:
-        pass  # uvicorn hands Ctrl-C back once it has shut down; stopping is the point, not an error
-    finally:
-        fake.journal.close()
-        count = len(fake.journal)
-        summary = f"stopped after {count} exchange{'' if count == 1 else 's'}"
-        console.print(summary + (f"; journal in {journal}" if journal else ""))
+    # Ctrl-C and SIGTERM stop it alike: in-flight answers finish, then the summary. Every answered exchange
+    # is in the journal file before its answer is sent, so even SIGKILL loses none of them.
+    with sigterm_as_ctrl_c():
+        try:
+            if seed:
+                counts = load_seed(fake, seed)
+                console.print("seeded " + ", ".join(f"{n} {entity}" for entity, n in counts.items()))
+                fake.journal.clear()
+            if journal and (torn := fake.journal.stream_to(journal)):
+                console.print(f"{journal} ended in a line torn by a killed serve: cut its {torn} bytes off")
+            sock = free_socket(host, port)
+            bound = sock.getsockname()[1]
+            root = f"http://{host}:{bound}"
+            console.print(f"Fake Autotask ({fake.profile.name} profile) serving")
+            console.print(f"  base URL:        {root}/ATServicesRest/V1.0")
+            console.print(f"  zone discovery:  {root}/ATServicesRest/V1.0/zoneInformation?user=<api user>")
+            if state_api:
+                console.print(f"  state API:       {root}/_harness/ (reset, seed, journal, faults)")
+            console.print("Press Ctrl-C to stop.")
+            uvicorn.Server(uvicorn_config(AsgiApp(fake, state_api=state_api))).run(sockets=[sock])
+        except KeyboardInterrupt:
+            pass  # uvicorn hands the signal back once it has shut down; stopping is the point, not an error
+        finally:
+            fake.journal.close()
+            count = len(fake.journal)
+            summary = f"stopped after {count} exchange{'' if count == 1 else 's'}"
+            console.print(summary + (f"; journal in {journal}" if journal else ""))
 
 
 @app.command("check")

@@ -1,27 +1,49 @@
-"""Reports of violations: a table for people (rich), JSON for tools, JUnit XML for CI systems."""
+"""Reports of violations: a table for people (rich), JSON for tools, JUnit XML for CI systems.
+
+Nothing a report prints repeats a credential: every message, exchange description and detail goes through
+the journal's scrubber (``Secret=...``, ``UserName=...`` and the like in a path or query, also
+percent-encoded), and the credentials this process holds in its environment are redacted wherever they
+appear, so a client that put its secret in a bare path segment is not quoted either."""
 
 from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from .rules import REGISTRY, Rule, Violation
+from .scrub import credentials_in_environment, redact
 from .traffic import Exchange
+
+
+def _clean(value: Any) -> Any:
+    """Strings, nested or not, with every credential redacted."""
+    if isinstance(value, str):
+        return redact(value, credentials_in_environment())
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _message(violation: Violation) -> str:
+    return str(_clean(violation.message))
 
 
 def _involved(violation: Violation, traffic: Sequence[Exchange]) -> list[str]:
     by_position = {e.position: e for e in traffic}
-    return [by_position[p].describe() for p in violation.exchanges if p in by_position]
+    return [_clean(by_position[p].describe()) for p in violation.exchanges if p in by_position]
 
 
 def as_dicts(violations: Sequence[Violation], traffic: Sequence[Exchange]) -> list[dict[str, object]]:
     return [{"rule": v.rule, "statement": REGISTRY[v.rule].statement, "source": REGISTRY[v.rule].source,
-             "message": v.message, "exchanges": list(v.exchanges), "involved": _involved(v, traffic),
-             "details": v.details} for v in violations]
+             "message": _message(v), "exchanges": list(v.exchanges), "involved": _involved(v, traffic),
+             "details": _clean(v.details)} for v in violations]
 
 
 def text(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: Sequence[Rule],
@@ -34,7 +56,7 @@ def text(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: Se
     for column in ("rule", "what happened", "exchanges", "source"):
         table.add_column(column, overflow="fold")
     for violation in violations:
-        table.add_row(f"[bold red]{violation.rule}[/]", violation.message,
+        table.add_row(f"[bold red]{violation.rule}[/]", _message(violation),
                       "\n".join(_involved(violation, traffic)), REGISTRY[violation.rule].source)
     console.print(table)
 
@@ -50,7 +72,7 @@ def junit(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: S
         if mine:
             message = f"{contract_rule.statement} ({contract_rule.source})"
             failure = ElementTree.SubElement(case, "failure", message=message)
-            failure.text = "\n".join(f"{v.message}: " + ", ".join(_involved(v, traffic)) for v in mine)
+            failure.text = "\n".join(f"{_message(v)}: " + ", ".join(_involved(v, traffic)) for v in mine)
     return str(ElementTree.tostring(suite, encoding="unicode"))
 
 

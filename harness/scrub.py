@@ -1,30 +1,55 @@
 """Keeping secrets and personal data out of everything the harness writes.
 
-Credentials headers are dropped; zone discovery's ``user=`` and secret-looking
-keys become ``REDACTED``; configured personal values (emails, phone numbers,
-names) become placeholders derived from the value itself, so the same value gets
-the same placeholder in every recording and every replay.
+Credential headers are dropped (the API's three, Authorization, cookies, and any header whose name has a
+secret-looking word in it, such as ``X-Api-Secret``); ``user=``, ``UserName=``, ``ApiIntegrationCode=``,
+``Secret=`` and other secret-looking parameters or path segments, in any casing, and secret-looking JSON keys
+become ``REDACTED``; configured personal values (emails, phone numbers, names) become placeholders derived
+from the value itself, so the same value gets the same placeholder in every recording and every replay.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from fake_server.journal import CREDENTIAL_HEADERS as JOURNAL_CREDENTIAL_HEADERS
-from fake_server.journal import SECRET_KEY
+from fake_server.journal import REDACTED, is_credential_header, is_credential_name, scrub_url
 
 # Beyond what the fake's journal drops: answers' cookies, and who a recorded call impersonated.
 CREDENTIAL_HEADERS = JOURNAL_CREDENTIAL_HEADERS | {"set-cookie", "impersonationresourceid"}
-REDACTED = "REDACTED"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Shorter literals are not real credentials (a placeholder such as "x"); replacing them would garble every text.
 MIN_LITERAL = 4
 PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
+# Where the harness and the clients it runs find the API user's credentials.
+CREDENTIAL_VARIABLES = ("AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE", "AT_USERNAME",
+                        "AT_SECRET", "AT_INTEGRATION_CODE")
+
+
+def without_literals(text: str, literals: Iterable[str]) -> str:
+    """The text with each literal (as it is, and percent-encoded) replaced by ``REDACTED``."""
+    for literal in literals:
+        if len(literal) >= MIN_LITERAL:
+            for form in {literal, quote(literal, safe="")}:
+                text = text.replace(form, REDACTED)
+    return text
+
+
+def credentials_in_environment() -> frozenset[str]:
+    """The credentials this process was given, to be kept out of what it prints."""
+    return frozenset(value for name in CREDENTIAL_VARIABLES if (value := os.environ.get(name)))
+
+
+def redact(text: str, literals: Iterable[str] = ()) -> str:
+    """A message, path or URL with every credential it names redacted (``Secret=...``, ``/UserName=...``,
+    ``user:password@``, also percent-encoded), and the given literal values wherever they appear."""
+    return without_literals(scrub_url(text), literals)
 
 
 def placeholder(kind: str, value: str) -> str:
@@ -48,13 +73,14 @@ class Scrubber:
     literals: frozenset[str] = frozenset()
 
     def headers(self, headers: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS}
+        return {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS and not is_credential_header(k)}
 
     def url(self, url: str) -> str:
+        url = without_literals(scrub_url(url), self.literals)
         parts = urlsplit(url)
         if not parts.query:
             return url
-        pairs = [(k, REDACTED if k.lower() == "user" or SECRET_KEY.search(k) else self.text(v))
+        pairs = [(k, REDACTED if is_credential_name(k) else self.text(v))
                  for k, v in parse_qsl(parts.query, keep_blank_values=True)]
         return urlunsplit(parts._replace(query=urlencode(pairs)))
 
@@ -67,14 +93,15 @@ class Scrubber:
         return json.dumps(self.value(data), ensure_ascii=False, separators=(",", ":"))
 
     def value(self, data: Any, key: str = "") -> Any:
+        lowered = key.lower()
+        # Secret-looking keys and user-name keys that are not personal fields (``username`` is: a placeholder).
+        if isinstance(data, str | dict | list) and is_credential_name(lowered) and lowered not in self.fields:
+            return REDACTED
         if isinstance(data, dict):
             return {k: self.value(v, str(k)) for k, v in data.items()}
         if isinstance(data, list):
             return [self.value(v, key) for v in data]
         if isinstance(data, str):
-            lowered = key.lower()
-            if SECRET_KEY.search(lowered):
-                return REDACTED
             if lowered in self.fields:
                 return placeholder("email" if EMAIL.fullmatch(data) else lowered, data) if data else data
             return self.plain(data)
@@ -82,9 +109,7 @@ class Scrubber:
 
     def plain(self, text: str) -> str:
         """Free text with the literals redacted and personal values replaced by placeholders."""
-        for literal in self.literals:
-            if len(literal) >= MIN_LITERAL:
-                text = text.replace(literal, REDACTED)
+        text = without_literals(text, self.literals)
         if self.emails:
             text = EMAIL.sub(lambda m: placeholder("email", m.group(0)), text)
         if self.phones:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import TracebackType
+from types import FrameType, TracebackType
 
 import uvicorn
 
@@ -29,6 +32,29 @@ def uvicorn_config(app: AsgiApp, **options: object) -> uvicorn.Config:
     # No proxy-header rewriting: nothing stands in front of a loopback test server.
     return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", proxy_headers=False,
                           timeout_graceful_shutdown=2, **options)  # type: ignore[arg-type]
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (``kill``, a CI runner, ``docker stop``) stops a foreground server exactly as Ctrl-C does.
+
+    uvicorn catches both signals while it runs, shuts down gracefully (in-flight answers finish), restores
+    the handlers it found and raises the signal again: with this handler the SIGTERM arrives as the same
+    ``KeyboardInterrupt`` that Ctrl-C gives, rather than killing the process before it can close the
+    journal and print its summary. Outside uvicorn's run (seeding) the handler stops it the same way.
+    """
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @dataclass

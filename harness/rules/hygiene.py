@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from fake_server.journal import scrub_url
+
 from ..traffic import BASE, Exchange
 from .model import RuleContext, Violation, rule
 from .state import catalog, query_model, record_id
@@ -31,8 +33,8 @@ def exact_base_path(traffic: Sequence[Exchange], context: RuleContext) -> list[V
             continue
         if parts[-1].lower() in ZONE_LOOKUPS:
             continue
-        found.append(Violation("exact-base-path", f"base path written {parts[0]!r}; the tenant answers 404 to "
-                               f"any casing but {BASE[0]!r}", (exchange.position,)))
+        found.append(Violation("exact-base-path", f"base path written {scrub_url(parts[0])!r}; the tenant answers "
+                               f"404 to any casing but {BASE[0]!r}", (exchange.position,)))
     return found
 
 
@@ -57,7 +59,8 @@ def create_without_id(traffic: Sequence[Exchange], context: RuleContext) -> list
             continue
         value = exchange.body.get("id")
         if value not in (None, 0, "0"):
-            found.append(Violation("create-without-id", f"create sends id {value!r}", (exchange.position,)))
+            found.append(Violation("create-without-id", f"create sends id {scrub_url(repr(value))}",
+                                   (exchange.position,)))
     return found
 
 
@@ -159,7 +162,7 @@ def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[
         next_url = details.get("nextPageUrl") if isinstance(details, dict) else None
         if next_url and _page_size(exchange) in (None, 500) and not _rest_was_read(traffic, exchange, next_url):
             found.append(Violation("follow-next-page", "the records after this page were never read",
-                                   (exchange.position,), {"nextPageUrl": next_url}))
+                                   (exchange.position,), {"nextPageUrl": scrub_url(str(next_url))}))
     return found
 
 

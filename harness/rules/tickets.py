@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fake_server.journal import scrub_url
+
 from ..traffic import Exchange
 from .model import RuleContext, Violation, rule
 from .state import (
@@ -38,7 +40,7 @@ def _is_ticket_path(exchange: Exchange) -> bool:
 @rule("no-ticket-patch", "Tickets are never updated with PATCH, at /Tickets or /Tickets/{id}.",
       "seed 004 §0.1, §4, rules: Never use PATCH")
 def no_ticket_patch(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
-    return [Violation("no-ticket-patch", f"PATCH sent to {e.api_path}: {_outcome(e)}", (e.position,))
+    return [Violation("no-ticket-patch", f"PATCH sent to {scrub_url(e.api_path)}: {_outcome(e)}", (e.position,))
             for e in traffic if e.method == "PATCH" and _is_ticket_path(e)]
 
 
@@ -53,7 +55,7 @@ def _wrong_note_path(exchange: Exchange) -> bool:
 @rule("notes-via-ticket", "Ticket notes are created and reached under a ticket only as /Tickets/{id}/Notes.",
       "seed 004 §7, §10")
 def notes_via_ticket(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
-    return [Violation("notes-via-ticket", f"{e.method} {e.api_path}: the API has no such route (404); "
+    return [Violation("notes-via-ticket", f"{e.method} {scrub_url(e.api_path)}: the API has no such route (404); "
                       "notes go through /Tickets/{id}/Notes", (e.position,))
             for e in traffic if _wrong_note_path(e)]
 
@@ -161,6 +163,6 @@ def numeric_ticket_id_in_url(traffic: Sequence[Exchange], context: RuleContext) 
         segments = exchange.segments
         if len(segments) >= 2 and exchange.entity == "tickets" and segments[1].lower() not in (
                 "query", "entityinformation") and not segments[1].lstrip("-").isdigit():
-            found.append(Violation("numeric-ticket-id-in-url", f"ticket addressed as {segments[1]!r}",
+            found.append(Violation("numeric-ticket-id-in-url", f"ticket addressed as {scrub_url(segments[1])!r}",
                                    (exchange.position,)))
     return found

@@ -44,6 +44,8 @@ def _body(kwargs: dict[str, Any]) -> bytes:
 def to_api_request(method: str, url: Any, kwargs: dict[str, Any]) -> ApiRequest:
     headers = kwargs.get("headers") or {}
     pairs = tuple((str(k), str(v)) for k, v in headers.items())
+    if kwargs.get("json") is not None and not any(k.lower() == "content-type" for k, _ in pairs):
+        pairs += (("Content-Type", "application/json"),)  # what aiohttp itself adds for json=
     return ApiRequest(method, str(url), pairs, _body(kwargs))
 
 

@@ -23,15 +23,20 @@ class Dropped(Exception):
     """A fault dropped the connection: the adapter answers with its own stack's connection error."""
 
 
+def _after_waiting(fake: FakeAutotask, request: ApiRequest, admission: Admission) -> ApiResponse:
+    """Drop the connection or answer, once the admission's delay is over (either way of waiting)."""
+    if admission.drop:
+        fake.journal.record_drop(request)
+        raise Dropped
+    return fake.handle(request, admission.response)
+
+
 def answer_admitted(fake: FakeAutotask, request: ApiRequest, admission: Admission) -> ApiResponse:
     """Wait the admission's delay (blocking), then drop or answer; the gate is released whatever happens."""
     try:
         if admission.delay:
             time.sleep(admission.delay)
-        if admission.drop:
-            fake.journal.record_drop(request)
-            raise Dropped
-        return fake.handle(request, admission.response)
+        return _after_waiting(fake, request, admission)
     finally:
         fake.gate.release(admission)
 
@@ -41,10 +46,7 @@ async def answer_admitted_async(fake: FakeAutotask, request: ApiRequest, admissi
     try:
         if admission.delay:
             await asyncio.sleep(admission.delay)
-        if admission.drop:
-            fake.journal.record_drop(request)
-            raise Dropped
-        return fake.handle(request, admission.response)
+        return _after_waiting(fake, request, admission)
     finally:
         fake.gate.release(admission)
 

@@ -127,6 +127,8 @@ class EntityInfo:
     root_verbs: frozenset[str] = frozenset()
     item_verbs: frozenset[str] = frozenset()
     has_file: bool = False
+    # Read-only plumbing of the entity's swagger model (soapParentPropertyId): no field, but bound and ignored.
+    ignored_keys: frozenset[str] = frozenset()
     by_lower: dict[str, FieldInfo] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -135,6 +137,10 @@ class EntityInfo:
     def field(self, name: str) -> FieldInfo | None:
         """The field of that name, matched case-insensitively as the API does."""
         return self.by_lower.get(name.lower())
+
+    def ignores(self, key: str) -> bool:
+        """Whether a write body may carry ``key`` although it is no field: the API binds and ignores it."""
+        return key.lower() in self.ignored_keys
 
     @property
     def has_udfs(self) -> bool:
@@ -192,7 +198,12 @@ def _generic_entity(name: str, entry: dict[str, Any], children: list[ChildRoute]
     )
     if not any(f.name == "id" for f in fields):
         fields = (FieldInfo(name="id", data_type="long", is_read_only=True), *fields)
-    return EntityInfo(name, info, fields, _upper(entry["root"]), _upper(entry["item"]))
+    return EntityInfo(name, info, fields, _upper(entry["root"]), _upper(entry["item"]),
+                      ignored_keys=_ignored(entry))
+
+
+def _ignored(entry: dict[str, Any]) -> frozenset[str]:
+    return frozenset(key.lower() for key in entry.get("ignored", ()))
 
 
 def _file_entity(path: Path | Any, entry: dict[str, Any]) -> EntityInfo:
@@ -201,6 +212,7 @@ def _file_entity(path: Path | Any, entry: dict[str, Any]) -> EntityInfo:
     return EntityInfo(
         path.name.removesuffix(".json"), data["info"], fields,
         _upper(entry.get("root", ())), _upper(entry.get("item", ())), has_file=True,
+        ignored_keys=_ignored(entry),
     )
 
 

@@ -149,6 +149,8 @@ class Writer:
                 continue
             info = entity.field(key)
             if info is None:
+                if entity.ignores(key):
+                    continue
                 raise BusinessError(f"Unable to find the field {key} on the {entity.name} entity.")
             if info.is_read_only:
                 continue

@@ -59,17 +59,26 @@ def _model_of(operation: dict[str, Any]) -> str | None:
     return None
 
 
-def _fields(definition: dict[str, Any]) -> tuple[list[list[str]], bool]:
+def _fields(definition: dict[str, Any]) -> tuple[list[list[str]], bool, list[str]]:
+    """A model's fields, whether it has UDFs, and the read-only plumbing keys its binder knows.
+
+    Plumbing such as ``soapParentPropertyId`` is no field (entityInformation/fields never lists it), but the
+    server binds request bodies into these same models, so a body carrying it is read and the key ignored
+    (swagger-generated clients send it on every write).
+    """
     fields: list[list[str]] = []
     has_udfs = False
+    plumbing: list[str] = []
     for name, prop in definition.get("properties", {}).items():
         if name == "userDefinedFields":
             has_udfs = True
             continue
         if "$ref" in prop or prop.get("readOnly"):
-            continue  # SOAP plumbing such as soapParentPropertyId, never on the wire
+            if prop.get("readOnly"):
+                plumbing.append(name)
+            continue
         fields.append([name, prop.get("type", "string"), prop.get("format", "")])
-    return fields, has_udfs
+    return fields, has_udfs, plumbing
 
 
 def build(swagger: dict[str, Any]) -> dict[str, Any]:
@@ -152,7 +161,9 @@ def build(swagger: dict[str, Any]) -> dict[str, Any]:
         model = models.get(name)
         if model and model in swagger["definitions"]:
             info["model"] = model
-            info["fields"], info["udf"] = _fields(swagger["definitions"][model])
+            info["fields"], info["udf"], plumbing = _fields(swagger["definitions"][model])
+            if plumbing:
+                info["ignored"] = plumbing
     by_model = {info.get("model"): name for name, info in entities.items() if info.get("model")}
     routed: list[dict[str, Any]] = []
     for (parent, segment), child in children.items():

@@ -166,3 +166,22 @@ def test_ticket_number_via_query_leaves_a_sync_that_reads_by_id_alone() -> None:
                                                            "publish": 1})
 
     assert _fired(sync, "ticket-number-via-query") == []
+
+
+def test_swagger_model_plumbing_is_read_and_ignored_by_fake_and_rule_alike() -> None:
+    # panoramicdata/AutoTask.Psa.Api (and other swagger-generated clients) write "soapParentPropertyId": null
+    # on every note: the official TicketNoteModel has it (readOnly), so the API binds and ignores it.
+    answers: list[httpx.Response] = []
+
+    def steps(http: httpx.Client, ticket: int) -> None:
+        answers.append(http.post(f"{BASE}/Tickets/{ticket}/Notes", json={
+            "title": "t", "description": "d", "noteType": 1, "publish": 1, "soapParentPropertyId": None}))
+        answers.append(http.post(f"{BASE}/Tickets/{ticket}/Notes", json={
+            "title": "t", "description": "d", "noteType": 1, "publish": 1, "soapParentProperty": None}))
+
+    fired = _fired(steps, "known-fields-only")
+    created, typo = answers
+    assert created.status_code == 200 and created.json()["itemId"] > 0
+    assert typo.status_code == 500
+    assert typo.json()["errors"] == ["Unable to find the field soapParentProperty on the TicketNotes entity."]
+    assert [(v.exchanges, v.details["fields"]) for v in fired] == [((2,), ["soapParentProperty"])]

@@ -74,7 +74,8 @@ def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list
         if entity is None:
             continue
         unknown = [key for key in (exchange.request_json or {}) if isinstance(exchange.request_json, dict)
-                   and str(key).lower() != "userdefinedfields" and entity.field(str(key)) is None]
+                   and str(key).lower() != "userdefinedfields" and entity.field(str(key)) is None
+                   and not entity.ignores(str(key))]
         if unknown:
             found.append(Violation("known-fields-only", f"{entity.name} has no field " + ", ".join(unknown),
                                    (exchange.position,), {"fields": unknown}))

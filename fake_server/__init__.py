@@ -5,7 +5,7 @@ from .errors import ApiError
 from .fake import Credentials, FakeAutotask
 from .journal import Exchange, Journal
 from .messages import ApiRequest, ApiResponse
-from .profile import Limits, TenantProfile
+from .profile import Latency, Limits, TenantProfile
 
 __all__ = [
     "ApiError",
@@ -16,6 +16,7 @@ __all__ = [
     "FakeAutotask",
     "Fault",
     "Journal",
+    "Latency",
     "Limits",
     "TenantProfile",
 ]

@@ -96,13 +96,26 @@ class Exchange:
         return f"#{self.position} {self.method} {self.path} -> {self.status}"
 
 
+def json_or_none(text: str | bytes | None) -> Any:
+    """A recorded body as JSON, or None when it is none: malformed, or nested deeper than Python parses.
+
+    A journal keeps what a client sent, which may be a body of 5,000 nested arrays; reading it back must not
+    end a report in a RecursionError.
+    """
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
 def _from_dict(position: int, data: dict[str, Any]) -> Exchange:
     request_json = data.get("request_json")
     if request_json is None and data.get("request_text"):
-        try:
-            request_json = json.loads(data["request_text"])
-        except ValueError:
-            request_json = None
+        request_json = json_or_none(data["request_text"])
     return Exchange(
         position=position,
         method=str(data.get("method", "GET")).upper(),
@@ -118,18 +131,22 @@ def _from_dict(position: int, data: dict[str, Any]) -> Exchange:
 def cassette_exchange(interaction: dict[str, Any]) -> dict[str, Any]:
     """A vcrpy interaction in the journal's dict shape."""
     request, response = interaction["request"], interaction["response"]
-
-    def parsed(text: Any) -> Any:
-        if isinstance(text, bytes):
-            text = text.decode("utf-8", errors="replace")
-        try:
-            return json.loads(text) if text else None
-        except ValueError:
-            return None
-
     return {"method": request["method"], "url": request["uri"], "status": response["status"]["code"],
-            "request_json": parsed(request.get("body")), "response_json": parsed(response["body"].get("string")),
+            "request_json": json_or_none(request.get("body")),
+            "response_json": json_or_none(response["body"].get("string")),
             "request_headers": {k: v[0] if isinstance(v, list) else v for k, v in request.get("headers", {}).items()}}
+
+
+def _journal_lines(path: Path) -> list[dict[str, Any]]:
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        record = json_or_none(line)
+        if not isinstance(record, dict):
+            raise ValueError(f"{path}: line {number} is not a journal entry (a JSON object)")
+        records.append(record)
+    return records
 
 
 def load_traffic(source: Journal | str | Path | Iterable[dict[str, Any]]) -> list[Exchange]:
@@ -143,7 +160,7 @@ def load_traffic(source: Journal | str | Path | Iterable[dict[str, Any]]) -> lis
         if is_cassette(path):
             records = [cassette_exchange(i) for i in read_cassette(path)["interactions"]]
         else:
-            records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            records = _journal_lines(path)
     else:
         records = source
     return [_from_dict(n, record) for n, record in enumerate(records, 1)]

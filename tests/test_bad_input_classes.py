@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from fake_server import ApiRequest, FakeAutotask
 from fake_server.jsonbody import MAX_DEPTH, check_media_type, replace_lone_surrogates
 from fake_server.query import make_plan, parse_query
+from harness.rules import CONTRACT, check
 from harness.serving import ServedFake
+from harness.traffic import load_traffic
 
 from .conftest import BASE, CREDENTIALS, ticket_body
 
@@ -169,6 +171,10 @@ def test_deep_nesting_over_http_with_a_streamed_journal(tmp_path: Path) -> None:
     finally:
         fake.journal.close()
     assert "nested too deeply" in _errors(answer)[0]
+    # and the journal it wrote reads back: check judges it rather than ending in a RecursionError
+    [kept] = load_traffic(tmp_path / "journal.jsonl")
+    assert (kept.method, kept.status, kept.request_json) == ("POST", 500, None)
+    assert check([kept], (CONTRACT,)) == []
 
 
 # -- 3. inputs that reached the catch-all ---------------------------------------------------------------

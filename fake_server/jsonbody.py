@@ -36,6 +36,7 @@ _RAW_SURROGATE = re.compile("[\ud800-\udfff]")
 # else is a 415 from its parameter binding (check_media_type says why a body without one is still read).
 JSON_MEDIA_TYPES = frozenset({"application/json", "text/json"})
 BODY_VERBS = frozenset({"POST", "PUT", "PATCH"})
+_JSON_HEADER_VALUES = frozenset({b"application/json", b"application/json; charset=utf-8", b"text/json"})
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -170,7 +171,14 @@ def check_media_type(request: ApiRequest) -> None:
     """
     if not request.body or request.method.upper() not in BODY_VERBS:
         return
-    declared = request.header("Content-Type")
+    raw = request.raw_headers
+    if raw is not None:  # served: the usual value is seen without decoding it (this runs on every write)
+        value = raw.get(b"content-type")
+        if value is None or value in _JSON_HEADER_VALUES:
+            return
+        declared: str | None = value.decode("latin-1")
+    else:
+        declared = request.header("Content-Type")
     if declared is None:
         return
     media_type = declared.split(";", 1)[0].strip()

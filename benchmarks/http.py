@@ -1,6 +1,7 @@
 """Requests per second of the served fake, against a floor and WireMock measured in the same run.
 
-Run: ``python benchmarks/http.py [--connections 8] [--seconds 4] [--rounds 5] [--server uvicorn|granian|both]``
+Run: ``python benchmarks/http.py [--connections 8] [--seconds 4] [--rounds 5] [--server uvicorn|granian|both]
+[--baseline DIR] [--no-wiremock]``
 
 Needs ``wrk`` (Debian package ``wrk``). For each target it measures ``GET /Tickets/{id}``
 and a ``ticketNumber`` ``eq`` query (POST), keep-alive, N concurrent connections:
@@ -11,6 +12,10 @@ and a ``ticketNumber`` ``eq`` query (POST), keep-alive, N concurrent connections
   the alternative ASGI server the issue asks to measure when uvicorn misses the target;
 - WireMock: the standalone jar from the npm package ``wiremock``, serving static stubs of the same bodies
   (skipped, with a message, when Java or npm is missing).
+
+``--baseline DIR`` adds the fake as a checkout of another commit serves it (``git worktree add DIR REV``),
+started the same way with that tree first on the import path: before/after figures of a change, side by
+side in one run, as "fake/baseline".
 
 Rounds are interleaved: each round runs every target once, one after the other. Ratios are taken within
 a round and the median over rounds is reported with the range, since this machine's speed swings between
@@ -160,6 +165,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--server", choices=("uvicorn", "granian", "both"), default="uvicorn")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="a checkout of another commit: its fake is measured beside this one")
+    parser.add_argument("--no-wiremock", action="store_true", help="leave WireMock out (no Java needed)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("benchmarks/http.py needs wrk (apt-get install wrk); nothing measured")
@@ -185,10 +193,15 @@ def main() -> None:
             return subprocess.Popen([sys.executable, str(ROOT / "http_floor.py"), str(port),
                                      str(work / "bodies.json")], env=env, stdout=subprocess.DEVNULL), port
 
-        def fake() -> tuple[subprocess.Popen[bytes], int] | str:
+        def fake(tree: Path | None = None) -> tuple[subprocess.Popen[bytes], int] | str:
             port = free_port()
+            where = env if tree is None else {**env, "PYTHONPATH": str(tree.resolve())}
             return subprocess.Popen([sys.executable, "-m", "harness.cli", "serve", "--port", str(port),
-                                     "--seed", "sample", "--no-limits"], env=env, stdout=subprocess.DEVNULL), port
+                                     "--seed", "sample", "--no-limits"], env=where, stdout=subprocess.DEVNULL,
+                                    cwd=None if tree is None else tree), port
+
+        def baseline() -> tuple[subprocess.Popen[bytes], int] | str:
+            return fake(args.baseline)
 
         def under_granian(factory: str) -> Any:
             def start() -> tuple[subprocess.Popen[bytes], int] | str:
@@ -202,10 +215,13 @@ def main() -> None:
         targets: dict[str, Any] = {}
         if "uvicorn" in servers:
             targets.update({"floor (fixed body, uvicorn)": floor, "fake (serve, uvicorn)": fake})
+            if args.baseline is not None:
+                targets["baseline fake (serve, uvicorn)"] = baseline
         if "granian" in servers:
             targets.update({"floor (fixed body, granian)": under_granian("floor"),
                             "fake (same app, granian)": under_granian("fake")})
-        targets["WireMock (static stubs)"] = wiremock
+        if not args.no_wiremock:
+            targets["WireMock (static stubs)"] = wiremock
         rounds: dict[str, list[tuple[float, ...]]] = {}
         for _ in range(args.rounds):
             # One server runs at a time, so none steals CPU from another's measurement.
@@ -268,6 +284,8 @@ def report(rounds: dict[str, list[tuple[float, ...]]], servers: list[str], args:
         floor = rounds[next(n for n in rounds if n.startswith("floor") and server in n)]
         fake = rounds[next(n for n in rounds if n.startswith("fake") and server in n)]
         pairs = [(f"floor/fake {server} (<= 1.5x)", floor, fake)]
+        if "baseline fake (serve, uvicorn)" in rounds and server == "uvicorn":
+            pairs.append(("fake/baseline (1x: unchanged)", fake, rounds["baseline fake (serve, uvicorn)"]))
         if mock:
             pairs.append((f"fake {server}/WireMock (> 1x)", fake, mock))
         for label, numerator, denominator in pairs:

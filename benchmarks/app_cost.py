@@ -30,14 +30,26 @@ from fake_server.asgi import AsgiApp
 from fake_server.sample import sample_snapshot
 
 TICKET_ID = 600
-HEADERS = [(b"host", b"127.0.0.1:8000"), (b"username", b"bench@example.invalid"), (b"secret", b"bench"),
-           (b"apiintegrationcode", b"BENCH")]
+HEADERS = [
+    (b"host", b"127.0.0.1:8000"),
+    (b"username", b"bench@example.invalid"),
+    (b"secret", b"bench"),
+    (b"apiintegrationcode", b"BENCH"),
+]
 
 
 def scope(method: str, path: str, body: bytes) -> dict[str, Any]:
     extra = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())] if body else []
-    return {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": b"",
-            "headers": HEADERS + extra, "scheme": "http", "server": ("127.0.0.1", 8000)}
+    return {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": HEADERS + extra,
+        "scheme": "http",
+        "server": ("127.0.0.1", 8000),
+    }
 
 
 async def per_call(app: Any, method: str, path: str, body: bytes, calls: int) -> float:
@@ -68,9 +80,12 @@ def main() -> None:
     query = json.dumps({"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]}).encode()
     get_path, query_path = f"/ATServicesRest/V1.0/Tickets/{TICKET_ID}", "/ATServicesRest/V1.0/Tickets/query"
     floor = make_app({f"GET {get_path}": b"{}", f"POST {query_path}": b"{}"})
-    cases = {"fake GET /Tickets/{id}": (app, "GET", get_path, b""),
-             "fake ticketNumber query": (app, "POST", query_path, query),
-             "floor GET": (floor, "GET", get_path, b""), "floor query": (floor, "POST", query_path, query)}
+    cases = {
+        "fake GET /Tickets/{id}": (app, "GET", get_path, b""),
+        "fake ticketNumber query": (app, "POST", query_path, query),
+        "floor GET": (floor, "GET", get_path, b""),
+        "floor query": (floor, "POST", query_path, query),
+    }
     best = dict.fromkeys(cases, float("inf"))
     for _ in range(args.rounds):
         for name, (target, method, path, body) in cases.items():
@@ -78,8 +93,10 @@ def main() -> None:
             fake.journal.clear()  # each round starts from the same journal
     for name, seconds in best.items():
         print(f"{name:28} {seconds * 1e6:8.2f} us per request")
-    print(f"fake / floor, app only:      GET {best['fake GET /Tickets/{id}'] / best['floor GET']:.0f}x   "
-          f"query {best['fake ticketNumber query'] / best['floor query']:.0f}x")
+    print(
+        f"fake / floor, app only:      GET {best['fake GET /Tickets/{id}'] / best['floor GET']:.0f}x   "
+        f"query {best['fake ticketNumber query'] / best['floor query']:.0f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -103,8 +103,12 @@ def wiremock_jar() -> Path | None:
     if shutil.which("npm") is None:
         return None
     CACHE.mkdir(exist_ok=True)
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(CACHE), "wiremock@3"],
-                   check=False, capture_output=True, timeout=600)
+    subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(CACHE), "wiremock@3"],
+        check=False,
+        capture_output=True,
+        timeout=600,
+    )
     found = sorted(CACHE.glob("node_modules/wiremock/build/wiremock-standalone-*.jar"))
     return found[-1] if found else None
 
@@ -121,19 +125,36 @@ def start_wiremock(bodies: dict[str, str], workdir: Path) -> tuple[subprocess.Po
     for number, (key, body) in enumerate(bodies.items()):
         method, path = key.split(" ", 1)
         # The exact URL first; any ticket id next, for the rounds that ask for a different ticket each time.
-        matchers = [{"url": path, "priority": 1},
-                    {"urlPattern": re.sub(r"/\d+$", "/[0-9]+", path), "priority": 5}]
+        matchers = [{"url": path, "priority": 1}, {"urlPattern": re.sub(r"/\d+$", "/[0-9]+", path), "priority": 5}]
         for variant, matcher in enumerate(matchers):
-            stub = {"request": {"method": method, **{k: v for k, v in matcher.items() if k != "priority"}},
-                    "priority": matcher["priority"],
-                    "response": {"status": 200, "body": body,
-                                 "headers": {"Content-Type": "application/json; charset=utf-8"}}}
+            stub = {
+                "request": {"method": method, **{k: v for k, v in matcher.items() if k != "priority"}},
+                "priority": matcher["priority"],
+                "response": {
+                    "status": 200,
+                    "body": body,
+                    "headers": {"Content-Type": "application/json; charset=utf-8"},
+                },
+            }
             (mappings / f"stub{number}-{variant}.json").write_text(json.dumps(stub), encoding="utf-8")
     port = free_port()
     process = subprocess.Popen(
-        ["java", "-jar", str(jar), "--port", str(port), "--bind-address", "127.0.0.1",
-         "--root-dir", str(workdir / "wiremock"), "--disable-banner", "--no-request-journal"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            "java",
+            "-jar",
+            str(jar),
+            "--port",
+            str(port),
+            "--bind-address",
+            "127.0.0.1",
+            "--root-dir",
+            str(workdir / "wiremock"),
+            "--disable-banner",
+            "--no-request-journal",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return process, port
 
 
@@ -143,8 +164,9 @@ def run_wrk(port: int, path: str, connections: int, seconds: int, script: Path |
         command += ["-H", f"{name}: {value}"]
     if script is not None:
         command += ["-s", str(script)]
-    output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                            check=True).stdout
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
     if "Non-2xx" in output:
         raise RuntimeError(f"non-2xx answers from port {port} {path}:\n{output}")
     match = re.search(r"Requests/sec:\s+([\d.]+)", output)
@@ -154,9 +176,27 @@ def run_wrk(port: int, path: str, connections: int, seconds: int, script: Path |
 
 
 def granian_command(port: int, factory: str) -> list[str]:
-    return [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port),
-            "--workers", "1", "--no-ws", "--log-level", "warning", "--no-access-log", "--factory",
-            "--working-dir", str(ROOT), f"asgi_apps:{factory}"]
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--no-ws",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--factory",
+        "--working-dir",
+        str(ROOT),
+        f"asgi_apps:{factory}",
+    ]
 
 
 def main() -> None:
@@ -165,8 +205,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--server", choices=("uvicorn", "granian", "both"), default="uvicorn")
-    parser.add_argument("--baseline", type=Path, default=None,
-                        help="a checkout of another commit: its fake is measured beside this one")
+    parser.add_argument(
+        "--baseline", type=Path, default=None, help="a checkout of another commit: its fake is measured beside this one"
+    )
     parser.add_argument("--no-wiremock", action="store_true", help="leave WireMock out (no Java needed)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -181,8 +222,12 @@ def main() -> None:
         work = Path(tmp)
         (work / "bodies.json").write_text(json.dumps(bodies), encoding="utf-8")
         post = work / "post.lua"
-        post.write_text('wrk.method = "POST"\nwrk.body = ' + json.dumps(query) +
-                        '\nwrk.headers["Content-Type"] = "application/json"\n', encoding="utf-8")
+        post.write_text(
+            'wrk.method = "POST"\nwrk.body = '
+            + json.dumps(query)
+            + '\nwrk.headers["Content-Type"] = "application/json"\n',
+            encoding="utf-8",
+        )
         varied_get, varied_query = work / "varied_get.lua", work / "varied_query.lua"
         write_varied_scripts(varied_get, varied_query)
         calls = [(GET_PATH, None), (QUERY_PATH, post), (GET_PATH, varied_get), (QUERY_PATH, varied_query)]
@@ -190,15 +235,21 @@ def main() -> None:
 
         def floor() -> tuple[subprocess.Popen[bytes], int] | str:
             port = free_port()
-            return subprocess.Popen([sys.executable, str(ROOT / "http_floor.py"), str(port),
-                                     str(work / "bodies.json")], env=env, stdout=subprocess.DEVNULL), port
+            return subprocess.Popen(
+                [sys.executable, str(ROOT / "http_floor.py"), str(port), str(work / "bodies.json")],
+                env=env,
+                stdout=subprocess.DEVNULL,
+            ), port
 
         def fake(tree: Path | None = None) -> tuple[subprocess.Popen[bytes], int] | str:
             port = free_port()
             where = env if tree is None else {**env, "PYTHONPATH": str(tree.resolve())}
-            return subprocess.Popen([sys.executable, "-m", "harness.cli", "serve", "--port", str(port),
-                                     "--seed", "sample", "--no-limits"], env=where, stdout=subprocess.DEVNULL,
-                                    cwd=None if tree is None else tree), port
+            return subprocess.Popen(
+                [sys.executable, "-m", "harness.cli", "serve", "--port", str(port), "--seed", "sample", "--no-limits"],
+                env=where,
+                stdout=subprocess.DEVNULL,
+                cwd=None if tree is None else tree,
+            ), port
 
         def baseline() -> tuple[subprocess.Popen[bytes], int] | str:
             return fake(args.baseline)
@@ -207,6 +258,7 @@ def main() -> None:
             def start() -> tuple[subprocess.Popen[bytes], int] | str:
                 port = free_port()
                 return subprocess.Popen(granian_command(port, factory), env=env, stdout=subprocess.DEVNULL), port
+
             return start
 
         def wiremock() -> tuple[subprocess.Popen[bytes], int] | str:
@@ -218,8 +270,12 @@ def main() -> None:
             if args.baseline is not None:
                 targets["baseline fake (serve, uvicorn)"] = baseline
         if "granian" in servers:
-            targets.update({"floor (fixed body, granian)": under_granian("floor"),
-                            "fake (same app, granian)": under_granian("fake")})
+            targets.update(
+                {
+                    "floor (fixed body, granian)": under_granian("floor"),
+                    "fake (same app, granian)": under_granian("fake"),
+                }
+            )
         if not args.no_wiremock:
             targets["WireMock (static stubs)"] = wiremock
         rounds: dict[str, list[tuple[float, ...]]] = {}
@@ -235,8 +291,9 @@ def main() -> None:
                     wait_for(port, process)
                     for path, script in calls:  # warm-up on every call, the JVM's JIT most of all
                         run_wrk(port, path, args.connections, 2, script)
-                    measured = tuple(run_wrk(port, path, args.connections, args.seconds, script)
-                                     for path, script in calls)
+                    measured = tuple(
+                        run_wrk(port, path, args.connections, args.seconds, script) for path, script in calls
+                    )
                 finally:
                     process.terminate()
                     process.wait(timeout=30)
@@ -251,13 +308,17 @@ def write_varied_scripts(get_script: Path, query_script: Path) -> None:
     get_script.write_text(
         "local n = 0\nrequest = function()\n"
         f"  n = n % {count} + 1\n"
-        f'  return wrk.format("GET", "{GET_PATH.rsplit("/", 1)[0]}/" .. n)\nend\n', encoding="utf-8")
+        f'  return wrk.format("GET", "{GET_PATH.rsplit("/", 1)[0]}/" .. n)\nend\n',
+        encoding="utf-8",
+    )
     bodies = ",\n".join(json.dumps(ticket_query(number)) for number in sample_ticket_numbers())
     query_script.write_text(
         'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
         f"local bodies = {{\n{bodies}\n}}\nlocal n = 0\nrequest = function()\n"
         "  n = n % #bodies + 1\n"
-        f'  return wrk.format("POST", "{QUERY_PATH}", nil, bodies[n])\nend\n', encoding="utf-8")
+        f'  return wrk.format("POST", "{QUERY_PATH}", nil, bodies[n])\nend\n',
+        encoding="utf-8",
+    )
 
 
 CALLS = ("GET /Tickets/{id}", "ticketNumber query", "GET, each a new id", "query, each a new number")
@@ -271,12 +332,16 @@ def _ratios(numerator: list[tuple[float, ...]], denominator: list[tuple[float, .
 
 
 def report(rounds: dict[str, list[tuple[float, ...]]], servers: list[str], args: argparse.Namespace) -> None:
-    print(f"{args.connections} keep-alive connections, wrk -t1, {args.rounds} interleaved rounds of {args.seconds} s;"
-          " requests per second, median of the rounds (best in brackets)")
+    print(
+        f"{args.connections} keep-alive connections, wrk -t1, {args.rounds} interleaved rounds of {args.seconds} s;"
+        " requests per second, median of the rounds (best in brackets)"
+    )
     print(f"{'target':30}" + "".join(f"{call:>27}" for call in CALLS))
     for name, results in rounds.items():
-        cells = [f"{statistics.median(r[i] for r in results):.0f} ({max(r[i] for r in results):.0f})"
-                 for i in range(len(CALLS))]
+        cells = [
+            f"{statistics.median(r[i] for r in results):.0f} ({max(r[i] for r in results):.0f})"
+            for i in range(len(CALLS))
+        ]
         print(f"{name:30}" + "".join(f"{cell:>27}" for cell in cells))
     mock = rounds.get("WireMock (static stubs)")
     print("Ratios taken within each round: median (range)")
@@ -290,6 +355,7 @@ def report(rounds: dict[str, list[tuple[float, ...]]], servers: list[str], args:
             pairs.append((f"fake {server}/WireMock (> 1x)", fake, mock))
         for label, numerator, denominator in pairs:
             print(f"{label:30}" + "".join(f"{_ratios(numerator, denominator, i):>27}" for i in range(len(CALLS))))
+
 
 if __name__ == "__main__":
     main()

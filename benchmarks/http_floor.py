@@ -34,8 +34,13 @@ def make_app(bodies: dict[str, bytes]) -> Any:
         more = True
         while more:  # drain the request body, as any server must
             more = (await receive()).get("more_body", False)
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [*HEADERS, (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [*HEADERS, (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     return app

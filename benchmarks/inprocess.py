@@ -50,10 +50,21 @@ HEADERS = {"ApiIntegrationCode": "BENCH", "UserName": "bench@example.invalid", "
 
 
 def ticket(n: int) -> dict[str, Any]:
-    return {"companyID": 0, "title": f"Ticket {n}", "status": 1 + (n % 2) * 7, "priority": 1 + n % 4,
-            "queueID": 29683354, "issueType": 4, "subIssueType": 201, "source": 2, "ticketCategory": 1,
-            "dueDateTime": "2026-12-01T17:00:00Z", "description": f"Description of ticket {n}",
-            "assignedResourceID": 29682899, "ticketNumber": f"T20261123.{n:05d}.001"}
+    return {
+        "companyID": 0,
+        "title": f"Ticket {n}",
+        "status": 1 + (n % 2) * 7,
+        "priority": 1 + n % 4,
+        "queueID": 29683354,
+        "issueType": 4,
+        "subIssueType": 201,
+        "source": 2,
+        "ticketCategory": 1,
+        "dueDateTime": "2026-12-01T17:00:00Z",
+        "description": f"Description of ticket {n}",
+        "assignedResourceID": 29682899,
+        "ticketNumber": f"T20261123.{n:05d}.001",
+    }
 
 
 def timed(action: Callable[[], object], calls: int) -> float:
@@ -104,8 +115,7 @@ def fake_case(fake: FakeAutotask, count: int) -> Case:
 def bare_case(item: dict[str, Any]) -> Case:
     """The baseline: respx routes answering a fixed body, no state, no checks."""
     query = {"filter": [{"op": "eq", "field": "ticketNumber", "value": item["ticketNumber"]}]}
-    page = {"items": [item], "pageDetails": {"count": 1, "requestCount": 500, "prevPageUrl": None,
-                                             "nextPageUrl": None}}
+    page = {"items": [item], "pageDetails": {"count": 1, "requestCount": 500, "prevPageUrl": None, "nextPageUrl": None}}
 
     def run(calls: int) -> tuple[float, float]:
         with respx.mock(assert_all_called=False) as router, httpx.Client(headers=HEADERS) as client:
@@ -119,13 +129,15 @@ def bare_case(item: dict[str, Any]) -> Case:
 
 
 def _page(item: dict[str, Any]) -> dict[str, Any]:
-    return {"items": [item], "pageDetails": {"count": 1, "requestCount": 500, "prevPageUrl": None,
-                                             "nextPageUrl": None}}
+    return {"items": [item], "pageDetails": {"count": 1, "requestCount": 500, "prevPageUrl": None, "nextPageUrl": None}}
 
 
 def _calls(item: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
-    return (f"{BASE}/Tickets/{item['id']}", f"{BASE}/Tickets/query",
-            {"filter": [{"op": "eq", "field": "ticketNumber", "value": item["ticketNumber"]}]})
+    return (
+        f"{BASE}/Tickets/{item['id']}",
+        f"{BASE}/Tickets/query",
+        {"filter": [{"op": "eq", "field": "ticketNumber", "value": item["ticketNumber"]}]},
+    )
 
 
 def requests_case(item: dict[str, Any], fake: FakeAutotask | None) -> Case:
@@ -139,8 +151,9 @@ def requests_case(item: dict[str, Any], fake: FakeAutotask | None) -> Case:
             if fake is None:
                 with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
                     for method, url in (("GET", get_url), ("POST", query_url)):
-                        mock.add_callback(method, url, callback=lambda r: (200, {}, fixed[r.url]),
-                                          content_type="application/json")
+                        mock.add_callback(
+                            method, url, callback=lambda r: (200, {}, fixed[r.url]), content_type="application/json"
+                        )
                     return _both(session, get_url, query_url, query, calls)
             with fake.mock():
                 result = _both(session, get_url, query_url, query, calls)
@@ -150,11 +163,11 @@ def requests_case(item: dict[str, Any], fake: FakeAutotask | None) -> Case:
     return run
 
 
-def _both(session: requests.Session, get_url: str, query_url: str, query: dict[str, Any],
-          calls: int) -> tuple[float, float]:
+def _both(
+    session: requests.Session, get_url: str, query_url: str, query: dict[str, Any], calls: int
+) -> tuple[float, float]:
     assert session.get(get_url).json()["item"]["id"] == int(get_url.rsplit("/", 1)[1])
-    return (timed(lambda: session.get(get_url), calls),
-            timed(lambda: session.post(query_url, json=query), calls))
+    return (timed(lambda: session.get(get_url), calls), timed(lambda: session.post(query_url, json=query), calls))
 
 
 def aiohttp_case(item: dict[str, Any], fake: FakeAutotask | None) -> Case:
@@ -163,6 +176,7 @@ def aiohttp_case(item: dict[str, Any], fake: FakeAutotask | None) -> Case:
 
     async def measure(calls: int) -> tuple[float, float]:
         async with aiohttp.ClientSession(headers=HEADERS) as session:
+
             async def get() -> None:
                 async with session.get(get_url) as answer:
                     await answer.read()
@@ -201,11 +215,16 @@ def transport_case(item: dict[str, Any], fake: FakeAutotask | None) -> Case:
     fixed = {get_url: {"item": item}, query_url: _page(item)}
 
     def run(calls: int) -> tuple[float, float]:
-        transport = fake.transport() if fake is not None else httpx.MockTransport(
-            lambda request: httpx.Response(200, json=fixed[str(request.url)]))
+        transport = (
+            fake.transport()
+            if fake is not None
+            else httpx.MockTransport(lambda request: httpx.Response(200, json=fixed[str(request.url)]))
+        )
         with httpx.Client(transport=transport, headers=HEADERS) as client:
-            result = (timed(lambda: client.get(get_url), calls),
-                      timed(lambda: client.post(query_url, json=query), calls))
+            result = (
+                timed(lambda: client.get(get_url), calls),
+                timed(lambda: client.post(query_url, json=query), calls),
+            )
         if fake is not None:
             fake.journal.clear()
         return result
@@ -235,10 +254,16 @@ def main() -> None:
     large, seed_seconds, seed_bytes = seeded_fake(args.large)
     item = small.get("Tickets", args.small // 2 + 1)
     assert item is not None
-    results = best_of_rounds({"bare": bare_case(item), "small": fake_case(small, args.small),
-                              "large": fake_case(large, args.large)}, args.calls, args.rounds)
+    results = best_of_rounds(
+        {"bare": bare_case(item), "small": fake_case(small, args.small), "large": fake_case(large, args.large)},
+        args.calls,
+        args.rounds,
+    )
     (bare_get, bare_query), (small_get, small_query), (large_get, large_query) = (
-        results["bare"], results["small"], results["large"])
+        results["bare"],
+        results["small"],
+        results["large"],
+    )
 
     micro = 1e6
     print(f"{args.calls} calls per measurement, best of {args.rounds} interleaved rounds")
@@ -246,38 +271,69 @@ def main() -> None:
     print(f"{'bare respx route (baseline)':44} {bare_get * micro:15.1f} us {bare_query * micro:19.1f} us")
     print(f"{f'fake, {args.small} tickets':44} {small_get * micro:15.1f} us {small_query * micro:19.1f} us")
     print(f"{f'fake, {args.large} tickets':44} {large_get * micro:15.1f} us {large_query * micro:19.1f} us")
-    print(f"ratio fake({args.small}) / bare:                  GET {small_get / bare_get:.2f}x   "
-          f"query {small_query / bare_query:.2f}x   (target <= 1.5x)")
-    print(f"ratio fake({args.large}) / fake({args.small}):       GET {large_get / small_get:.2f}x   "
-          f"query {large_query / small_query:.2f}x   (target <= 1.2x)")
-    print(f"seeding {args.large} tickets: {seed_seconds:.2f} s, {seed_bytes / 2**20:.0f} MiB resident added "
-          f"(targets < 10 s, < 500 MiB)")
+    print(
+        f"ratio fake({args.small}) / bare:                  GET {small_get / bare_get:.2f}x   "
+        f"query {small_query / bare_query:.2f}x   (target <= 1.5x)"
+    )
+    print(
+        f"ratio fake({args.large}) / fake({args.small}):       GET {large_get / small_get:.2f}x   "
+        f"query {large_query / small_query:.2f}x   (target <= 1.2x)"
+    )
+    print(
+        f"seeding {args.large} tickets: {seed_seconds:.2f} s, {seed_bytes / 2**20:.0f} MiB resident added "
+        f"(targets < 10 s, < 500 MiB)"
+    )
 
-    stacks = best_of_rounds({
-        "requests bare": requests_case(item, None), "requests fake": requests_case(item, small),
-        "aiohttp bare": aiohttp_case(item, None), "aiohttp fake": aiohttp_case(item, small),
-        "transport bare": transport_case(item, None), "transport fake": transport_case(item, small),
-    }, args.calls, args.rounds)
+    stacks = best_of_rounds(
+        {
+            "requests bare": requests_case(item, None),
+            "requests fake": requests_case(item, small),
+            "aiohttp bare": aiohttp_case(item, None),
+            "aiohttp fake": aiohttp_case(item, small),
+            "transport bare": transport_case(item, None),
+            "transport fake": transport_case(item, small),
+        },
+        args.calls,
+        args.rounds,
+    )
     print()
-    print(f"{'per stack (fake with ' + str(args.small) + ' tickets)':44} {'GET /Tickets/{id}':>18} "
-          f"{'query eq ticketNumber':>22}")
-    rows = [("requests: static responses callback", "requests bare"), ("requests: fake.mock()", "requests fake"),
-            ("aiohttp: static aioresponses answer", "aiohttp bare"), ("aiohttp: fake.mock()", "aiohttp fake"),
-            ("httpx: httpx.MockTransport", "transport bare"), ("httpx: fake.transport()", "transport fake")]
+    print(
+        f"{'per stack (fake with ' + str(args.small) + ' tickets)':44} {'GET /Tickets/{id}':>18} "
+        f"{'query eq ticketNumber':>22}"
+    )
+    rows = [
+        ("requests: static responses callback", "requests bare"),
+        ("requests: fake.mock()", "requests fake"),
+        ("aiohttp: static aioresponses answer", "aiohttp bare"),
+        ("aiohttp: fake.mock()", "aiohttp fake"),
+        ("httpx: httpx.MockTransport", "transport bare"),
+        ("httpx: fake.transport()", "transport fake"),
+    ]
     for label, name in rows:
         get, found = stacks[name]
         print(f"{label:44} {get * micro:15.1f} us {found * micro:19.1f} us")
-    for stack, bare_name in (("requests", "requests bare"), ("aiohttp", "aiohttp bare"),
-                             ("httpx fake.mock()", None), ("httpx fake.transport()", "transport bare")):
-        fake_get, fake_query = {"requests": stacks["requests fake"], "aiohttp": stacks["aiohttp fake"],
-                                "httpx fake.mock()": (small_get, small_query),
-                                "httpx fake.transport()": stacks["transport fake"]}[stack]
+    for stack, bare_name in (
+        ("requests", "requests bare"),
+        ("aiohttp", "aiohttp bare"),
+        ("httpx fake.mock()", None),
+        ("httpx fake.transport()", "transport bare"),
+    ):
+        fake_get, fake_query = {
+            "requests": stacks["requests fake"],
+            "aiohttp": stacks["aiohttp fake"],
+            "httpx fake.mock()": (small_get, small_query),
+            "httpx fake.transport()": stacks["transport fake"],
+        }[stack]
         bare = stacks[bare_name] if bare_name else (bare_get, bare_query)
-        print(f"ratio {stack} / its bare mock:{'':{max(0, 22 - len(stack))}} GET {fake_get / bare[0]:.2f}x   "
-              f"query {fake_query / bare[1]:.2f}x   (target <= 1.2x)")
+        print(
+            f"ratio {stack} / its bare mock:{'':{max(0, 22 - len(stack))}} GET {fake_get / bare[0]:.2f}x   "
+            f"query {fake_query / bare[1]:.2f}x   (target <= 1.2x)"
+        )
     transport_get, transport_query = stacks["transport fake"]
-    print(f"ratio fake.transport() / bare respx route:   GET {transport_get / bare_get:.2f}x   "
-          f"query {transport_query / bare_query:.2f}x   (target < 1x)")
+    print(
+        f"ratio fake.transport() / bare respx route:   GET {transport_get / bare_get:.2f}x   "
+        f"query {transport_query / bare_query:.2f}x   (target < 1x)"
+    )
 
 
 if __name__ == "__main__":

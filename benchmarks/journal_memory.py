@@ -28,8 +28,13 @@ from fake_server import FakeAutotask, Limits
 from fake_server.asgi import AsgiApp
 from fake_server.sample import sample_snapshot
 
-HEADERS = [(b"host", b"127.0.0.1:8000"), (b"username", b"bench@example.invalid"), (b"secret", b"bench"),
-           (b"apiintegrationcode", b"BENCH"), (b"user-agent", b"journal-memory")]
+HEADERS = [
+    (b"host", b"127.0.0.1:8000"),
+    (b"username", b"bench@example.invalid"),
+    (b"secret", b"bench"),
+    (b"apiintegrationcode", b"BENCH"),
+    (b"user-agent", b"journal-memory"),
+]
 
 
 async def serve_gets(app: AsgiApp, path_of: Callable[[int], str], count: int) -> None:
@@ -41,8 +46,16 @@ async def serve_gets(app: AsgiApp, path_of: Callable[[int], str], count: int) ->
 
     for number in range(count):
         path = path_of(number)
-        scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
-                 "headers": list(HEADERS), "scheme": "http", "server": ("127.0.0.1", 8000)}
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "headers": list(HEADERS),
+            "scheme": "http",
+            "server": ("127.0.0.1", 8000),
+        }
         await app(scope, receive, send)
 
 

@@ -43,8 +43,11 @@ def main() -> None:
         ticket = served.fake.seed("Tickets", {"companyID": 0, "title": "baseline", "status": 1, "priority": 2})
         for run in range(runs):
             started = time.perf_counter()
-            result = run_probe(ProbeOptions(served.root_url, Path(out) / str(run)), *HEADERS.values(),
-                               console=Console(file=io.StringIO()))
+            result = run_probe(
+                ProbeOptions(served.root_url, Path(out) / str(run)),
+                *HEADERS.values(),
+                console=Console(file=io.StringIO()),
+            )
             probe_times.append(time.perf_counter() - started)
             requests = result.requests
             assert result.ok, result.failed
@@ -54,8 +57,10 @@ def main() -> None:
                     http.get(f"{served.base_url}/Tickets/{ticket}")
                 plain_times.append(time.perf_counter() - started)
     probe, plain = statistics.median(probe_times), statistics.median(plain_times)
-    print(f"probe against the served fake: {requests} requests, median {probe:.3f} s over {runs} runs "
-          f"(min {min(probe_times):.3f}, max {max(probe_times):.3f})")
+    print(
+        f"probe against the served fake: {requests} requests, median {probe:.3f} s over {runs} runs "
+        f"(min {min(probe_times):.3f}, max {max(probe_times):.3f})"
+    )
     print(f"baseline, {requests} plain GETs: median {plain:.3f} s")
     print(f"probe / baseline: {probe / plain:.2f}x")
 

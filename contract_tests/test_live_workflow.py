@@ -13,16 +13,22 @@ from harness.client import AutotaskClient
 from harness.contract import live_ticket
 
 
-def test_reference_workflow_resolves_a_ticket_it_created(autotask_target: Any, autotask_cassette: Any,
-                                                         tenant_profile: TenantProfile) -> None:
-    client = AutotaskClient.discover(autotask_target.zone_lookup_root, autotask_target.username,
-                                     autotask_target.secret, autotask_target.integration_code)
+def test_reference_workflow_resolves_a_ticket_it_created(
+    autotask_target: Any, autotask_cassette: Any, tenant_profile: TenantProfile
+) -> None:
+    client = AutotaskClient.discover(
+        autotask_target.zone_lookup_root,
+        autotask_target.username,
+        autotask_target.secret,
+        autotask_target.integration_code,
+    )
     completing = min(tenant_profile.completion.completing_values)
     ticket = {**live_ticket(client), "title": "[contract-suite] resolution workflow"}
     ticket_id = client.create("Tickets", ticket)
     number = client.get("Tickets", ticket_id)["ticketNumber"]  # type: ignore[index]
-    outcome = client.resolve(number, "Checked by the contract suite.", "Resolved by the contract suite.",
-                             completing_status=completing)
+    outcome = client.resolve(
+        number, "Checked by the contract suite.", "Resolved by the contract suite.", completing_status=completing
+    )
     after = client.get("Tickets", ticket_id)
     assert after is not None and outcome.ticket_id == ticket_id
     assert after["resolution"] == "Resolved by the contract suite."

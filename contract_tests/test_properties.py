@@ -23,8 +23,18 @@ def tenants(draw: st.DrawFn, base: TenantProfile) -> tuple[TenantProfile, int, i
     labels = draw(st.lists(st.text(min_size=1, max_size=20), min_size=len(values), max_size=len(values)))
     completing = draw(st.lists(st.sampled_from(values), min_size=1, max_size=len(values) - 1, unique=True))
     start = draw(st.sampled_from([v for v in values if v not in completing]))
-    statuses = [{"value": str(v), "label": label, "isDefaultValue": False, "sortOrder": n, "parentValue": "",
-                 "isActive": True, "isSystem": True} for n, (v, label) in enumerate(zip(values, labels, strict=True))]
+    statuses = [
+        {
+            "value": str(v),
+            "label": label,
+            "isDefaultValue": False,
+            "sortOrder": n,
+            "parentValue": "",
+            "isActive": True,
+            "isSystem": True,
+        }
+        for n, (v, label) in enumerate(zip(values, labels, strict=True))
+    ]
     picklists = {**base.picklists, "Tickets": {**base.picklists.get("Tickets", {}), "status": statuses}}
     completion = dataclasses.replace(base.completion, completing_values=frozenset(completing))
     profile = dataclasses.replace(base, picklists=picklists, completion=completion)
@@ -57,8 +67,15 @@ def tickets(draw: st.DrawFn, values: TenantValues, start_status: int) -> dict[st
 class GeneratedResolution(ResolveWithoutTimeEntries):
     """The resolution workflow on a generated tenant, ticket, time-entry count and texts."""
 
-    def __init__(self, profile: TenantProfile, completing: int, ticket: dict[str, Any], time_entries: int,
-                 note: str, resolution: str) -> None:
+    def __init__(
+        self,
+        profile: TenantProfile,
+        completing: int,
+        ticket: dict[str, Any],
+        time_entries: int,
+        note: str,
+        resolution: str,
+    ) -> None:
         super().__init__(profile, completing)
         self.ticket, self.time_entries, self.note, self.resolution = ticket, time_entries, note, resolution
 
@@ -86,8 +103,12 @@ class GeneratedResolution(ResolveWithoutTimeEntries):
             findings.append(Finding("note-added", "the note text did not arrive whole"))
         expected_status = self.completing_status if should_complete else given["before"]["status"]
         if after["status"] != expected_status:
-            findings.append(Finding("status-only-when-it-should", f"status {after['status']}, expected "
-                                    f"{expected_status} with {self.time_entries} time entries"))
+            findings.append(
+                Finding(
+                    "status-only-when-it-should",
+                    f"status {after['status']}, expected {expected_status} with {self.time_entries} time entries",
+                )
+            )
         if (after["completedDate"] is not None) != should_complete:
             findings.append(Finding("stamps-only-by-completing-status", f"completedDate {after['completedDate']!r}"))
         return findings
@@ -101,14 +122,21 @@ resolutions = st.one_of(texts, st.just("Ω✓ résolu " * 3200))  # 32000 charac
 
 @settings(settings.get_profile("contract"))
 @given(data=st.data(), time_entries=st.integers(0, 3), note=texts, resolution=resolutions)
-def test_workflow_keeps_the_contract_on_any_tenant_and_ticket(client_factory: Any, tenant_profile: TenantProfile,
-                                                               tenant_values: TenantValues, in_process: bool,
-                                                               data: Any,
-                                                               time_entries: int, note: str, resolution: str) -> None:
+def test_workflow_keeps_the_contract_on_any_tenant_and_ticket(
+    client_factory: Any,
+    tenant_profile: TenantProfile,
+    tenant_values: TenantValues,
+    in_process: bool,
+    data: Any,
+    time_entries: int,
+    note: str,
+    resolution: str,
+) -> None:
     profile, start, completing = data.draw(tenants(tenant_profile))
     ticket = data.draw(tickets(tenant_values, start))
     outcome = GeneratedResolution(profile, completing, ticket, time_entries, note, resolution).run(
-        client_factory, in_process=in_process)
+        client_factory, in_process=in_process
+    )
     if outcome.skipped:
         pytest.skip(outcome.skipped)
     assert outcome.passed, "\n".join(f"[{f.rule}] {f.message}" for f in outcome.findings)

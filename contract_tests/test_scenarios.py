@@ -16,8 +16,9 @@ from harness.scenarios import SCENARIOS
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_contract_scenario(scenario: Any, client_factory: Any, tenant_profile: TenantProfile, in_process: bool,
-                           pytestconfig: pytest.Config) -> None:
+def test_contract_scenario(
+    scenario: Any, client_factory: Any, tenant_profile: TenantProfile, in_process: bool, pytestconfig: pytest.Config
+) -> None:
     if pytestconfig.getoption("--autotask-live"):
         from harness.live import live_target
 

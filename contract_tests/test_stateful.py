@@ -36,8 +36,14 @@ def machine_for(factory: Any, profile: TenantProfile, in_process: bool = False) 
             self.fake.journal.clear()
             self.reached = ExitStack()
             base_url, zone_lookup_root = self.reached.enter_context(reaching(self.fake, in_process=in_process))
-            config = ClientConfig(base_url, zone_lookup_root, CREDENTIALS["username"], CREDENTIALS["secret"],
-                                  CREDENTIALS["integration_code"], self.completing)
+            config = ClientConfig(
+                base_url,
+                zone_lookup_root,
+                CREDENTIALS["username"],
+                CREDENTIALS["secret"],
+                CREDENTIALS["integration_code"],
+                self.completing,
+            )
             self.adapter = factory(config)
             # the model
             self.notes: list[str] = []
@@ -92,8 +98,9 @@ def machine_for(factory: Any, profile: TenantProfile, in_process: bool = False) 
     return TicketLifecycle
 
 
-def test_ticket_lifecycle_follows_the_model(client_factory: Any, tenant_profile: TenantProfile,
-                                           in_process: bool) -> None:
+def test_ticket_lifecycle_follows_the_model(
+    client_factory: Any, tenant_profile: TenantProfile, in_process: bool
+) -> None:
     machine = machine_for(client_factory, tenant_profile, in_process)
     probe = machine()
     try:
@@ -105,5 +112,6 @@ def test_ticket_lifecycle_follows_the_model(client_factory: Any, tenant_profile:
     from hypothesis.stateful import run_state_machine_as_test
 
     profile = settings.get_profile("contract")
-    run_state_machine_as_test(machine, settings=settings(profile, max_examples=min(10, profile.max_examples),
-                                                         stateful_step_count=8))
+    run_state_machine_as_test(
+        machine, settings=settings(profile, max_examples=min(10, profile.max_examples), stateful_step_count=8)
+    )

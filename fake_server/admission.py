@@ -61,8 +61,17 @@ class Fault:
         return self._pattern is None or bool(self._pattern.search(request.path))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"times": self.times, "remaining": self.remaining, "status": self.status, "errors": self.errors,
-                "method": self.method, "path": self.path, "delay": self.delay, "drop": self.drop, "after": self.after}
+        return {
+            "times": self.times,
+            "remaining": self.remaining,
+            "status": self.status,
+            "errors": self.errors,
+            "method": self.method,
+            "path": self.path,
+            "delay": self.delay,
+            "drop": self.drop,
+            "after": self.after,
+        }
 
 
 @dataclass(frozen=True)
@@ -101,8 +110,9 @@ def _endpoint_and_code(request: ApiRequest) -> tuple[str, str] | None:
 class Gate:
     """Rate limits, thread limits and faults for one fake tenant. Thread-safe."""
 
-    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic,
-                 rng: random.Random | None = None) -> None:
+    def __init__(
+        self, limits: Limits, clock: Callable[[], float] = time.monotonic, rng: random.Random | None = None
+    ) -> None:
         self.limits = limits
         self.clock = clock
         self.rng = rng or random.Random()

@@ -76,8 +76,14 @@ def responder(fake: FakeAutotask, method: str) -> Callable[..., Awaitable[Callba
             raise aiohttp.ServerDisconnectedError("Server disconnected without sending a response.") from None
         headers = dict(answered.headers)
         content_type = headers.pop("Content-Type", "application/json")
-        return CallbackResult(method=method, status=answered.status, body=answered.content(),
-                              content_type=content_type, headers=headers, response_class=_Response)
+        return CallbackResult(
+            method=method,
+            status=answered.status,
+            body=answered.content(),
+            content_type=content_type,
+            headers=headers,
+            response_class=_Response,
+        )
 
     return respond
 

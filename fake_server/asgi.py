@@ -43,7 +43,7 @@ class AsgiApp:
             body = message.get("body", b"")[: self._keep]
         request = _to_api_request(scope, body)
         if self.state_api and scope["path"].startswith(STATE_PREFIX):
-            answer = self._state(scope["path"][len(STATE_PREFIX):], request)
+            answer = self._state(scope["path"][len(STATE_PREFIX) :], request)
         else:
             gate = self.fake.gate
             admission = gate.admit(request)
@@ -138,8 +138,10 @@ def _messages(answer: ApiResponse, *, head: bool = False) -> tuple[Message, Mess
     else:
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
     headers.append((b"content-length", b"%d" % len(content)))
-    return ({"type": "http.response.start", "status": answer.status, "headers": headers},
-            {"type": "http.response.body", "body": b"" if head else content})
+    return (
+        {"type": "http.response.start", "status": answer.status, "headers": headers},
+        {"type": "http.response.body", "body": b"" if head else content},
+    )
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -157,14 +157,31 @@ class FakeAutotask:
                 exported[entity] = rows
             return exported
 
-    def inject_fault(self, *, status: int = 500, errors: list[str] | None = None, times: int = 1,
-                     method: str | None = None, path: str | None = None, delay: float = 0.0,
-                     drop: bool = False, after: int = 0) -> Fault:
+    def inject_fault(
+        self,
+        *,
+        status: int = 500,
+        errors: list[str] | None = None,
+        times: int = 1,
+        method: str | None = None,
+        path: str | None = None,
+        delay: float = 0.0,
+        drop: bool = False,
+        after: int = 0,
+    ) -> Fault:
         """Make the next ``times`` requests (matching ``method`` and the ``path`` regex, if given, and once
         ``after`` matching ones have passed untouched) answer ``status`` with ``errors``, or wait ``delay``
         seconds first, or lose the connection."""
-        fault = Fault(times=times, status=status, errors=errors or ["Injected fault."], method=method,
-                      path=path, delay=delay, drop=drop, after=after)
+        fault = Fault(
+            times=times,
+            status=status,
+            errors=errors or ["Injected fault."],
+            method=method,
+            path=path,
+            delay=delay,
+            drop=drop,
+            after=after,
+        )
         return self.gate.inject(fault)
 
     def snapshot(self) -> dict[str, dict[int, dict[str, Any]]]:
@@ -297,8 +314,11 @@ class FakeAutotask:
         version = self.store.version
         response = dispatch(self, route, request)
         content = response.content()
-        if (response.headers is JSON_HEADERS and len(content) <= ANSWER_MAX_BYTES
-                and len(request.body) <= ANSWER_MAX_BYTES):
+        if (
+            response.headers is JSON_HEADERS
+            and len(content) <= ANSWER_MAX_BYTES
+            and len(request.body) <= ANSWER_MAX_BYTES
+        ):
             if len(self._answers) >= ANSWER_CACHE_SIZE:
                 self._answers.clear()
             self._answers[answer_key] = (version, ApiResponse(response.status, content=content))
@@ -327,7 +347,8 @@ class FakeAutotask:
         username, secret, code = request.credentials()
         if not username or not secret or not code:
             raise Unauthorized(
-                "Authentication failed: the UserName, Secret and ApiIntegrationCode headers are required.")
+                "Authentication failed: the UserName, Secret and ApiIntegrationCode headers are required."
+            )
         if self.credentials is None:
             return
         if (username, secret) != (self.credentials.username, self.credentials.secret):
@@ -359,8 +380,9 @@ class FakeAutotask:
             table.put(self.profile.api_resource_id, record)
         return response
 
-    def write_context(self, request: ApiRequest, parent_field: str | None = None,
-                      parent_id: int | None = None) -> WriteContext:
+    def write_context(
+        self, request: ApiRequest, parent_field: str | None = None, parent_id: int | None = None
+    ) -> WriteContext:
         raw = request.header("ImpersonationResourceId")
         impersonator = None
         if raw:

@@ -30,8 +30,7 @@ def _base_url(request: ApiRequest) -> str:
     return f"{request.origin}/{BASE[0]}/{BASE[1]}"
 
 
-def _plan_from_request(fake: FakeAutotask, route: Route, request: ApiRequest, *,
-                       page_size: int | None = None) -> Plan:
+def _plan_from_request(fake: FakeAutotask, route: Route, request: ApiRequest, *, page_size: int | None = None) -> Plan:
     """The compiled query of a POST body or a GET ``search``; identical queries reuse their plan."""
     raw: bytes | str
     if request.method.upper() == "POST":
@@ -52,8 +51,7 @@ def _plan_from_request(fake: FakeAutotask, route: Route, request: ApiRequest, *,
     return plan
 
 
-def _page(fake: FakeAutotask, route: Route, request: ApiRequest, plan: Plan,
-          start: int | None) -> ApiResponse:
+def _page(fake: FakeAutotask, route: Route, request: ApiRequest, plan: Plan, start: int | None) -> ApiResponse:
     entity = route.entity
     spec = plan.spec
     table = fake.store.table(entity.name)
@@ -70,10 +68,18 @@ def _page(fake: FakeAutotask, route: Route, request: ApiRequest, plan: Plan,
             next_url = page_url(base, entity.name, "next", paging, search)
     if previous_url is None and next_url is None:  # the common single page, without a JSON encoder round
         details = b'{"count":%d,"requestCount":%d,"prevPageUrl":null,"nextPageUrl":null}' % (
-            len(page.ids), spec.max_records)
+            len(page.ids),
+            spec.max_records,
+        )
     else:
-        details = dumps({"count": len(page.ids), "requestCount": spec.max_records,
-                         "prevPageUrl": previous_url, "nextPageUrl": next_url})
+        details = dumps(
+            {
+                "count": len(page.ids),
+                "requestCount": spec.max_records,
+                "prevPageUrl": previous_url,
+                "nextPageUrl": next_url,
+            }
+        )
     if spec.include_fields is None:
         items = b",".join(item_json(entity, table, i, names) for i in page.ids)
     else:
@@ -113,8 +119,12 @@ def _read_item(fake: FakeAutotask, route: Route, record_id: int | None) -> ApiRe
     """``{"item": ...}`` for the stored record (``None``: no record), the profile's answer for a missing one."""
     table = fake.store.table(route.entity.name)
     stored = table.get(record_id) if record_id is not None else None
-    if (route.child is not None and route.child.parent_field and stored is not None
-            and stored.get(route.child.parent_field) != route.parent_id):
+    if (
+        route.child is not None
+        and route.child.parent_field
+        and stored is not None
+        and stored.get(route.child.parent_field) != route.parent_id
+    ):
         stored = None
     if stored is None or record_id is None:
         if fake.profile.missing_item_status == 404:
@@ -124,8 +134,9 @@ def _read_item(fake: FakeAutotask, route: Route, record_id: int | None) -> ApiRe
     return ApiResponse(200, content=b'{"item":' + item_json(route.entity, table, record_id, names) + b"}")
 
 
-def _write(fake: FakeAutotask, route: Route, request: ApiRequest, parent_field: str | None = None,
-           parent_id: int | None = None) -> ApiResponse:
+def _write(
+    fake: FakeAutotask, route: Route, request: ApiRequest, parent_field: str | None = None, parent_id: int | None = None
+) -> ApiResponse:
     """POST creates, PUT replaces, PATCH merges; each answers ``{"itemId": N}``."""
     body = fake.body(request)
     ctx = fake.write_context(request, parent_field, parent_id)
@@ -155,8 +166,12 @@ def child_collection(fake: FakeAutotask, route: Route, request: ApiRequest) -> A
     parent = fake.catalog.get(parent_name) if parent_name else None
     if parent_name and (parent is None or route.parent_id not in fake.store.table(parent.name)):
         if request.method.upper() == "GET":
-            return _ok({"items": [], "pageDetails": {"count": 0, "requestCount": 500,
-                                                     "prevPageUrl": None, "nextPageUrl": None}})
+            return _ok(
+                {
+                    "items": [],
+                    "pageDetails": {"count": 0, "requestCount": 500, "prevPageUrl": None, "nextPageUrl": None},
+                }
+            )
         raise BusinessError(f"No {route.child.parent} record with id {route.parent_id} exists.")
     if request.method.upper() == "GET":
         return _page(fake, route, request, _children(fake, route), None)
@@ -191,16 +206,25 @@ def info_udfs(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiRespo
 
 
 HANDLERS: dict[str, Handler] = {
-    "root": root, "item": item, "query": query, "query_count": query_count, "query_page": query_page,
-    "child_collection": child_collection, "child_item": child_item,
-    "info": info, "info_fields": info_fields, "info_udfs": info_udfs, "operation": operations.answer,
+    "root": root,
+    "item": item,
+    "query": query,
+    "query_count": query_count,
+    "query_page": query_page,
+    "child_collection": child_collection,
+    "child_item": child_item,
+    "info": info,
+    "info_fields": info_fields,
+    "info_udfs": info_udfs,
+    "operation": operations.answer,
 }
 
 
 # Route kinds whose GET answer depends on nothing but the URL and the stored records; the query kinds
 # answer a POST body the same way. The core keeps these answers until a record changes.
-_READS = frozenset({"item", "child_item", "child_collection", "query", "query_page", "query_count",
-                    "info", "info_fields", "info_udfs"})
+_READS = frozenset(
+    {"item", "child_item", "child_collection", "query", "query_page", "query_count", "info", "info_fields", "info_udfs"}
+)
 _QUERIES = frozenset({"query", "query_page", "query_count"})
 
 

@@ -17,17 +17,37 @@ from .messages import ApiRequest, ApiResponse
 
 REDACTED = "REDACTED"
 # Header names compared lowercased; values of these never reach the journal.
-CREDENTIAL_HEADERS = frozenset({"username", "secret", "apiintegrationcode", "authorization",
-                                "proxy-authorization", "cookie"})
+CREDENTIAL_HEADERS = frozenset(
+    {"username", "secret", "apiintegrationcode", "authorization", "proxy-authorization", "cookie"}
+)
 # Words that make a JSON key, query parameter or header name secret-looking; the harness's scrubber shares them.
-SECRET_WORDS = ("secret", "password", "passwd", "token", "apikey", "api_key", "api-key", "integrationcode",
-                "credential")
+SECRET_WORDS = (
+    "secret",
+    "password",
+    "passwd",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "integrationcode",
+    "credential",
+)
 SECRET_KEY = re.compile("|".join(SECRET_WORDS), re.IGNORECASE)
 # Names that carry the API user's name, in any casing: the UserName header, zone discovery's user=.
 USER_NAMES = frozenset({"user", "username", "user_name", "user-name", "apiuser", "apiusername"})
 # Header names that carry a credential beyond SECRET_WORDS: X-Auth-Token, X-Api-Secret, X-Session, cookies...
-_HEADER_WORDS = (*SECRET_WORDS, "auth", "cookie", "session", "signature", "username", "user-name", "user_name",
-                 "apiuser", "api-user")
+_HEADER_WORDS = (
+    *SECRET_WORDS,
+    "auth",
+    "cookie",
+    "session",
+    "signature",
+    "username",
+    "user-name",
+    "user_name",
+    "apiuser",
+    "api-user",
+)
 _SECRET_HEADER = re.compile("|".join(_HEADER_WORDS) + "|^(?:" + "|".join(USER_NAMES) + ")$", re.IGNORECASE)
 # The same over the lowercased names of a raw header dict joined by newlines: one C call per request.
 _SECRET_HEADER_BYTES = re.compile(_SECRET_HEADER.pattern.lower().encode(), re.MULTILINE)
@@ -43,8 +63,21 @@ def is_credential_name(name: str) -> bool:
 
 _HEADER_VERDICTS: dict[str, bool] = {}
 _NAME_SETS: dict[bytes, bool] = {}
-_PLAIN_HEADERS = frozenset(name.encode() for name in ("host", "user-agent", "accept", "accept-encoding", "te",
-                            "accept-language", "connection", "content-type", "content-length", "cache-control"))
+_PLAIN_HEADERS = frozenset(
+    name.encode()
+    for name in (
+        "host",
+        "user-agent",
+        "accept",
+        "accept-encoding",
+        "te",
+        "accept-language",
+        "connection",
+        "content-type",
+        "content-length",
+        "cache-control",
+    )
+)
 
 
 def is_credential_header(name: str) -> bool:
@@ -93,8 +126,11 @@ _NAME = rf"(?:{_USERS}|[^=&#;/?\s]*?(?:{_WORDS})[^=&#;/?\s]*?)"
 # A credential in a URL or a text: ``name=value`` at the start, after ``?``, ``&``, ``;``, a space or a quote, its
 # value running to the next ``&``, ``#`` or space; or a path segment ``/name=value``, its value ending with the
 # segment. One already redacted is left alone.
-_CREDENTIAL = re.compile(rf"((?:^|[?&;\s'\"(,]){_NAME}=)(?!{REDACTED}(?:[&#;:.,\s'\")]|$))[^&#\s]*"
-                         rf"|(/{_NAME}=)(?!{REDACTED}(?:[/?&#;:.,\s'\")]|$))[^/?&#;\s]*", re.IGNORECASE)
+_CREDENTIAL = re.compile(
+    rf"((?:^|[?&;\s'\"(,]){_NAME}=)(?!{REDACTED}(?:[&#;:.,\s'\")]|$))[^&#\s]*"
+    rf"|(/{_NAME}=)(?!{REDACTED}(?:[/?&#;:.,\s'\")]|$))[^/?&#;\s]*",
+    re.IGNORECASE,
+)
 # Who the URL logs in as: ``https://user:password@host/``.
 _USERINFO = re.compile(rf"^([a-z][a-z0-9+.-]*://)(?!{REDACTED}@)[^/?#@\s]*@", re.IGNORECASE)
 
@@ -123,9 +159,18 @@ def scrub_url(url: str) -> str:
 
 # Matched against the lowered body before parsing it: a case-insensitive byte regex is six times slower on small
 # bodies. Secret-looking words, quoted user-name keys, a form's ``user=``, and JSON escapes that could hide them.
-_SECRET_BYTES = re.compile("|".join((*SECRET_WORDS, "authorization", "cookie",
-                                     *(rf'"{name}"' for name in USER_NAMES),
-                                     *(rf"(?:^|&){name}=" for name in USER_NAMES))).encode() + rb"|\\u")
+_SECRET_BYTES = re.compile(
+    "|".join(
+        (
+            *SECRET_WORDS,
+            "authorization",
+            "cookie",
+            *(rf'"{name}"' for name in USER_NAMES),
+            *(rf"(?:^|&){name}=" for name in USER_NAMES),
+        )
+    ).encode()
+    + rb"|\\u"
+)
 
 
 def scrub_body(body: bytes) -> bytes:
@@ -150,8 +195,10 @@ def scrub_body(body: bytes) -> bytes:
 
 def _redact_keys(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: REDACTED if item is not None and is_credential_name(str(key)) else _redact_keys(item)
-                for key, item in value.items()}
+        return {
+            key: REDACTED if item is not None and is_credential_name(str(key)) else _redact_keys(item)
+            for key, item in value.items()
+        }
     return [_redact_keys(item) for item in value] if isinstance(value, list) else value
 
 
@@ -257,7 +304,7 @@ def _line(exchange: Exchange) -> bytes:
 def _write_all(descriptor: int, data: bytes) -> None:
     """One write call, as a rule: a line reaches the operating system whole, and a killed process keeps it."""
     while data:
-        data = data[os.write(descriptor, data):]
+        data = data[os.write(descriptor, data) :]
 
 
 def _mend_torn_tail(descriptor: int) -> int:
@@ -366,8 +413,16 @@ class Journal:
                     self._scanned.add(content)
                 else:
                     content = self._shared(scrubbed)
-            entry = (method if method.isupper() else method.upper(), url, headers, body, response.status,
-                     content, started_at, duration)
+            entry = (
+                method if method.isupper() else method.upper(),
+                url,
+                headers,
+                body,
+                response.status,
+                content,
+                started_at,
+                duration,
+            )
             self._entries.append(entry)
             if self._sink is not None:
                 _write_all(self._sink, _line(_exchange(entry)))

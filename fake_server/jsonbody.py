@@ -27,8 +27,10 @@ from .messages import ApiRequest
 MAX_DEPTH = 256
 # A JSON string escape, one at a time from the left so that ``\\\\`` (an escaped backslash) is never read as
 # the start of ``\\u``: a high surrogate with the low one that may follow it, or a lone low surrogate.
-_ESCAPE = re.compile(r"\\\\|\\u([dD][89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
-                     r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_ESCAPE = re.compile(
+    r"\\\\|\\u([dD][89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
+    r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 _RAW_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -72,8 +74,9 @@ def recorded(request: ApiRequest) -> ApiRequest:
     if body is request.body:
         return request
     raw = request.raw_headers
-    return ApiRequest(request.method, request.url, request.headers if raw is None else (), body,
-                      raw_headers=raw, path=request.path)
+    return ApiRequest(
+        request.method, request.url, request.headers if raw is None else (), body, raw_headers=raw, path=request.path
+    )
 
 
 def _too_deep(value: Any) -> bool:
@@ -93,8 +96,7 @@ def _loads(text: str, what: str) -> Any:
         value = json.loads(text)
     except RecursionError:
         raise _nested(what) from None
-    if (text.count("[") + text.count("{") > MAX_DEPTH and isinstance(value, dict | list)
-            and _too_deep(value)):
+    if text.count("[") + text.count("{") > MAX_DEPTH and isinstance(value, dict | list) and _too_deep(value):
         raise _nested(what)
     return value
 

@@ -26,8 +26,16 @@ class ApiRequest:
 
     __slots__ = ("_headers", "_lower", "_path", "body", "method", "raw_headers", "url")
 
-    def __init__(self, method: str, url: str, headers: tuple[tuple[str, str], ...] = (), body: bytes = b"",
-                 *, raw_headers: dict[bytes, bytes] | None = None, path: str | None = None) -> None:
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        headers: tuple[tuple[str, str], ...] = (),
+        body: bytes = b"",
+        *,
+        raw_headers: dict[bytes, bytes] | None = None,
+        path: str | None = None,
+    ) -> None:
         self.method = method
         self.url = url
         self.body = body
@@ -60,9 +68,11 @@ class ApiRequest:
         raw = self.raw_headers
         if raw is not None:
             username, secret, code = raw.get(b"username"), raw.get(b"secret"), raw.get(b"apiintegrationcode")
-            return (None if username is None else username.decode("latin-1"),
-                    None if secret is None else secret.decode("latin-1"),
-                    None if code is None else code.decode("latin-1"))
+            return (
+                None if username is None else username.decode("latin-1"),
+                None if secret is None else secret.decode("latin-1"),
+                None if code is None else code.decode("latin-1"),
+            )
         lower = self.by_lower_name
         return lower.get("username"), lower.get("secret"), lower.get("apiintegrationcode")
 
@@ -111,8 +121,9 @@ class ApiResponse:
 
     __slots__ = ("_body", "_content", "headers", "status")
 
-    def __init__(self, status: int, body: Any = None, headers: Mapping[str, str] | None = None, *,
-                 content: bytes | None = None) -> None:
+    def __init__(
+        self, status: int, body: Any = None, headers: Mapping[str, str] | None = None, *, content: bytes | None = None
+    ) -> None:
         self.status = status
         self.headers = headers if headers is not None else JSON_HEADERS
         self._body = _UNSET if content is not None else body

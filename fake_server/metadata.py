@@ -151,9 +151,7 @@ class EntityInfo:
 
     def with_picklist(self, field_name: str, values: list[dict[str, Any]]) -> EntityInfo:
         fields = tuple(
-            replace(f, is_pick_list=True, picklist_values=tuple(values))
-            if f.name.lower() == field_name.lower()
-            else f
+            replace(f, is_pick_list=True, picklist_values=tuple(values)) if f.name.lower() == field_name.lower() else f
             for f in self.fields
         )
         return replace(self, fields=fields, by_lower={})
@@ -198,8 +196,7 @@ def _generic_entity(name: str, entry: dict[str, Any], children: list[ChildRoute]
     )
     if not any(f.name == "id" for f in fields):
         fields = (FieldInfo(name="id", data_type="long", is_read_only=True), *fields)
-    return EntityInfo(name, info, fields, _upper(entry["root"]), _upper(entry["item"]),
-                      ignored_keys=_ignored(entry))
+    return EntityInfo(name, info, fields, _upper(entry["root"]), _upper(entry["item"]), ignored_keys=_ignored(entry))
 
 
 def _ignored(entry: dict[str, Any]) -> frozenset[str]:
@@ -210,8 +207,12 @@ def _file_entity(path: Path | Any, entry: dict[str, Any]) -> EntityInfo:
     data = json.loads(path.read_text(encoding="utf-8"))
     fields = tuple(FieldInfo.from_api(f) for f in data["fields"])
     return EntityInfo(
-        path.name.removesuffix(".json"), data["info"], fields,
-        _upper(entry.get("root", ())), _upper(entry.get("item", ())), has_file=True,
+        path.name.removesuffix(".json"),
+        data["info"],
+        fields,
+        _upper(entry.get("root", ())),
+        _upper(entry.get("item", ())),
+        has_file=True,
         ignored_keys=_ignored(entry),
     )
 
@@ -223,9 +224,16 @@ class Catalog:
         index = _swagger_index()
         self.children: dict[tuple[str, str], ChildRoute] = {}
         for c in index["children"]:
-            route = ChildRoute(c["parent"], c["segment"], c["entity"], c["parent_field"],
-                               _upper(c["collection"]), _upper(c["item"]),
-                               c.get("parent_entity", c["parent"]), c.get("item_key", "id"))
+            route = ChildRoute(
+                c["parent"],
+                c["segment"],
+                c["entity"],
+                c["parent_field"],
+                _upper(c["collection"]),
+                _upper(c["item"]),
+                c.get("parent_entity", c["parent"]),
+                c.get("item_key", "id"),
+            )
             self.children[(c["parent"].lower(), c["segment"].lower())] = route
         self.operations = tuple(
             Operation(
@@ -237,8 +245,7 @@ class Catalog:
         )
         child_list = list(self.children.values())
         self.entities: dict[str, EntityInfo] = {
-            name.lower(): _generic_entity(name, entry, child_list)
-            for name, entry in index["entities"].items()
+            name.lower(): _generic_entity(name, entry, child_list) for name, entry in index["entities"].items()
         }
         bundled = resources.files("fake_server").joinpath("entities")
         files = [p for p in bundled.iterdir() if p.name.endswith(".json")]

@@ -31,8 +31,13 @@ Action = Callable[["FakeAutotask", Route, ApiRequest], ApiResponse]
 # them), one record per company id; no entity has this name, so no route reaches the table directly.
 SETTINGS_TABLE = "Companies/invoiceSettings"
 # UpdateAccountInvoiceSettingsModel: the fields a PUT sets, with the type each takes.
-SETTINGS_FIELDS = {"taxExempt": "boolean", "taxRegionId": "integer", "taxId": "string",
-                   "invoiceEmailingEnabled": "boolean", "otherEmails": "string"}
+SETTINGS_FIELDS = {
+    "taxExempt": "boolean",
+    "taxRegionId": "integer",
+    "taxId": "string",
+    "invoiceEmailingEnabled": "boolean",
+    "otherEmails": "string",
+}
 # Which company fields the settings start from before any PUT (AccountInvoiceSettingsResultModel names).
 COMPANY_FIELDS = {"taxExempt": "isTaxExempt", "taxRegionId": "taxRegionID", "taxId": "taxID"}
 RECIPIENTS = {"contacts": ("contactRecipients", "Contacts"), "resources": ("resourceRecipients", "Resources")}
@@ -168,18 +173,25 @@ def _invoice(fake: FakeAutotask, route: Route) -> tuple[int, str, dict[str, Any]
 def markup_html(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
     """InvoiceMarkupResultModel with the invoice rendered as HTML."""
     _, number, invoice = _invoice(fake, route)
-    html = (f"<html><head><title>Invoice {escape(number)}</title></head><body><h1>Invoice {escape(number)}</h1>"
-            f"<p>Total: {escape(str(invoice.get('invoiceTotal') or 0))}</p></body></html>")
+    html = (
+        f"<html><head><title>Invoice {escape(number)}</title></head><body><h1>Invoice {escape(number)}</h1>"
+        f"<p>Total: {escape(str(invoice.get('invoiceTotal') or 0))}</p></body></html>"
+    )
     return ApiResponse(200, {"invoiceMarkup": html})
 
 
 def markup_xml(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
     """InvoiceMarkupResultModel with the invoice rendered as XML."""
     invoice_id, number, invoice = _invoice(fake, route)
-    fields = "".join(f"<{name}>{xml_escape(str(invoice.get(name)))}</{name}>"
-                     for name in ("companyID", "invoiceDateTime", "invoiceTotal") if invoice.get(name) is not None)
-    xml = (f'<?xml version="1.0" encoding="utf-8"?><invoice id="{invoice_id}" number={quoteattr(number)}>'
-           f"{fields}</invoice>")
+    fields = "".join(
+        f"<{name}>{xml_escape(str(invoice.get(name)))}</{name}>"
+        for name in ("companyID", "invoiceDateTime", "invoiceTotal")
+        if invoice.get(name) is not None
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="utf-8"?><invoice id="{invoice_id}" number={quoteattr(number)}>'
+        f"{fields}</invoice>"
+    )
     return ApiResponse(200, {"invoiceMarkup": xml})
 
 
@@ -187,13 +199,22 @@ def pdf(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
     """FileQueryResultModel; ``data`` is base64, as the API's JSON carries a byte array."""
     invoice_id, number, _ = _invoice(fake, route)
     text = f"Invoice {number}".replace("\\", "").replace("(", "").replace(")", "")
-    content = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-               b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-               b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-               b"% " + text.encode("latin-1", "replace") + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-    return ApiResponse(200, {"id": invoice_id, "contentType": "application/pdf",
-                             "fileName": f"Invoice_{number}.pdf", "fileSize": len(content),
-                             "data": base64.b64encode(content).decode("ascii")})
+    content = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+        b"% " + text.encode("latin-1", "replace") + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return ApiResponse(
+        200,
+        {
+            "id": invoice_id,
+            "contentType": "application/pdf",
+            "fileName": f"Invoice_{number}.pdf",
+            "fileSize": len(content),
+            "data": base64.b64encode(content).decode("ascii"),
+        },
+    )
 
 
 # -- the tenant's service operations -------------------------------------------------------------
@@ -226,9 +247,12 @@ def approve_time_off(fake: FakeAutotask, route: Route, request: ApiRequest) -> A
     entity = fake.catalog.get("TimeOffRequests")
     assert entity is not None
     ctx = fake.write_context(request)
-    body = {"id": request_id, "approvedDateTime": format_datetime(ctx.now),
-            "approveRejectResourceID": fake.profile.api_resource_id,
-            "impersonatorApproveRejectResourceID": ctx.impersonator}
+    body = {
+        "id": request_id,
+        "approvedDateTime": format_datetime(ctx.now),
+        "approveRejectResourceID": fake.profile.api_resource_id,
+        "impersonatorApproveRejectResourceID": ctx.impersonator,
+    }
     return ApiResponse(200, {"itemId": fake.writer.update(entity, body, ctx, partial=True)})
 
 

@@ -20,9 +20,11 @@ def _dotnet_quote(text: str) -> str:
 
 def token(page_size: int, previous_start: int | None, next_start: int | None) -> str:
     return json.dumps(
-        {"pageSize": page_size,
-         "previousIds": [-1 if previous_start is None else previous_start],
-         "nextIds": [-1 if next_start is None else next_start]},
+        {
+            "pageSize": page_size,
+            "previousIds": [-1 if previous_start is None else previous_start],
+            "nextIds": [-1 if next_start is None else next_start],
+        },
         separators=(",", ":"),
     )
 

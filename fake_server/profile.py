@@ -104,8 +104,9 @@ class Limits:
             latency_tiers=tuple((float(a), float(b)) for a, b in data.get("latency_tiers", cls.latency_tiers)),
             thread_limit=int(data.get("thread_limit", 3)),
             latency=Latency.from_dict(data.get("latency_ms", {})),
-            latency_by_operation=tuple((str(kind), Latency.from_dict(figures))
-                                       for kind, figures in sorted(by_operation.items())),
+            latency_by_operation=tuple(
+                (str(kind), Latency.from_dict(figures)) for kind, figures in sorted(by_operation.items())
+            ),
         )
 
 
@@ -195,8 +196,7 @@ class TenantProfile:
                 reopen_clears=tuple(completion.get("reopen_clears", Completion.reopen_clears)),
             ),
             picklists={
-                entity: {name: [_picklist_entry(i, v) for i, v in enumerate(values)]
-                         for name, values in fields.items()}
+                entity: {name: [_picklist_entry(i, v) for i, v in enumerate(values)] for name, values in fields.items()}
                 for entity, fields in data.get("picklists", {}).items()
             },
             udfs={entity: list(defs) for entity, defs in data.get("udfs", {}).items()},

@@ -18,11 +18,13 @@ def profile_to_dict(profile: TenantProfile, *, base: Path | None = None) -> dict
         "name": profile.name,
         "description": profile.description,
         "paths": {"base_path_case_sensitive": profile.base_path_case_sensitive},
-        "responses": {"missing_item_status": profile.missing_item_status,
-                      "max_body_bytes": profile.max_body_bytes},
+        "responses": {"missing_item_status": profile.missing_item_status, "max_body_bytes": profile.max_body_bytes},
         "writes": {"put_nulls_omitted": profile.put_nulls_omitted},
-        "endpoints": {"absent": sorted(profile.absent_endpoints), "refused": sorted(profile.refused_methods),
-                      "added": sorted(profile.added_methods)},
+        "endpoints": {
+            "absent": sorted(profile.absent_endpoints),
+            "refused": sorted(profile.refused_methods),
+            "added": sorted(profile.added_methods),
+        },
         "completion": {
             "entity": completion.entity,
             "status_field": completion.status_field,
@@ -41,19 +43,26 @@ def profile_to_dict(profile: TenantProfile, *, base: Path | None = None) -> dict
             "thread_limit": profile.limits.thread_limit,
             "latency_ms": profile.limits.latency.to_dict(),
         },
-        "stamps": {"on_create": dict(profile.stamps_on_create), "on_change": dict(profile.stamps_on_change),
-                   "on_update": dict(profile.stamps_on_update)},
+        "stamps": {
+            "on_create": dict(profile.stamps_on_create),
+            "on_change": dict(profile.stamps_on_change),
+            "on_update": dict(profile.stamps_on_update),
+        },
         "numbering": {entity: {"field": n.field, "pattern": n.pattern} for entity, n in profile.numbering.items()},
         "unique": [{"entity": u.entity, "field": u.field, "message": u.message} for u in profile.unique],
-        "picklists": {entity: {name: [_picklist_out(v) for v in values] for name, values in fields.items()}
-                      for entity, fields in profile.picklists.items()},
+        "picklists": {
+            entity: {name: [_picklist_out(v) for v in values] for name, values in fields.items()}
+            for entity, fields in profile.picklists.items()
+        },
         "udfs": {entity: [_without_nulls(d) for d in defs] for entity, defs in profile.udfs.items()},
-        "reference_records": {entity: [_without_nulls(r) for r in records]
-                              for entity, records in profile.reference_records.items()},
+        "reference_records": {
+            entity: [_without_nulls(r) for r in records] for entity, records in profile.reference_records.items()
+        },
     }
     if profile.limits.latency_by_operation:
         data["limits"]["latency_ms_by_operation"] = {
-            kind: latency.to_dict() for kind, latency in profile.limits.latency_by_operation}
+            kind: latency.to_dict() for kind, latency in profile.limits.latency_by_operation
+        }
     if profile.entity_dirs:
         # One directory is what a probe writes; more than one cannot be said in a single TOML key.
         if len(profile.entity_dirs) > 1:

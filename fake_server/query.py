@@ -18,11 +18,17 @@ MAX_OR_CONDITIONS = 500
 # jsonbody.MAX_DEPTH); this bounds the compiler's and the predicates' recursion for any caller.
 MAX_GROUP_DEPTH = 127
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
-    "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
 STRING_TESTS: dict[str, Callable[[str, str], bool]] = {
-    "beginsWith": str.startswith, "endsWith": str.endswith, "contains": operator.contains}
-OPERATORS = frozenset({"eq", "noteq", *COMPARISONS, *STRING_TESTS, "exist", "notExist",
-                       "in", "notIn", "and", "or"})
+    "beginsWith": str.startswith,
+    "endsWith": str.endswith,
+    "contains": operator.contains,
+}
+OPERATORS = frozenset({"eq", "noteq", *COMPARISONS, *STRING_TESTS, "exist", "notExist", "in", "notIn", "and", "or"})
 
 Predicate = Callable[[dict[str, Any]], bool]
 IndexHint = tuple[str, Any, Callable[[Any], Any]]
@@ -92,8 +98,11 @@ class _Compiler:
         op = _key(item, "op")
         if not isinstance(op, str):
             kind = {dict: "an object", list: "an array", bool: "a boolean"}.get(type(op), "a number")
-            raise BusinessError(f"Invalid filter operator: op must be a string, not {kind}."
-                                if op is not None else "Invalid filter operator: a filter requires an op.")
+            raise BusinessError(
+                f"Invalid filter operator: op must be a string, not {kind}."
+                if op is not None
+                else "Invalid filter operator: a filter requires an op."
+            )
         if op not in OPERATORS:
             raise BusinessError(f"Invalid filter operator '{op}'.")
         if op in ("and", "or"):

@@ -9,17 +9,28 @@ from .metadata import EntityInfo
 from .profile import TenantProfile
 from .store import Table
 
-UDF_TYPES = {"string": "string", "text": "string", "integer": "integer", "number": "double",
-             "decimal": "double", "double": "double", "datetime": "dateTime", "date": "date",
-             "boolean": "boolean", "list": "string"}
+UDF_TYPES = {
+    "string": "string",
+    "text": "string",
+    "integer": "integer",
+    "number": "double",
+    "decimal": "double",
+    "double": "double",
+    "datetime": "dateTime",
+    "date": "date",
+    "boolean": "boolean",
+    "list": "string",
+}
 
 
 def udf_types(profile: TenantProfile, entity: EntityInfo) -> dict[str, str]:
     """The tenant's UDFs on this entity, by name, with the data type their values take."""
     if not entity.has_udfs:
         return {}
-    return {d["name"]: UDF_TYPES.get(str(d.get("type", "string")).lower(), "string")
-            for d in profile.udfs.get(entity.name, [])}
+    return {
+        d["name"]: UDF_TYPES.get(str(d.get("type", "string")).lower(), "string")
+        for d in profile.udfs.get(entity.name, [])
+    }
 
 
 def udf_definitions(profile: TenantProfile, entity: EntityInfo) -> list[dict[str, Any]]:
@@ -48,8 +59,9 @@ def udf_definitions(profile: TenantProfile, entity: EntityInfo) -> list[dict[str
     ]
 
 
-def render(entity: EntityInfo, record: dict[str, Any], udf_names: list[str],
-           include: list[str] | None = None) -> dict[str, Any]:
+def render(
+    entity: EntityInfo, record: dict[str, Any], udf_names: list[str], include: list[str] | None = None
+) -> dict[str, Any]:
     """A stored record as the API returns it: every field present, ``null`` when empty."""
     if include is None:
         item = {f.name: record.get(f.name) for f in entity.fields}

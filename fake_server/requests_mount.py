@@ -28,8 +28,10 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 def to_api_request(request: requests.PreparedRequest) -> ApiRequest:
     body = request.body
     content = body.encode("utf-8") if isinstance(body, str) else body if isinstance(body, bytes) else b""
-    headers = tuple((name, value.decode("latin-1") if isinstance(value, bytes) else value)
-                    for name, value in request.headers.items())
+    headers = tuple(
+        (name, value.decode("latin-1") if isinstance(value, bytes) else value)
+        for name, value in request.headers.items()
+    )
     return ApiRequest(request.method or "GET", request.url or "", headers, content)
 
 
@@ -37,8 +39,9 @@ def respond(fake: FakeAutotask, request: requests.PreparedRequest) -> tuple[int,
     try:
         answered = answer(fake, to_api_request(request))
     except Dropped:
-        raise requests.ConnectionError("Connection aborted: the server closed it without a response.",
-                                       request=request) from None
+        raise requests.ConnectionError(
+            "Connection aborted: the server closed it without a response.", request=request
+        ) from None
     return answered.status, dict(answered.headers), answered.content()
 
 
@@ -58,4 +61,3 @@ def mounted(fake: FakeAutotask, *, allow: Sequence[str] = ()) -> Iterator[respon
         mock.add_passthru(prefix)
     with mock:
         yield mock
-

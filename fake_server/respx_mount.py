@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from .fake import FakeAutotask
 
 
-
 def to_api_request(request: httpx.Request) -> ApiRequest:
     headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw)
     return ApiRequest(request.method, str(request.url), headers, request.content)
@@ -39,8 +38,9 @@ def to_httpx_response(answered: ApiResponse) -> httpx.Response:
 
 
 @contextmanager
-def mounted(fake: FakeAutotask, *, allow: Sequence[str] = (),
-            assert_all_mocked: bool = True) -> Iterator[respx.MockRouter]:
+def mounted(
+    fake: FakeAutotask, *, allow: Sequence[str] = (), assert_all_mocked: bool = True
+) -> Iterator[respx.MockRouter]:
     """Route every httpx request to an Autotask host to the fake; URLs starting with ``allow`` pass through."""
     with respx.mock(assert_all_called=False, assert_all_mocked=assert_all_mocked) as router:
         router.route(host__regex=AUTOTASK_HOSTS).mock(side_effect=lambda request: respond(fake, request))

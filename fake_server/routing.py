@@ -140,14 +140,20 @@ def _child_match(parent: str, segments: list[str], catalog: Catalog) -> Route | 
     rest = [s.lower() for s in segments[1:]]
     shape = f"/{child.parent}/{{id}}/{child.segment}"
     if len(rest) == 2:
-        return Route("child_collection", child_entity, shape, child.collection_verbs,
-                     child=child, parent_id=record_id)
+        return Route("child_collection", child_entity, shape, child.collection_verbs, child=child, parent_id=record_id)
     if rest[2] == "entityinformation":
         return _info_route(child_entity, shape, rest[3:])
     child_id = _as_id(segments[3])
     if len(rest) == 3 and child_id is not None:
-        return Route("child_item", child_entity, f"{shape}/{{{child.item_key}}}", child.item_verbs,
-                     record_id=child_id, child=child, parent_id=record_id)
+        return Route(
+            "child_item",
+            child_entity,
+            f"{shape}/{{{child.item_key}}}",
+            child.item_verbs,
+            record_id=child_id,
+            child=child,
+            parent_id=record_id,
+        )
     return None
 
 
@@ -168,8 +174,7 @@ def _operation(segments: list[str], catalog: Catalog) -> Route | None:
         else:
             name = operation.shape.strip("/").split("/")[0]
             entity = catalog.get(name) or EntityInfo(name, {"name": name}, ())
-            return Route("operation", entity, operation.shape, operation.verbs, operation=operation,
-                         ids=tuple(ids))
+            return Route("operation", entity, operation.shape, operation.verbs, operation=operation, ids=tuple(ids))
     return None
 
 

@@ -36,9 +36,15 @@ def unauthenticated(fake: FakeAutotask, request: ApiRequest, segments: list[str]
         if not user or (known is not None and user.lower() != known.lower()):
             raise BusinessError(ZONE_UNKNOWN)
         zone = fake.profile.zone
-        return ApiResponse(200, {"zoneName": zone.get("zone_name", "EU1"), "url": zone_url(fake, request),
-                                 "webUrl": zone.get("web_url", "https://ww19.autotask.net/"),
-                                 "ci": int(zone.get("ci", 19))})
+        return ApiResponse(
+            200,
+            {
+                "zoneName": zone.get("zone_name", "EU1"),
+                "url": zone_url(fake, request),
+                "webUrl": zone.get("web_url", "https://ww19.autotask.net/"),
+                "ci": int(zone.get("ci", 19)),
+            },
+        )
     return None
 
 
@@ -49,11 +55,26 @@ def authenticated(fake: FakeAutotask, segments: list[str]) -> ApiResponse | None
     name = segments[0].lower()
     if name == "version":
         version = fake.profile.zone.get("version", {})
-        return ApiResponse(200, {key: str(version.get(key, default)) for key, default in (
-            ("majorVersion", "2026"), ("minorVersion", "1"), ("build", "1.0.0"), ("customerType", "Production"))})
+        return ApiResponse(
+            200,
+            {
+                key: str(version.get(key, default))
+                for key, default in (
+                    ("majorVersion", "2026"),
+                    ("minorVersion", "1"),
+                    ("build", "1.0.0"),
+                    ("customerType", "Production"),
+                )
+            },
+        )
     if name == "thresholdinformation":
         limits = fake.profile.limits
-        return ApiResponse(200, {"externalRequestThreshold": limits.hourly_threshold,
-                                 "requestThresholdTimeframe": limits.window_seconds // 60,
-                                 "currentTimeframeRequestCount": fake.gate.usage()})
+        return ApiResponse(
+            200,
+            {
+                "externalRequestThreshold": limits.hourly_threshold,
+                "requestThresholdTimeframe": limits.window_seconds // 60,
+                "currentTimeframeRequestCount": fake.gate.usage(),
+            },
+        )
     return None

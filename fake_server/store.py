@@ -122,7 +122,5 @@ class Store:
     def snapshot(self) -> dict[str, dict[int, dict[str, Any]]]:
         """A deep-enough copy of every stored record, for before/after comparisons."""
         return {
-            name: {rid: dict(rec) for rid, rec in table.items()}
-            for name, table in self.tables.items()
-            if len(table)
+            name: {rid: dict(rec) for rid, rec in table.items()} for name, table in self.tables.items() if len(table)
         }

@@ -13,8 +13,12 @@ from .errors import BusinessError
 # The .NET type behind each integer dataType of entityInformation/fields: integer is Int32, long Int64, short
 # Int16, byte Byte (the swagger's int32/int64 formats agree). Values outside the type are refused, as .NET
 # cannot hold them [INFERRED: the field's CLR type; the API's own text is unknown].
-INTEGER_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1), "short": (-(2**15), 2**15 - 1),
-                  "byte": (0, 255)}
+INTEGER_RANGES = {
+    "integer": (-(2**31), 2**31 - 1),
+    "long": (-(2**63), 2**63 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "byte": (0, 255),
+}
 INTEGER_TYPES = frozenset(INTEGER_RANGES)
 NUMBER_TYPES = frozenset({"double", "decimal", "float"})
 DECIMAL_MAX = 79228162514264337593543950335  # System.Decimal.MaxValue
@@ -31,8 +35,10 @@ def format_datetime(moment: datetime) -> str:
     """UTC with a ``Z`` and 0-3 fractional digits, trailing zeros trimmed, as the API emits."""
     moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     # Not strftime: its %Y drops the leading zeros of years before 1000 ("1-01-01"), which reads back as nothing.
-    text = (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
-            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}")
+    text = (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    )
     millis = moment.microsecond // 1000
     if millis:
         text += "." + f"{millis:03d}".rstrip("0")
@@ -50,7 +56,7 @@ def parse_datetime(text: str) -> datetime:
     fraction = _FRACTION.search(cleaned)
     if fraction:  # fromisoformat in 3.11 wants exactly 3 or 6 fractional digits
         digits = (fraction.group(1) + "000000")[:6]
-        cleaned = f"{cleaned[:fraction.start()]}.{digits}{cleaned[fraction.end():]}"
+        cleaned = f"{cleaned[: fraction.start()]}.{digits}{cleaned[fraction.end() :]}"
     moment = datetime.fromisoformat(cleaned)
     try:
         return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -87,8 +93,10 @@ def _integer_of(data_type: str) -> Coercer:
         if number is None:
             raise _fail(field, data_type, value)
         if not low <= number <= high:
-            raise BusinessError(f"Unable to convert value '{value}' of field '{field}' to type {data_type}: "
-                                f"it is outside the range {low} to {high}.")
+            raise BusinessError(
+                f"Unable to convert value '{value}' of field '{field}' to type {data_type}: "
+                f"it is outside the range {low} to {high}."
+            )
         return number
 
     return integer
@@ -110,8 +118,10 @@ def _number(field: str, value: Any) -> float:
 def _decimal(field: str, value: Any) -> float:
     number = _number(field, value)
     if abs(number) > DECIMAL_MAX:
-        raise BusinessError(f"Unable to convert value '{value}' of field '{field}' to type decimal: "
-                            f"it is outside the range of a decimal.")
+        raise BusinessError(
+            f"Unable to convert value '{value}' of field '{field}' to type decimal: "
+            f"it is outside the range of a decimal."
+        )
     return number
 
 

@@ -43,7 +43,8 @@ class Writer:
                 nonzero = True
             if nonzero:
                 raise BusinessError(
-                    f"The id of a new {entity.name} record is assigned by Autotask; send 0 or leave it out.")
+                    f"The id of a new {entity.name} record is assigned by Autotask; send 0 or leave it out."
+                )
         table = self.store.table(entity.name)
         record_id = table.new_id()
         record: dict[str, Any] = {"id": record_id}
@@ -70,9 +71,9 @@ class Writer:
         old = table.get(record_id)
         if old is None or (ctx.parent_field and old.get(ctx.parent_field) != ctx.parent_id):
             raise BusinessError(UPDATE_NO_MATCHING_RECORD)
-        record: dict[str, Any] = dict(old) if partial else {
-            f.name: old.get(f.name) for f in entity.fields if f.is_read_only
-        }
+        record: dict[str, Any] = (
+            dict(old) if partial else {f.name: old.get(f.name) for f in entity.fields if f.is_read_only}
+        )
         for info in entity.fields:
             if info.is_read_only:
                 continue  # read-only values in a body are ignored, as the API documents
@@ -162,7 +163,8 @@ class Writer:
         coerced = coerce(info.name, info.data_type, value)
         if info.data_type == "string" and info.length and coerced is not None and len(coerced) > info.length:
             raise BusinessError(
-                f"The value of {info.name} is {len(coerced)} characters long; the field holds at most {info.length}.")
+                f"The value of {info.name} is {len(coerced)} characters long; the field holds at most {info.length}."
+            )
         return coerced
 
     def _udfs(self, entity: EntityInfo, old: dict[str, Any], sent: Any, *, partial: bool) -> dict[str, Any] | None:
@@ -195,8 +197,7 @@ class Writer:
             return ctx.impersonator
         raise ValueError(f"unknown stamp source {source!r} in the tenant profile")
 
-    def _stamp(self, entity: EntityInfo, record: dict[str, Any], old: dict[str, Any] | None,
-               ctx: WriteContext) -> None:
+    def _stamp(self, entity: EntityInfo, record: dict[str, Any], old: dict[str, Any] | None, ctx: WriteContext) -> None:
         stamps = dict(self.profile.stamps_on_change)
         stamps.update(self.profile.stamps_on_create if old is None else self.profile.stamps_on_update)
         for field_name, source in stamps.items():
@@ -209,19 +210,18 @@ class Writer:
             self._number(entity, record, ctx, only_if_missing=False)
         self._complete(entity, record, old, ctx)
 
-    def _number(self, entity: EntityInfo, record: dict[str, Any], ctx: WriteContext, *,
-                only_if_missing: bool) -> None:
+    def _number(self, entity: EntityInfo, record: dict[str, Any], ctx: WriteContext, *, only_if_missing: bool) -> None:
         numbering = self.profile.numbering.get(entity.name)
         if numbering is None or (only_if_missing and record.get(numbering.field)):
             return
         day = ctx.now.strftime("%Y%m%d")
         daily = self._daily.get((entity.name, day), 0) + 1
         self._daily[(entity.name, day)] = daily
-        record[numbering.field] = numbering.pattern.format(
-            date=ctx.now, daily=daily, suffix=int(record["id"]) % 1000)
+        record[numbering.field] = numbering.pattern.format(date=ctx.now, daily=daily, suffix=int(record["id"]) % 1000)
 
-    def _complete(self, entity: EntityInfo, record: dict[str, Any], old: dict[str, Any] | None,
-                  ctx: WriteContext) -> None:
+    def _complete(
+        self, entity: EntityInfo, record: dict[str, Any], old: dict[str, Any] | None, ctx: WriteContext
+    ) -> None:
         rule = self.profile.completion
         if entity.name != rule.entity or entity.field(rule.status_field) is None:
             return
@@ -255,7 +255,8 @@ class Writer:
             unique_field = entity.field(rule.field)
             data_type = unique_field.data_type if unique_field else "string"
             same = self.store.table(entity.name).lookup(
-                rule.field, comparable(data_type, record[rule.field]), functools.partial(comparable, data_type))
+                rule.field, comparable(data_type, record[rule.field]), functools.partial(comparable, data_type)
+            )
             if same - {record_id}:
                 raise BusinessError(rule.message.format(value=record[rule.field]))
 
@@ -270,7 +271,8 @@ class Writer:
             if str(parent_value) != str(entry["parentValue"]):
                 raise BusinessError(
                     f"Value {value} of {info.name} does not belong to {info.picklist_parent_value_field} "
-                    f"{parent_value}.")
+                    f"{parent_value}."
+                )
 
     def _check_reference(self, info: FieldInfo, value: Any) -> None:
         target = self.catalog.entity_for_reference(info.reference_entity_type)

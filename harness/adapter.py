@@ -58,8 +58,9 @@ class ReferenceAdapter:
 
     def __init__(self, config: ClientConfig, client: AutotaskClient | None = None) -> None:
         self.config = config
-        self.client = client or AutotaskClient.discover(config.zone_lookup_root, config.username, config.secret,
-                                                        config.integration_code)
+        self.client = client or AutotaskClient.discover(
+            config.zone_lookup_root, config.username, config.secret, config.integration_code
+        )
 
     def resolve_ticket(self, ticket_number: str, note: str, resolution: str) -> None:
         self.client.resolve(ticket_number, note, resolution, completing_status=self.config.completing_status)
@@ -94,12 +95,21 @@ class CommandAdapter:
         self.config = config
 
     def resolve_ticket(self, ticket_number: str, note: str, resolution: str) -> None:
-        values = {"base_url": self.config.base_url, "root_url": self.config.zone_lookup_root.rsplit("/", 1)[0],
-                  "ticket_number": ticket_number, "note": note, "resolution": resolution,
-                  "completing_status": str(self.config.completing_status)}
+        values = {
+            "base_url": self.config.base_url,
+            "root_url": self.config.zone_lookup_root.rsplit("/", 1)[0],
+            "ticket_number": ticket_number,
+            "note": note,
+            "resolution": resolution,
+            "completing_status": str(self.config.completing_status),
+        }
         command = [part.format(**values) for part in shlex.split(self.template)]
-        env = {**os.environ, "AT_USERNAME": self.config.username, "AT_SECRET": self.config.secret,
-               "AT_INTEGRATION_CODE": self.config.integration_code}
+        env = {
+            **os.environ,
+            "AT_USERNAME": self.config.username,
+            "AT_SECRET": self.config.secret,
+            "AT_INTEGRATION_CODE": self.config.integration_code,
+        }
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"{command[0]} exited {done.returncode}: {done.stderr.strip()[:500]}")

@@ -122,8 +122,13 @@ def _parsed(body: Any) -> Any:
 # -- the configuration -------------------------------------------------------------------------------
 
 
-def autotask_vcr(*, record_mode: str = "none", cassette_dir: str | Path | None = None,
-                 scrubber: Scrubber | None = None, **overrides: Any) -> vcr.VCR:
+def autotask_vcr(
+    *,
+    record_mode: str = "none",
+    cassette_dir: str | Path | None = None,
+    scrubber: Scrubber | None = None,
+    **overrides: Any,
+) -> vcr.VCR:
     """The shared configuration: scrubbed, readable, matched as the API matches, ``none`` by default."""
     scrub = scrubber or Scrubber()
 

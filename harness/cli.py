@@ -80,8 +80,13 @@ def check_command(
     output_format: Annotated[str, typer.Option("--format", help="text, json or junit.")] = "text",
     pack: Annotated[list[str] | None, typer.Option(help="Rule packs to run (default: from pyproject.toml).")] = None,
     disable: Annotated[list[str] | None, typer.Option(help="Switch a rule off: RULE=REASON.")] = None,
-    profile: Annotated[str, typer.Option(help="Judge for this tenant: default, documented, or a profile.toml "
-                                              "(its completing statuses and base-path casing).")] = "default",
+    profile: Annotated[
+        str,
+        typer.Option(
+            help="Judge for this tenant: default, documented, or a profile.toml "
+            "(its completing statuses and base-path casing)."
+        ),
+    ] = "default",
 ) -> None:
     """Check recorded traffic against the Autotask contract rules; exit 1 when any rule is broken."""
     from fake_server import TenantProfile
@@ -111,23 +116,40 @@ def check_command(
 
 @app.command()
 def contract(
-    client: Annotated[str | None, typer.Option(help="Your client as module:factory (default: pyproject, "
-                                                      "then the reference client).")] = None,
-    command: Annotated[str | None, typer.Option(help="A non-Python client, e.g. \"pwsh ./resolve.ps1 "
-                                                       "{base_url} {ticket_number}\".")] = None,
+    client: Annotated[
+        str | None, typer.Option(help="Your client as module:factory (default: pyproject, then the reference client).")
+    ] = None,
+    command: Annotated[
+        str | None, typer.Option(help='A non-Python client, e.g. "pwsh ./resolve.ps1 {base_url} {ticket_number}".')
+    ] = None,
     workers: Annotated[int, typer.Option(help="Spread the suite over N processes (pytest-xdist).")] = 0,
     junit_xml: Annotated[Path | None, typer.Option(help="Also write a JUnit XML report here.")] = None,
-    profile: Annotated[str, typer.Option(help="The tenant to run on: default, documented, or a profile.toml "
-                                              "that probe wrote.")] = "default",
-    in_process: Annotated[bool, typer.Option(help="Reach a Python client in-process (fake.mock() at the "
-                                                  "production hosts) instead of over loopback.")] = False,
+    profile: Annotated[
+        str, typer.Option(help="The tenant to run on: default, documented, or a profile.toml that probe wrote.")
+    ] = "default",
+    in_process: Annotated[
+        bool,
+        typer.Option(
+            help="Reach a Python client in-process (fake.mock() at the production hosts) instead of over loopback."
+        ),
+    ] = False,
 ) -> None:
     """Run the Autotask contract suite against a client and print the report."""
     import pytest
 
-    arguments = ["--pyargs", "contract_tests", "-p", "no:cacheprovider", "-rs", "--tb=line",
-                 "--hypothesis-profile=contract", "-W", "ignore::pytest.PytestAssertRewriteWarning",
-                 "--autotask-profile", profile]
+    arguments = [
+        "--pyargs",
+        "contract_tests",
+        "-p",
+        "no:cacheprovider",
+        "-rs",
+        "--tb=line",
+        "--hypothesis-profile=contract",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
+        "--autotask-profile",
+        profile,
+    ]
     if client:
         arguments += ["--autotask-client", client]
     if command:
@@ -138,16 +160,19 @@ def contract(
         arguments += ["-n", str(workers)]
     if junit_xml:
         arguments += ["--junit-xml", str(junit_xml)]
-    console.print(f"Autotask contract suite against {command or client or 'the configured client'}"
-                  f" on the {profile} tenant")
+    console.print(
+        f"Autotask contract suite against {command or client or 'the configured client'} on the {profile} tenant"
+    )
     raise typer.Exit(int(pytest.main(arguments)))
 
 
 @app.command()
 def verify(
     cassettes: Annotated[list[Path], typer.Argument(help="Cassettes to replay, in order.")],
-    target: Annotated[str, typer.Option(help="fake, fake:PROFILE (name or TOML path), or a URL such as "
-                                             "https://webservices2.autotask.net")] = "fake",
+    target: Annotated[
+        str,
+        typer.Option(help="fake, fake:PROFILE (name or TOML path), or a URL such as https://webservices2.autotask.net"),
+    ] = "fake",
     allow_production: Annotated[bool, typer.Option(help="Replay against a host that is not a known sandbox.")] = False,
     yes: Annotated[bool, typer.Option(help="Send the writes without asking.")] = False,
 ) -> None:
@@ -187,8 +212,10 @@ def verify(
         raise typer.Exit(2) from None
     for difference in differences:
         console.print(difference.describe(), markup=False)
-    console.print(f"{len(differences)} difference{'' if len(differences) == 1 else 's'} in "
-                  f"{len(cassettes)} cassette{'' if len(cassettes) == 1 else 's'} against {target}")
+    console.print(
+        f"{len(differences)} difference{'' if len(differences) == 1 else 's'} in "
+        f"{len(cassettes)} cassette{'' if len(cassettes) == 1 else 's'} against {target}"
+    )
     raise typer.Exit(1 if differences else 0)
 
 
@@ -205,17 +232,22 @@ def _field_value(entry: str) -> tuple[str, object]:
 
 @app.command()
 def probe(
-    target: Annotated[str, typer.Option(help="Zone lookup host, e.g. https://webservices.autotask.net (or a "
-                                             "served fake's URL).")],
+    target: Annotated[
+        str, typer.Option(help="Zone lookup host, e.g. https://webservices.autotask.net (or a served fake's URL).")
+    ],
     out: Annotated[Path, typer.Option(help="Folder for the profile, entity files, cassette and report.")] = Path(
-        "probe-out"),
-    company: Annotated[int | None, typer.Option(help="Company for the throw-away ticket (default: id 0, the "
-                                                     "tenant's own).")] = None,
-    queue: Annotated[int | None, typer.Option(help="Queue for the throw-away ticket (default: the picklist's "
-                                                   "default).")] = None,
+        "probe-out"
+    ),
+    company: Annotated[
+        int | None, typer.Option(help="Company for the throw-away ticket (default: id 0, the tenant's own).")
+    ] = None,
+    queue: Annotated[
+        int | None, typer.Option(help="Queue for the throw-away ticket (default: the picklist's default).")
+    ] = None,
     set_field: Annotated[list[str] | None, typer.Option("--set", help="Another ticket field: FIELD=VALUE.")] = None,
-    closing_status: Annotated[int | None, typer.Option(help="Status that closes the probe's tickets (default: "
-                                                            "one seen completing).")] = None,
+    closing_status: Annotated[
+        int | None, typer.Option(help="Status that closes the probe's tickets (default: one seen completing).")
+    ] = None,
     cleanup_only: Annotated[bool, typer.Option(help="Only close what earlier, interrupted runs left open.")] = False,
     cassette: Annotated[bool, typer.Option(help="Record the probe's traffic, scrubbed.")] = True,
     allow_production: Annotated[bool, typer.Option(help="Probe a host that is not a known sandbox.")] = False,
@@ -232,9 +264,18 @@ def probe(
     if missing:
         console.print(f"[red]refused:[/] set {', '.join(missing)} in the environment")
         raise typer.Exit(2)
-    options = ProbeOptions(target, out, company, queue, dict(_field_value(e) for e in set_field or []),
-                           closing_status=closing_status, cleanup_only=cleanup_only, cassette=cassette,
-                           sandbox_hosts=load_settings().sandbox_hosts, allow_production=allow_production)
+    options = ProbeOptions(
+        target,
+        out,
+        company,
+        queue,
+        dict(_field_value(e) for e in set_field or []),
+        closing_status=closing_status,
+        cleanup_only=cleanup_only,
+        cassette=cassette,
+        sandbox_hosts=load_settings().sandbox_hosts,
+        allow_production=allow_production,
+    )
     try:
         result = run_probe(options, *(os.environ[name] for name in CREDENTIAL_ENVIRONMENT), console=console)
     except TargetRefused as refused:
@@ -250,8 +291,10 @@ def probe(
     if result.failed:
         console.print(f"[red]stopped at[/] {escape(result.failed)}")
     report_file = out / ("cleanup-report.md" if cleanup_only else "report.md")
-    console.print(f"{result.requests} requests in {result.seconds:.1f} s; report in {report_file}"
-                  + (f", profile in {result.profile_path}" if result.profile_path else ""))
+    console.print(
+        f"{result.requests} requests in {result.seconds:.1f} s; report in {report_file}"
+        + (f", profile in {result.profile_path}" if result.profile_path else "")
+    )
     raise typer.Exit(0 if result.ok else 1)
 
 

@@ -43,26 +43,38 @@ class Resolution:
 class AutotaskClient:
     """A contract-following client for one zone: ``base_url`` ends in ``/ATServicesRest/V1.0``."""
 
-    def __init__(self, base_url: str, username: str, secret: str, integration_code: str, *,
-                 http: httpx.Client | None = None, max_retries: int = 3) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        secret: str,
+        integration_code: str,
+        *,
+        http: httpx.Client | None = None,
+        max_retries: int = 3,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.max_retries = max_retries
         self.http = http or httpx.Client(timeout=30)
-        self.headers = {"UserName": username, "Secret": secret, "ApiIntegrationCode": integration_code,
-                        "Content-Type": "application/json"}
+        self.headers = {
+            "UserName": username,
+            "Secret": secret,
+            "ApiIntegrationCode": integration_code,
+            "Content-Type": "application/json",
+        }
         self._defaults: dict[str, dict[str, int]] = {}
 
     @classmethod
-    def discover(cls, zone_lookup_root: str, username: str, secret: str, integration_code: str,
-                 **options: Any) -> AutotaskClient:
+    def discover(
+        cls, zone_lookup_root: str, username: str, secret: str, integration_code: str, **options: Any
+    ) -> AutotaskClient:
         """Find the user's zone first, as the API asks: ``zone_lookup_root`` is e.g.
         ``https://webservices.autotask.net/ATServicesRest``."""
         http = options.pop("http", None) or httpx.Client(timeout=30)
         answer = http.get(f"{zone_lookup_root.rstrip('/')}/V1.0/zoneInformation", params={"user": username})
         if answer.status_code != 200:
             raise AutotaskError("GET", "zoneInformation", answer.status_code, _errors(answer))
-        return cls(answer.json()["url"].rstrip("/") + "/V1.0", username, secret, integration_code, http=http,
-                   **options)
+        return cls(answer.json()["url"].rstrip("/") + "/V1.0", username, secret, integration_code, http=http, **options)
 
     # -- transport ---------------------------------------------------------------------------
 
@@ -85,8 +97,14 @@ class AutotaskClient:
         item: dict[str, Any] | None = self.request("GET", f"/{entity}/{record_id}")["item"]
         return item
 
-    def query(self, entity: str, filters: list[dict[str, Any]], *, include_fields: list[str] | None = None,
-              max_records: int = 500) -> Iterator[dict[str, Any]]:
+    def query(
+        self,
+        entity: str,
+        filters: list[dict[str, Any]],
+        *,
+        include_fields: list[str] | None = None,
+        max_records: int = 500,
+    ) -> Iterator[dict[str, Any]]:
         """Every matching record, following ``nextPageUrl`` (with the same body) to the last page."""
         body: dict[str, Any] = {"MaxRecords": max_records, "filter": filters}
         if include_fields:
@@ -124,29 +142,36 @@ class AutotaskClient:
 
     def ticket_id(self, ticket_number: str) -> int:
         """Seed 004 §1: a ticket number is resolved to its id through a query, never used in a URL."""
-        found = self.request("POST", "/Tickets/query", {
-            "filter": [{"op": "eq", "field": "ticketNumber", "value": ticket_number}]})["items"]
+        found = self.request(
+            "POST", "/Tickets/query", {"filter": [{"op": "eq", "field": "ticketNumber", "value": ticket_number}]}
+        )["items"]
         if not found:
             raise AutotaskError("POST", "/Tickets/query", 200, [f"no ticket numbered {ticket_number}"])
         return int(found[0]["id"])
 
-    def add_note(self, ticket_id: int, title: str, description: str, *, note_type: int | None = None,
-                 publish: int | None = None) -> int:
+    def add_note(
+        self, ticket_id: int, title: str, description: str, *, note_type: int | None = None, publish: int | None = None
+    ) -> int:
         """Seed 004 §7: notes are created only through ``/Tickets/{id}/Notes``. The note type and publish
         level default to the tenant's own picklist defaults (seed 004: never guess values)."""
         if note_type is None or publish is None:
             defaults = self.picklist_defaults("TicketNotes")
             note_type = defaults.get("noteType", 1) if note_type is None else note_type
             publish = defaults.get("publish", 1) if publish is None else publish
-        return self.create_child("Tickets", ticket_id, "Notes", {
-            "title": title, "description": description, "noteType": note_type, "publish": publish})
+        return self.create_child(
+            "Tickets",
+            ticket_id,
+            "Notes",
+            {"title": title, "description": description, "noteType": note_type, "publish": publish},
+        )
 
     def picklist_defaults(self, entity: str) -> dict[str, int]:
         """Each picklist field's default (else first active) value, read once from entityInformation."""
         if entity not in self._defaults:
             fields = self.request("GET", f"/{entity}/entityInformation/fields")["fields"]
-            self._defaults[entity] = {f["name"]: value for f in fields if f.get("isPickList")
-                                      and (value := choose(f)) is not None}
+            self._defaults[entity] = {
+                f["name"]: value for f in fields if f.get("isPickList") and (value := choose(f)) is not None
+            }
         return self._defaults[entity]
 
     def set_resolution(self, ticket_id: int, resolution: str) -> None:
@@ -159,11 +184,22 @@ class AutotaskClient:
 
     def time_entry_count(self, ticket_id: int) -> int:
         """Seed 004 §6: the decisive check, a TimeEntries query filtered on ticketID."""
-        return sum(1 for _ in self.query("TimeEntries", [{"op": "eq", "field": "ticketID", "value": ticket_id}],
-                                         include_fields=["id"]))
+        return sum(
+            1
+            for _ in self.query(
+                "TimeEntries", [{"op": "eq", "field": "ticketID", "value": ticket_id}], include_fields=["id"]
+            )
+        )
 
-    def resolve(self, ticket_number: str, note: str, resolution: str, *, note_title: str = "Resolution",
-                completing_status: int = COMPLETE) -> Resolution:
+    def resolve(
+        self,
+        ticket_number: str,
+        note: str,
+        resolution: str,
+        *,
+        note_title: str = "Resolution",
+        completing_status: int = COMPLETE,
+    ) -> Resolution:
         """Seed 004 §9, test 2: note, resolution, then the completing status only if no time entries exist."""
         ticket_id = self.ticket_id(ticket_number)
         self.get("Tickets", ticket_id)

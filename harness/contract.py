@@ -23,11 +23,23 @@ from .serving import ServedFake
 from .tenant_values import TenantValues
 from .traffic import load_traffic
 
-CREDENTIALS = {"username": "contract-suite@example.invalid", "secret": "contract-suite-secret",
-               "integration_code": "CONTRACT-SUITE"}
+CREDENTIALS = {
+    "username": "contract-suite@example.invalid",
+    "secret": "contract-suite-secret",
+    "integration_code": "CONTRACT-SUITE",
+}
 # Fields a resolution workflow may change; everything else must read back as it was seeded.
-WORKFLOW_FIELDS = frozenset({"resolution", "status", "completedDate", "resolvedDateTime", "completedByResourceID",
-                             "lastTrackedModificationDateTime", "lastActivityDate"})
+WORKFLOW_FIELDS = frozenset(
+    {
+        "resolution",
+        "status",
+        "completedDate",
+        "resolvedDateTime",
+        "completedByResourceID",
+        "lastTrackedModificationDateTime",
+        "lastActivityDate",
+    }
+)
 AdapterFactory = Callable[[ClientConfig], ClientAdapter]
 
 
@@ -84,10 +96,21 @@ class ApiView:
 def standard_ticket(company: int = 0, **changes: Any) -> dict[str, Any]:
     """A ticket with every stabilising field and a few more filled, as a real one would be."""
     ticket: dict[str, Any] = {
-        "companyID": company, "title": "Printer offline on floor 2", "status": 1, "priority": 2,
-        "queueID": 29683354, "issueType": 4, "subIssueType": 201, "source": 2, "ticketCategory": 1,
-        "ticketType": 2, "dueDateTime": "2026-12-01T17:00:00Z", "description": "Reported by phone.",
-        "assignedResourceID": 29682899, "organizationalLevelAssociationID": None}
+        "companyID": company,
+        "title": "Printer offline on floor 2",
+        "status": 1,
+        "priority": 2,
+        "queueID": 29683354,
+        "issueType": 4,
+        "subIssueType": 201,
+        "source": 2,
+        "ticketCategory": 1,
+        "ticketType": 2,
+        "dueDateTime": "2026-12-01T17:00:00Z",
+        "description": "Reported by phone.",
+        "assignedResourceID": 29682899,
+        "organizationalLevelAssociationID": None,
+    }
     ticket.update(changes)
     return ticket
 
@@ -103,14 +126,18 @@ class Scenario:
     def __init__(self, profile: TenantProfile | str | Path = "default", completing_status: int | None = None) -> None:
         self.profile = profile if isinstance(profile, TenantProfile) else TenantProfile.load(profile)
         # The tenant's own completing status unless the caller names one (seed 004 §5: 5 on the default).
-        self.completing_status = (completing_status if completing_status is not None
-                                  else min(self.profile.completion.completing_values))
+        self.completing_status = (
+            completing_status if completing_status is not None else min(self.profile.completion.completing_values)
+        )
 
     def setup(self, fake: FakeAutotask) -> dict[str, Any]:
         """Seed the tenant on its own picklist values; returns what ``act`` and ``judge`` need."""
         ticket = fake.seed("Tickets", TenantValues(fake).ticket())
-        return {"ticket": ticket, "number": fake.get("Tickets", ticket)["ticketNumber"],  # type: ignore[index]
-                "before": fake.get("Tickets", ticket)}
+        return {
+            "ticket": ticket,
+            "number": fake.get("Tickets", ticket)["ticketNumber"],  # type: ignore[index]
+            "before": fake.get("Tickets", ticket),
+        }
 
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -125,8 +152,9 @@ class Scenario:
     def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
         return [] if error is None else [Finding("client-error", f"the client failed: {error}")]
 
-    def _drive(self, factory: AdapterFactory, config: ClientConfig, given: dict[str, Any],
-               recorder: Any = None) -> tuple[Outcome | None, Exception | None]:
+    def _drive(
+        self, factory: AdapterFactory, config: ClientConfig, given: dict[str, Any], recorder: Any = None
+    ) -> tuple[Outcome | None, Exception | None]:
         adapter = factory(config)
         if not supports(adapter, self.operation):
             return Outcome(skipped=f"the client offers no {self.operation}"), None
@@ -139,12 +167,13 @@ class Scenario:
             return None, caught
         return None, None
 
-    def _verdict(self, view: TenantView, given: dict[str, Any], error: Exception | None,
-                 traffic: list[Any]) -> Outcome:
+    def _verdict(self, view: TenantView, given: dict[str, Any], error: Exception | None, traffic: list[Any]) -> Outcome:
         findings = self.judge(view, given, error)
         context = RuleContext(frozenset({self.completing_status}), self.profile.base_path_case_sensitive)
-        findings += [Finding(v.rule, f"{v.message} (exchanges {', '.join(map(str, v.exchanges))})")
-                     for v in check(traffic, self.packs, context=context)]
+        findings += [
+            Finding(v.rule, f"{v.message} (exchanges {', '.join(map(str, v.exchanges))})")
+            for v in check(traffic, self.packs, context=context)
+        ]
         return Outcome(findings)
 
     def run(self, factory: AdapterFactory, *, in_process: bool = False) -> Outcome:
@@ -154,8 +183,14 @@ class Scenario:
         given = self.setup(fake)
         fake.journal.clear()
         with reaching(fake, in_process=in_process) as (base_url, zone_lookup_root):
-            config = ClientConfig(base_url, zone_lookup_root, CREDENTIALS["username"], CREDENTIALS["secret"],
-                                  CREDENTIALS["integration_code"], self.completing_status)
+            config = ClientConfig(
+                base_url,
+                zone_lookup_root,
+                CREDENTIALS["username"],
+                CREDENTIALS["secret"],
+                CREDENTIALS["integration_code"],
+                self.completing_status,
+            )
             skipped, error = self._drive(factory, config, given)
         return skipped or self._verdict(FakeView(fake), given, error, load_traffic(fake.journal))
 
@@ -165,16 +200,26 @@ class Scenario:
             return Outcome(skipped=f"{self.name} needs the fake (it injects faults or seeds in bulk)")
         from .cassettes import Provenance, autotask_vcr, recording
 
-        helper = AutotaskClient.discover(target.zone_lookup_root, target.username, target.secret,
-                                         target.integration_code)
+        helper = AutotaskClient.discover(
+            target.zone_lookup_root, target.username, target.secret, target.integration_code
+        )
         given = self.setup_live(helper)
-        config = ClientConfig(helper.base_url, target.zone_lookup_root, target.username, target.secret,
-                              target.integration_code, self.completing_status)
+        config = ClientConfig(
+            helper.base_url,
+            target.zone_lookup_root,
+            target.username,
+            target.secret,
+            target.integration_code,
+            self.completing_status,
+        )
         cassette_dir.mkdir(parents=True, exist_ok=True)
         path = cassette_dir / f"{self.name}.json"
         path.unlink(missing_ok=True)
-        recorder = recording(path, Provenance("sandbox", description=f"contract scenario {self.name}",
-                                              zone=target.zone), autotask_vcr(record_mode="all"))
+        recorder = recording(
+            path,
+            Provenance("sandbox", description=f"contract scenario {self.name}", zone=target.zone),
+            autotask_vcr(record_mode="all"),
+        )
         skipped, error = self._drive(factory, config, given, recorder)
         traffic = load_traffic(path) if path.exists() else []
         return skipped or self._verdict(ApiView(helper), given, error, traffic)
@@ -198,8 +243,7 @@ def unchanged_fields(before: dict[str, Any], after: dict[str, Any] | None, allow
     if after is None:
         return [Finding("unintended-change", "the ticket is gone")]
     changed = sorted(k for k in before if k not in allowed and before[k] != after.get(k))
-    return [Finding("unintended-change", f"{name}: {before[name]!r} became {after.get(name)!r}")
-            for name in changed]
+    return [Finding("unintended-change", f"{name}: {before[name]!r} became {after.get(name)!r}") for name in changed]
 
 
 def live_ticket(client: AutotaskClient) -> dict[str, Any]:

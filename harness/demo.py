@@ -17,19 +17,44 @@ from fake_server import FakeAutotask
 BASE = "https://webservices19.autotask.net/ATServicesRest/V1.0"
 # Demo credentials for the fake only; the journal never keeps them.
 HEADERS = {"ApiIntegrationCode": "DEMO-TRACKING-ID", "UserName": "demo@example.invalid", "Secret": "demo-secret"}
-STABILISING = ("id", "companyID", "queueID", "title", "priority", "status", "dueDateTime",
-               "ticketCategory", "issueType", "subIssueType", "source", "organizationalLevelAssociationID")
+STABILISING = (
+    "id",
+    "companyID",
+    "queueID",
+    "title",
+    "priority",
+    "status",
+    "dueDateTime",
+    "ticketCategory",
+    "issueType",
+    "subIssueType",
+    "source",
+    "organizationalLevelAssociationID",
+)
 
 
 def _seed(fake: FakeAutotask) -> str:
-    company = fake.seed("Companies", {"companyName": "Contoso Ltd", "companyType": 1, "ownerResourceID": 4,
-                                      "phone": "5555550142"})
-    ticket = fake.seed("Tickets", {
-        "companyID": company, "title": "Printer offline on floor 2", "status": 1, "priority": 2,
-        "queueID": 29683354, "issueType": 4, "subIssueType": 201, "source": 2, "ticketCategory": 1,
-        "ticketType": 2, "dueDateTime": "2026-12-01T17:00:00Z", "description": "Reported by phone.",
-        "assignedResourceID": 29682899,
-    })
+    company = fake.seed(
+        "Companies", {"companyName": "Contoso Ltd", "companyType": 1, "ownerResourceID": 4, "phone": "5555550142"}
+    )
+    ticket = fake.seed(
+        "Tickets",
+        {
+            "companyID": company,
+            "title": "Printer offline on floor 2",
+            "status": 1,
+            "priority": 2,
+            "queueID": 29683354,
+            "issueType": 4,
+            "subIssueType": 201,
+            "source": 2,
+            "ticketCategory": 1,
+            "ticketType": 2,
+            "dueDateTime": "2026-12-01T17:00:00Z",
+            "description": "Reported by phone.",
+            "assignedResourceID": 29682899,
+        },
+    )
     record = fake.get("Tickets", ticket)
     assert record is not None
     return str(record["ticketNumber"])
@@ -37,17 +62,21 @@ def _seed(fake: FakeAutotask) -> str:
 
 def resolve_ticket(client: httpx.Client, ticket_number: str, note: str, resolution: str) -> dict[str, Any]:
     """Seed 004, section 9, test 2: note, resolution, then status 5 only if no time entries exist."""
-    found = client.post(f"{BASE}/Tickets/query",
-                        json={"filter": [{"op": "eq", "field": "ticketNumber", "value": ticket_number}]})
+    found = client.post(
+        f"{BASE}/Tickets/query", json={"filter": [{"op": "eq", "field": "ticketNumber", "value": ticket_number}]}
+    )
     found.raise_for_status()
     ticket_id = found.json()["items"][0]["id"]
     item = client.get(f"{BASE}/Tickets/{ticket_id}").raise_for_status().json()["item"]
-    client.post(f"{BASE}/Tickets/{ticket_id}/Notes", json={
-        "Title": "Resolution", "Description": note, "NoteType": 1, "Publish": 1}).raise_for_status()
+    client.post(
+        f"{BASE}/Tickets/{ticket_id}/Notes",
+        json={"Title": "Resolution", "Description": note, "NoteType": 1, "Publish": 1},
+    ).raise_for_status()
     # PUT is a full update: send back every field of the fresh GET, changing only resolution.
     client.put(f"{BASE}/Tickets", json={**item, "resolution": resolution}).raise_for_status()
-    entries = client.post(f"{BASE}/TimeEntries/query",
-                          json={"filter": [{"op": "eq", "field": "ticketID", "value": ticket_id}]})
+    entries = client.post(
+        f"{BASE}/TimeEntries/query", json={"filter": [{"op": "eq", "field": "ticketID", "value": ticket_id}]}
+    )
     if not entries.raise_for_status().json()["items"]:
         fresh = client.get(f"{BASE}/Tickets/{ticket_id}").raise_for_status().json()["item"]
         client.put(f"{BASE}/Tickets", json={**fresh, "status": 5}).raise_for_status()
@@ -58,8 +87,10 @@ def resolve_ticket(client: httpx.Client, ticket_number: str, note: str, resoluti
 def show_traps(client: httpx.Client, ticket_id: int) -> list[tuple[str, str]]:
     """The traps seed 004 found by hand, answered by the fake as the tenant answered them."""
     patch = client.patch(f"{BASE}/Tickets", json={"id": ticket_id, "title": "patched"})
-    note = client.post(f"{BASE}/TicketNotes", json={"ticketID": ticket_id, "title": "t", "description": "d",
-                                                    "noteType": 1, "publish": 1})
+    note = client.post(
+        f"{BASE}/TicketNotes",
+        json={"ticketID": ticket_id, "title": "t", "description": "d", "noteType": 1, "publish": 1},
+    )
     partial = client.put(f"{BASE}/Tickets", json={"id": ticket_id, "resolution": "only this"})
     return [
         ("PATCH /Tickets", f"{patch.status_code} {patch.json()['errors'][0]}"),
@@ -73,8 +104,9 @@ def main() -> None:
     fake = FakeAutotask()
     ticket_number = _seed(fake)
     with fake.mock(), httpx.Client(headers=HEADERS) as client:
-        before = client.post(f"{BASE}/Tickets/query", json={
-            "filter": [{"op": "eq", "field": "ticketNumber", "value": ticket_number}]}).json()["items"][0]
+        before = client.post(
+            f"{BASE}/Tickets/query", json={"filter": [{"op": "eq", "field": "ticketNumber", "value": ticket_number}]}
+        ).json()["items"][0]
         after = resolve_ticket(client, ticket_number, "Replaced the toner.", "Toner cartridge replaced.")
         traps = show_traps(client, after["id"])
 
@@ -89,8 +121,7 @@ def main() -> None:
     fields = Table(title=f"Ticket {ticket_number}: before and after")
     for column in ("field", "before", "after"):
         fields.add_column(column)
-    for name in (*STABILISING, "resolution", "completedDate", "resolvedDateTime", "description",
-                 "assignedResourceID"):
+    for name in (*STABILISING, "resolution", "completedDate", "resolvedDateTime", "description", "assignedResourceID"):
         fields.add_row(name, repr(before.get(name)), repr(after.get(name)))
     console.print(fields)
 
@@ -102,8 +133,10 @@ def main() -> None:
     console.print(trap_table)
     unchanged = [n for n in STABILISING if n not in ("status",) and before.get(n) != after.get(n)]
     verdict = "[green]no stabilising field changed[/]" if not unchanged else f"[red]changed: {unchanged}[/]"
-    console.print(f"Status {before['status']} -> {after['status']}; completedDate stamped: "
-                  f"{after['completedDate'] is not None}; {verdict}")
+    console.print(
+        f"Status {before['status']} -> {after['status']}; completedDate stamped: "
+        f"{after['completedDate'] is not None}; {verdict}"
+    )
     if unchanged or after["status"] != 5 or after["completedDate"] is None:
         raise SystemExit(1)
 

@@ -32,8 +32,13 @@ def live_target() -> Target:
     missing = [name for name in LIVE_ENVIRONMENT if not os.environ.get(name)]
     if missing:
         raise RuntimeError("--autotask-live needs " + ", ".join(missing) + " in the environment")
-    return Target(os.environ["AUTOTASK_ZONE_URL"].rstrip("/"), os.environ["AUTOTASK_USERNAME"],
-                  os.environ["AUTOTASK_SECRET"], os.environ["AUTOTASK_INTEGRATION_CODE"], live=True)
+    return Target(
+        os.environ["AUTOTASK_ZONE_URL"].rstrip("/"),
+        os.environ["AUTOTASK_USERNAME"],
+        os.environ["AUTOTASK_SECRET"],
+        os.environ["AUTOTASK_INTEGRATION_CODE"],
+        live=True,
+    )
 
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -48,5 +53,7 @@ def check_target(url: str, sandbox_hosts: Sequence[str], allow_production: bool)
     host = urlsplit(url).hostname or ""
     if host in LOOPBACK or host in sandbox_hosts or allow_production:
         return
-    raise TargetRefused(f"{host} is not a known sandbox (loopback, or [tool.autotask-harness] sandbox_hosts); "
-                        "pass --allow-production to use it anyway")
+    raise TargetRefused(
+        f"{host} is not a known sandbox (loopback, or [tool.autotask-harness] sandbox_hosts); "
+        "pass --allow-production to use it anyway"
+    )

@@ -21,15 +21,20 @@ def active_values(field: dict[str, Any]) -> list[dict[str, Any]]:
 def choose(field: dict[str, Any], *, parent: Any = None, avoid: Iterable[int] = ()) -> int | None:
     """The picklist's default value, else its first active one (under ``parent`` for a dependent list)."""
     banned = set(avoid)
-    values = [v for v in active_values(field) if int(v["value"]) not in banned
-              and (str(v.get("parentValue") or "") == ("" if parent is None else str(parent)))]
+    values = [
+        v
+        for v in active_values(field)
+        if int(v["value"]) not in banned
+        and (str(v.get("parentValue") or "") == ("" if parent is None else str(parent)))
+    ]
     if not values:
         return None
     return int(next((v for v in values if v.get("isDefaultValue")), values[0])["value"])
 
 
-def ticket_from_fields(fields: Sequence[dict[str, Any]], company: int, *, required_only: bool,
-                       avoid_statuses: Iterable[int] = ()) -> dict[str, Any]:
+def ticket_from_fields(
+    fields: Sequence[dict[str, Any]], company: int, *, required_only: bool, avoid_statuses: Iterable[int] = ()
+) -> dict[str, Any]:
     """A ticket on the tenant's own picklist values: every required picklist, or the realistic set too."""
     by_name = {f["name"]: f for f in fields}
     ticket: dict[str, Any] = {"companyID": company}

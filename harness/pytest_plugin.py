@@ -20,37 +20,64 @@ from .serving import ServedFake
 
 # The contract suite's examples per property: 20 keeps the suite under a minute on 2 cores. Shrinking a
 # failure costs a served fake per attempt (minutes for a broken client), so it is opt-in.
-_CONTRACT_PHASES = tuple(Phase) if os.environ.get("AUTOTASK_CONTRACT_SHRINK") else (
-    Phase.explicit, Phase.reuse, Phase.generate)
-settings.register_profile("contract", max_examples=int(os.environ.get("AUTOTASK_CONTRACT_EXAMPLES", "20")),
-                          deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=_CONTRACT_PHASES)
+_CONTRACT_PHASES = (
+    tuple(Phase) if os.environ.get("AUTOTASK_CONTRACT_SHRINK") else (Phase.explicit, Phase.reuse, Phase.generate)
+)
+settings.register_profile(
+    "contract",
+    max_examples=int(os.environ.get("AUTOTASK_CONTRACT_EXAMPLES", "20")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=_CONTRACT_PHASES,
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "autotask(profile=..., limits=..., seed=..., state_api=...): options for the Autotask fixtures")
+        "markers", "autotask(profile=..., limits=..., seed=..., state_api=...): options for the Autotask fixtures"
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("autotask")
     group.addoption("--autotask-profile", default="default", help="tenant profile for the Autotask fixtures")
-    group.addoption("--autotask-client", default=None,
-                    help="the client the contract suite drives, as module:factory (default: the reference client)")
-    group.addoption("--autotask-live", action="store_true", default=False,
-                    help="run the live-capable tests against the sandbox named by AUTOTASK_ZONE_URL and "
-                         "AUTOTASK_USERNAME/SECRET/INTEGRATION_CODE, recording cassettes; off: nothing leaves "
-                         "the machine")
-    group.addoption("--autotask-cassette-dir", default="cassettes/live",
-                    help="where --autotask-live writes its recordings (default cassettes/live)")
+    group.addoption(
+        "--autotask-client",
+        default=None,
+        help="the client the contract suite drives, as module:factory (default: the reference client)",
+    )
+    group.addoption(
+        "--autotask-live",
+        action="store_true",
+        default=False,
+        help="run the live-capable tests against the sandbox named by AUTOTASK_ZONE_URL and "
+        "AUTOTASK_USERNAME/SECRET/INTEGRATION_CODE, recording cassettes; off: nothing leaves "
+        "the machine",
+    )
+    group.addoption(
+        "--autotask-cassette-dir",
+        default="cassettes/live",
+        help="where --autotask-live writes its recordings (default cassettes/live)",
+    )
     with contextlib.suppress(ValueError):  # pytest-recording defines the same option; then both share it
-        group.addoption("--record-mode", default="none", choices=("none", "once", "new_episodes", "all", "rewrite"),
-                        help="vcrpy record mode for the Autotask cassettes (default none: replay only)")
-    group.addoption("--autotask-in-process", action="store_true", default=False,
-                    help="run the contract suite's Python client in-process, through fake.mock() and the "
-                         "production zone-lookup host, instead of against a served fake")
-    group.addoption("--autotask-command", default=None,
-                    help="a non-Python client the contract suite runs, e.g. \"pwsh ./resolve.ps1 {base_url} "
-                         "{ticket_number}\"")
+        group.addoption(
+            "--record-mode",
+            default="none",
+            choices=("none", "once", "new_episodes", "all", "rewrite"),
+            help="vcrpy record mode for the Autotask cassettes (default none: replay only)",
+        )
+    group.addoption(
+        "--autotask-in-process",
+        action="store_true",
+        default=False,
+        help="run the contract suite's Python client in-process, through fake.mock() and the "
+        "production zone-lookup host, instead of against a served fake",
+    )
+    group.addoption(
+        "--autotask-command",
+        default=None,
+        help='a non-Python client the contract suite runs, e.g. "pwsh ./resolve.ps1 {base_url} {ticket_number}"',
+    )
 
 
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
@@ -60,8 +87,10 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 def _make_fake(request: pytest.FixtureRequest, options: dict[str, Any]) -> FakeAutotask:
     limits = options.get("limits")
-    fake = FakeAutotask(options.get("profile", request.config.getoption("--autotask-profile")),
-                        limits=limits if isinstance(limits, Limits) or limits is None else Limits.off())
+    fake = FakeAutotask(
+        options.get("profile", request.config.getoption("--autotask-profile")),
+        limits=limits if isinstance(limits, Limits) or limits is None else Limits.off(),
+    )
     seed = options.get("seed")
     if seed is not None:
         from .cli import load_seed
@@ -112,13 +141,15 @@ def autotask_target(request: pytest.FixtureRequest) -> Iterator[Any]:
         yield live_target()
         return
     with ServedFake(_make_fake(request, _options(request))) as served:
-        yield Target(f"{served.root_url}/ATServicesRest", "fake-user@example.invalid", "fake-secret", "FAKE",
-                     live=False)
+        yield Target(
+            f"{served.root_url}/ATServicesRest", "fake-user@example.invalid", "fake-secret", "FAKE", live=False
+        )
 
 
 @pytest.fixture
-def autotask_cassette(request: pytest.FixtureRequest, vcr_config: dict[str, Any],
-                      autotask_target: Any) -> Iterator[Any]:
+def autotask_cassette(
+    request: pytest.FixtureRequest, vcr_config: dict[str, Any], autotask_target: Any
+) -> Iterator[Any]:
     """Live, records this test's exchanges (scrubbed) to ``--autotask-cassette-dir/<test name>.json``,
     rewriting the old recording; against the fake, records nothing."""
     from pathlib import Path
@@ -133,6 +164,7 @@ def autotask_cassette(request: pytest.FixtureRequest, vcr_config: dict[str, Any]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{request.node.name}.json"
     configured = configure(**{"record_mode": "all", **vcr_config})
-    with recording(path, Provenance("sandbox", description=request.node.nodeid, zone=autotask_target.zone),
-                   configured) as cassette:
+    with recording(
+        path, Provenance("sandbox", description=request.node.nodeid, zone=autotask_target.zone), configured
+    ) as cassette:
         yield cassette

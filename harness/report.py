@@ -41,33 +41,49 @@ def _involved(violation: Violation, traffic: Sequence[Exchange]) -> list[str]:
 
 
 def as_dicts(violations: Sequence[Violation], traffic: Sequence[Exchange]) -> list[dict[str, object]]:
-    return [{"rule": v.rule, "statement": REGISTRY[v.rule].statement, "source": REGISTRY[v.rule].source,
-             "message": _message(v), "exchanges": list(v.exchanges), "involved": _involved(v, traffic),
-             "details": _clean(v.details)} for v in violations]
+    return [
+        {
+            "rule": v.rule,
+            "statement": REGISTRY[v.rule].statement,
+            "source": REGISTRY[v.rule].source,
+            "message": _message(v),
+            "exchanges": list(v.exchanges),
+            "involved": _involved(v, traffic),
+            "details": _clean(v.details),
+        }
+        for v in violations
+    ]
 
 
-def text(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: Sequence[Rule],
-         console: Console) -> None:
+def text(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: Sequence[Rule], console: Console) -> None:
     if not violations:
         console.print(f"[green]no violations[/] in {len(traffic)} exchanges ({len(rules)} rules)")
         return
-    table = Table(title=f"{len(violations)} contract violation{'s' if len(violations) != 1 else ''} "
-                        f"in {len(traffic)} exchanges", show_lines=True)
+    table = Table(
+        title=f"{len(violations)} contract violation{'s' if len(violations) != 1 else ''} in {len(traffic)} exchanges",
+        show_lines=True,
+    )
     for column in ("rule", "what happened", "exchanges", "source"):
         table.add_column(column, overflow="fold")
     for violation in violations:
-        table.add_row(f"[bold red]{violation.rule}[/]", _message(violation),
-                      "\n".join(_involved(violation, traffic)), REGISTRY[violation.rule].source)
+        table.add_row(
+            f"[bold red]{violation.rule}[/]",
+            _message(violation),
+            "\n".join(_involved(violation, traffic)),
+            REGISTRY[violation.rule].source,
+        )
     console.print(table)
 
 
 def junit(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: Sequence[Rule]) -> str:
     """One test case per rule: failed with every violation's message, or passed."""
-    suite = ElementTree.Element("testsuite", name="autotask-contract", tests=str(len(rules)),
-                                failures=str(len({v.rule for v in violations})))
+    suite = ElementTree.Element(
+        "testsuite", name="autotask-contract", tests=str(len(rules)), failures=str(len({v.rule for v in violations}))
+    )
     for contract_rule in rules:
-        case = ElementTree.SubElement(suite, "testcase", classname=f"autotask.{contract_rule.pack}",
-                                      name=contract_rule.id)
+        case = ElementTree.SubElement(
+            suite, "testcase", classname=f"autotask.{contract_rule.pack}", name=contract_rule.id
+        )
         mine = [v for v in violations if v.rule == contract_rule.id]
         if mine:
             message = f"{contract_rule.statement} ({contract_rule.source})"

@@ -38,8 +38,13 @@ class ResolveWithoutTimeEntries(Scenario):
         if after["resolution"] != RESOLUTION:
             findings.append(Finding("resolution-set", f"resolution is {after['resolution']!r}"))
         if after["status"] != self.completing_status or after["completedDate"] is None:
-            findings.append(Finding("workflow-completes-ticket", f"status {after['status']}, completedDate "
-                                    f"{after['completedDate']!r}: a ticket with no time entries must be completed"))
+            findings.append(
+                Finding(
+                    "workflow-completes-ticket",
+                    f"status {after['status']}, completedDate "
+                    f"{after['completedDate']!r}: a ticket with no time entries must be completed",
+                )
+            )
         return findings
 
 
@@ -56,16 +61,27 @@ class ResolveWithTimeEntries(ResolveWithoutTimeEntries):
     def setup_live(self, client: AutotaskClient) -> dict[str, Any]:
         given = super().setup_live(client)
         resource = int(os.environ.get("AUTOTASK_RESOURCE_ID", "0"))  # the sandbox's own resource for time
-        client.create("TimeEntries", {"ticketID": given["ticket"], "resourceID": resource, "dateWorked": "2026-11-20",
-                                      "hoursWorked": 0.25, "summaryNotes": "[contract-suite] time entry"})
+        client.create(
+            "TimeEntries",
+            {
+                "ticketID": given["ticket"],
+                "resourceID": resource,
+                "dateWorked": "2026-11-20",
+                "hoursWorked": 0.25,
+                "summaryNotes": "[contract-suite] time entry",
+            },
+        )
         return given
 
     def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
         findings = [f for f in super().judge(view, given, error) if f.rule != "workflow-completes-ticket"]
         after = view.ticket(given["ticket"])
         if after is not None and (after["status"] != given["before"]["status"] or after["completedDate"]):
-            findings.append(Finding("status-unchanged-with-time-entries",
-                                    f"status became {after['status']} although time entries exist"))
+            findings.append(
+                Finding(
+                    "status-unchanged-with-time-entries", f"status became {after['status']} although time entries exist"
+                )
+            )
         return findings
 
 
@@ -81,8 +97,9 @@ class SetResolutionOnly(Scenario):
     def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
         findings = super().judge(view, given, error)
         after = view.ticket(given["ticket"])
-        findings += unchanged_fields(given["before"], after, frozenset({"resolution", "lastTrackedModificationDateTime",
-                                                                        "lastActivityDate"}))
+        findings += unchanged_fields(
+            given["before"], after, frozenset({"resolution", "lastTrackedModificationDateTime", "lastActivityDate"})
+        )
         if after is not None and after["resolution"] != RESOLUTION:
             findings.append(Finding("resolution-set", f"resolution is {after['resolution']!r}"))
         return findings
@@ -101,8 +118,11 @@ class AddNote(Scenario):
         findings = super().judge(view, given, error)
         if not any(n["description"] == NOTE for n in view.notes(given["ticket"])):
             findings.append(Finding("note-added", "no note with the given text on the ticket"))
-        findings += unchanged_fields(given["before"], view.ticket(given["ticket"]),
-                                     frozenset({"lastActivityDate", "lastTrackedModificationDateTime"}))
+        findings += unchanged_fields(
+            given["before"],
+            view.ticket(given["ticket"]),
+            frozenset({"lastActivityDate", "lastTrackedModificationDateTime"}),
+        )
         return findings
 
 
@@ -115,8 +135,9 @@ class ErrorsAreErrors(Scenario):
 
     def setup(self, fake: FakeAutotask) -> dict[str, Any]:
         given = super().setup(fake)
-        fake.inject_fault(status=500, errors=["Injected: the update could not be saved."], method="PUT",
-                          path="/Tickets$", times=5)
+        fake.inject_fault(
+            status=500, errors=["Injected: the update could not be saved."], method="PUT", path="/Tickets$", times=5
+        )
         return given
 
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
@@ -143,8 +164,9 @@ class QueryAllPages(Scenario):
         return given
 
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
-        given["result"] = adapter.query_all("TicketNotes", [{"op": "eq", "field": "ticketID",
-                                                             "value": given["ticket"]}])
+        given["result"] = adapter.query_all(
+            "TicketNotes", [{"op": "eq", "field": "ticketID", "value": given["ticket"]}]
+        )
 
     def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
         findings = super().judge(view, given, error)
@@ -154,5 +176,11 @@ class QueryAllPages(Scenario):
         return findings
 
 
-SCENARIOS: tuple[type[Scenario], ...] = (ResolveWithoutTimeEntries, ResolveWithTimeEntries, SetResolutionOnly,
-                                         AddNote, ErrorsAreErrors, QueryAllPages)
+SCENARIOS: tuple[type[Scenario], ...] = (
+    ResolveWithoutTimeEntries,
+    ResolveWithTimeEntries,
+    SetResolutionOnly,
+    AddNote,
+    ErrorsAreErrors,
+    QueryAllPages,
+)

@@ -28,8 +28,14 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 MIN_LITERAL = 4
 PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
 # Where the harness and the clients it runs find the API user's credentials.
-CREDENTIAL_VARIABLES = ("AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE", "AT_USERNAME",
-                        "AT_SECRET", "AT_INTEGRATION_CODE")
+CREDENTIAL_VARIABLES = (
+    "AUTOTASK_USERNAME",
+    "AUTOTASK_SECRET",
+    "AUTOTASK_INTEGRATION_CODE",
+    "AT_USERNAME",
+    "AT_SECRET",
+    "AT_INTEGRATION_CODE",
+)
 
 
 def without_literals(text: str, literals: Iterable[str]) -> str:
@@ -65,10 +71,31 @@ class Scrubber:
     emails: bool = True
     # Free-text phone matching would also catch dates and ticket numbers; phone fields are scrubbed by name.
     phones: bool = False
-    fields: frozenset[str] = field(default_factory=lambda: frozenset({
-        "firstname", "lastname", "middlename", "username", "email", "email2", "email3", "emailaddress",
-        "emailaddress2", "emailaddress3", "phone", "mobilephone", "homephone", "officephone", "fax",
-        "faxnumber", "alternatephone", "alternatephone1", "alternatephone2"}))
+    fields: frozenset[str] = field(
+        default_factory=lambda: frozenset(
+            {
+                "firstname",
+                "lastname",
+                "middlename",
+                "username",
+                "email",
+                "email2",
+                "email3",
+                "emailaddress",
+                "emailaddress2",
+                "emailaddress3",
+                "phone",
+                "mobilephone",
+                "homephone",
+                "officephone",
+                "fax",
+                "faxnumber",
+                "alternatephone",
+                "alternatephone1",
+                "alternatephone2",
+            }
+        )
+    )
     # Exact values to hide wherever they appear (the run's own credentials, should a tenant echo one back).
     literals: frozenset[str] = frozenset()
 
@@ -80,8 +107,10 @@ class Scrubber:
         parts = urlsplit(url)
         if not parts.query:
             return url
-        pairs = [(k, REDACTED if is_credential_name(k) else self.text(v))
-                 for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+        pairs = [
+            (k, REDACTED if is_credential_name(k) else self.text(v))
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        ]
         return urlunsplit(parts._replace(query=urlencode(pairs)))
 
     def text(self, text: str) -> str:

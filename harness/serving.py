@@ -30,8 +30,15 @@ def free_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 def uvicorn_config(app: AsgiApp, **options: object) -> uvicorn.Config:
     # No access log: its request lines would carry zoneInformation's user= (the API user name).
     # No proxy-header rewriting: nothing stands in front of a loopback test server.
-    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", proxy_headers=False,
-                          timeout_graceful_shutdown=2, **options)  # type: ignore[arg-type]
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        proxy_headers=False,
+        timeout_graceful_shutdown=2,
+        **options,
+    )  # type: ignore[arg-type]
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -88,8 +95,9 @@ class ServedFake:
         self.port = sock.getsockname()[1]
         server = uvicorn.Server(uvicorn_config(AsgiApp(self.fake, state_api=self.state_api)))
         self._server = server
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
-                                        name=f"autotask-fake:{self.port}")
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"autotask-fake:{self.port}"
+        )
         self._thread.start()
         deadline = time.monotonic() + 10
         while not server.started:
@@ -108,6 +116,7 @@ class ServedFake:
     def __enter__(self) -> ServedFake:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.stop()

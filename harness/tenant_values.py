@@ -32,8 +32,11 @@ class TenantValues:
 
     def sub_issues(self, issue: int | None) -> list[int]:
         described = next((f for f in self.fields("Tickets") if f["name"] == "subIssueType"), {})
-        return [int(v["value"]) for v in active_values(described) if issue is not None
-                and str(v.get("parentValue") or "") == str(issue)]
+        return [
+            int(v["value"])
+            for v in active_values(described)
+            if issue is not None and str(v.get("parentValue") or "") == str(issue)
+        ]
 
     @property
     def completing_status(self) -> int:
@@ -50,17 +53,26 @@ class TenantValues:
     def ticket(self, company: int = 0, **changes: Any) -> dict[str, Any]:
         """A ticket with every stabilising field filled from the tenant's picklists, as a real one would be."""
         completing = self.fake.profile.completion.completing_values
-        ticket = ticket_from_fields(self.fields("Tickets"), company, required_only=False,
-                                    avoid_statuses=completing)
-        ticket.update({"title": "Printer offline on floor 2", "dueDateTime": "2026-12-01T17:00:00Z",
-                       "description": "Reported by phone.", "assignedResourceID": self.resource,
-                       "organizationalLevelAssociationID": None})
+        ticket = ticket_from_fields(self.fields("Tickets"), company, required_only=False, avoid_statuses=completing)
+        ticket.update(
+            {
+                "title": "Printer offline on floor 2",
+                "dueDateTime": "2026-12-01T17:00:00Z",
+                "description": "Reported by phone.",
+                "assignedResourceID": self.resource,
+                "organizationalLevelAssociationID": None,
+            }
+        )
         ticket.update(changes)
         return ticket
 
     def time_entry(self, ticket: int, hours: float = 1.5) -> dict[str, Any]:
-        entry: dict[str, Any] = {"ticketID": ticket, "resourceID": self.resource, "dateWorked": "2026-11-20",
-                                 "hoursWorked": hours}
+        entry: dict[str, Any] = {
+            "ticketID": ticket,
+            "resourceID": self.resource,
+            "dateWorked": "2026-11-20",
+            "hoursWorked": hours,
+        }
         kind = next((choose(f) for f in self.fields("TimeEntries") if f["name"] == "timeEntryType"), None)
         if kind is not None:
             entry["timeEntryType"] = kind

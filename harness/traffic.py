@@ -63,8 +63,11 @@ class Exchange:
 
     def is_item(self, entity: str) -> bool:
         """``/{Entity}/{something}`` that is not a query or metadata path."""
-        return (len(self.segments) == 2 and self.entity == entity.lower()
-                and self.segments[1].lower() not in ("query", "entityinformation"))
+        return (
+            len(self.segments) == 2
+            and self.entity == entity.lower()
+            and self.segments[1].lower() not in ("query", "entityinformation")
+        )
 
     def is_query(self, entity: str) -> bool:
         return len(self.segments) >= 2 and self.entity == entity.lower() and self.segments[1].lower() == "query"
@@ -86,8 +89,11 @@ class Exchange:
 
     @property
     def items(self) -> list[Any] | None:
-        if self.status == 200 and isinstance(self.response_json, dict) and isinstance(
-                self.response_json.get("items"), list):
+        if (
+            self.status == 200
+            and isinstance(self.response_json, dict)
+            and isinstance(self.response_json.get("items"), list)
+        ):
             return list(self.response_json["items"])
         return None
 
@@ -131,10 +137,14 @@ def _from_dict(position: int, data: dict[str, Any]) -> Exchange:
 def cassette_exchange(interaction: dict[str, Any]) -> dict[str, Any]:
     """A vcrpy interaction in the journal's dict shape."""
     request, response = interaction["request"], interaction["response"]
-    return {"method": request["method"], "url": request["uri"], "status": response["status"]["code"],
-            "request_json": json_or_none(request.get("body")),
-            "response_json": json_or_none(response["body"].get("string")),
-            "request_headers": {k: v[0] if isinstance(v, list) else v for k, v in request.get("headers", {}).items()}}
+    return {
+        "method": request["method"],
+        "url": request["uri"],
+        "status": response["status"]["code"],
+        "request_json": json_or_none(request.get("body")),
+        "response_json": json_or_none(response["body"].get("string")),
+        "request_headers": {k: v[0] if isinstance(v, list) else v for k, v in request.get("headers", {}).items()},
+    }
 
 
 def _journal_lines(path: Path) -> list[dict[str, Any]]:

@@ -35,8 +35,10 @@ class Difference:
     what: str
 
     def describe(self) -> str:
-        return (f"{self.cassette} #{self.exchange} {self.path}: {self.what} "
-                f"(recorded {self.recorded!r}, replayed {self.replayed!r})")
+        return (
+            f"{self.cassette} #{self.exchange} {self.path}: {self.what} "
+            f"(recorded {self.recorded!r}, replayed {self.replayed!r})"
+        )
 
 
 def _is_time(value: Any) -> bool:
@@ -54,8 +56,9 @@ def _volatile_key(key: str) -> bool:
     return lowered == "id" or lowered.endswith("id") or lowered in COUNT_KEYS
 
 
-def compare(recorded: Any, replayed: Any, path: str = "$", key: str = "", *,
-            subset: bool = False) -> list[tuple[str, Any, Any, str]]:
+def compare(
+    recorded: Any, replayed: Any, path: str = "$", key: str = "", *, subset: bool = False
+) -> list[tuple[str, Any, Any, str]]:
     """Differences as (JSON path, recorded, replayed, what); ids, times, URLs and counts compare by shape.
 
     With ``subset`` (hand-written cassettes of documented results), only what the recording states is
@@ -79,8 +82,9 @@ def compare(recorded: Any, replayed: Any, path: str = "$", key: str = "", *,
         return [(path, recorded, replayed, "null on one side")]
     if recorded is None:
         return []
-    if type(recorded) is not type(replayed) and not (isinstance(recorded, int | float)
-                                                     and isinstance(replayed, int | float)):
+    if type(recorded) is not type(replayed) and not (
+        isinstance(recorded, int | float) and isinstance(replayed, int | float)
+    ):
         return [(path, recorded, replayed, "type differs")]
     if _by_shape(key, recorded, replayed, subset):
         return []
@@ -91,15 +95,20 @@ def _by_shape(key: str, recorded: Any, replayed: Any, subset: bool) -> bool:
     lowered = key.lower()
     if lowered == "errors":
         return not subset  # documented cassettes state error texts only where the docs quote them
-    return bool(_volatile_key(key) or lowered in URL_KEYS or (_is_time(recorded) and _is_time(replayed))
-                or (isinstance(recorded, str) and TICKET_NUMBER.match(recorded)
-                    and TICKET_NUMBER.match(str(replayed))))
+    return bool(
+        _volatile_key(key)
+        or lowered in URL_KEYS
+        or (_is_time(recorded) and _is_time(replayed))
+        or (isinstance(recorded, str) and TICKET_NUMBER.match(recorded) and TICKET_NUMBER.match(str(replayed)))
+    )
 
 
-def _compare_lists(recorded: list[Any], replayed: list[Any], path: str, key: str,
-                   subset: bool) -> list[tuple[str, Any, Any, str]]:
-    identity = next((k for k in ("name", "value") if recorded and all(isinstance(r, dict) and k in r
-                                                                        for r in recorded)), None)
+def _compare_lists(
+    recorded: list[Any], replayed: list[Any], path: str, key: str, subset: bool
+) -> list[tuple[str, Any, Any, str]]:
+    identity = next(
+        (k for k in ("name", "value") if recorded and all(isinstance(r, dict) and k in r for r in recorded)), None
+    )
     if subset and identity:
         by_identity = {r.get(identity): r for r in replayed if isinstance(r, dict)}
         found = []
@@ -112,8 +121,11 @@ def _compare_lists(recorded: list[Any], replayed: list[Any], path: str, key: str
     if key.lower() in GROWING_LISTS or subset:
         if bool(recorded) != bool(replayed) or (subset and len(replayed) < len(recorded)):
             return [(path, len(recorded), len(replayed), "empty on one side" if not subset else "too short")]
-        pairs = list(zip(recorded, replayed, strict=False)) if subset else list(zip(recorded[:1], replayed[:1],
-                                                                                    strict=False))
+        pairs = (
+            list(zip(recorded, replayed, strict=False))
+            if subset
+            else list(zip(recorded[:1], replayed[:1], strict=False))
+        )
     else:
         if len(recorded) != len(replayed):
             return [(path, len(recorded), len(replayed), "length differs")]
@@ -179,31 +191,39 @@ def replay(cassette_path: str | Path, send: Send) -> list[Difference]:
         body_text = request.get("body") or ""
         body_data = json.loads(body_text) if body_text else None
         body = json.dumps(ids.body(body_data)).encode() if body_data is not None else b""
-        headers = {k: v[0] if isinstance(v, list) else v for k, v in request.get("headers", {}).items()
-                   if k.lower() in ("content-type", "accept")}
+        headers = {
+            k: v[0] if isinstance(v, list) else v
+            for k, v in request.get("headers", {}).items()
+            if k.lower() in ("content-type", "accept")
+        }
         status, answer = send(request["method"], ids.url(request["uri"]), headers, body)
         recorded_body = json.loads(response["body"]["string"]) if response["body"].get("string") else None
         if status != response["status"]["code"]:
             found.append(Difference(name, number, "status", response["status"]["code"], status, "status differs"))
-        found += [Difference(name, number, path, old, new, what)
-                  for path, old, new, what in compare(recorded_body, answer, subset=subset)]
+        found += [
+            Difference(name, number, path, old, new, what)
+            for path, old, new, what in compare(recorded_body, answer, subset=subset)
+        ]
         ids.learn(recorded_body, answer)
     return found
 
 
 def writes_in(cassettes: Sequence[str | Path]) -> list[str]:
     """The requests that would change the target, listed before anything is sent."""
-    return [f"{Path(c).name}: {i['request']['method']} {urlsplit(i['request']['uri']).path}"
-            for c in cassettes for i in read_cassette(c)["interactions"]
-            if i["request"]["method"] in ("POST", "PUT", "PATCH", "DELETE") and "/query" not in i["request"]["uri"]]
+    return [
+        f"{Path(c).name}: {i['request']['method']} {urlsplit(i['request']['uri']).path}"
+        for c in cassettes
+        for i in read_cassette(c)["interactions"]
+        if i["request"]["method"] in ("POST", "PUT", "PATCH", "DELETE") and "/query" not in i["request"]["uri"]
+    ]
 
 
-def http_sender(root: str, username: str | None, secret: str | None, integration_code: str | None,
-                http: Any) -> Send:
+def http_sender(root: str, username: str | None, secret: str | None, integration_code: str | None, http: Any) -> Send:
     """Send to a live target with credentials from the environment; never a recorded placeholder."""
     if not (username and secret and integration_code):
-        raise TargetRefused("set AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE to verify "
-                            "against a live target")
+        raise TargetRefused(
+            "set AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE to verify against a live target"
+        )
     target = urlsplit(root)
     credentials = {"UserName": username, "Secret": secret, "ApiIntegrationCode": integration_code}
 

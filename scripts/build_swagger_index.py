@@ -50,9 +50,7 @@ def _model_of(operation: dict[str, Any]) -> str | None:
                 return match.group(1)
     schema = operation.get("responses", {}).get("200", {}).get("schema", {})
     ref = schema.get("$ref", "")
-    if ref.startswith("#/definitions/QueryActionResult[") or ref.startswith(
-        "#/definitions/ItemQueryResultModel["
-    ):
+    if ref.startswith("#/definitions/QueryActionResult[") or ref.startswith("#/definitions/ItemQueryResultModel["):
         match = MODEL_REF.search(ref)
         if match:
             return match.group(1)
@@ -89,9 +87,7 @@ def build(swagger: dict[str, Any]) -> dict[str, Any]:
     operations: list[dict[str, Any]] = []
 
     def entity(name: str) -> dict[str, Any]:
-        return entities.setdefault(
-            name, {"root": [], "item": [], "query": False, "info": False}
-        )
+        return entities.setdefault(name, {"root": [], "item": [], "query": False, "info": False})
 
     def operation(path: str, ops: dict[str, Any]) -> None:
         operations.append({"path": path, "verbs": {v: ops[v]["operationId"] for v in sorted(ops)}})
@@ -115,14 +111,22 @@ def build(swagger: dict[str, Any]) -> dict[str, Any]:
             key = (parts[0], parts[2])
             child = children.setdefault(
                 key,
-                {"parent": parts[0], "segment": parts[2], "entity": tag.removesuffix("Child"),
-                 "collection": [], "item": []},
+                {
+                    "parent": parts[0],
+                    "segment": parts[2],
+                    "entity": tag.removesuffix("Child"),
+                    "collection": [],
+                    "item": [],
+                },
             )
             rest = parts[3:]
             if not rest:
                 # GET /TimeOffRequests/{parentId}/Approve is a create (its operation id says so), not a read.
-                actions = {v: op for v, op in operations_here.items()
-                           if v == "get" and op["operationId"].endswith("_CreateEntity")}
+                actions = {
+                    v: op
+                    for v, op in operations_here.items()
+                    if v == "get" and op["operationId"].endswith("_CreateEntity")
+                }
                 if actions:
                     operation(path[len("/V1.0") :], actions)
                 child["collection"] = sorted(set(verbs) - set(actions))
@@ -190,8 +194,9 @@ def build(swagger: dict[str, Any]) -> dict[str, Any]:
         "children": sorted(routed, key=lambda c: (c["parent"], c["segment"])),
         "operations": sorted(operations, key=lambda o: o["path"]),
         # Every path (under the base path) with its verbs: what tests/test_swagger_paths.py walks.
-        "paths": {path: " ".join(sorted(v for v in ops if v in VERBS))
-                  for path, ops in sorted(swagger["paths"].items())},
+        "paths": {
+            path: " ".join(sorted(v for v in ops if v in VERBS)) for path, ops in sorted(swagger["paths"].items())
+        },
     }
 
 
@@ -228,8 +233,10 @@ def main() -> None:
     swagger = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     index = build(swagger)
     OUT.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
-    print(f"{len(index['entities'])} entities, {len(index['children'])} child routes, "
-          f"{len(index['operations'])} other operations -> {OUT.name}")
+    print(
+        f"{len(index['entities'])} entities, {len(index['children'])} child routes, "
+        f"{len(index['operations'])} other operations -> {OUT.name}"
+    )
 
 
 if __name__ == "__main__":

@@ -28,10 +28,17 @@ class PartialPutClient(AutotaskClient):
 class TicketNotesClient(AutotaskClient):
     """Creates notes through /TicketNotes, as entityInformation's canCreate suggests."""
 
-    def add_note(self, ticket_id: int, title: str, description: str, *, note_type: int = 1,
-                 publish: int = 1) -> int:
-        return self.create("TicketNotes", {"ticketID": ticket_id, "title": title, "description": description,
-                                           "noteType": note_type, "publish": publish})
+    def add_note(self, ticket_id: int, title: str, description: str, *, note_type: int = 1, publish: int = 1) -> int:
+        return self.create(
+            "TicketNotes",
+            {
+                "ticketID": ticket_id,
+                "title": title,
+                "description": description,
+                "noteType": note_type,
+                "publish": publish,
+            },
+        )
 
 
 class CachingClient(AutotaskClient):
@@ -53,8 +60,19 @@ class RootFieldsClient(AutotaskClient):
 
     def update(self, entity: str, record_id: int, changes: dict[str, Any]) -> dict[str, Any]:
         answer = self.request("GET", f"/{entity}/{record_id}")
-        fields = ("companyID", "queueID", "title", "priority", "status", "dueDateTime", "ticketCategory",
-                  "issueType", "subIssueType", "source", "organizationalLevelAssociationID")
+        fields = (
+            "companyID",
+            "queueID",
+            "title",
+            "priority",
+            "status",
+            "dueDateTime",
+            "ticketCategory",
+            "issueType",
+            "subIssueType",
+            "source",
+            "organizationalLevelAssociationID",
+        )
         body = {"id": record_id, **{name: answer.get(name) for name in fields}, **changes}
         self.request("PUT", f"/{entity}", body)
         return body

@@ -13,22 +13,42 @@ from hypothesis import HealthCheck, settings
 
 from fake_server import FakeAutotask
 
-settings.register_profile("ci", max_examples=200, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture])
-settings.register_profile("dev", max_examples=50, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture])
-settings.register_profile("thorough", max_examples=5000, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.register_profile(
+    "dev", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.register_profile(
+    "thorough", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 BASE = "https://webservices19.autotask.net/ATServicesRest/V1.0"
-CREDENTIALS = {"ApiIntegrationCode": "TEST-INTEGRATION-CODE", "UserName": "test-user@example.invalid",
-               "Secret": "test-secret-value"}
+CREDENTIALS = {
+    "ApiIntegrationCode": "TEST-INTEGRATION-CODE",
+    "UserName": "test-user@example.invalid",
+    "Secret": "test-secret-value",
+}
 
-STABILISING_FIELDS = ("id", "ticketNumber", "companyID", "queueID", "title", "priority", "status",
-                      "dueDateTime", "ticketCategory", "issueType", "subIssueType", "source",
-                      "organizationalLevelAssociationID", "completedDate", "resolvedDateTime",
-                      "lastTrackedModificationDateTime")
+STABILISING_FIELDS = (
+    "id",
+    "ticketNumber",
+    "companyID",
+    "queueID",
+    "title",
+    "priority",
+    "status",
+    "dueDateTime",
+    "ticketCategory",
+    "issueType",
+    "subIssueType",
+    "source",
+    "organizationalLevelAssociationID",
+    "completedDate",
+    "resolvedDateTime",
+    "lastTrackedModificationDateTime",
+)
 
 
 class TickingClock:
@@ -55,15 +75,25 @@ def client(fake: FakeAutotask) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def company_id(fake: FakeAutotask) -> int:
-    return fake.seed("Companies", {"companyName": "Contoso", "companyType": 1, "ownerResourceID": 4,
-                                   "phone": "5555550100"})
+    return fake.seed(
+        "Companies", {"companyName": "Contoso", "companyType": 1, "ownerResourceID": 4, "phone": "5555550100"}
+    )
 
 
 def ticket_body(company: int, **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"companyID": company, "title": "Printer offline", "status": 1, "priority": 2,
-                            "queueID": 29683354, "issueType": 4, "subIssueType": 201, "source": 2,
-                            "ticketCategory": 1, "dueDateTime": "2026-12-01T17:00:00Z",
-                            "description": "Reported by phone."}
+    body: dict[str, Any] = {
+        "companyID": company,
+        "title": "Printer offline",
+        "status": 1,
+        "priority": 2,
+        "queueID": 29683354,
+        "issueType": 4,
+        "subIssueType": 201,
+        "source": 2,
+        "ticketCategory": 1,
+        "dueDateTime": "2026-12-01T17:00:00Z",
+        "description": "Reported by phone.",
+    }
     body.update(changes)
     return body
 

@@ -28,8 +28,9 @@ def test_async_client_reaches_the_fake(fake: FakeAutotask) -> None:
     assert created == read
 
 
-@pytest.mark.parametrize("host", ["webservices.autotask.net", "webservices2.autotask.net",
-                                  "webservices29.autotask.net", "prde.autotask.net"])
+@pytest.mark.parametrize(
+    "host", ["webservices.autotask.net", "webservices2.autotask.net", "webservices29.autotask.net", "prde.autotask.net"]
+)
 def test_every_zone_host_is_routed(fake: FakeAutotask, host: str) -> None:
     with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:
         answer = http.get(f"https://{host}/ATServicesRest/V1.0/Companies/0")
@@ -43,8 +44,9 @@ def test_other_hosts_are_not_served_by_the_fake(fake: FakeAutotask) -> None:
 
 
 def test_handle_works_without_any_http_library(fake: FakeAutotask) -> None:
-    request = ApiRequest("GET", "https://webservices19.autotask.net/ATServicesRest/V1.0/Companies/0",
-                         tuple(CREDENTIALS.items()))
+    request = ApiRequest(
+        "GET", "https://webservices19.autotask.net/ATServicesRest/V1.0/Companies/0", tuple(CREDENTIALS.items())
+    )
     answer = fake.handle(request)
     assert answer.status == 200 and answer.body["item"]["companyName"] == "Own Company"
     assert answer.headers["Content-Type"].startswith("application/json")

@@ -28,8 +28,16 @@ def tenant(*, forgetful: bool = False) -> FakeAutotask:
     company = fake.seed("Companies", {"companyName": "Contoso", "companyType": 1, "ownerResourceID": 4})
     for title in ("Printer offline", "VPN down"):
         ticket = fake.seed("Tickets", ticket_body(company, title=title))
-        fake.seed("TimeEntries", {"ticketID": ticket, "resourceID": 4, "dateWorked": "2026-11-20",
-                                  "hoursWorked": 1.5, "summaryNotes": "Looked into it."})
+        fake.seed(
+            "TimeEntries",
+            {
+                "ticketID": ticket,
+                "resourceID": 4,
+                "dateWorked": "2026-11-20",
+                "hoursWorked": 1.5,
+                "summaryNotes": "Looked into it.",
+            },
+        )
     return fake
 
 
@@ -38,12 +46,17 @@ TICKETS = st.sampled_from([1, 2, 3, 99])
 READS = st.one_of(
     st.tuples(st.just("GET"), TICKETS.map(lambda i: f"/Tickets/{i}"), st.none()),
     st.tuples(st.just("GET"), TICKETS.map(lambda i: f"/Tickets/{i}/Notes"), st.none()),
-    st.tuples(st.just("POST"), st.just("/Tickets/query"),
-              TITLES.map(lambda t: {"filter": [{"op": "eq", "field": "title", "value": t}]})),
-    st.tuples(st.just("POST"), st.just("/Tickets/query/count"),
-              st.just({"filter": [{"op": "exist", "field": "id"}]})),
-    st.tuples(st.just("POST"), st.just("/TimeEntries/query"),
-              st.just({"filter": [{"op": "gte", "field": "id", "value": 0}], "MaxRecords": 1})),
+    st.tuples(
+        st.just("POST"),
+        st.just("/Tickets/query"),
+        TITLES.map(lambda t: {"filter": [{"op": "eq", "field": "title", "value": t}]}),
+    ),
+    st.tuples(st.just("POST"), st.just("/Tickets/query/count"), st.just({"filter": [{"op": "exist", "field": "id"}]})),
+    st.tuples(
+        st.just("POST"),
+        st.just("/TimeEntries/query"),
+        st.just({"filter": [{"op": "gte", "field": "id", "value": 0}], "MaxRecords": 1}),
+    ),
 )
 WRITES = st.one_of(
     st.tuples(st.just("PUT"), TICKETS, TITLES),
@@ -68,8 +81,9 @@ def apply(fake: FakeAutotask, http: httpx.Client, step: tuple[Any, ...]) -> tupl
     elif kind == "POST":
         answer = http.post(f"{BASE}/Tickets", json=ticket_body(1, title=text))
     elif kind == "NOTE":
-        answer = http.post(f"{BASE}/Tickets/{target}/Notes",
-                           json={"title": "Update", "description": text, "noteType": 1, "publish": 1})
+        answer = http.post(
+            f"{BASE}/Tickets/{target}/Notes", json={"title": "Update", "description": text, "noteType": 1, "publish": 1}
+        )
     elif kind == "DELETE":
         answer = http.delete(f"{BASE}/TimeEntries/{target}")
     elif kind == "SEED":
@@ -115,8 +129,9 @@ def test_a_repeated_read_is_made_once_until_a_record_changes(monkeypatch: pytest
 
 
 def test_a_kept_answer_is_still_authenticated() -> None:
-    fake = FakeAutotask(credentials=Credentials(CREDENTIALS["UserName"], CREDENTIALS["Secret"],
-                                                CREDENTIALS["ApiIntegrationCode"]))
+    fake = FakeAutotask(
+        credentials=Credentials(CREDENTIALS["UserName"], CREDENTIALS["Secret"], CREDENTIALS["ApiIntegrationCode"])
+    )
     with fake.mock(), httpx.Client() as http:
         url = f"{BASE}/Companies/0"
         assert http.get(url, headers=CREDENTIALS).status_code == 200
@@ -132,17 +147,20 @@ def test_kept_query_pages_point_back_at_the_host_each_client_used(fake: FakeAuto
         fake.seed("Tickets", ticket_body(company_id, title=title))
     query = {"filter": [{"op": "exist", "field": "id"}], "MaxRecords": 1}
     with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:
-        urls = [http.post(f"https://{host}/ATServicesRest/V1.0/Tickets/query", json=query)
-                .json()["pageDetails"]["nextPageUrl"] for host in ("webservices19.autotask.net",
-                                                                    "webservices2.autotask.net",
-                                                                    "webservices19.autotask.net")]
+        urls = [
+            http.post(f"https://{host}/ATServicesRest/V1.0/Tickets/query", json=query).json()["pageDetails"][
+                "nextPageUrl"
+            ]
+            for host in ("webservices19.autotask.net", "webservices2.autotask.net", "webservices19.autotask.net")
+        ]
     assert urls[0].startswith("https://webservices19.autotask.net/")
     assert urls[1].startswith("https://webservices2.autotask.net/")
     assert urls[2] == urls[0]
 
 
-def test_answers_and_plans_of_huge_query_texts_are_not_kept(client: httpx.Client, fake: FakeAutotask,
-                                                              ticket_id: int) -> None:
+def test_answers_and_plans_of_huge_query_texts_are_not_kept(
+    client: httpx.Client, fake: FakeAutotask, ticket_id: int
+) -> None:
     # A cache keyed by megabyte-sized query texts would hold megabytes per entry.
     numbers = [f"T20991231.{n:05d}" for n in range(6_000)]
     query = {"filter": [{"op": "in", "field": "ticketNumber", "value": numbers}]}

@@ -26,20 +26,28 @@ def call(fake: FakeAutotask, headers: list[tuple[bytes, bytes]], path: str = PAT
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
-             "headers": headers, "scheme": "http", "server": ("127.0.0.1", 8000)}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": headers,
+        "scheme": "http",
+        "server": ("127.0.0.1", 8000),
+    }
     asyncio.run(AsgiApp(fake)(scope, receive, send))
     return sent[0]["status"], json.loads(sent[1]["body"])
 
 
 def checked_fake() -> FakeAutotask:
-    return FakeAutotask(credentials=Credentials(CREDENTIALS["UserName"], CREDENTIALS["Secret"],
-                                                CREDENTIALS["ApiIntegrationCode"]))
+    return FakeAutotask(
+        credentials=Credentials(CREDENTIALS["UserName"], CREDENTIALS["Secret"], CREDENTIALS["ApiIntegrationCode"])
+    )
 
 
 def lowered(extra: list[tuple[bytes, bytes]] = ()) -> list[tuple[bytes, bytes]]:  # type: ignore[assignment]
-    return [(b"host", b"127.0.0.1:8000"), *[(k.lower().encode(), v.encode()) for k, v in CREDENTIALS.items()],
-            *extra]
+    return [(b"host", b"127.0.0.1:8000"), *[(k.lower().encode(), v.encode()) for k, v in CREDENTIALS.items()], *extra]
 
 
 def test_lowercased_headers_authenticate_and_answer() -> None:
@@ -49,8 +57,9 @@ def test_lowercased_headers_authenticate_and_answer() -> None:
     assert call(fake, [h for h in lowered() if h[0] != b"secret"])[0] == 401
 
 
-@pytest.mark.parametrize("first, second, expected", [("test-secret-value", "wrong", 200),
-                                                     ("wrong", "test-secret-value", 401)])
+@pytest.mark.parametrize(
+    "first, second, expected", [("test-secret-value", "wrong", 200), ("wrong", "test-secret-value", 401)]
+)
 def test_the_first_of_repeated_headers_wins(first: str, second: str, expected: int) -> None:
     fake = checked_fake()
     headers = [h for h in lowered() if h[0] != b"secret"] + [(b"secret", first.encode()), (b"secret", second.encode())]
@@ -59,8 +68,11 @@ def test_the_first_of_repeated_headers_wins(first: str, second: str, expected: i
 
 def test_header_names_in_any_casing_from_a_server_that_keeps_them() -> None:
     fake = checked_fake()
-    headers = [(b"Host", b"127.0.0.1:8000"), *[(k.encode(), v.encode()) for k, v in CREDENTIALS.items()],
-               (b"X-Request-Tag", b"tag-1")]
+    headers = [
+        (b"Host", b"127.0.0.1:8000"),
+        *[(k.encode(), v.encode()) for k, v in CREDENTIALS.items()],
+        (b"X-Request-Tag", b"tag-1"),
+    ]
     assert call(fake, headers)[0] == 200
     journalled = fake.journal[0].request_headers
     assert journalled == {"Host": "127.0.0.1:8000", "X-Request-Tag": "tag-1"}
@@ -69,8 +81,11 @@ def test_header_names_in_any_casing_from_a_server_that_keeps_them() -> None:
 
 def test_the_journal_keeps_decoded_headers_and_no_credential_of_any_kind() -> None:
     fake = FakeAutotask()
-    secrets = [(b"authorization", b"Bearer tok-998877"), (b"cookie", b"session=cookie-445566"),
-               (b"proxy-authorization", b"Basic prox-112233")]
+    secrets = [
+        (b"authorization", b"Bearer tok-998877"),
+        (b"cookie", b"session=cookie-445566"),
+        (b"proxy-authorization", b"Basic prox-112233"),
+    ]
     status, _ = call(fake, lowered([(b"x-caf\xe9", b"cr\xe8me"), *secrets]))
     assert status == 200
     exchange = fake.journal[0]

@@ -46,12 +46,14 @@ def test_unauthenticated_write_changes_nothing(fake: FakeAutotask) -> None:
 
 
 def test_impersonation_sets_creator_on_create_and_never_on_update(client: httpx.Client, fake: FakeAutotask) -> None:
-    ticket = client.post(f"{BASE}/Tickets", json=ticket_body(0),
-                         headers={"ImpersonationResourceId": "29682899"}).json()["itemId"]
+    ticket = client.post(
+        f"{BASE}/Tickets", json=ticket_body(0), headers={"ImpersonationResourceId": "29682899"}
+    ).json()["itemId"]
     created = fake.get("Tickets", ticket)
     assert created is not None and created["impersonatorCreatorResourceID"] == 29682899
-    client.put(f"{BASE}/Tickets", json={**created, "title": "changed"},
-               headers={"ImpersonationResourceId": "4"}).raise_for_status()
+    client.put(
+        f"{BASE}/Tickets", json={**created, "title": "changed"}, headers={"ImpersonationResourceId": "4"}
+    ).raise_for_status()
     updated = fake.get("Tickets", ticket)
     assert updated is not None and updated["impersonatorCreatorResourceID"] == 29682899
 
@@ -67,11 +69,13 @@ def test_impersonating_an_unknown_resource_fails(client: httpx.Client, fake: Fak
     assert fake.records("Tickets") == []
 
 
-def test_impersonated_completion_stamps_the_impersonated_resource(client: httpx.Client, fake: FakeAutotask,
-                                                                  ticket_id: int) -> None:
+def test_impersonated_completion_stamps_the_impersonated_resource(
+    client: httpx.Client, fake: FakeAutotask, ticket_id: int
+) -> None:
     item = client.get(f"{BASE}/Tickets/{ticket_id}").json()["item"]
-    client.put(f"{BASE}/Tickets", json={**item, "status": 5},
-               headers={"ImpersonationResourceId": "29682899"}).raise_for_status()
+    client.put(
+        f"{BASE}/Tickets", json={**item, "status": 5}, headers={"ImpersonationResourceId": "29682899"}
+    ).raise_for_status()
     assert fake.get("Tickets", ticket_id)["completedByResourceID"] == 29682899  # type: ignore[index]
 
 

@@ -62,7 +62,8 @@ def _with_title(company: int, escaped_title: str) -> bytes:
 
 
 def test_lone_surrogate_in_a_value_is_stored_as_the_replacement_character(
-        fake: FakeAutotask, http: httpx.Client, company_id: int) -> None:
+    fake: FakeAutotask, http: httpx.Client, company_id: int
+) -> None:
     created = http.post(f"{BASE}/Tickets", content=_with_title(company_id, "x\\ud800"))
     assert created.status_code == 200, created.text
     ticket = created.json()["itemId"]
@@ -76,7 +77,8 @@ def test_lone_surrogate_in_a_value_is_stored_as_the_replacement_character(
 
 
 def test_lone_surrogate_in_a_key_is_an_unknown_field_and_changes_nothing(
-        fake: FakeAutotask, http: httpx.Client, company_id: int) -> None:
+    fake: FakeAutotask, http: httpx.Client, company_id: int
+) -> None:
     before = fake.snapshot()
     answer = http.post(f"{BASE}/Tickets", content=b'{"\\ud800": 1}')
     assert _errors(answer) == ["Unable to find the field \ufffd on the Tickets entity."]
@@ -131,10 +133,19 @@ def test_lone_surrogates_over_http_with_a_streamed_journal(tmp_path: Path) -> No
 DEEP = b"[" * 5000 + b"]" * 5000
 
 
-@pytest.mark.parametrize(("method", "path"), [("POST", "/Tickets"), ("PUT", "/Tickets"), ("POST", "/Tickets/query"),
-                                              ("POST", "/Tickets/query/count"), ("POST", "/Tickets/1/Notes")])
-def test_deep_nesting_gets_the_envelope(fake: FakeAutotask, http: httpx.Client, ticket_id: int, method: str,
-                                        path: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/Tickets"),
+        ("PUT", "/Tickets"),
+        ("POST", "/Tickets/query"),
+        ("POST", "/Tickets/query/count"),
+        ("POST", "/Tickets/1/Notes"),
+    ],
+)
+def test_deep_nesting_gets_the_envelope(
+    fake: FakeAutotask, http: httpx.Client, ticket_id: int, method: str, path: str
+) -> None:
     before = fake.snapshot()
     errors = _errors(http.request(method, BASE + path, content=DEEP))
     assert errors[0].endswith(f"is nested too deeply: JSON may nest at most {MAX_DEPTH} levels.")
@@ -180,11 +191,15 @@ def test_deep_nesting_over_http_with_a_streamed_journal(tmp_path: Path) -> None:
 # -- 3. inputs that reached the catch-all ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("segment", ["--1", "²", "¹", "١", "1_0", "9" * 5000, "99999999999999999999",
-                                     "9223372036854775808", "0x10"])
+@pytest.mark.parametrize(
+    "segment", ["--1", "²", "¹", "١", "1_0", "9" * 5000, "99999999999999999999", "9223372036854775808", "0x10"]
+)
 def test_non_numeric_or_overflowing_id_is_a_route_404(http: httpx.Client, ticket_id: int, segment: str) -> None:
-    for path in (f"/Tickets/{quote(segment)}", f"/Tickets/{ticket_id}/Notes/{quote(segment)}",
-                 f"/Tickets/{quote(segment)}/Notes"):
+    for path in (
+        f"/Tickets/{quote(segment)}",
+        f"/Tickets/{ticket_id}/Notes/{quote(segment)}",
+        f"/Tickets/{quote(segment)}/Notes",
+    ):
         assert _message(http.get(BASE + path), 404).startswith("No HTTP resource was found")
 
 
@@ -196,24 +211,33 @@ def test_ids_that_int64_parsing_takes_are_routed(http: httpx.Client, ticket_id: 
     assert (answer.json()["item"] or {}).get("id") == item
 
 
-@pytest.mark.parametrize(("op", "kind"), [({"a": 1}, "an object"), (["eq"], "an array"), (True, "a boolean"),
-                                          (3, "a number")])
-def test_filter_op_that_is_not_a_string(fake: FakeAutotask, http: httpx.Client, ticket_id: int, op: Any,
-                                        kind: str) -> None:
+@pytest.mark.parametrize(
+    ("op", "kind"), [({"a": 1}, "an object"), (["eq"], "an array"), (True, "a boolean"), (3, "a number")]
+)
+def test_filter_op_that_is_not_a_string(
+    fake: FakeAutotask, http: httpx.Client, ticket_id: int, op: Any, kind: str
+) -> None:
     query = {"filter": [{"op": op, "field": "id", "value": 1}]}
     expected = [f"Invalid filter operator: op must be a string, not {kind}."]
     assert _errors(http.post(f"{BASE}/Tickets/query", json=query)) == expected
     assert _errors(http.get(f"{BASE}/Tickets/query", params={"search": json.dumps(query)})) == expected
 
 
-@pytest.mark.parametrize("token", ['{"pageSize":1e400,"previousIds":[-1],"nextIds":[1]}',
-                                   '{"pageSize":true,"previousIds":[-1],"nextIds":[1]}',
-                                   '{"pageSize":500,"previousIds":[-1],"nextIds":[true]}',
-                                   '{"pageSize":"500","previousIds":[-1],"nextIds":[1]}',
-                                   '{"pageSize":500,"previousIds":[-1],"nextIds":[1e400]}',
-                                   '{"pageSize":500,"previousIds":[-1],"nextIds":[9223372036854775808]}',
-                                   '{"pageSize":500,"previousIds":[-1],"nextIds":{"0":1}}',
-                                   '[1]', '"x"', "{'pageSize':0}"])
+@pytest.mark.parametrize(
+    "token",
+    [
+        '{"pageSize":1e400,"previousIds":[-1],"nextIds":[1]}',
+        '{"pageSize":true,"previousIds":[-1],"nextIds":[1]}',
+        '{"pageSize":500,"previousIds":[-1],"nextIds":[true]}',
+        '{"pageSize":"500","previousIds":[-1],"nextIds":[1]}',
+        '{"pageSize":500,"previousIds":[-1],"nextIds":[1e400]}',
+        '{"pageSize":500,"previousIds":[-1],"nextIds":[9223372036854775808]}',
+        '{"pageSize":500,"previousIds":[-1],"nextIds":{"0":1}}',
+        "[1]",
+        '"x"',
+        "{'pageSize':0}",
+    ],
+)
 def test_bad_paging_token(http: httpx.Client, ticket_id: int, token: str) -> None:
     posted = http.post(f"{BASE}/Tickets/query/next?paging={quote(token)}", json=EVERY)
     got = http.get(f"{BASE}/Tickets/query/next", params={"paging": token, "search": json.dumps(EVERY)})
@@ -222,14 +246,15 @@ def test_bad_paging_token(http: httpx.Client, ticket_id: int, token: str) -> Non
 
 
 @pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
-def test_date_out_of_range_once_in_utc(fake: FakeAutotask, http: httpx.Client, company_id: int,
-                                       moment: str) -> None:
+def test_date_out_of_range_once_in_utc(fake: FakeAutotask, http: httpx.Client, company_id: int, moment: str) -> None:
     before = fake.snapshot()
     query = {"filter": [{"op": "gt", "field": "createDate", "value": moment}]}
     assert _errors(http.post(f"{BASE}/Tickets/query", json=query)) == [
-        f"Unable to convert value '{moment}' of field 'createDate' to type dateTime."]
+        f"Unable to convert value '{moment}' of field 'createDate' to type dateTime."
+    ]
     assert _errors(http.post(f"{BASE}/Tickets", json=ticket_body(company_id, dueDateTime=moment))) == [
-        f"Unable to convert value '{moment}' of field 'dueDateTime' to type dateTime."]
+        f"Unable to convert value '{moment}' of field 'dueDateTime' to type dateTime."
+    ]
     assert fake.snapshot() == before
 
 
@@ -267,8 +292,10 @@ def test_update_of_a_missing_id_has_its_own_text(profile: str, method: str) -> N
     fake = FakeAutotask(profile)
     with fake.mock(), httpx.Client(headers=JSON) as client:
         errors = _errors(client.request(method, f"{BASE}/Tickets", json={"id": 999999, "title": "x"}))
-    assert errors == ["No message. No matching records found. The logged in Resource may not have the "
-                      "required permissions to update the data."]
+    assert errors == [
+        "No message. No matching records found. The logged in Resource may not have the "
+        "required permissions to update the data."
+    ]
 
 
 def test_oversized_body_reports_its_own_size_in_process(fake: FakeAutotask, http: httpx.Client) -> None:
@@ -295,11 +322,20 @@ def test_oversized_body_reports_its_own_size_over_http() -> None:
 # -- 4. leniencies a client could come to rely on -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("field", "value"), [("status", "١٢"), ("status", "1_2"), ("status", "５"),
-                                              ("priority", "\u00a02"), ("estimatedHours", "١.٥"),
-                                              ("estimatedHours", "1_0.5")])
-def test_digits_of_other_scripts_are_refused(fake: FakeAutotask, http: httpx.Client, company_id: int, field: str,
-                                             value: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("status", "١٢"),
+        ("status", "1_2"),
+        ("status", "５"),
+        ("priority", "\u00a02"),
+        ("estimatedHours", "١.٥"),
+        ("estimatedHours", "1_0.5"),
+    ],
+)
+def test_digits_of_other_scripts_are_refused(
+    fake: FakeAutotask, http: httpx.Client, company_id: int, field: str, value: str
+) -> None:
     before = fake.snapshot()
     errors = _errors(http.post(f"{BASE}/Tickets", json=ticket_body(company_id, **{field: value})))
     assert errors[0].startswith(f"Unable to convert value '{value}' of field '{field}'")
@@ -313,14 +349,25 @@ def test_ascii_digits_in_strings_are_still_read(fake: FakeAutotask, http: httpx.
     assert item is not None and (item["status"], item["priority"], item["estimatedHours"]) == (1, 2, 1.5)
 
 
-@pytest.mark.parametrize(("value", "text"), [(10**30, "1000000000000000000000000000000"), (2**31, "2147483648"),
-                                             (-(2**31) - 1, "-2147483649"), (1e30, "1e+30"), ("9" * 5000, "9" * 5000)])
-def test_int32_fields_refuse_values_outside_int32(fake: FakeAutotask, http: httpx.Client, company_id: int,
-                                                  value: Any, text: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (10**30, "1000000000000000000000000000000"),
+        (2**31, "2147483648"),
+        (-(2**31) - 1, "-2147483649"),
+        (1e30, "1e+30"),
+        ("9" * 5000, "9" * 5000),
+    ],
+)
+def test_int32_fields_refuse_values_outside_int32(
+    fake: FakeAutotask, http: httpx.Client, company_id: int, value: Any, text: str
+) -> None:
     before = fake.snapshot()
     errors = _errors(http.post(f"{BASE}/Tickets", json=ticket_body(company_id, priority=value)))
-    assert errors == [f"Unable to convert value '{text}' of field 'priority' to type integer: it is outside the "
-                      "range -2147483648 to 2147483647."]
+    assert errors == [
+        f"Unable to convert value '{text}' of field 'priority' to type integer: it is outside the "
+        "range -2147483648 to 2147483647."
+    ]
     assert fake.snapshot() == before
 
 
@@ -333,23 +380,37 @@ def test_long_fields_take_int64_and_refuse_beyond(http: httpx.Client, ticket_id:
     assert "outside the range" in _errors(http.post(f"{BASE}/Tickets/query", json=query))[0]
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "text/xml; charset=utf-8",
-                                          "application/x-www-form-urlencoded", "multipart/form-data"])
-def test_a_body_declared_as_something_else_is_a_415(fake: FakeAutotask, http: httpx.Client, company_id: int,
-                                                     content_type: str) -> None:
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "application/xml",
+        "text/xml; charset=utf-8",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ],
+)
+def test_a_body_declared_as_something_else_is_a_415(
+    fake: FakeAutotask, http: httpx.Client, company_id: int, content_type: str
+) -> None:
     before = fake.snapshot()
     media_type = content_type.split(";")[0]
     expected = f"The request entity's media type '{media_type}' is not supported for this resource."
-    for method, path, body in (("POST", "/Tickets/query", EVERY), ("POST", "/Tickets", ticket_body(company_id)),
-                               ("PUT", "/Tickets", {"id": 1, "title": "x"})):
-        answer = http.request(method, BASE + path, content=json.dumps(body).encode(),
-                              headers={"Content-Type": content_type})
+    for method, path, body in (
+        ("POST", "/Tickets/query", EVERY),
+        ("POST", "/Tickets", ticket_body(company_id)),
+        ("PUT", "/Tickets", {"id": 1, "title": "x"}),
+    ):
+        answer = http.request(
+            method, BASE + path, content=json.dumps(body).encode(), headers={"Content-Type": content_type}
+        )
         assert _message(answer, 415) == expected
     assert fake.snapshot() == before
 
 
-@pytest.mark.parametrize("content_type", [None, "application/json", "application/json; charset=utf-8",
-                                          "APPLICATION/JSON", "text/json"])
+@pytest.mark.parametrize(
+    "content_type", [None, "application/json", "application/json; charset=utf-8", "APPLICATION/JSON", "text/json"]
+)
 def test_json_or_undeclared_bodies_are_read(fake: FakeAutotask, ticket_id: int, content_type: str | None) -> None:
     headers = dict(CREDENTIALS) if content_type is None else {**CREDENTIALS, "Content-Type": content_type}
     with fake.mock(), httpx.Client(headers=headers) as client:
@@ -359,14 +420,18 @@ def test_json_or_undeclared_bodies_are_read(fake: FakeAutotask, ticket_id: int, 
 
 def test_a_query_declared_as_text_over_http_is_a_415() -> None:
     with ServedFake() as served, httpx.Client(base_url=served.base_url, headers=CREDENTIALS) as client:
-        answer = client.post("/Tickets/query", content=json.dumps(EVERY).encode(),
-                             headers={"Content-Type": "text/plain"})
+        answer = client.post(
+            "/Tickets/query", content=json.dumps(EVERY).encode(), headers={"Content-Type": "text/plain"}
+        )
     assert _message(answer, 415).startswith("The request entity's media type 'text/plain'")
 
 
 def test_every_corpus_client_declares_a_content_type_the_fake_reads() -> None:
-    exchanges = [json.loads(line) for journal in sorted((Path(__file__).parent / "corpus").glob("*/journal.jsonl"))
-                 for line in journal.read_text(encoding="utf-8").splitlines()]
+    exchanges = [
+        json.loads(line)
+        for journal in sorted((Path(__file__).parent / "corpus").glob("*/journal.jsonl"))
+        for line in journal.read_text(encoding="utf-8").splitlines()
+    ]
     writes = [e for e in exchanges if e["method"] in ("POST", "PUT", "PATCH") and e["request_json"] is not None]
     for e in writes:  # check_media_type raises for a body the fake would refuse
         check_media_type(ApiRequest(e["method"], e["url"], tuple(e["request_headers"].items()), b"{}"))
@@ -391,7 +456,9 @@ _CHANGES = st.one_of(
     st.dictionaries(st.sampled_from(_STRING_FIELDS), _ANY_TEXT, min_size=1, max_size=4),
     st.dictionaries(st.sampled_from(_STRING_FIELDS), _ANY_TEXT, max_size=3).flatmap(
         lambda texts: st.dictionaries(st.sampled_from(_TICKET_FIELDS), _VALUES, max_size=2).map(
-            lambda others: {**texts, **others})),
+            lambda others: {**texts, **others}
+        )
+    ),
     st.dictionaries(_ANY_TEXT, _VALUES, max_size=2),
 )
 

@@ -28,13 +28,16 @@ from .conftest import ticket_body
 PROFILE_DIR = Path(__file__).resolve().parent.parent / "fake_server" / "profiles"
 
 
-def _record_workflow(path: Path, username: str = "api@example.invalid", secret: str = "s3cret",
-                     code: str = "CODE") -> FakeAutotask:
+def _record_workflow(
+    path: Path, username: str = "api@example.invalid", secret: str = "s3cret", code: str = "CODE"
+) -> FakeAutotask:
     fake = FakeAutotask(limits=Limits.off())
     ticket = fake.seed("Tickets", ticket_body(0))
     number = fake.get("Tickets", ticket)["ticketNumber"]  # type: ignore[index]
-    with ServedFake(fake) as served, recording(path, Provenance("fake", profile="default",
-                                                                seed=fake.export_snapshot())):
+    with (
+        ServedFake(fake) as served,
+        recording(path, Provenance("fake", profile="default", seed=fake.export_snapshot())),
+    ):
         client = AutotaskClient.discover(f"{served.root_url}/ATServicesRest", username, secret, code)
         outcome = client.resolve(number, "Replaced the toner.", "Printer fixed.")
         client.get("Tickets", outcome.ticket_id)  # the read that shows what completing stamped
@@ -57,8 +60,10 @@ def test_verify_finds_drift_when_status_5_stops_stamping(tmp_path: Path) -> None
     cassette = tmp_path / "workflow.json"
     _record_workflow(cassette)
     drifted = tmp_path / "no-stamps.toml"
-    drifted.write_text((PROFILE_DIR / "default.toml").read_text("utf-8").replace(
-        "completing_values = [5]", "completing_values = []"), encoding="utf-8")
+    drifted.write_text(
+        (PROFILE_DIR / "default.toml").read_text("utf-8").replace("completing_values = [5]", "completing_values = []"),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(app, ["verify", str(cassette), "--target", f"fake:{drifted}"])
     assert result.exit_code == 1
     assert "$.item.completedDate: null on one side" in result.output
@@ -143,15 +148,17 @@ def test_compare_treats_ids_times_and_urls_by_shape() -> None:
 # -- verify against a live target -----------------------------------------------------------------------
 
 
-def test_verify_refuses_without_credentials_and_never_sends_placeholders(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verify_refuses_without_credentials_and_never_sends_placeholders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cassette = tmp_path / "workflow.json"
     _record_workflow(cassette)
     for name in ("AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE"):
         monkeypatch.delenv(name, raising=False)
     # The target accepts only the live credentials: a placeholder sent as user or header would fail.
-    fake = FakeAutotask(limits=Limits.off(), credentials=Credentials("live-user@example.invalid", "live-secret",
-                                                                      "LIVE"))
+    fake = FakeAutotask(
+        limits=Limits.off(), credentials=Credentials("live-user@example.invalid", "live-secret", "LIVE")
+    )
     fake.load_snapshot(read_cassette(cassette)["metadata"]["provenance"]["seed"])
     with ServedFake(fake) as served:
         refused = CliRunner().invoke(app, ["verify", str(cassette), "--target", served.root_url, "--yes"])
@@ -179,10 +186,15 @@ secret = st.text(alphabet="0123456789abcdef", min_size=16, max_size=24)
 
 
 @settings(max_examples=10, phases=[Phase.explicit, Phase.generate])  # shrinking re-records: too slow
-@given(user=secret.map(lambda s: f"zqu{s}@example.com"), password=secret.map(lambda s: "zqP" + s),
-       code=secret.map(lambda s: "zqC" + s), token=secret.map(lambda s: "zqT" + s))
-def test_recordings_hold_no_secret(tmp_path_factory: pytest.TempPathFactory, user: str, password: str, code: str,
-                                   token: str) -> None:
+@given(
+    user=secret.map(lambda s: f"zqu{s}@example.com"),
+    password=secret.map(lambda s: "zqP" + s),
+    code=secret.map(lambda s: "zqC" + s),
+    token=secret.map(lambda s: "zqT" + s),
+)
+def test_recordings_hold_no_secret(
+    tmp_path_factory: pytest.TempPathFactory, user: str, password: str, code: str, token: str
+) -> None:
     folder = tmp_path_factory.mktemp("secrets")
     cassette = folder / "c.json"
     fake = _record_workflow(cassette, user, password, code)
@@ -190,8 +202,11 @@ def test_recordings_hold_no_secret(tmp_path_factory: pytest.TempPathFactory, use
     extra = folder / "extra.json"
     with ServedFake(fake) as served, recording(extra, Provenance("fake", profile="default")):
         httpx.get(f"{served.base_url}/Companies/0", headers=headers, params={"apiToken": token})
-        httpx.post(f"{served.base_url}/ContactGroups", headers=headers,
-                   json={"name": "n", "isActive": True, "password": password, "note": f"mail {user}"})
+        httpx.post(
+            f"{served.base_url}/ContactGroups",
+            headers=headers,
+            json={"name": "n", "isActive": True, "password": password, "note": f"mail {user}"},
+        )
     journal = folder / "journal.jsonl"
     fake.journal.dump_jsonl(journal)
     report = CliRunner().invoke(app, ["check", str(extra), "--format", "json"]).output
@@ -203,15 +218,14 @@ def test_recordings_hold_no_secret(tmp_path_factory: pytest.TempPathFactory, use
         assert value not in journal.read_text("utf-8")
 
 
-
-
 def test_verify_maps_created_ids_to_the_ones_the_replay_creates(tmp_path: Path) -> None:
     cassette = tmp_path / "create.json"
     fake = FakeAutotask(limits=Limits.off())
     headers = {"UserName": "u", "Secret": "s", "ApiIntegrationCode": "c"}
     with ServedFake(fake) as served, recording(cassette, Provenance("fake", profile="default")):
-        created = httpx.post(f"{served.base_url}/ContactGroups", headers=headers,
-                             json={"name": "Mapped", "isActive": True}).json()["itemId"]
+        created = httpx.post(
+            f"{served.base_url}/ContactGroups", headers=headers, json={"name": "Mapped", "isActive": True}
+        ).json()["itemId"]
         httpx.get(f"{served.base_url}/ContactGroups/{created}", headers=headers)
         httpx.delete(f"{served.base_url}/ContactGroups/{created}", headers=headers)
     # The target already holds other groups, so the replay's create gets a different id.
@@ -246,9 +260,17 @@ def test_compressed_answers_are_stored_decoded(tmp_path: Path) -> None:
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        await send({"type": "http.response.start", "status": 200, "headers": [
-            (b"content-type", b"application/json"), (b"content-encoding", b"gzip"),
-            (b"content-length", str(len(payload)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-encoding", b"gzip"),
+                    (b"content-length", str(len(payload)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": payload})
 
     sock = free_socket()

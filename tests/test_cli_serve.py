@@ -18,9 +18,13 @@ from .conftest import ticket_body
 
 
 def _start(*args: str) -> tuple[subprocess.Popen[str], str, str]:
-    process = subprocess.Popen([sys.executable, "-m", "harness.cli", "serve", "--port", "0", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "60"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "60"},
+    )
     assert process.stdout is not None
     lines = []
     deadline = time.monotonic() + 60
@@ -43,9 +47,14 @@ def _stop(process: subprocess.Popen[str]) -> str:
 
 def test_serve_loads_a_seed_file_writes_the_journal_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     seed = tmp_path / "tenant.json"
-    seed.write_text(json.dumps({"Companies": [{"id": 7, "companyName": "Seeded", "companyType": 1,
-                                               "ownerResourceID": 4, "phone": "1"}],
-                                "Tickets": [ticket_body(7, id=41, ticketNumber="T20260101.0001.001")]}))
+    seed.write_text(
+        json.dumps(
+            {
+                "Companies": [{"id": 7, "companyName": "Seeded", "companyType": 1, "ownerResourceID": 4, "phone": "1"}],
+                "Tickets": [ticket_body(7, id=41, ticketNumber="T20260101.0001.001")],
+            }
+        )
+    )
     journal = tmp_path / "journal.jsonl"
     user, password, code = (f"zq{name}{secrets.token_hex(12)}" for name in "UPC")
     process, base, _ = _start("--seed", str(seed), "--journal", str(journal))
@@ -53,8 +62,11 @@ def test_serve_loads_a_seed_file_writes_the_journal_and_stops_on_ctrl_c(tmp_path
         headers = {"UserName": user, "Secret": password, "ApiIntegrationCode": code}
         zone = httpx.get(base + "/zoneInformation", params={"user": user}).json()
         assert zone["url"] + "V1.0" == base
-        found = httpx.post(base + "/Tickets/query", headers=headers, json={
-            "filter": [{"op": "eq", "field": "ticketNumber", "value": "T20260101.0001.001"}]}).json()
+        found = httpx.post(
+            base + "/Tickets/query",
+            headers=headers,
+            json={"filter": [{"op": "eq", "field": "ticketNumber", "value": "T20260101.0001.001"}]},
+        ).json()
         assert [i["id"] for i in found["items"]] == [41]
         assert httpx.get(base + "/Companies/7", headers=headers).json()["item"]["companyName"] == "Seeded"
     finally:
@@ -72,12 +84,14 @@ def test_serve_sample_seed_and_state_api(tmp_path: Path) -> None:
     root = base.split("/ATServicesRest")[0]
     try:
         headers = {"UserName": "u", "Secret": "s", "ApiIntegrationCode": "c"}
-        count = httpx.post(base + "/Tickets/query/count", headers=headers,
-                           json={"filter": [{"op": "gte", "field": "id", "value": 0}]}).json()
+        count = httpx.post(
+            base + "/Tickets/query/count", headers=headers, json={"filter": [{"op": "gte", "field": "id", "value": 0}]}
+        ).json()
         assert count == {"queryCount": 1200}
         assert httpx.post(root + "/_harness/reset").json() == {"reset": True}
-        count = httpx.post(base + "/Tickets/query/count", headers=headers,
-                           json={"filter": [{"op": "gte", "field": "id", "value": 0}]}).json()
+        count = httpx.post(
+            base + "/Tickets/query/count", headers=headers, json={"filter": [{"op": "gte", "field": "id", "value": 0}]}
+        ).json()
         assert count == {"queryCount": 0}
     finally:
         output = _stop(process)

@@ -16,8 +16,10 @@ from harness.serving import ServedFake
 from .conftest import BASE, CREDENTIALS, ticket_body
 
 # The booleans django-autotask's sync stores in NOT NULL columns, and that the sample used to leave null.
-BOOLEANS = {"TimeEntries": ("isNonBillable", "showOnInvoice"),
-            "Tickets": ("isAssignedToComanaged", "isVisibleToComanaged")}
+BOOLEANS = {
+    "TimeEntries": ("isNonBillable", "showOnInvoice"),
+    "Tickets": ("isAssignedToComanaged", "isVisibleToComanaged"),
+}
 
 
 def _time_entry(ticket: int) -> dict[str, Any]:
@@ -38,15 +40,20 @@ def _via_sample(fake: FakeAutotask) -> None:
 
 
 def _via_state_api(fake: FakeAutotask) -> None:
-    snapshot = {"Tickets": [{"id": 7, **ticket_body(0), "isAssignedToComanaged": None}],
-                "TimeEntries": [_time_entry(7)]}
+    snapshot = {
+        "Tickets": [{"id": 7, **ticket_body(0), "isAssignedToComanaged": None}],
+        "TimeEntries": [_time_entry(7)],
+    }
     with ServedFake(fake, state_api=True) as served:
         answer = httpx.post(f"{served.root_url}/_harness/seed", content=json.dumps(snapshot))
         assert answer.status_code == 200, answer.text
 
 
-@pytest.mark.parametrize("put_in", [_via_seed, _via_snapshot, _via_sample, _via_state_api],
-                         ids=["fake.seed", "seed file", "sample", "/_harness/seed"])
+@pytest.mark.parametrize(
+    "put_in",
+    [_via_seed, _via_snapshot, _via_sample, _via_state_api],
+    ids=["fake.seed", "seed file", "sample", "/_harness/seed"],
+)
 def test_seeded_records_answer_booleans_never_null(put_in: Callable[[FakeAutotask], None]) -> None:
     fake = FakeAutotask()
     put_in(fake)
@@ -57,8 +64,7 @@ def test_seeded_records_answer_booleans_never_null(put_in: Callable[[FakeAutotas
             assert all(isinstance(record[name], bool) for name in names), (entity, record["id"])
 
 
-def test_seeded_booleans_match_what_a_create_through_the_api_gives(client: httpx.Client,
-                                                                   fake: FakeAutotask) -> None:
+def test_seeded_booleans_match_what_a_create_through_the_api_gives(client: httpx.Client, fake: FakeAutotask) -> None:
     seeded = fake.get("Tickets", fake.seed("Tickets", ticket_body(0)))
     created_id = client.post(f"{BASE}/Tickets", json=ticket_body(0)).json()["itemId"]
     created = client.get(f"{BASE}/Tickets/{created_id}").json()["item"]
@@ -77,8 +83,9 @@ def test_api_user_is_found_as_a_resource_by_the_callers_user_name(fake: FakeAuto
     # autotask-client resolves "who am I" this way; real Autotask keeps the API user as a Resource.
     headers = {**CREDENTIALS, "UserName": username}
     with fake.mock(), httpx.Client(headers=headers) as http:
-        found = http.post(f"{BASE}/Resources/query",
-                          json={"filter": [{"op": "eq", "field": "email", "value": username}]}).json()["items"]
+        found = http.post(
+            f"{BASE}/Resources/query", json={"filter": [{"op": "eq", "field": "email", "value": username}]}
+        ).json()["items"]
         by_id = http.get(f"{BASE}/Resources/{fake.profile.api_resource_id}").json()["item"]
     assert [r["id"] for r in found] == [fake.profile.api_resource_id]
     assert by_id["email"] == username

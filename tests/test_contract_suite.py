@@ -13,8 +13,9 @@ NODE_CLIENT = ROOT / "tests" / "clients" / "node_contract_client.mjs"
 
 def _run(pytester: pytest.Pytester, *options: str) -> pytest.RunResult:
     pytester.chdir()
-    return pytester.runpytest_subprocess("--pyargs", "contract_tests", "-p", "no:cacheprovider",
-                                         "--hypothesis-profile=contract", "-rs", *options)
+    return pytester.runpytest_subprocess(
+        "--pyargs", "contract_tests", "-p", "no:cacheprovider", "--hypothesis-profile=contract", "-rs", *options
+    )
 
 
 def test_reference_client_passes_the_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -22,8 +23,9 @@ def test_reference_client_passes_the_suite(pytester: pytest.Pytester, monkeypatc
     _run(pytester).assert_outcomes(passed=9)
 
 
-def test_a_broken_client_fails_the_suite_naming_the_rule(pytester: pytest.Pytester,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_client_fails_the_suite_naming_the_rule(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "3")
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     result = _run(pytester, "--autotask-client", "tests.broken_clients:make_status8")
@@ -32,8 +34,9 @@ def test_a_broken_client_fails_the_suite_naming_the_rule(pytester: pytest.Pytest
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_a_node_client_runs_through_the_command_adapter(pytester: pytest.Pytester,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_node_client_runs_through_the_command_adapter(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "3")
     command = f"node {NODE_CLIENT} {{root_url}} {{ticket_number}} {{note}} {{resolution}} {{completing_status}}"
     result = _run(pytester, "--autotask-command", command)
@@ -47,8 +50,9 @@ def test_the_suite_spreads_over_xdist_workers(pytester: pytest.Pytester, monkeyp
     result.stdout.fnmatch_lines(["*2 workers*"])
 
 
-def test_autotask_live_switch_records_against_a_sandbox_stand_in(pytester: pytest.Pytester,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_autotask_live_switch_records_against_a_sandbox_stand_in(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from fake_server import FakeAutotask, Limits
     from harness.cassettes import read_cassette
     from harness.serving import ServedFake
@@ -63,14 +67,19 @@ def test_autotask_live_switch_records_against_a_sandbox_stand_in(pytester: pytes
         offline = _run(pytester, "-k", "live_workflow or scenario")
         offline.assert_outcomes(passed=7)
         assert len(sandbox.journal) == 0  # without the flag nothing reaches the "sandbox"
-        live = _run(pytester, "-k", "live_workflow or scenario", "--autotask-live", "--autotask-cassette-dir",
-                    "recorded")
+        live = _run(
+            pytester, "-k", "live_workflow or scenario", "--autotask-live", "--autotask-cassette-dir", "recorded"
+        )
         live.assert_outcomes(passed=5, skipped=2)  # two scenarios need the fake: fault injection, bulk seeding
     assert len(sandbox.journal) > 20
     recorded = sorted((pytester.path / "recorded").glob("*.json"))
-    assert [p.stem for p in recorded] == ["add-note", "resolve-with-time-entries", "resolve-without-time-entries",
-                                          "set-resolution-only",
-                                          "test_reference_workflow_resolves_a_ticket_it_created"]
+    assert [p.stem for p in recorded] == [
+        "add-note",
+        "resolve-with-time-entries",
+        "resolve-without-time-entries",
+        "set-resolution-only",
+        "test_reference_workflow_resolves_a_ticket_it_created",
+    ]
     for cassette in recorded:
         provenance = read_cassette(cassette)["metadata"]["provenance"]
         assert (provenance["kind"], provenance["zone"]) == ("sandbox", "127.0.0.1")
@@ -79,8 +88,9 @@ def test_autotask_live_switch_records_against_a_sandbox_stand_in(pytester: pytes
             assert secret not in text
 
 
-def test_autotask_live_without_credentials_fails_clearly(pytester: pytest.Pytester,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_autotask_live_without_credentials_fails_clearly(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("AUTOTASK_ZONE_URL", "AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE"):
         monkeypatch.delenv(name, raising=False)
     result = _run(pytester, "-k", "live_workflow", "--autotask-live")
@@ -104,9 +114,13 @@ def _profile_sharing_no_picklist_value_with_the_default(folder: Path) -> Path:
         for described in info.fields:
             if described.is_pick_list and described.picklist_values and described.data_type in ("integer", "short"):
                 picklists.setdefault(entity, {})[described.name] = [
-                    {**v, "value": str(int(v["value"]) + 1000),
-                     "parentValue": str(int(v["parentValue"]) + 1000) if v.get("parentValue") else ""}
-                    for v in described.picklist_values]
+                    {
+                        **v,
+                        "value": str(int(v["value"]) + 1000),
+                        "parentValue": str(int(v["parentValue"]) + 1000) if v.get("parentValue") else "",
+                    }
+                    for v in described.picklist_values
+                ]
     completing = frozenset(v + 1000 for v in default.completion.completing_values)
     completion = dataclasses.replace(default.completion, completing_values=completing)
     probed = dataclasses.replace(default, name="renumbered", picklists=picklists, completion=completion)
@@ -114,7 +128,8 @@ def _profile_sharing_no_picklist_value_with_the_default(folder: Path) -> Path:
 
 
 def test_the_suite_runs_on_a_tenant_profile_with_other_picklist_values(
-        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import httpx
 
     from fake_server import FakeAutotask
@@ -137,18 +152,23 @@ def test_contract_command_takes_the_tenant_profile(tmp_path: Path, monkeypatch: 
 
     path = _profile_sharing_no_picklist_value_with_the_default(tmp_path)
     monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "3")
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "contract", "--profile", str(path)],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=240)
+    done = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "contract", "--profile", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=240,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "9 passed" in done.stdout and f"on the {path} tenant" in done.stdout.replace("\n", "")
 
 
-def test_a_requests_client_passes_the_suite_in_process(pytester: pytest.Pytester,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_requests_client_passes_the_suite_in_process(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "3")
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    result = _run(pytester, "--autotask-in-process", "--autotask-client",
-                  "tests.clients.requests_adapter:make_adapter")
+    result = _run(pytester, "--autotask-in-process", "--autotask-client", "tests.clients.requests_adapter:make_adapter")
     result.assert_outcomes(passed=9)
 
 

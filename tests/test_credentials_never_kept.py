@@ -54,8 +54,10 @@ def test_user_name_secret_and_code_parameters_in_any_casing_never_reach_the_jour
     v = _values("user", "lower", "upper", "code", "secret", "key", "token")
     fake = FakeAutotask(limits=Limits.off())
     headers = {"UserName": "u", "Secret": "s", "ApiIntegrationCode": "c"}  # too short to be hunted as text
-    query = (f"UserName={v['user']}&username={v['lower']}&USERNAME={v['upper']}&ApiIntegrationCode={v['code']}"
-             f"&Secret={v['secret']}&x-SecretKey={v['key']}&access_token={v['token']}&IncludeFields=id")
+    query = (
+        f"UserName={v['user']}&username={v['lower']}&USERNAME={v['upper']}&ApiIntegrationCode={v['code']}"
+        f"&Secret={v['secret']}&x-SecretKey={v['key']}&access_token={v['token']}&IncludeFields=id"
+    )
     with fake.mock(), httpx.Client(headers=headers) as http:
         http.get(f"{BASE}/zoneInformation?user=zquser0&{query}")
         http.get(f"{BASE}/Companies/0?{query}")
@@ -68,10 +70,12 @@ def test_user_name_secret_and_code_parameters_in_any_casing_never_reach_the_jour
 
 def test_credentials_behind_percent_encoding_or_in_the_authority_are_found() -> None:
     v = _values("secret", "user", "password")
-    urls = [f"https://h/ATServicesRest/V1.0/Tickets/1%3FSecret%3D{v['secret']}",
-            f"https://h/ATServicesRest/V1.0/Tickets/1%253FUserName%253D{v['user']}",
-            f"https://{v['user']}:{v['password']}@h/ATServicesRest/V1.0/Tickets/1",
-            f"https://h/ATServicesRest/V1.0/Tickets/Secret={v['secret']}/Notes"]
+    urls = [
+        f"https://h/ATServicesRest/V1.0/Tickets/1%3FSecret%3D{v['secret']}",
+        f"https://h/ATServicesRest/V1.0/Tickets/1%253FUserName%253D{v['user']}",
+        f"https://{v['user']}:{v['password']}@h/ATServicesRest/V1.0/Tickets/1",
+        f"https://h/ATServicesRest/V1.0/Tickets/Secret={v['secret']}/Notes",
+    ]
     scrubbed = [scrub_url(url) for url in urls]
     _assert_absent(v, scrubbed)
     assert scrubbed[3] == "https://h/ATServicesRest/V1.0/Tickets/Secret=REDACTED/Notes"
@@ -84,12 +88,21 @@ def test_credentials_behind_percent_encoding_or_in_the_authority_are_found() -> 
 def test_credential_named_body_keys_are_redacted_nested_and_in_any_casing() -> None:
     v = _values("user", "nested", "secret", "code", "form")
     fake = FakeAutotask(limits=Limits.off())
-    body = {**ticket_body(0), "UserName": v["user"], "extra": {"userName": v["nested"], "list": [
-        {"SECRET": {"value": v["secret"]}}, {"apiIntegrationCode": [v["code"]]}]}}
+    body = {
+        **ticket_body(0),
+        "UserName": v["user"],
+        "extra": {
+            "userName": v["nested"],
+            "list": [{"SECRET": {"value": v["secret"]}}, {"apiIntegrationCode": [v["code"]]}],
+        },
+    }
     with fake.mock(), httpx.Client(headers={"UserName": "u", "Secret": "s", "ApiIntegrationCode": "c"}) as http:
         http.post(f"{BASE}/Tickets", json=body)
-        http.post(f"{BASE}/Tickets", content=f"username={v['form']}&note=x".encode(),
-                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+        http.post(
+            f"{BASE}/Tickets",
+            content=f"username={v['form']}&note=x".encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
         http.post(f"{BASE}/Tickets/query", json={"filter": [{"op": "eq", "field": "userName", "value": "kept"}]})
     entries = fake.journal.to_dicts()
     _assert_absent(v, entries)
@@ -107,8 +120,16 @@ def test_the_callers_own_credentials_are_redacted_in_answers_other_records_keep_
     # values are redacted wherever they appear in the journal, other records' userName fields are data.
     v = _values("user", "secret", "code")
     fake = FakeAutotask(limits=Limits.off())
-    other = fake.seed("Resources", {"firstName": "Kept", "lastName": "Person", "userName": "kept.person",
-                                    "email": "kept.person@example.invalid", "isActive": True})
+    other = fake.seed(
+        "Resources",
+        {
+            "firstName": "Kept",
+            "lastName": "Person",
+            "userName": "kept.person",
+            "email": "kept.person@example.invalid",
+            "isActive": True,
+        },
+    )
     headers = {"UserName": v["user"], "Secret": v["secret"], "ApiIntegrationCode": v["code"]}
     with fake.mock(), httpx.Client(headers=headers) as http:
         answer = http.post(f"{BASE}/Resources/query", json={"filter": [{"op": "exist", "field": "id"}]})
@@ -130,16 +151,19 @@ SECRET_HEADERS = ("X-Api-Secret", "x-auth-token", "X-API-KEY", "Cookie", "X-Sess
 
 def test_secret_looking_headers_are_dropped_from_the_journal_and_cassettes(tmp_path: Path) -> None:
     v = _values(*SECRET_HEADERS, "user", "secret", "code")
-    headers = {"UserName": v["user"], "Secret": v["secret"], "ApiIntegrationCode": v["code"],
-               **{name: v[name] for name in SECRET_HEADERS}}
+    headers = {
+        "UserName": v["user"],
+        "Secret": v["secret"],
+        "ApiIntegrationCode": v["code"],
+        **{name: v[name] for name in SECRET_HEADERS},
+    }
     fake = FakeAutotask(limits=Limits.off())
     with fake.mock(), httpx.Client(headers=headers) as http:  # headers as text (in-process)
         http.get(f"{BASE}/Companies/0")
     cassette = tmp_path / "c.json"
     with ServedFake(fake) as served, recording(cassette, Provenance("fake", profile="default")):
         httpx.get(f"{served.base_url}/Companies/0", headers=headers)  # headers as bytes (served)
-        httpx.get(f"{served.base_url}/Companies/0?UserName={v['user']}&apiintegrationcode={v['code']}",
-                  headers=headers)
+        httpx.get(f"{served.base_url}/Companies/0?UserName={v['user']}&apiintegrationcode={v['code']}", headers=headers)
     entries = fake.journal.to_dicts()
     assert len(entries) == 3 and all(e["status"] == 200 for e in entries)
     kept = {name.lower() for e in entries for name in e["request_headers"]}
@@ -152,8 +176,10 @@ def test_secret_looking_headers_are_dropped_from_the_journal_and_cassettes(tmp_p
 def test_the_cassette_scrubber_redacts_credential_parameters_and_keys() -> None:
     v = _values("user", "secret", "code", "nested")
     scrubber = Scrubber()
-    url = scrubber.url(f"https://h/ATServicesRest/V1.0/zoneInformation?UserName={v['user']}&Secret={v['secret']}"
-                       f"&apiIntegrationCode={v['code']}&user=x")
+    url = scrubber.url(
+        f"https://h/ATServicesRest/V1.0/zoneInformation?UserName={v['user']}&Secret={v['secret']}"
+        f"&apiIntegrationCode={v['code']}&user=x"
+    )
     body = scrubber.text(json.dumps({"credentials": {"pass": v["nested"]}, "Secret": v["secret"]}))
     _assert_absent(v, url, body)
     assert json.loads(body) == {"credentials": "REDACTED", "Secret": "REDACTED"}
@@ -164,44 +190,68 @@ def test_the_cassette_scrubber_redacts_credential_parameters_and_keys() -> None:
 
 def _leaky_traffic(v: dict[str, str]) -> list[dict[str, Any]]:
     base = "https://h/ATServicesRest/V1.0"
-    page = {"items": [{"id": n} for n in range(1, 501)],
-            "pageDetails": {"count": 500, "nextPageUrl": f"{base}/Tickets/query/next?paging=x&Secret={v['next']}"}}
+    page = {
+        "items": [{"id": n} for n in range(1, 501)],
+        "pageDetails": {"count": 500, "nextPageUrl": f"{base}/Tickets/query/next?paging=x&Secret={v['next']}"},
+    }
     return [
-        {"method": "PATCH", "url": f"{base}/Tickets/Secret={v['segment']}?ApiIntegrationCode={v['code']}",
-         "status": 405},
+        {
+            "method": "PATCH",
+            "url": f"{base}/Tickets/Secret={v['segment']}?ApiIntegrationCode={v['code']}",
+            "status": 405,
+        },
         {"method": "GET", "url": f"https://h/atservicesrest/V1.0/Tickets/x%3FUserName%3D{v['user']}", "status": 404},
-        {"method": "POST", "url": f"{base}/Tickets/query", "status": 200, "request_json": {"filter": []},
-         "response_json": page},
+        {
+            "method": "POST",
+            "url": f"{base}/Tickets/query",
+            "status": 200,
+            "request_json": {"filter": []},
+            "response_json": page,
+        },
         {"method": "GET", "url": f"{base}/Tickets/{v['bare']}", "status": 404},
         {"method": "POST", "url": f"{base}/TicketNotes?secret={v['secret']}", "status": 404},
     ]
 
 
-def test_check_reports_never_repeat_a_credential_from_a_path_or_query(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_reports_never_repeat_a_credential_from_a_path_or_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     v = _values("segment", "code", "user", "next", "bare", "secret")
     # A bare segment names no credential: only the credential this process was given finds it.
     monkeypatch.setenv("AUTOTASK_SECRET", v["bare"])
     traffic = load_traffic(_leaky_traffic(v))
     violations = check(traffic, (CONTRACT, WORKFLOW))
     fired = {violation.rule for violation in violations}
-    assert {"no-ticket-patch", "numeric-ticket-id-in-url", "exact-base-path", "follow-next-page",
-            "notes-via-ticket"} <= fired
+    assert {
+        "no-ticket-patch",
+        "numeric-ticket-id-in-url",
+        "exact-base-path",
+        "follow-next-page",
+        "notes-via-ticket",
+    } <= fired
     console = Console(file=StringIO(), width=500)
     report.text(violations, traffic, rules_in((CONTRACT, WORKFLOW)), console)
-    outputs = [console.file.getvalue(), report.as_json(violations, traffic),  # type: ignore[attr-defined]
-               report.junit(violations, traffic, rules_in((CONTRACT, WORKFLOW)))]
+    outputs = [
+        console.file.getvalue(),
+        report.as_json(violations, traffic),  # type: ignore[attr-defined]
+        report.junit(violations, traffic, rules_in((CONTRACT, WORKFLOW))),
+    ]
     journal = tmp_path / "leaky.jsonl"
     journal.write_text("".join(json.dumps(entry) + "\n" for entry in _leaky_traffic(v)))
     for output_format in ("text", "json", "junit"):
-        result = CliRunner().invoke(app, ["check", str(journal), "--format", output_format], env={
-            "AUTOTASK_SECRET": v["bare"], "COLUMNS": "500"})
+        result = CliRunner().invoke(
+            app,
+            ["check", str(journal), "--format", output_format],
+            env={"AUTOTASK_SECRET": v["bare"], "COLUMNS": "500"},
+        )
         assert result.exit_code == 1, result.output
         outputs.append(result.output)
     _assert_absent(v, *outputs)
     found = {item["rule"]: item for item in json.loads(outputs[1])["violations"]}
     assert {item["message"] for item in json.loads(outputs[1])["violations"]} >= {
-        "ticket addressed as 'Secret=REDACTED'", "ticket addressed as 'REDACTED'"}
+        "ticket addressed as 'Secret=REDACTED'",
+        "ticket addressed as 'REDACTED'",
+    }
     assert found["follow-next-page"]["details"]["nextPageUrl"].endswith("&Secret=REDACTED")
     assert found["no-ticket-patch"]["message"].startswith("PATCH sent to /Tickets/Secret=REDACTED:")
 
@@ -210,9 +260,14 @@ def test_check_reports_never_repeat_a_credential_from_a_path_or_query(tmp_path: 
 
 
 def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen([sys.executable, "-m", "harness.cli", "serve", "--port", "0", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     assert process.stdout is not None
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -11,31 +11,35 @@ from .conftest import BASE, STABILISING_FIELDS, ticket_body
 
 
 def _note(**changes: object) -> dict[str, object]:
-    return {"Title": "Called the customer", "Description": "Toner replaced.", "NoteType": 1, "Publish": 1,
-            **changes}
+    return {"Title": "Called the customer", "Description": "Toner replaced.", "NoteType": 1, "Publish": 1, **changes}
 
 
 # -- notes: seed 004, section 7 -------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", ["/TicketNotes", "/TicketNote"])
-def test_post_to_ticket_notes_entity_is_404(client: httpx.Client, fake: FakeAutotask, ticket_id: int,
-                                            path: str) -> None:
+def test_post_to_ticket_notes_entity_is_404(
+    client: httpx.Client, fake: FakeAutotask, ticket_id: int, path: str
+) -> None:
     answer = client.post(BASE + path, json={"ticketID": ticket_id, **_note()})
     assert answer.status_code == 404
     assert answer.json()["Message"].startswith("No HTTP resource was found")
     assert fake.records("TicketNotes") == []
 
 
-def test_notes_are_created_through_the_ticket_child_path(client: httpx.Client, fake: FakeAutotask,
-                                                         ticket_id: int) -> None:
+def test_notes_are_created_through_the_ticket_child_path(
+    client: httpx.Client, fake: FakeAutotask, ticket_id: int
+) -> None:
     answer = client.post(f"{BASE}/Tickets/{ticket_id}/Notes", json=_note())
     assert answer.status_code == 200
     note_id = answer.json()["itemId"]
     note = fake.get("TicketNotes", note_id)
     assert note is not None
-    assert (note["ticketID"], note["title"], note["description"]) == (ticket_id, "Called the customer",
-                                                                      "Toner replaced.")
+    assert (note["ticketID"], note["title"], note["description"]) == (
+        ticket_id,
+        "Called the customer",
+        "Toner replaced.",
+    )
 
 
 def test_a_new_note_is_visible_at_once(client: httpx.Client, ticket_id: int) -> None:
@@ -45,8 +49,9 @@ def test_a_new_note_is_visible_at_once(client: httpx.Client, ticket_id: int) -> 
 
 
 @pytest.mark.parametrize("missing", ["Title", "Description", "NoteType", "Publish"])
-def test_note_requires_title_description_note_type_and_publish(client: httpx.Client, fake: FakeAutotask,
-                                                               ticket_id: int, missing: str) -> None:
+def test_note_requires_title_description_note_type_and_publish(
+    client: httpx.Client, fake: FakeAutotask, ticket_id: int, missing: str
+) -> None:
     body = _note()
     del body[missing]
     answer = client.post(f"{BASE}/Tickets/{ticket_id}/Notes", json=body)
@@ -57,8 +62,9 @@ def test_note_requires_title_description_note_type_and_publish(client: httpx.Cli
 
 def test_ticket_notes_query_works(client: httpx.Client, ticket_id: int) -> None:
     client.post(f"{BASE}/Tickets/{ticket_id}/Notes", json=_note())
-    answer = client.post(f"{BASE}/TicketNotes/query",
-                         json={"filter": [{"op": "eq", "field": "ticketID", "value": ticket_id}]})
+    answer = client.post(
+        f"{BASE}/TicketNotes/query", json={"filter": [{"op": "eq", "field": "ticketID", "value": ticket_id}]}
+    )
     assert answer.status_code == 200
     assert [n["ticketID"] for n in answer.json()["items"]] == [ticket_id]
 
@@ -71,8 +77,9 @@ def test_entity_information_reports_ticket_notes_creatable(client: httpx.Client)
 # -- PATCH and PUT: seed 004, section 4; seed 001 -------------------------------------------
 
 
-def test_patch_on_tickets_is_refused_as_unsupported_method(client: httpx.Client, fake: FakeAutotask,
-                                                           ticket_id: int) -> None:
+def test_patch_on_tickets_is_refused_as_unsupported_method(
+    client: httpx.Client, fake: FakeAutotask, ticket_id: int
+) -> None:
     before = fake.snapshot()
     answer = client.patch(f"{BASE}/Tickets", json={"id": ticket_id, "title": "patched"})
     assert answer.status_code == 405
@@ -93,8 +100,9 @@ def test_put_nulls_fields_missing_from_body(client: httpx.Client, fake: FakeAuto
     assert after["title"] == item["title"]
 
 
-def test_put_with_the_full_item_changes_only_the_intended_field(client: httpx.Client, fake: FakeAutotask,
-                                                                ticket_id: int) -> None:
+def test_put_with_the_full_item_changes_only_the_intended_field(
+    client: httpx.Client, fake: FakeAutotask, ticket_id: int
+) -> None:
     item = client.get(f"{BASE}/Tickets/{ticket_id}").json()["item"]
     client.put(f"{BASE}/Tickets", json={**item, "resolution": "Toner replaced."}).raise_for_status()
     after = fake.get("Tickets", ticket_id)
@@ -104,8 +112,9 @@ def test_put_with_the_full_item_changes_only_the_intended_field(client: httpx.Cl
 
 
 @pytest.mark.parametrize("required", ["companyID", "title", "status", "priority"])
-def test_put_missing_required_field_fails_and_changes_nothing(client: httpx.Client, fake: FakeAutotask,
-                                                              ticket_id: int, required: str) -> None:
+def test_put_missing_required_field_fails_and_changes_nothing(
+    client: httpx.Client, fake: FakeAutotask, ticket_id: int, required: str
+) -> None:
     item = client.get(f"{BASE}/Tickets/{ticket_id}").json()["item"]
     del item[required]
     before = fake.snapshot()
@@ -115,8 +124,7 @@ def test_put_missing_required_field_fails_and_changes_nothing(client: httpx.Clie
     assert fake.snapshot() == before
 
 
-def test_put_of_id_and_resolution_only_is_rejected(client: httpx.Client, fake: FakeAutotask,
-                                                   ticket_id: int) -> None:
+def test_put_of_id_and_resolution_only_is_rejected(client: httpx.Client, fake: FakeAutotask, ticket_id: int) -> None:
     before = fake.snapshot()
     answer = client.put(f"{BASE}/Tickets", json={"id": ticket_id, "resolution": "only this"})
     assert answer.status_code == 500
@@ -125,14 +133,23 @@ def test_put_of_id_and_resolution_only_is_rejected(client: httpx.Client, fake: F
 
 def test_read_only_fields_in_put_are_ignored(client: httpx.Client, fake: FakeAutotask, ticket_id: int) -> None:
     item = client.get(f"{BASE}/Tickets/{ticket_id}").json()["item"]
-    answer = client.put(f"{BASE}/Tickets", json={**item, "ticketNumber": "T19990101.0001.001",
-                                                 "createDate": "1999-01-01T00:00:00Z", "completedDate":
-                                                 "1999-01-01T00:00:00Z"})
+    answer = client.put(
+        f"{BASE}/Tickets",
+        json={
+            **item,
+            "ticketNumber": "T19990101.0001.001",
+            "createDate": "1999-01-01T00:00:00Z",
+            "completedDate": "1999-01-01T00:00:00Z",
+        },
+    )
     assert answer.status_code == 200
     after = fake.get("Tickets", ticket_id)
     assert after is not None
     assert (after["ticketNumber"], after["createDate"], after["completedDate"]) == (
-        item["ticketNumber"], item["createDate"], None)
+        item["ticketNumber"],
+        item["createDate"],
+        None,
+    )
 
 
 def test_read_only_fields_in_patch_are_ignored() -> None:
@@ -167,8 +184,7 @@ def _set_status(client: httpx.Client, ticket: int, status: int) -> dict[str, obj
     return result
 
 
-def test_status_5_complete_stamps_completed_date_and_resolved_date_time(client: httpx.Client,
-                                                                         ticket_id: int) -> None:
+def test_status_5_complete_stamps_completed_date_and_resolved_date_time(client: httpx.Client, ticket_id: int) -> None:
     after = _set_status(client, ticket_id, 5)
     assert after["status"] == 5
     assert after["completedDate"] is not None
@@ -195,7 +211,10 @@ def test_moving_away_from_a_completing_status_clears_the_stamps(client: httpx.Cl
     _set_status(client, ticket_id, 5)
     reopened = _set_status(client, ticket_id, 1)
     assert (reopened["completedDate"], reopened["resolvedDateTime"], reopened["completedByResourceID"]) == (
-        None, None, None)
+        None,
+        None,
+        None,
+    )
 
 
 def test_completing_twice_keeps_the_first_stamp(client: httpx.Client, ticket_id: int) -> None:
@@ -217,24 +236,25 @@ def test_resolution_holds_32000_characters_and_not_more(client: httpx.Client, ti
     assert client.put(f"{BASE}/Tickets", json={**item, "resolution": "r" * 32001}).status_code == 500
 
 
-def test_time_entries_query_by_ticket_decides_resolution(client: httpx.Client, fake: FakeAutotask,
-                                                         ticket_id: int) -> None:
+def test_time_entries_query_by_ticket_decides_resolution(
+    client: httpx.Client, fake: FakeAutotask, ticket_id: int
+) -> None:
     query = {"filter": [{"op": "eq", "field": "ticketID", "value": ticket_id}]}
     assert client.post(f"{BASE}/TimeEntries/query", json=query).json()["items"] == []
-    fake.seed("TimeEntries", {"ticketID": ticket_id, "resourceID": 4, "dateWorked": "2026-11-20",
-                              "hoursWorked": 1.5})
+    fake.seed("TimeEntries", {"ticketID": ticket_id, "resourceID": 4, "dateWorked": "2026-11-20", "hoursWorked": 1.5})
     assert len(client.post(f"{BASE}/TimeEntries/query", json=query).json()["items"]) == 1
 
 
 # -- lookup and envelope: seed 004, sections 1 and 2 ---------------------------------------
 
 
-def test_ticket_number_resolves_to_id_through_query(client: httpx.Client, fake: FakeAutotask,
-                                                    ticket_id: int) -> None:
+def test_ticket_number_resolves_to_id_through_query(client: httpx.Client, fake: FakeAutotask, ticket_id: int) -> None:
     stored = fake.get("Tickets", ticket_id)
     assert stored is not None
-    answer = client.post(f"{BASE}/Tickets/query", json={
-        "filter": [{"op": "eq", "field": "ticketNumber", "value": stored["ticketNumber"]}]})
+    answer = client.post(
+        f"{BASE}/Tickets/query",
+        json={"filter": [{"op": "eq", "field": "ticketNumber", "value": stored["ticketNumber"]}]},
+    )
     assert answer.json()["items"][0]["id"] == ticket_id
 
 
@@ -246,8 +266,7 @@ def test_get_ticket_wraps_the_record_in_item(client: httpx.Client, ticket_id: in
     assert body["item"]["issueType"] == 4 and body["item"]["source"] == 2
 
 
-def test_ticket_number_in_a_single_ticket_url_is_404(client: httpx.Client, fake: FakeAutotask,
-                                                     ticket_id: int) -> None:
+def test_ticket_number_in_a_single_ticket_url_is_404(client: httpx.Client, fake: FakeAutotask, ticket_id: int) -> None:
     stored = fake.get("Tickets", ticket_id)
     assert stored is not None
     assert client.get(f"{BASE}/Tickets/{stored['ticketNumber']}").status_code == 404
@@ -271,17 +290,18 @@ def test_post_with_non_zero_id_fails(client: httpx.Client, fake: FakeAutotask, i
 
 
 def test_seed_000_example_creates_with_case_insensitive_names_and_coerced_strings(
-        client: httpx.Client, fake: FakeAutotask) -> None:
-    answer = client.post("https://webservices19.autotask.net/ATServicesRest/V1.0/ContactGroups",
-                         json={"id": "0", "Name": "Test 1 Create of Contact Group x", "IsActive": "True"})
+    client: httpx.Client, fake: FakeAutotask
+) -> None:
+    answer = client.post(
+        "https://webservices19.autotask.net/ATServicesRest/V1.0/ContactGroups",
+        json={"id": "0", "Name": "Test 1 Create of Contact Group x", "IsActive": "True"},
+    )
     assert answer.status_code == 200
     created = fake.get("ContactGroups", answer.json()["itemId"])
-    assert created == {"id": answer.json()["itemId"], "name": "Test 1 Create of Contact Group x",
-                       "isActive": True}
+    assert created == {"id": answer.json()["itemId"], "name": "Test 1 Create of Contact Group x", "isActive": True}
 
 
-def test_string_numbers_are_coerced_to_integers(client: httpx.Client, fake: FakeAutotask,
-                                                company_id: int) -> None:
+def test_string_numbers_are_coerced_to_integers(client: httpx.Client, fake: FakeAutotask, company_id: int) -> None:
     answer = client.post(f"{BASE}/Tickets", json=ticket_body(company_id, status="1", priority="4"))
     created = fake.get("Tickets", answer.json()["itemId"])
     assert created is not None and (created["status"], created["priority"]) == (1, 4)
@@ -293,16 +313,26 @@ def test_contact_group_name_uniqueness_error_matches_seed_000(client: httpx.Clie
     before = fake.snapshot()
     answer = client.post(f"{BASE}/ContactGroups", json=body)
     assert answer.status_code == 500
-    assert answer.json() == {"errors": [
-        "A ContactGroup already exists with Name [Test 1 Create of Contact Group x]. "
-        "ContactGroup names must be unique."]}
+    assert answer.json() == {
+        "errors": [
+            "A ContactGroup already exists with Name [Test 1 Create of Contact Group x]. "
+            "ContactGroup names must be unique."
+        ]
+    }
     assert fake.snapshot() == before
 
 
 def test_seed_000_company_with_udf_is_created(client: httpx.Client, fake: FakeAutotask) -> None:
-    answer = client.post(f"{BASE}/Companies", json={
-        "companyName": "A Company", "companyType": 1, "ownerResourceID": 4, "phone": "5555555555",
-        "userDefinedFields": [{"name": "CustomerRanking", "value": "not Golden"}]})
+    answer = client.post(
+        f"{BASE}/Companies",
+        json={
+            "companyName": "A Company",
+            "companyType": 1,
+            "ownerResourceID": 4,
+            "phone": "5555555555",
+            "userDefinedFields": [{"name": "CustomerRanking", "value": "not Golden"}],
+        },
+    )
     assert answer.status_code == 200
     company = fake.get("Companies", answer.json()["itemId"])
     assert company is not None
@@ -310,8 +340,9 @@ def test_seed_000_company_with_udf_is_created(client: httpx.Client, fake: FakeAu
 
 
 @pytest.mark.parametrize(("field", "value"), [("priority", 99), ("status", 6), ("queueID", 1234)])
-def test_unknown_picklist_value_is_rejected(client: httpx.Client, fake: FakeAutotask, company_id: int,
-                                            field: str, value: int) -> None:
+def test_unknown_picklist_value_is_rejected(
+    client: httpx.Client, fake: FakeAutotask, company_id: int, field: str, value: int
+) -> None:
     before = fake.snapshot()
     answer = client.post(f"{BASE}/Tickets", json=ticket_body(company_id, **{field: value}))
     assert answer.status_code == 500

@@ -29,10 +29,13 @@ def test_documented_cassette_replays_against_the_fake_with_no_difference(cassett
     assert differences == [], "\n".join(d.describe() for d in differences)
 
 
-@pytest.mark.parametrize(("name", "what"), [
-    ("seed004-s4-patch-refused", "status"),
-    ("seed004-s3-status-picklist", "$.fields[0].picklistValues[1].label"),
-])
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("seed004-s4-patch-refused", "status"),
+        ("seed004-s3-status-picklist", "$.fields[0].picklistValues[1].label"),
+    ],
+)
 def test_documented_cassettes_tell_the_documented_profile_apart(name: str, what: str) -> None:
     cassette = next(p for p in DOCUMENTED if p.stem == name)
     seed = read_cassette(cassette)["metadata"]["provenance"]["seed"]

@@ -26,9 +26,14 @@ HEADERS = {"UserName": "api@example.invalid", "Secret": "s", "ApiIntegrationCode
 
 def _serve(journal: Path, *args: str) -> tuple[subprocess.Popen[str], str, list[str]]:
     """``serve`` on a free port of 127.0.0.1; its base URL and the lines it printed up to it."""
-    process = subprocess.Popen([sys.executable, "-m", "harness.cli", "serve", "--port", "0", "--journal",
-                                str(journal), "--no-limits", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", "serve", "--port", "0", "--journal", str(journal), "--no-limits", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"},
+    )
     assert process.stdout is not None
     printed: list[str] = []
     deadline = time.monotonic() + 30
@@ -47,7 +52,8 @@ def _lines(journal: Path) -> list[dict[str, object]]:
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_stop_signal_keeps_every_answered_exchange_in_order_and_prints_the_summary(
-        tmp_path: Path, stop: signal.Signals) -> None:
+    tmp_path: Path, stop: signal.Signals
+) -> None:
     journal = tmp_path / "journal.jsonl"
     process, base, _ = _serve(journal)
     try:
@@ -100,8 +106,10 @@ def test_kill_9_under_load_loses_no_acknowledged_exchange_and_a_restart_mends_th
     # was journalled but not yet received when the process died.
     assert set(acknowledged) <= set(journalled)
     assert len(journalled) - len(acknowledged) <= len(workers)
-    print(f"kill -9 after {len(acknowledged)} acknowledged answers: {len(journalled)} journal lines, "
-          f"{len(text) - len(complete)} bytes torn")
+    print(
+        f"kill -9 after {len(acknowledged)} acknowledged answers: {len(journalled)} journal lines, "
+        f"{len(text) - len(complete)} bytes torn"
+    )
 
     # A serve appending to the same file starts on a fresh line: every line parses, the old ones kept.
     restarted, base, _ = _serve(journal)
@@ -150,11 +158,12 @@ def test_lines_reach_the_file_as_they_are_recorded_and_split_only_where_they_end
     path = tmp_path / "journal.jsonl"
     fake = FakeAutotask()
     fake.journal.stream_to(path)
-    fake.seed("Tickets", {"companyID": 0, "title": "line\u2028separator\x85and\u2029more", "status": 1,
-                          "priority": 2})
+    fake.seed("Tickets", {"companyID": 0, "title": "line\u2028separator\x85and\u2029more", "status": 1, "priority": 2})
     with fake.mock(), httpx.Client(headers=HEADERS) as http:
-        http.get("https://webservices19.autotask.net/ATServicesRest/V1.0/Tickets/query?search="
-                 + json.dumps({"filter": [{"op": "exist", "field": "id"}]}))
+        http.get(
+            "https://webservices19.autotask.net/ATServicesRest/V1.0/Tickets/query?search="
+            + json.dumps({"filter": [{"op": "exist", "field": "id"}]})
+        )
     # Not closed: what a killed process would leave, and every line splits where the record ends.
     (line,) = _lines(path)
     assert line["response_json"]["items"][0]["title"] == "line\u2028separator\x85and\u2029more"  # type: ignore[index]

@@ -49,8 +49,11 @@ def test_eight_threads_2000_mixed_operations_keep_every_write_whole() -> None:
                         written.setdefault(ticket, []).append(body)
                     answer = http.put("/Tickets", json=body, headers={"X-Request-Tag": tag})
                 else:
-                    answer = http.post("/Tickets/query", headers={"X-Request-Tag": tag}, json={
-                        "filter": [{"op": "beginsWith", "field": "title", "value": f"w{n}-"}]})
+                    answer = http.post(
+                        "/Tickets/query",
+                        headers={"X-Request-Tag": tag},
+                        json={"filter": [{"op": "beginsWith", "field": "title", "value": f"w{n}-"}]},
+                    )
                 assert answer.status_code == 200, answer.text
                 with lock:
                     sent.append(tag)
@@ -101,16 +104,30 @@ HUGE = LargeBody(b'{"title": "' + b"x" * (4 * 1024 * 1024 + 10) + b'"}')
 HTTP_BODIES = st.integers(0, 19).flatmap(lambda n: st.just(HUGE) if n == 0 else BODIES)
 # Methods the HTTP parser (httptools) accepts; a made-up token such as FOO is refused by the server's
 # parser with a plain-text 400 before any application sees it (README, "Deviations and choices").
-HTTP_METHODS = st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE",
-                                "PROPFIND", "MKCOL", "PURGE"])
+HTTP_METHODS = st.sampled_from(
+    ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "PROPFIND", "MKCOL", "PURGE"]
+)
 
 
 @settings(max_examples=2000 if os.environ.get("CI") else 200)
-@given(method=HTTP_METHODS, entity=ENTITY_NAMES, segments=st.lists(SEGMENTS, max_size=4), query=QUERIES,
-       body=HTTP_BODIES, credentials=st.booleans())
+@given(
+    method=HTTP_METHODS,
+    entity=ENTITY_NAMES,
+    segments=st.lists(SEGMENTS, max_size=4),
+    query=QUERIES,
+    body=HTTP_BODIES,
+    credentials=st.booleans(),
+)
 def test_any_request_over_http_gets_a_json_error_envelope_and_changes_nothing(
-        served_fake: ServedFake, http: httpx.Client, method: str, entity: str, segments: list[str], query: str,
-        body: bytes, credentials: bool) -> None:
+    served_fake: ServedFake,
+    http: httpx.Client,
+    method: str,
+    entity: str,
+    segments: list[str],
+    query: str,
+    body: bytes,
+    credentials: bool,
+) -> None:
     fake = served_fake.fake
     fake.reset()
     ticket = fake.seed("Tickets", ticket_body(0))
@@ -139,11 +156,14 @@ hex_text = st.text(alphabet="0123456789abcdef", min_size=20, max_size=32)
 
 
 @settings(max_examples=25)
-@given(user=hex_text.map(lambda s: "zqU" + s), password=hex_text.map(lambda s: "zqP" + s),
-       code=hex_text.map(lambda s: "zqC" + s))
-def test_credentials_never_reach_the_served_journal_or_logs(tmp_path_factory: pytest.TempPathFactory,
-                                                            capfd: pytest.CaptureFixture[str], user: str,
-                                                            password: str, code: str) -> None:
+@given(
+    user=hex_text.map(lambda s: "zqU" + s),
+    password=hex_text.map(lambda s: "zqP" + s),
+    code=hex_text.map(lambda s: "zqC" + s),
+)
+def test_credentials_never_reach_the_served_journal_or_logs(
+    tmp_path_factory: pytest.TempPathFactory, capfd: pytest.CaptureFixture[str], user: str, password: str, code: str
+) -> None:
     journal = tmp_path_factory.mktemp("served") / "journal.jsonl"
     fake = FakeAutotask(limits=Limits.off())
     fake.journal.stream_to(journal)

@@ -50,15 +50,23 @@ def resolve(send: Send, number: str) -> None:
     status, zone = send("GET", f"{LOOKUP}?user={USER}", None)
     assert status == 200, zone
     base = zone["url"].rstrip("/") + "/V1.0"
-    status, found = send("POST", f"{base}/Tickets/query",
-                         {"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]})
+    status, found = send(
+        "POST", f"{base}/Tickets/query", {"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]}
+    )
     ticket_id = found["items"][0]["id"]
     ticket = send("GET", f"{base}/Tickets/{ticket_id}", None)[1]["item"]
-    assert send("POST", f"{base}/Tickets/{ticket_id}/Notes", {"title": "Resolution", "description": "Fixed.",
-                                                             "noteType": 1, "publish": 1})[0] == 200
+    assert (
+        send(
+            "POST",
+            f"{base}/Tickets/{ticket_id}/Notes",
+            {"title": "Resolution", "description": "Fixed.", "noteType": 1, "publish": 1},
+        )[0]
+        == 200
+    )
     assert send("PUT", f"{base}/Tickets", {**ticket, "resolution": "Toner replaced."})[0] == 200
-    entries = send("POST", f"{base}/TimeEntries/query",
-                   {"filter": [{"op": "eq", "field": "ticketID", "value": ticket_id}]})[1]["items"]
+    entries = send(
+        "POST", f"{base}/TimeEntries/query", {"filter": [{"op": "eq", "field": "ticketID", "value": ticket_id}]}
+    )[1]["items"]
     if not entries:
         fresh = send("GET", f"{base}/Tickets/{ticket_id}", None)[1]["item"]
         assert send("PUT", f"{base}/Tickets", {**fresh, "status": 5})[0] == 200
@@ -67,16 +75,16 @@ def resolve(send: Send, number: str) -> None:
 def _assert_resolved(fake: FakeAutotask, ticket: int) -> None:
     after = fake.get("Tickets", ticket)
     assert after is not None
-    assert (after["resolution"], after["status"], after["description"]) == ("Toner replaced.", 5,
-                                                                            "Reported by phone.")
+    assert (after["resolution"], after["status"], after["description"]) == ("Toner replaced.", 5, "Reported by phone.")
     assert after["completedDate"] is not None
     assert [n["description"] for n in fake.records("TicketNotes")] == ["Fixed."]
     assert [e.method for e in fake.journal] == ["GET", "POST", "GET", "POST", "PUT", "POST", "GET", "PUT"]
     assert all(e.status == 200 for e in fake.journal)
 
 
-def test_a_requests_client_runs_the_workflow_in_process(tenant: tuple[FakeAutotask, int, str],
-                                                        no_name_lookups: None) -> None:
+def test_a_requests_client_runs_the_workflow_in_process(
+    tenant: tuple[FakeAutotask, int, str], no_name_lookups: None
+) -> None:
     fake, ticket, number = tenant
     with fake.mock(), requests.Session() as session:
         session.headers.update(CREDENTIALS)
@@ -90,8 +98,9 @@ def test_a_requests_client_runs_the_workflow_in_process(tenant: tuple[FakeAutota
     assert "https://webservices19.autotask.net/ATServicesRest/" in fake.journal[0].response_body.decode()
 
 
-def test_an_aiohttp_client_runs_the_workflow_in_process(tenant: tuple[FakeAutotask, int, str],
-                                                        no_name_lookups: None) -> None:
+def test_an_aiohttp_client_runs_the_workflow_in_process(
+    tenant: tuple[FakeAutotask, int, str], no_name_lookups: None
+) -> None:
     fake, ticket, number = tenant
 
     async def run() -> None:
@@ -118,8 +127,11 @@ def test_threads_share_one_fake_through_requests() -> None:
     def create(n: int) -> None:
         with requests.Session() as session:
             for k in range(10):
-                answer = session.post("https://webservices19.autotask.net/ATServicesRest/V1.0/Tickets",
-                                      json=ticket_body(0, title=f"thread {n} ticket {k}"), headers=CREDENTIALS)
+                answer = session.post(
+                    "https://webservices19.autotask.net/ATServicesRest/V1.0/Tickets",
+                    json=ticket_body(0, title=f"thread {n} ticket {k}"),
+                    headers=CREDENTIALS,
+                )
                 assert answer.status_code == 200, answer.text
 
     with fake.mock():
@@ -191,8 +203,9 @@ def test_transport_answers_without_patching_anything(fake: FakeAutotask) -> None
 
     async def fetch() -> int:
         async with httpx.AsyncClient(transport=fake.async_transport(), headers=CREDENTIALS) as http:
-            answer = await http.post("https://webservices19.autotask.net/ATServicesRest/V1.0/Tickets",
-                                     json=ticket_body(0))
+            answer = await http.post(
+                "https://webservices19.autotask.net/ATServicesRest/V1.0/Tickets", json=ticket_body(0)
+            )
             return int(answer.json()["itemId"])
 
     ticket = asyncio.run(fetch())

@@ -22,8 +22,7 @@ def test_journal_records_every_exchange_in_order(client: httpx.Client, fake: Fak
     client.patch(f"{BASE}/Tickets", json={"id": created})
     client.get(f"{BASE}/Nope")
     entries = fake.journal.to_dicts()
-    assert [(e["method"], e["status"]) for e in entries] == [("POST", 200), ("GET", 200), ("PATCH", 405),
-                                                              ("GET", 404)]
+    assert [(e["method"], e["status"]) for e in entries] == [("POST", 200), ("GET", 200), ("PATCH", 405), ("GET", 404)]
     assert entries[0]["request_json"]["title"] == "Printer offline"
     assert entries[0]["response_json"] == {"itemId": created}
     assert entries[1]["response_json"]["item"]["id"] == created
@@ -49,9 +48,14 @@ casing = st.sampled_from([str.lower, str.upper, lambda s: s])
 
 
 @given(user=secret_text, secret=secret_text, code=secret_text, case=casing)
-def test_credentials_never_reach_the_journal_dump_or_logs(tmp_path_factory: pytest.TempPathFactory,
-                                                          caplog: pytest.LogCaptureFixture, user: str, secret: str,
-                                                          code: str, case: object) -> None:
+def test_credentials_never_reach_the_journal_dump_or_logs(
+    tmp_path_factory: pytest.TempPathFactory,
+    caplog: pytest.LogCaptureFixture,
+    user: str,
+    secret: str,
+    code: str,
+    case: object,
+) -> None:
     fake = FakeAutotask()
     names = ["UserName", "Secret", "ApiIntegrationCode"]
     headers = {case(n): v for n, v in zip(names, (user, secret, code), strict=True)}  # type: ignore[operator]
@@ -101,8 +105,9 @@ def test_exchanges_are_plain_data(client: httpx.Client, fake: FakeAutotask) -> N
     assert fake.journal[0].status == 200
 
 
-def test_repeated_headers_and_urls_are_kept_once_yet_read_as_separate_values(client: httpx.Client,
-                                                                              fake: FakeAutotask) -> None:
+def test_repeated_headers_and_urls_are_kept_once_yet_read_as_separate_values(
+    client: httpx.Client, fake: FakeAutotask
+) -> None:
     # The README's bytes-per-exchange figure rests on this as well.
     for _ in range(3):
         client.get(f"{BASE}/Companies/0")

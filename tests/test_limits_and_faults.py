@@ -32,7 +32,11 @@ def _get(http: httpx.Client) -> httpx.Response:
 def test_limits_are_on_by_default_with_the_documented_numbers() -> None:
     limits = FakeAutotask().gate.limits
     assert (limits.enabled, limits.hourly_threshold, limits.window_seconds, limits.thread_limit) == (
-        True, 10_000, 3600, 3)
+        True,
+        10_000,
+        3600,
+        3,
+    )
     assert limits.latency_tiers == ((0.5, 0.5), (0.75, 1.0))
 
 
@@ -59,8 +63,11 @@ def test_threshold_information_reports_usage(client: httpx.Client) -> None:
     for _ in range(3):
         client.get(f"{BASE}/Companies/0")
     info = client.get(f"{BASE}/ThresholdInformation").json()
-    assert info == {"externalRequestThreshold": 10000, "requestThresholdTimeframe": 60,
-                    "currentTimeframeRequestCount": 4}
+    assert info == {
+        "externalRequestThreshold": 10000,
+        "requestThresholdTimeframe": 60,
+        "currentTimeframeRequestCount": 4,
+    }
 
 
 def test_zone_information_is_not_limited() -> None:
@@ -106,6 +113,7 @@ def test_fourth_concurrent_request_is_refused_over_http() -> None:
     fake = FakeAutotask(limits=Limits(latency_tiers=((0.0, 0.4),)))
     barrier = threading.Barrier(4)
     with ServedFake(fake) as served:
+
         def call(_: int) -> int:
             barrier.wait()
             return requests.get(f"{served.base_url}/Companies/0", headers=CREDENTIALS, timeout=10).status_code

@@ -13,14 +13,46 @@ from fake_server.metadata import Catalog
 
 from .conftest import BASE, STABILISING_FIELDS
 
-CORE_ENTITIES = ["Tickets", "TicketNotes", "TimeEntries", "Companies", "Contacts", "ContactGroups", "Resources",
-                 "Projects", "Tasks", "ConfigurationItems", "Contracts"]
-FIELD_KEYS = {"name", "dataType", "length", "isRequired", "isReadOnly", "isQueryable", "isReference",
-              "referenceEntityType", "isPickList", "picklistValues", "picklistParentValueField",
-              "isSupportedWebhookField"}
-INFO_KEYS = {"name", "canCreate", "canDelete", "canQuery", "canUpdate", "userAccessForCreate",
-             "userAccessForDelete", "userAccessForQuery", "userAccessForUpdate", "hasUserDefinedFields",
-             "supportsWebhookCallouts"}
+CORE_ENTITIES = [
+    "Tickets",
+    "TicketNotes",
+    "TimeEntries",
+    "Companies",
+    "Contacts",
+    "ContactGroups",
+    "Resources",
+    "Projects",
+    "Tasks",
+    "ConfigurationItems",
+    "Contracts",
+]
+FIELD_KEYS = {
+    "name",
+    "dataType",
+    "length",
+    "isRequired",
+    "isReadOnly",
+    "isQueryable",
+    "isReference",
+    "referenceEntityType",
+    "isPickList",
+    "picklistValues",
+    "picklistParentValueField",
+    "isSupportedWebhookField",
+}
+INFO_KEYS = {
+    "name",
+    "canCreate",
+    "canDelete",
+    "canQuery",
+    "canUpdate",
+    "userAccessForCreate",
+    "userAccessForDelete",
+    "userAccessForQuery",
+    "userAccessForUpdate",
+    "hasUserDefinedFields",
+    "supportsWebhookCallouts",
+}
 
 
 @pytest.mark.parametrize("entity", CORE_ENTITIES)
@@ -81,14 +113,16 @@ def test_every_swagger_entity_is_served() -> None:
 
 
 def test_generic_entity_supports_crud_and_query_from_swagger(client: httpx.Client) -> None:
-    created = client.post(f"{BASE}/Appointments", json={"title": "Site visit", "resourceID": 4,
-                                                        "startDateTime": "2026-11-24T09:00:00Z"})
+    created = client.post(
+        f"{BASE}/Appointments", json={"title": "Site visit", "resourceID": 4, "startDateTime": "2026-11-24T09:00:00Z"}
+    )
     assert created.status_code == 200
     appointment = created.json()["itemId"]
     item = client.get(f"{BASE}/Appointments/{appointment}").json()["item"]
     assert (item["title"], item["startDateTime"]) == ("Site visit", "2026-11-24T09:00:00Z")
-    found = client.post(f"{BASE}/Appointments/query",
-                        json={"filter": [{"op": "contains", "field": "title", "value": "visit"}]})
+    found = client.post(
+        f"{BASE}/Appointments/query", json={"filter": [{"op": "contains", "field": "title", "value": "visit"}]}
+    )
     assert [i["id"] for i in found.json()["items"]] == [appointment]
     assert client.delete(f"{BASE}/Appointments/{appointment}").json() == {"itemId": appointment}
 
@@ -100,8 +134,17 @@ def test_generic_entity_verbs_follow_the_swagger(client: httpx.Client) -> None:
     assert (info["canCreate"], info["canDelete"], info["canUpdate"]) == (False, False, True)
 
 
-@pytest.mark.parametrize("path", ["/NoSuchEntity", "/NoSuchEntity/1", "/NoSuchEntity/query",
-                                  "/Tickets/1/NoSuchChild", "/Tickets/entityInformation/nothing", "/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/NoSuchEntity",
+        "/NoSuchEntity/1",
+        "/NoSuchEntity/query",
+        "/Tickets/1/NoSuchChild",
+        "/Tickets/entityInformation/nothing",
+        "/",
+    ],
+)
 def test_unknown_entity_or_path_is_404(client: httpx.Client, path: str) -> None:
     answer = client.get(BASE + path)
     assert answer.status_code == 404
@@ -113,11 +156,11 @@ def test_resources_cannot_be_created(client: httpx.Client) -> None:
     assert answer.status_code == 405
 
 
-def test_contacts_are_written_under_their_company(client: httpx.Client, fake: FakeAutotask,
-                                                  company_id: int) -> None:
+def test_contacts_are_written_under_their_company(client: httpx.Client, fake: FakeAutotask, company_id: int) -> None:
     assert client.post(f"{BASE}/Contacts", json={"firstName": "A"}).status_code == 405
-    answer = client.post(f"{BASE}/Companies/{company_id}/Contacts",
-                         json={"firstName": "Ada", "lastName": "Lovelace", "isActive": 1})
+    answer = client.post(
+        f"{BASE}/Companies/{company_id}/Contacts", json={"firstName": "Ada", "lastName": "Lovelace", "isActive": 1}
+    )
     contact = answer.json()["itemId"]
     assert fake.get("Contacts", contact)["companyID"] == company_id  # type: ignore[index]
     listed = client.get(f"{BASE}/Companies/{company_id}/Contacts").json()["items"]
@@ -127,13 +170,13 @@ def test_contacts_are_written_under_their_company(client: httpx.Client, fake: Fa
 
 
 def test_child_write_under_missing_parent_fails(client: httpx.Client) -> None:
-    answer = client.post(f"{BASE}/Tickets/999/Notes", json={"title": "t", "description": "d", "noteType": 1,
-                                                             "publish": 1})
+    answer = client.post(
+        f"{BASE}/Tickets/999/Notes", json={"title": "t", "description": "d", "noteType": 1, "publish": 1}
+    )
     assert answer.status_code == 500
 
 
-def test_child_item_of_another_parent_is_not_found(client: httpx.Client, fake: FakeAutotask,
-                                                   company_id: int) -> None:
+def test_child_item_of_another_parent_is_not_found(client: httpx.Client, fake: FakeAutotask, company_id: int) -> None:
     other = fake.seed("Companies", {"companyName": "Other", "companyType": 1, "ownerResourceID": 4, "phone": "1"})
     contact = fake.seed("Contacts", {"companyID": other, "firstName": "B", "lastName": "C", "isActive": 1})
     assert client.get(f"{BASE}/Companies/{company_id}/Contacts/{contact}").json() == {"item": None}
@@ -141,10 +184,13 @@ def test_child_item_of_another_parent_is_not_found(client: httpx.Client, fake: F
 
 
 def test_child_put_updates_a_note_of_that_ticket(client: httpx.Client, fake: FakeAutotask, ticket_id: int) -> None:
-    note = client.post(f"{BASE}/Tickets/{ticket_id}/Notes", json={
-        "title": "t", "description": "d", "noteType": 1, "publish": 1}).json()["itemId"]
-    answer = client.put(f"{BASE}/Tickets/{ticket_id}/Notes", json={
-        "id": note, "title": "t2", "description": "d2", "noteType": 1, "publish": 1})
+    note = client.post(
+        f"{BASE}/Tickets/{ticket_id}/Notes", json={"title": "t", "description": "d", "noteType": 1, "publish": 1}
+    ).json()["itemId"]
+    answer = client.put(
+        f"{BASE}/Tickets/{ticket_id}/Notes",
+        json={"id": note, "title": "t2", "description": "d2", "noteType": 1, "publish": 1},
+    )
     assert answer.status_code == 200
     stored = fake.get("TicketNotes", note)
     assert stored is not None and (stored["title"], stored["ticketID"]) == ("t2", ticket_id)

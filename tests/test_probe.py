@@ -30,8 +30,9 @@ USER, SECRET, CODE = "probe-user@example.invalid", "probe-secret", "PROBE-CODE"
 
 
 def probe(root_url: str, out: Path, **options: Any) -> ProbeResult:
-    return run_probe(ProbeOptions(root_url, out, **options), USER, SECRET, CODE,
-                     console=Console(file=io.StringIO(), width=120))
+    return run_probe(
+        ProbeOptions(root_url, out, **options), USER, SECRET, CODE, console=Console(file=io.StringIO(), width=120)
+    )
 
 
 @pytest.fixture
@@ -56,13 +57,25 @@ def test_probing_seed_004s_tenant_agrees_with_seed_004_on_every_point(served: Se
     result = probe(served.root_url, tmp_path)
     assert result.ok, (result.failed, result.problems)
     verdicts = {p.point: p.verdict for p in result.points}
-    seed_points = ["ATServicesRest is case-sensitive", "PATCH /Tickets", "POST /TicketNotes",
-                   "POST /Tickets/{id}/Notes", "PUT without a required field", "PUT nulls the fields it leaves out",
-                   "status 5", "status 8"]
+    seed_points = [
+        "ATServicesRest is case-sensitive",
+        "PATCH /Tickets",
+        "POST /TicketNotes",
+        "POST /Tickets/{id}/Notes",
+        "PUT without a required field",
+        "PUT nulls the fields it leaves out",
+        "status 5",
+        "status 8",
+    ]
     assert {point: verdicts[point] for point in seed_points} == dict.fromkeys(seed_points, "same")
     assert probed_points(load_learned(tmp_path)) == probed_points(served.fake.profile)
-    assert {p.name for p in tmp_path.iterdir()} == {"profile.toml", "entities", "probe-cassette.json",
-                                                    "report.md", "report.json"}
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "profile.toml",
+        "entities",
+        "probe-cassette.json",
+        "report.md",
+        "report.json",
+    }
     assert "| status 5 | §5 |" in (tmp_path / "report.md").read_text("utf-8")
     assert_nothing_left_open(served.fake)
     assert len(probe_tickets(served.fake)) == 1
@@ -73,8 +86,11 @@ def test_probing_the_documented_tenant_reports_where_it_differs(tmp_path: Path) 
     with ServedFake(FakeAutotask("documented", limits=Limits.off())) as running:
         result = probe(running.root_url, tmp_path)
     differs = {p.point: p.tenant for p in result.points if p.verdict == "differs"}
-    assert differs == {"ATServicesRest is case-sensitive": "no", "PATCH /Tickets": "accepted",
-                       "status 8": '"In Progress", stamps nothing'}
+    assert differs == {
+        "ATServicesRest is case-sensitive": "no",
+        "PATCH /Tickets": "accepted",
+        "status 8": '"In Progress", stamps nothing',
+    }
     learned = load_learned(tmp_path)
     assert not learned.base_path_case_sensitive and "PATCH /tickets" not in learned.refused_methods
 
@@ -99,13 +115,19 @@ def test_serve_loads_a_learned_profile_with_its_entity_files(tmp_path: Path) -> 
 def _answers(fake: FakeAutotask, entity: str) -> list[Any]:
     paths = ("entityInformation", "entityInformation/fields", "entityInformation/userDefinedFields")
     headers = (("UserName", USER), ("Secret", SECRET), ("ApiIntegrationCode", CODE))
-    return [fake.handle(ApiRequest("GET", f"https://webservices19.autotask.net/ATServicesRest/V1.0/{entity}/{path}",
-                                   headers)).body for path in paths]
+    return [
+        fake.handle(
+            ApiRequest("GET", f"https://webservices19.autotask.net/ATServicesRest/V1.0/{entity}/{path}", headers)
+        ).body
+        for path in paths
+    ]
 
 
-ENDPOINT_CHOICES = {"PATCH /Tickets": ("absent", "refused", "accepted"),
-                    "POST /TicketNotes": ("absent", "refused", "accepted"),
-                    "POST /Tickets/{id}/Notes": ("absent", "accepted")}
+ENDPOINT_CHOICES = {
+    "PATCH /Tickets": ("absent", "refused", "accepted"),
+    "POST /TicketNotes": ("absent", "refused", "accepted"),
+    "POST /Tickets/{id}/Notes": ("absent", "accepted"),
+}
 
 
 @st.composite
@@ -114,9 +136,18 @@ def tenant_profiles(draw: st.DrawFn) -> TenantProfile:
     values = draw(st.lists(st.integers(1, 100_000), min_size=2, max_size=7, unique=True))
     labels = draw(st.lists(st.text(min_size=1, max_size=20), min_size=len(values), max_size=len(values)))
     default = draw(st.sampled_from(values))
-    statuses = [{"value": str(v), "label": label, "isDefaultValue": v == default, "sortOrder": i, "parentValue": "",
-                 "isActive": True, "isSystem": draw(st.booleans())}
-                for i, (v, label) in enumerate(zip(values, labels, strict=True))]
+    statuses = [
+        {
+            "value": str(v),
+            "label": label,
+            "isDefaultValue": v == default,
+            "sortOrder": i,
+            "parentValue": "",
+            "isActive": True,
+            "isSystem": draw(st.booleans()),
+        }
+        for i, (v, label) in enumerate(zip(values, labels, strict=True))
+    ]
     completing = draw(st.sets(st.sampled_from([v for v in values if v != default])))
     stamps = draw(st.sets(st.sampled_from((*STAMP_FIELDS, RESOURCE_STAMP)), min_size=1))
     clears = draw(st.sets(st.sampled_from(sorted(stamps))))
@@ -131,10 +162,13 @@ def tenant_profiles(draw: st.DrawFn) -> TenantProfile:
         refused_methods=frozenset({"PATCH /Tickets"} if fates["PATCH /Tickets"] == "refused" else ()),
         added_methods=frozenset({"POST /TicketNotes"} if fates["POST /TicketNotes"] == "accepted" else ()),
         picklists={"Tickets": {**base.picklists["Tickets"], "status": statuses}},
-        completion=replace(base.completion, completing_values=frozenset(completing),
-                           stamp_fields=tuple(f for f in STAMP_FIELDS if f in stamps),
-                           stamp_resource_field=RESOURCE_STAMP if RESOURCE_STAMP in stamps else "",
-                           reopen_clears=tuple(sorted(clears))),
+        completion=replace(
+            base.completion,
+            completing_values=frozenset(completing),
+            stamp_fields=tuple(f for f in STAMP_FIELDS if f in stamps),
+            stamp_resource_field=RESOURCE_STAMP if RESOURCE_STAMP in stamps else "",
+            reopen_clears=tuple(sorted(clears)),
+        ),
     )
 
 
@@ -172,8 +206,7 @@ def assert_closed_as_the_readme_says(profile: TenantProfile, fake: FakeAutotask,
         assert result.ok
     else:
         assert all(t["title"].startswith(PREFIX) for t in tickets)
-        assert not result.ok and all(any(f"ticket {t['id']} left open" in p for p in result.problems)
-                                     for t in tickets)
+        assert not result.ok and all(any(f"ticket {t['id']} left open" in p for p in result.problems) for t in tickets)
 
 
 def test_a_probe_interrupted_at_any_request_leaves_nothing_behind_after_the_clean_up_run(tmp_path: Path) -> None:
@@ -195,8 +228,12 @@ def test_a_probe_interrupted_at_any_request_leaves_nothing_behind_after_the_clea
             assert tidy.ok, (cut, tidy.problems)
             assert_nothing_left_open(fake)
             created_before_the_cut = {t["id"] for t in probe_tickets(fake)}
-            listed = {int(line.split()[1]) for run in (interrupted, tidy) for line in run.created
-                      if line.startswith("Tickets ")}
+            listed = {
+                int(line.split()[1])
+                for run in (interrupted, tidy)
+                for line in run.created
+                if line.startswith("Tickets ")
+            }
             assert created_before_the_cut <= listed, (cut, created_before_the_cut, listed)
 
 
@@ -233,26 +270,47 @@ def test_a_production_zone_is_refused_before_anything_is_sent(tmp_path: Path) ->
     sent: list[httpx.Request] = []
     http = httpx.Client(transport=httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(500)))
     with pytest.raises(TargetRefused, match="--allow-production"):
-        run_probe(ProbeOptions("https://webservices.autotask.net", tmp_path), USER, SECRET, CODE, http=http,
-                  console=Console(file=io.StringIO()))
+        run_probe(
+            ProbeOptions("https://webservices.autotask.net", tmp_path),
+            USER,
+            SECRET,
+            CODE,
+            http=http,
+            console=Console(file=io.StringIO()),
+        )
     assert sent == []
 
 
 def test_a_listed_lookup_host_that_points_at_a_production_zone_is_refused_after_discovery(tmp_path: Path) -> None:
     fake = FakeAutotask("default", limits=Limits.off())
     with fake.mock(), httpx.Client() as http, pytest.raises(TargetRefused, match="webservices19"):
-        run_probe(ProbeOptions("https://webservices.autotask.net", tmp_path, cassette=False,
-                               sandbox_hosts=("webservices.autotask.net",)),
-                  USER, SECRET, CODE, http=http, console=Console(file=io.StringIO()))
+        run_probe(
+            ProbeOptions(
+                "https://webservices.autotask.net",
+                tmp_path,
+                cassette=False,
+                sandbox_hosts=("webservices.autotask.net",),
+            ),
+            USER,
+            SECRET,
+            CODE,
+            http=http,
+            console=Console(file=io.StringIO()),
+        )
     assert [e.url.split("?")[0] for e in fake.journal] == [
-        "https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation"]
+        "https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation"
+    ]
     assert fake.records("Tickets") == []
 
 
 def test_the_cli_probes_with_credentials_from_the_environment_and_keeps_them_out_of_every_output(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    user, secret, code = (f"{secrets.token_hex(8)}@example.invalid", secrets.token_urlsafe(24),
-                          secrets.token_hex(14).upper())
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user, secret, code = (
+        f"{secrets.token_hex(8)}@example.invalid",
+        secrets.token_urlsafe(24),
+        secrets.token_hex(14).upper(),
+    )
     monkeypatch.setenv("AUTOTASK_USERNAME", user)
     monkeypatch.setenv("AUTOTASK_SECRET", secret)
     monkeypatch.setenv("AUTOTASK_INTEGRATION_CODE", code)
@@ -275,6 +333,7 @@ def test_the_cli_refuses_without_credentials_or_for_production(tmp_path: Path, m
     assert missing.exit_code == 2 and "AUTOTASK_SECRET" in missing.output
     for name in ("AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE"):
         monkeypatch.setenv(name, "x")
-    production = CliRunner().invoke(app, ["probe", "--target", "https://webservices5.autotask.net",
-                                          "--out", str(tmp_path)])
+    production = CliRunner().invoke(
+        app, ["probe", "--target", "https://webservices5.autotask.net", "--out", str(tmp_path)]
+    )
     assert production.exit_code == 2 and "--allow-production" in production.output

@@ -25,21 +25,30 @@ ROOT = "http://tenant.test"  # in-process only; loopback is what the production 
 
 def bridged(fake: FakeAutotask, odd: Callable[[httpx.Request], httpx.Response | None]) -> httpx.Client:
     """An httpx client whose requests the fake answers, except those ``odd`` answers itself."""
+
     def handle(request: httpx.Request) -> httpx.Response:
         answer = odd(request)
         if answer is not None:
             return answer
-        reply = fake.handle(ApiRequest(request.method, str(request.url), tuple(request.headers.items()),
-                                       request.content))
+        reply = fake.handle(
+            ApiRequest(request.method, str(request.url), tuple(request.headers.items()), request.content)
+        )
         return httpx.Response(reply.status, content=reply.content(), headers=reply.headers)
 
     return httpx.Client(transport=httpx.MockTransport(handle))
 
 
-def probe_in_process(fake: FakeAutotask, out: Path, odd: Callable[[httpx.Request], httpx.Response | None],
-                     **options: Any) -> ProbeResult:
-    return run_probe(ProbeOptions(ROOT, out, cassette=False, sandbox_hosts=("tenant.test",), **options),
-                     USER, SECRET, CODE, http=bridged(fake, odd), console=Console(file=io.StringIO()))
+def probe_in_process(
+    fake: FakeAutotask, out: Path, odd: Callable[[httpx.Request], httpx.Response | None], **options: Any
+) -> ProbeResult:
+    return run_probe(
+        ProbeOptions(ROOT, out, cassette=False, sandbox_hosts=("tenant.test",), **options),
+        USER,
+        SECRET,
+        CODE,
+        http=bridged(fake, odd),
+        console=Console(file=io.StringIO()),
+    )
 
 
 def open_probe_tickets(fake: FakeAutotask) -> list[dict[str, Any]]:
@@ -89,11 +98,21 @@ def test_a_create_answered_200_without_item_id_is_reported(tmp_path: Path) -> No
 
 def test_a_status_value_that_is_not_a_number_is_skipped_and_reported(tmp_path: Path) -> None:
     base = TenantProfile.load("default")
-    statuses = [*base.picklists["Tickets"]["status"],
-                {"value": "X1", "label": "Odd", "isDefaultValue": False, "sortOrder": 99, "parentValue": "",
-                 "isActive": True, "isSystem": False}]
-    fake = FakeAutotask(replace(base, picklists={"Tickets": {**base.picklists["Tickets"], "status": statuses}}),
-                        limits=Limits.off())
+    statuses = [
+        *base.picklists["Tickets"]["status"],
+        {
+            "value": "X1",
+            "label": "Odd",
+            "isDefaultValue": False,
+            "sortOrder": 99,
+            "parentValue": "",
+            "isActive": True,
+            "isSystem": False,
+        },
+    ]
+    fake = FakeAutotask(
+        replace(base, picklists={"Tickets": {**base.picklists["Tickets"], "status": statuses}}), limits=Limits.off()
+    )
     result = probe_in_process(fake, tmp_path, lambda request: None)
     assert result.failed is None and not result.complete
     assert any("'X1'" in p for p in result.observations.problems)
@@ -114,11 +133,17 @@ def test_a_refused_closing_status_leaves_the_ticket_open_reported_and_findable(t
 def test_a_clean_up_run_keeps_the_full_runs_files(tmp_path: Path) -> None:
     fake = FakeAutotask(limits=Limits.off())
     with ServedFake(fake) as running:
-        full = run_probe(ProbeOptions(running.root_url, tmp_path), USER, SECRET, CODE,
-                         console=Console(file=io.StringIO()))
+        full = run_probe(
+            ProbeOptions(running.root_url, tmp_path), USER, SECRET, CODE, console=Console(file=io.StringIO())
+        )
         before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
-        run_probe(ProbeOptions(running.root_url, tmp_path, cleanup_only=True), USER, SECRET, CODE,
-                  console=Console(file=io.StringIO()))
+        run_probe(
+            ProbeOptions(running.root_url, tmp_path, cleanup_only=True),
+            USER,
+            SECRET,
+            CODE,
+            console=Console(file=io.StringIO()),
+        )
     assert full.ok
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     assert {name: after[name] for name in before} == before
@@ -129,8 +154,9 @@ def test_credentials_a_tenant_echoes_in_an_error_stay_out_of_reports_and_cassett
     fake = FakeAutotask(limits=Limits.off())
     fake.inject_fault(status=500, errors=[f"bad login {USER} with {SECRET} for {CODE}"], method="PUT", times=10**6)
     with ServedFake(fake) as running:
-        result = run_probe(ProbeOptions(running.root_url, tmp_path), USER, SECRET, CODE,
-                           console=Console(file=io.StringIO()))
+        result = run_probe(
+            ProbeOptions(running.root_url, tmp_path), USER, SECRET, CODE, console=Console(file=io.StringIO())
+        )
     assert not result.ok
     texts = [p.read_text("utf-8") for p in tmp_path.rglob("*") if p.is_file()]
     assert any("bad login" in text for text in texts)  # the error itself is reported...
@@ -140,10 +166,19 @@ def test_credentials_a_tenant_echoes_in_an_error_stay_out_of_reports_and_cassett
 
 
 def test_stamps_seen_count_even_when_moving_back_is_refused() -> None:
-    seen = Observations(baseline_status=1, statuses=[
-        StatusObservation(5, "Complete", ("completedDate", "resolvedDateTime"), None,
-                          reopen_error="moving back to 1 answered 500: workflow rule"),
-        StatusObservation(8, "Completed")])
+    seen = Observations(
+        baseline_status=1,
+        statuses=[
+            StatusObservation(
+                5,
+                "Complete",
+                ("completedDate", "resolvedDateTime"),
+                None,
+                reopen_error="moving back to 1 answered 500: workflow rule",
+            ),
+            StatusObservation(8, "Completed"),
+        ],
+    )
     profile = learned_profile(TenantMetadata(), seen, Path("entities"))
     assert profile.completion.completing_values == frozenset({5})
     assert profile.completion.stamp_fields == ("completedDate", "resolvedDateTime")
@@ -174,10 +209,21 @@ def test_a_next_page_url_leading_off_the_zone_is_not_followed(tmp_path: Path) ->
         if request.url.host == "elsewhere.test":
             followed.append(str(request.url))
             return httpx.Response(200, json={"items": [], "pageDetails": {"nextPageUrl": None}})
-        if request.method == "POST" and request.url.path.endswith("/Tickets/query") and b"beginsWith" in \
-                request.content:
-            return httpx.Response(200, json={"items": [], "pageDetails": {
-                "count": 0, "nextPageUrl": "http://elsewhere.test/ATServicesRest/V1.0/Tickets/query/next"}})
+        if (
+            request.method == "POST"
+            and request.url.path.endswith("/Tickets/query")
+            and b"beginsWith" in request.content
+        ):
+            return httpx.Response(
+                200,
+                json={
+                    "items": [],
+                    "pageDetails": {
+                        "count": 0,
+                        "nextPageUrl": "http://elsewhere.test/ATServicesRest/V1.0/Tickets/query/next",
+                    },
+                },
+            )
         return None
 
     result = probe_in_process(fake, tmp_path, elsewhere)

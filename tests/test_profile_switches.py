@@ -20,8 +20,10 @@ HEADERS = {"ApiIntegrationCode": "CODE", "UserName": "user@example.invalid", "Se
 
 
 def _ticket(http: httpx.Client) -> dict[str, object]:
-    created = http.post(f"{BASE}/Tickets", json={"companyID": 0, "title": "Switches", "status": 1, "priority": 2,
-                                                 "description": "kept or nulled"}).json()["itemId"]
+    created = http.post(
+        f"{BASE}/Tickets",
+        json={"companyID": 0, "title": "Switches", "status": 1, "priority": 2, "description": "kept or nulled"},
+    ).json()["itemId"]
     item: dict[str, object] = http.get(f"{BASE}/Tickets/{created}").json()["item"]
     return item
 
@@ -39,14 +41,21 @@ def test_put_nulls_omitted_fields_by_default_and_merges_when_the_profile_says_so
 
 def test_an_added_endpoint_accepts_a_verb_the_swagger_does_not_list() -> None:
     plain = FakeAutotask(replace(TenantProfile.load("default"), absent_endpoints=frozenset()))
-    added = FakeAutotask(replace(TenantProfile.load("default"), absent_endpoints=frozenset(),
-                                 added_methods=frozenset({"POST /ticketnotes"})))
+    added = FakeAutotask(
+        replace(
+            TenantProfile.load("default"), absent_endpoints=frozenset(), added_methods=frozenset({"POST /ticketnotes"})
+        )
+    )
     answers = []
     for fake in (plain, added):
         with fake.mock(), httpx.Client(headers=HEADERS) as http:
             ticket = _ticket(http)
-            answers.append(http.post(f"{BASE}/TicketNotes", json={
-                "ticketID": ticket["id"], "title": "t", "description": "d", "noteType": 1, "publish": 1}))
+            answers.append(
+                http.post(
+                    f"{BASE}/TicketNotes",
+                    json={"ticketID": ticket["id"], "title": "t", "description": "d", "noteType": 1, "publish": 1},
+                )
+            )
     assert answers[0].status_code == 405
     assert answers[1].status_code == 200
     note = added.get("TicketNotes", answers[1].json()["itemId"])
@@ -59,13 +68,31 @@ def test_written_profiles_load_back_equal(tmp_path: Path) -> None:
         assert TenantProfile.load(write_profile(profile, tmp_path / f"{name}.toml")) == profile
 
 
-@given(put_nulls=st.booleans(), case=st.booleans(), labels=st.lists(st.text(min_size=1, max_size=12), min_size=1,
-                                                                     max_size=4))
+@given(
+    put_nulls=st.booleans(),
+    case=st.booleans(),
+    labels=st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=4),
+)
 def test_any_switches_and_labels_survive_the_toml_round_trip(put_nulls: bool, case: bool, labels: list[str]) -> None:
-    statuses = [{"value": str(i + 1), "label": label, "isDefaultValue": i == 0, "sortOrder": i, "parentValue": "",
-                 "isActive": True, "isSystem": False} for i, label in enumerate(labels)]
-    profile = replace(TenantProfile.load("default"), put_nulls_omitted=put_nulls, base_path_case_sensitive=case,
-                      added_methods=frozenset({"POST /ticketnotes"}), picklists={"Tickets": {"status": statuses}})
+    statuses = [
+        {
+            "value": str(i + 1),
+            "label": label,
+            "isDefaultValue": i == 0,
+            "sortOrder": i,
+            "parentValue": "",
+            "isActive": True,
+            "isSystem": False,
+        }
+        for i, label in enumerate(labels)
+    ]
+    profile = replace(
+        TenantProfile.load("default"),
+        put_nulls_omitted=put_nulls,
+        base_path_case_sensitive=case,
+        added_methods=frozenset({"POST /ticketnotes"}),
+        picklists={"Tickets": {"status": statuses}},
+    )
     with tempfile.TemporaryDirectory() as folder:
         assert TenantProfile.load(write_profile(profile, Path(folder) / "p.toml")) == profile
 
@@ -93,11 +120,27 @@ def test_a_fault_can_start_after_n_matching_requests() -> None:
 
 
 def test_nulls_a_tenant_answers_are_left_out_of_the_written_profile(tmp_path: Path) -> None:
-    udf = {"name": "Region", "label": "Region", "type": "string", "length": 20, "defaultValue": None,
-           "picklistValues": [{"value": "1", "label": "North", "parentValue": None}, None]}
-    profile = replace(TenantProfile.load("default"), udfs={"Tickets": [udf]},
-                      zone={**TenantProfile.load("default").zone, "web_url": None})
+    udf = {
+        "name": "Region",
+        "label": "Region",
+        "type": "string",
+        "length": 20,
+        "defaultValue": None,
+        "picklistValues": [{"value": "1", "label": "North", "parentValue": None}, None],
+    }
+    profile = replace(
+        TenantProfile.load("default"),
+        udfs={"Tickets": [udf]},
+        zone={**TenantProfile.load("default").zone, "web_url": None},
+    )
     loaded = TenantProfile.load(write_profile(profile, tmp_path / "nulls.toml"))
-    assert loaded.udfs["Tickets"] == [{"name": "Region", "label": "Region", "type": "string", "length": 20,
-                                       "picklistValues": [{"value": "1", "label": "North"}]}]
+    assert loaded.udfs["Tickets"] == [
+        {
+            "name": "Region",
+            "label": "Region",
+            "type": "string",
+            "length": 20,
+            "picklistValues": [{"value": "1", "label": "North"}],
+        }
+    ]
     assert "web_url" not in loaded.zone

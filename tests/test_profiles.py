@@ -19,8 +19,9 @@ def _client_for(fake: FakeAutotask) -> httpx.Client:
 
 
 @pytest.mark.parametrize("casing", ["atservicesrest/v1.0", "atservicesrest/V1.0", "atServicesRest/V1.0"])
-def test_default_profile_atservicesrest_segment_is_case_sensitive(client: httpx.Client, ticket_id: int,
-                                                                  casing: str) -> None:
+def test_default_profile_atservicesrest_segment_is_case_sensitive(
+    client: httpx.Client, ticket_id: int, casing: str
+) -> None:
     answer = client.get(f"https://webservices19.autotask.net/{casing}/Tickets/{ticket_id}")
     assert answer.status_code == 404
     assert answer.json()["Message"].startswith("No HTTP resource was found")
@@ -28,16 +29,22 @@ def test_default_profile_atservicesrest_segment_is_case_sensitive(client: httpx.
 
 
 @pytest.mark.parametrize("version", ["v1.0", "V1.0"])
-def test_default_profile_takes_the_version_segment_in_any_casing(client: httpx.Client, ticket_id: int,
-                                                                 version: str) -> None:
+def test_default_profile_takes_the_version_segment_in_any_casing(
+    client: httpx.Client, ticket_id: int, version: str
+) -> None:
     # django-autotask sends v1.0 in production; seed 004 speaks of ATServicesRest only.
     answer = client.get(f"https://webservices19.autotask.net/ATServicesRest/{version}/Tickets/{ticket_id}")
     assert answer.status_code == 200 and answer.json()["item"]["id"] == ticket_id
 
 
-@pytest.mark.parametrize("path", ["atservicesrest/v1.0/zoneInformation?user=api@example.invalid",
-                                  "ATSERVICESREST/V1.0/ZONEINFORMATION?user=api@example.invalid",
-                                  "atservicesrest/versioninformation"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "atservicesrest/v1.0/zoneInformation?user=api@example.invalid",
+        "ATSERVICESREST/V1.0/ZONEINFORMATION?user=api@example.invalid",
+        "atservicesrest/versioninformation",
+    ],
+)
 def test_default_profile_answers_zone_lookups_in_any_casing(path: str) -> None:
     fake = FakeAutotask()
     with fake.mock(), httpx.Client() as http:
@@ -112,22 +119,31 @@ def test_profile_chooses_which_statuses_complete(tmp_path: Path) -> None:
 
 def test_profile_can_make_the_notes_endpoint_absent(tmp_path: Path) -> None:
     path = tmp_path / "tenant.toml"
-    path.write_text(_profile_text(**{'absent = ["POST /TicketNotes", "POST /TicketNote"]':
-                                     'absent = ["POST /Tickets/{id}/Notes"]'}), encoding="utf-8")
+    path.write_text(
+        _profile_text(
+            **{'absent = ["POST /TicketNotes", "POST /TicketNote"]': 'absent = ["POST /Tickets/{id}/Notes"]'}
+        ),
+        encoding="utf-8",
+    )
     fake = FakeAutotask(profile=path)
     ticket = fake.seed("Tickets", ticket_body(0))
     with fake.mock(), _client_for(fake) as http:
-        answer = http.post(f"{BASE}/Tickets/{ticket}/Notes",
-                           json={"title": "t", "description": "d", "noteType": 1, "publish": 1})
+        answer = http.post(
+            f"{BASE}/Tickets/{ticket}/Notes", json={"title": "t", "description": "d", "noteType": 1, "publish": 1}
+        )
     assert answer.status_code == 404
 
 
-@pytest.mark.parametrize(("old", "new", "field", "dropped", "added"), [
-    ('{ value = 5, label = "Complete" },', '{ value = 42, label = "Closed" },', "status", 5, 42),
-    ('{ value = 6, label = "Post Sale" },', '{ value = 77, label = "Night shift" },', "queueID", 6, 77),
-])
-def test_profile_picklists_replace_the_entity_file_values(tmp_path: Path, old: str, new: str, field: str,
-                                                          dropped: int, added: int) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "field", "dropped", "added"),
+    [
+        ('{ value = 5, label = "Complete" },', '{ value = 42, label = "Closed" },', "status", 5, 42),
+        ('{ value = 6, label = "Post Sale" },', '{ value = 77, label = "Night shift" },', "queueID", 6, 77),
+    ],
+)
+def test_profile_picklists_replace_the_entity_file_values(
+    tmp_path: Path, old: str, new: str, field: str, dropped: int, added: int
+) -> None:
     path = tmp_path / "tenant.toml"
     path.write_text(_profile_text(**{old: new}), encoding="utf-8")
     fake = FakeAutotask(profile=path)
@@ -146,4 +162,3 @@ def test_bundled_profiles_differ_where_seed_004_and_the_docs_disagree() -> None:
     assert default.base_path_case_sensitive and not documented.base_path_case_sensitive
     assert default.method_refused("PATCH", "/Tickets") and not documented.method_refused("PATCH", "/Tickets")
     assert default.completion == documented.completion
-

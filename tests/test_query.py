@@ -16,14 +16,28 @@ from .conftest import BASE
 
 @pytest.fixture
 def companies(fake: FakeAutotask) -> dict[str, int]:
-    rows = [("Alpha Systems", 1, "Leeds", True, "Golden", "120"), ("Beta Works", 2, "York", True, None, "8"),
-            ("Gamma Alpha", 3, None, False, "not Golden", None), ("Delta Data", 1, "leeds", True, None, "45")]
+    rows = [
+        ("Alpha Systems", 1, "Leeds", True, "Golden", "120"),
+        ("Beta Works", 2, "York", True, None, "8"),
+        ("Gamma Alpha", 3, None, False, "not Golden", None),
+        ("Delta Data", 1, "leeds", True, None, "45"),
+    ]
     ids = {}
     for name, kind, city, active, ranking, employees in rows:
         udfs = [{"name": "CustomerRanking", "value": ranking}, {"name": "Number of Employees", "value": employees}]
-        ids[name] = fake.seed("Companies", {"companyName": name, "companyType": kind, "city": city,
-                                            "isActive": active, "ownerResourceID": 4, "phone": "1",
-                                            "createDate": f"2026-0{kind}-15T10:00:00Z", "userDefinedFields": udfs})
+        ids[name] = fake.seed(
+            "Companies",
+            {
+                "companyName": name,
+                "companyType": kind,
+                "city": city,
+                "isActive": active,
+                "ownerResourceID": 4,
+                "phone": "1",
+                "createDate": f"2026-0{kind}-15T10:00:00Z",
+                "userDefinedFields": udfs,
+            },
+        )
     return ids
 
 
@@ -49,11 +63,29 @@ CASES = [
     ({"op": "notIn", "field": "companyType", "value": [1, 2]}, ["Gamma Alpha"]),
     ({"op": "eq", "field": "isActive", "value": False}, ["Gamma Alpha"]),
     ({"op": "gt", "field": "createDate", "value": "2026-02-01T00:00:00"}, ["Beta Works", "Gamma Alpha"]),
-    ({"op": "or", "items": [{"op": "eq", "field": "companyType", "value": 3},
-                            {"op": "eq", "field": "city", "value": "York"}]}, ["Beta Works", "Gamma Alpha"]),
-    ({"op": "and", "items": [{"op": "eq", "field": "companyType", "value": 1},
-                             {"op": "or", "items": [{"op": "contains", "field": "companyName", "value": "data"},
-                                                    {"op": "notExist", "field": "city"}]}]}, ["Delta Data"]),
+    (
+        {
+            "op": "or",
+            "items": [{"op": "eq", "field": "companyType", "value": 3}, {"op": "eq", "field": "city", "value": "York"}],
+        },
+        ["Beta Works", "Gamma Alpha"],
+    ),
+    (
+        {
+            "op": "and",
+            "items": [
+                {"op": "eq", "field": "companyType", "value": 1},
+                {
+                    "op": "or",
+                    "items": [
+                        {"op": "contains", "field": "companyName", "value": "data"},
+                        {"op": "notExist", "field": "city"},
+                    ],
+                },
+            ],
+        },
+        ["Delta Data"],
+    ),
     ({"op": "eq", "field": "CustomerRanking", "value": "golden", "udf": True}, ["Alpha Systems"]),
     ({"op": "gt", "field": "Number of Employees", "value": 10, "udf": True}, ["Alpha Systems", "Delta Data"]),
     ({"op": "notExist", "field": "CustomerRanking", "udf": True}, ["Beta Works", "Delta Data"]),
@@ -61,14 +93,16 @@ CASES = [
 
 
 @pytest.mark.parametrize(("condition", "expected"), CASES, ids=[c[0]["op"] + str(i) for i, c in enumerate(CASES)])
-def test_filter_operator(client: httpx.Client, companies: dict[str, int], condition: dict[str, Any],
-                         expected: list[str]) -> None:
+def test_filter_operator(
+    client: httpx.Client, companies: dict[str, int], condition: dict[str, Any], expected: list[str]
+) -> None:
     assert _names(client, condition) == expected
 
 
 def test_top_level_filters_are_anded(client: httpx.Client, companies: dict[str, int]) -> None:
-    assert _names(client, {"op": "eq", "field": "companyType", "value": 1},
-                  {"op": "eq", "field": "city", "value": "LEEDS"}) == ["Alpha Systems", "Delta Data"]
+    assert _names(
+        client, {"op": "eq", "field": "companyType", "value": 1}, {"op": "eq", "field": "city", "value": "LEEDS"}
+    ) == ["Alpha Systems", "Delta Data"]
 
 
 def test_field_names_in_filters_are_case_insensitive(client: httpx.Client, companies: dict[str, int]) -> None:
@@ -77,8 +111,17 @@ def test_field_names_in_filters_are_case_insensitive(client: httpx.Client, compa
 
 def test_eq_without_a_value_compares_with_null(client: httpx.Client, companies: dict[str, int]) -> None:
     # django-autotask's resource sync sends this group on every run (it drops falsy values).
-    answer = client.post(f"{BASE}/Companies/query", json={"filter": [{"op": "or", "items": [
-        {"op": "eq", "field": "isActive", "value": True}, {"op": "eq", "field": "isActive"}]}]})
+    answer = client.post(
+        f"{BASE}/Companies/query",
+        json={
+            "filter": [
+                {
+                    "op": "or",
+                    "items": [{"op": "eq", "field": "isActive", "value": True}, {"op": "eq", "field": "isActive"}],
+                }
+            ]
+        },
+    )
     assert answer.status_code == 200, answer.text
     names = [i["companyName"] for i in answer.json()["items"] if i["id"] != 0]
     assert names == ["Alpha Systems", "Beta Works", "Delta Data"]  # no company has a null isActive
@@ -94,24 +137,33 @@ def test_comparison_without_a_value_is_refused(client: httpx.Client, companies: 
 
 
 def test_only_one_udf_per_query(client: httpx.Client, companies: dict[str, int]) -> None:
-    answer = client.post(f"{BASE}/Companies/query", json={"filter": [
-        {"op": "exist", "field": "CustomerRanking", "udf": True},
-        {"op": "exist", "field": "Number of Employees", "udf": True}]})
+    answer = client.post(
+        f"{BASE}/Companies/query",
+        json={
+            "filter": [
+                {"op": "exist", "field": "CustomerRanking", "udf": True},
+                {"op": "exist", "field": "Number of Employees", "udf": True},
+            ]
+        },
+    )
     assert answer.status_code == 500
     assert "one user-defined field" in answer.json()["errors"][0]
 
 
-@pytest.mark.parametrize("bad", [
-    {"op": "eq", "field": "noSuchField", "value": 1},
-    {"op": "startsWith", "field": "companyName", "value": "A"},
-    {"op": "ne", "field": "companyType", "value": 1},
-    {"op": "in", "field": "companyType", "value": 1},
-    {"op": "eq", "field": "companyType", "value": "one"},
-    {"op": "lt", "field": "companyType"},
-    {"op": "or", "items": []},
-    {"op": "eq", "field": "NoSuchUdf", "value": 1, "udf": True},
-    "not an object",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"op": "eq", "field": "noSuchField", "value": 1},
+        {"op": "startsWith", "field": "companyName", "value": "A"},
+        {"op": "ne", "field": "companyType", "value": 1},
+        {"op": "in", "field": "companyType", "value": 1},
+        {"op": "eq", "field": "companyType", "value": "one"},
+        {"op": "lt", "field": "companyType"},
+        {"op": "or", "items": []},
+        {"op": "eq", "field": "NoSuchUdf", "value": 1, "udf": True},
+        "not an object",
+    ],
+)
 def test_bad_filter_is_500_with_errors(client: httpx.Client, companies: dict[str, int], bad: Any) -> None:
     answer = client.post(f"{BASE}/Companies/query", json={"filter": [bad]})
     assert answer.status_code == 500
@@ -138,29 +190,36 @@ def test_more_than_500_or_conditions_are_rejected(client: httpx.Client) -> None:
 
 
 def test_include_fields_returns_only_those_plus_id_and_udfs(client: httpx.Client, companies: dict[str, int]) -> None:
-    answer = client.post(f"{BASE}/Companies/query", json={
-        "IncludeFields": ["companyName", "City"], "filter": [{"op": "eq", "field": "companyType", "value": 2}]})
+    answer = client.post(
+        f"{BASE}/Companies/query",
+        json={"IncludeFields": ["companyName", "City"], "filter": [{"op": "eq", "field": "companyType", "value": 2}]},
+    )
     item = answer.json()["items"][0]
     assert set(item) == {"id", "companyName", "city", "userDefinedFields"}
 
 
 def test_include_fields_with_unknown_field_is_rejected(client: httpx.Client) -> None:
-    answer = client.post(f"{BASE}/Companies/query", json={
-        "includeFields": ["nope"], "filter": [{"op": "gte", "field": "id", "value": 0}]})
+    answer = client.post(
+        f"{BASE}/Companies/query",
+        json={"includeFields": ["nope"], "filter": [{"op": "gte", "field": "id", "value": 0}]},
+    )
     assert answer.status_code == 500
 
 
 @pytest.mark.parametrize("max_records", [0, 501, -3, "many"])
 def test_max_records_outside_1_to_500_is_rejected(client: httpx.Client, max_records: Any) -> None:
-    answer = client.post(f"{BASE}/Companies/query", json={
-        "MaxRecords": max_records, "filter": [{"op": "gte", "field": "id", "value": 0}]})
+    answer = client.post(
+        f"{BASE}/Companies/query",
+        json={"MaxRecords": max_records, "filter": [{"op": "gte", "field": "id", "value": 0}]},
+    )
     assert answer.status_code == 500
     assert answer.json() == {"errors": ["maxCountOfRecordsToReturn must be between 1 and 500"]}
 
 
 def test_request_count_defaults_to_500(client: httpx.Client, companies: dict[str, int]) -> None:
-    details = client.post(f"{BASE}/Companies/query", json={
-        "filter": [{"op": "gte", "field": "id", "value": 0}]}).json()["pageDetails"]
+    details = client.post(
+        f"{BASE}/Companies/query", json={"filter": [{"op": "gte", "field": "id", "value": 0}]}
+    ).json()["pageDetails"]
     assert details == {"count": 5, "requestCount": 500, "prevPageUrl": None, "nextPageUrl": None}
 
 
@@ -181,8 +240,9 @@ def test_get_query_without_search_is_rejected(client: httpx.Client) -> None:
 
 
 def test_count_returns_query_count(client: httpx.Client, companies: dict[str, int]) -> None:
-    answer = client.post(f"{BASE}/Companies/query/count",
-                         json={"filter": [{"op": "eq", "field": "companyType", "value": 1}]})
+    answer = client.post(
+        f"{BASE}/Companies/query/count", json={"filter": [{"op": "eq", "field": "companyType", "value": 1}]}
+    )
     assert answer.json() == {"queryCount": 2}
     search = json.dumps({"filter": [{"op": "eq", "field": "companyType", "value": 1}]})
     assert client.get(f"{BASE}/Companies/query/count", params={"search": search}).json() == {"queryCount": 2}
@@ -193,8 +253,12 @@ def test_count_returns_query_count(client: httpx.Client, companies: dict[str, in
 
 @pytest.fixture
 def many_notes(fake: FakeAutotask, ticket_id: int) -> list[int]:
-    return [fake.seed("TicketNotes", {"ticketID": ticket_id, "title": f"n{i}", "description": "d",
-                                      "noteType": 1, "publish": 1}) for i in range(23)]
+    return [
+        fake.seed(
+            "TicketNotes", {"ticketID": ticket_id, "title": f"n{i}", "description": "d", "noteType": 1, "publish": 1}
+        )
+        for i in range(23)
+    ]
 
 
 def _follow(client: httpx.Client, first: httpx.Response, method: str, body: Any = None) -> list[list[int]]:
@@ -210,8 +274,7 @@ def _follow(client: httpx.Client, first: httpx.Response, method: str, body: Any 
         assert answer.status_code == 200, answer.text
 
 
-def test_post_query_pages_follow_next_page_url_with_the_same_body(client: httpx.Client,
-                                                                    many_notes: list[int]) -> None:
+def test_post_query_pages_follow_next_page_url_with_the_same_body(client: httpx.Client, many_notes: list[int]) -> None:
     body = {"MaxRecords": 10, "filter": [{"op": "gte", "field": "id", "value": 0}]}
     pages = _follow(client, client.post(f"{BASE}/TicketNotes/query", json=body), "POST", body)
     assert [len(p) for p in pages] == [10, 10, 3]
@@ -269,8 +332,9 @@ def test_a_get_querys_next_page_url_echoes_its_search(client: httpx.Client, many
     assert json.loads(parse_qs(urlsplit(url).query)["search"][0]) == json.loads(search)
 
 
-def test_child_collection_lists_only_that_parents_children(client: httpx.Client, fake: FakeAutotask,
-                                                           company_id: int, many_notes: list[int]) -> None:
+def test_child_collection_lists_only_that_parents_children(
+    client: httpx.Client, fake: FakeAutotask, company_id: int, many_notes: list[int]
+) -> None:
     other = fake.seed("Tickets", {"companyID": company_id, "title": "other", "status": 1, "priority": 2})
     fake.seed("TicketNotes", {"ticketID": other, "title": "x", "description": "d", "noteType": 1, "publish": 1})
     ticket = fake.get("TicketNotes", many_notes[0])

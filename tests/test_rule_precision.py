@@ -19,8 +19,9 @@ ROOT = "https://webservices19.autotask.net"
 Steps = Callable[[httpx.Client, int], Any]
 
 
-def _violations(steps: Steps, profile: str = "default", notes: int = 0,
-                context: RuleContext | None = None) -> list[Violation]:
+def _violations(
+    steps: Steps, profile: str = "default", notes: int = 0, context: RuleContext | None = None
+) -> list[Violation]:
     fake = FakeAutotask(profile)
     ticket = fake.seed("Tickets", ticket_body(0))
     for n in range(notes):
@@ -50,8 +51,10 @@ def test_no_ticket_patch_leaves_child_updates_alone() -> None:
     assert _fired(steps, "no-ticket-patch") == []
 
 
-@pytest.mark.parametrize(("profile", "said"), [("default", "refused it (405) and changed nothing"),
-                                               ("documented", "this tenant accepted it")])
+@pytest.mark.parametrize(
+    ("profile", "said"),
+    [("default", "refused it (405) and changed nothing"), ("documented", "this tenant accepted it")],
+)
 def test_no_ticket_patch_says_what_the_tenant_did(profile: str, said: str) -> None:
     def steps(http: httpx.Client, ticket: int) -> None:
         http.patch(f"{BASE}/Tickets", json={"id": ticket, "title": "x"})
@@ -60,19 +63,25 @@ def test_no_ticket_patch_says_what_the_tenant_did(profile: str, said: str) -> No
     assert said in violation.message
 
 
-@pytest.mark.parametrize(("method", "path", "fires"), [
-    ("POST", "/TicketNotes", True),
-    ("POST", "/Tickets/{id}/TicketNotes", True),
-    ("POST", "/Tickets/{id}/TicketNotes/query", True),
-    ("GET", "/tickets/{id}/ticketnotes", True),
-    ("POST", "/Tickets/{id}/Notes", False),
-    ("POST", "/TicketNotes/query", False),
-    ("GET", "/Tickets/{id}/Notes", False),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "fires"),
+    [
+        ("POST", "/TicketNotes", True),
+        ("POST", "/Tickets/{id}/TicketNotes", True),
+        ("POST", "/Tickets/{id}/TicketNotes/query", True),
+        ("GET", "/tickets/{id}/ticketnotes", True),
+        ("POST", "/Tickets/{id}/Notes", False),
+        ("POST", "/TicketNotes/query", False),
+        ("GET", "/Tickets/{id}/Notes", False),
+    ],
+)
 def test_notes_via_ticket_knows_the_one_note_route(method: str, path: str, fires: bool) -> None:
     def steps(http: httpx.Client, ticket: int) -> None:
-        body = {"filter": [{"op": "eq", "field": "ticketID", "value": ticket}]} if "query" in path else {
-            "ticketID": ticket, "title": "t", "description": "d", "noteType": 1, "publish": 1}
+        body = (
+            {"filter": [{"op": "eq", "field": "ticketID", "value": ticket}]}
+            if "query" in path
+            else {"ticketID": ticket, "title": "t", "description": "d", "noteType": 1, "publish": 1}
+        )
         http.request(method, BASE + path.format(id=ticket), json=None if method == "GET" else body)
 
     assert bool(_fired(steps, "notes-via-ticket")) is fires
@@ -85,8 +94,10 @@ def _keyset(http: httpx.Client, ticket: int) -> None:
     # As apigrate and autotask-client users page: the same filter from the last id on, MaxRecords 500.
     last = 0
     while True:
-        page = http.post(f"{BASE}/TicketNotes/query", json={"MaxRecords": 500, "filter": [
-            *ALL_NOTES, {"op": "gt", "field": "id", "value": last}]}).json()
+        page = http.post(
+            f"{BASE}/TicketNotes/query",
+            json={"MaxRecords": 500, "filter": [*ALL_NOTES, {"op": "gt", "field": "id", "value": last}]},
+        ).json()
         if not page["items"]:
             return
         last = page["items"][-1]["id"]
@@ -118,22 +129,39 @@ def _reference(http: httpx.Client, ticket: int) -> None:
     assert len(list(AutotaskClient(BASE, "u", "s", "c", http=http).query("TicketNotes", ALL_NOTES))) == 1200
 
 
-@pytest.mark.parametrize(("steps", "fires"), [(_keyset, False), (_reencoded, False), (_reference, False),
-                                              (_asked_for_ten, False), (_bodyless_next, True),
-                                              (_first_page_only, True)],
-                         ids=["keyset paging", "re-encoded nextPageUrl", "nextPageUrl verbatim",
-                              "MaxRecords 10", "bodyless POST of nextPageUrl", "first page only"])
+@pytest.mark.parametrize(
+    ("steps", "fires"),
+    [
+        (_keyset, False),
+        (_reencoded, False),
+        (_reference, False),
+        (_asked_for_ten, False),
+        (_bodyless_next, True),
+        (_first_page_only, True),
+    ],
+    ids=[
+        "keyset paging",
+        "re-encoded nextPageUrl",
+        "nextPageUrl verbatim",
+        "MaxRecords 10",
+        "bodyless POST of nextPageUrl",
+        "first page only",
+    ],
+)
 def test_follow_next_page_fires_only_when_records_were_left_unread(steps: Steps, fires: bool) -> None:
     assert bool(_fired(steps, "follow-next-page", notes=1200)) is fires
 
 
-@pytest.mark.parametrize(("url", "fires"), [
-    (f"{ROOT}/atservicesrest/v1.0/zoneInformation?user=a@example.invalid", False),
-    (f"{ROOT}/atservicesrest/versioninformation", False),
-    (f"{BASE.replace('V1.0', 'v1.0')}/Tickets/{{id}}", False),
-    (f"{ROOT}/atservicesrest/V1.0/Tickets/{{id}}", True),
-    (f"{ROOT}/AtServicesRest/v1.0/ThresholdInformation", True),
-])
+@pytest.mark.parametrize(
+    ("url", "fires"),
+    [
+        (f"{ROOT}/atservicesrest/v1.0/zoneInformation?user=a@example.invalid", False),
+        (f"{ROOT}/atservicesrest/versioninformation", False),
+        (f"{BASE.replace('V1.0', 'v1.0')}/Tickets/{{id}}", False),
+        (f"{ROOT}/atservicesrest/V1.0/Tickets/{{id}}", True),
+        (f"{ROOT}/AtServicesRest/v1.0/ThresholdInformation", True),
+    ],
+)
 def test_exact_base_path_flags_what_seed_004s_tenant_refuses(url: str, fires: bool) -> None:
     def steps(http: httpx.Client, ticket: int) -> None:
         answer = http.get(url.format(id=ticket))
@@ -162,8 +190,9 @@ def test_no_implicit_status_change_judges_a_patch_as_it_says() -> None:
 def test_ticket_number_via_query_leaves_a_sync_that_reads_by_id_alone() -> None:
     def sync(http: httpx.Client, ticket: int) -> None:
         http.get(f"{BASE}/Tickets/{ticket}")
-        http.post(f"{BASE}/Tickets/{ticket}/Notes", json={"title": "t", "description": "d", "noteType": 1,
-                                                           "publish": 1})
+        http.post(
+            f"{BASE}/Tickets/{ticket}/Notes", json={"title": "t", "description": "d", "noteType": 1, "publish": 1}
+        )
 
     assert _fired(sync, "ticket-number-via-query") == []
 
@@ -174,10 +203,18 @@ def test_swagger_model_plumbing_is_read_and_ignored_by_fake_and_rule_alike() -> 
     answers: list[httpx.Response] = []
 
     def steps(http: httpx.Client, ticket: int) -> None:
-        answers.append(http.post(f"{BASE}/Tickets/{ticket}/Notes", json={
-            "title": "t", "description": "d", "noteType": 1, "publish": 1, "soapParentPropertyId": None}))
-        answers.append(http.post(f"{BASE}/Tickets/{ticket}/Notes", json={
-            "title": "t", "description": "d", "noteType": 1, "publish": 1, "soapParentProperty": None}))
+        answers.append(
+            http.post(
+                f"{BASE}/Tickets/{ticket}/Notes",
+                json={"title": "t", "description": "d", "noteType": 1, "publish": 1, "soapParentPropertyId": None},
+            )
+        )
+        answers.append(
+            http.post(
+                f"{BASE}/Tickets/{ticket}/Notes",
+                json={"title": "t", "description": "d", "noteType": 1, "publish": 1, "soapParentProperty": None},
+            )
+        )
 
     fired = _fired(steps, "known-fields-only")
     created, typo = answers

@@ -61,25 +61,45 @@ CASES: list[tuple[str, Any]] = [
     ("no-ticket-patch", lambda http, t, n: http.patch(f"{BASE}/Tickets", json={"id": t, "title": "x"})),
     ("notes-via-ticket", lambda http, t, n: http.post(f"{BASE}/TicketNotes", json={"ticketID": t})),
     ("fresh-get-before-put", lambda http, t, n: http.put(f"{BASE}/Tickets", json=ticket_body(0, id=t))),
-    ("put-carries-stabilising-fields", lambda http, t, n: (
-        _get(http, t), http.put(f"{BASE}/Tickets", json={"id": t, "resolution": "x"}))),
+    (
+        "put-carries-stabilising-fields",
+        lambda http, t, n: (_get(http, t), http.put(f"{BASE}/Tickets", json={"id": t, "resolution": "x"})),
+    ),
     ("no-null-overwrite", lambda http, t, n: http.put(f"{BASE}/Tickets", json={**_get(http, t), "description": None})),
-    ("put-keeps-unsent-fields", lambda http, t, n: http.put(f"{BASE}/Tickets", json={
-        k: v for k, v in _get(http, t).items() if k != "description"})),
-    ("no-implicit-status-change", lambda http, t, n: http.put(f"{BASE}/Tickets", json={
-        **_get(http, t), "status": 8, "title": "changed too"})),
+    (
+        "put-keeps-unsent-fields",
+        lambda http, t, n: http.put(
+            f"{BASE}/Tickets", json={k: v for k, v in _get(http, t).items() if k != "description"}
+        ),
+    ),
+    (
+        "no-implicit-status-change",
+        lambda http, t, n: http.put(f"{BASE}/Tickets", json={**_get(http, t), "status": 8, "title": "changed too"}),
+    ),
     ("numeric-ticket-id-in-url", lambda http, t, n: http.get(f"{BASE}/Tickets/{n}")),
-    ("exact-base-path", lambda http, t, n: http.get(f"https://webservices19.autotask.net/atservicesrest/v1.0/"
-                                                     f"Tickets/{t}")),
-    ("create-without-id", lambda http, t, n: http.post(f"{BASE}/ContactGroups", json={"id": 9, "name": "g",
-                                                                                     "isActive": True})),
+    (
+        "exact-base-path",
+        lambda http, t, n: http.get(f"https://webservices19.autotask.net/atservicesrest/v1.0/Tickets/{t}"),
+    ),
+    (
+        "create-without-id",
+        lambda http, t, n: http.post(f"{BASE}/ContactGroups", json={"id": 9, "name": "g", "isActive": True}),
+    ),
     ("known-fields-only", lambda http, t, n: http.post(f"{BASE}/ContactGroups", json={"name": "g", "colour": 1})),
-    ("max-records-500", lambda http, t, n: http.post(f"{BASE}/Tickets/query", json={
-        "MaxRecords": 1000, "filter": [{"op": "exist", "field": "id"}]})),
-    ("complete-only-without-time-entries", lambda http, t, n: http.put(f"{BASE}/Tickets", json={
-        **_get(http, t), "status": 5})),
-    ("ticket-number-via-query", lambda http, t, n: http.put(f"{BASE}/Tickets", json={
-        **_get(http, t), "resolution": "fixed"})),
+    (
+        "max-records-500",
+        lambda http, t, n: http.post(
+            f"{BASE}/Tickets/query", json={"MaxRecords": 1000, "filter": [{"op": "exist", "field": "id"}]}
+        ),
+    ),
+    (
+        "complete-only-without-time-entries",
+        lambda http, t, n: http.put(f"{BASE}/Tickets", json={**_get(http, t), "status": 5}),
+    ),
+    (
+        "ticket-number-via-query",
+        lambda http, t, n: http.put(f"{BASE}/Tickets", json={**_get(http, t), "resolution": "fixed"}),
+    ),
 ]
 
 
@@ -103,10 +123,10 @@ def test_resolve_with_completing_status_fires_on_status_8(seeded: tuple[FakeAuto
 def test_follow_next_page_fires_when_the_next_page_is_never_read(fake: FakeAutotask) -> None:
     ticket = fake.seed("Tickets", ticket_body(0))
     for n in range(501):
-        fake.seed("TicketNotes", {"ticketID": ticket, "title": f"{n}", "description": "d", "noteType": 1,
-                                  "publish": 1})
-    traffic = _journal(fake, lambda http: http.post(f"{BASE}/TicketNotes/query", json={
-        "filter": [{"op": "exist", "field": "id"}]}))
+        fake.seed("TicketNotes", {"ticketID": ticket, "title": f"{n}", "description": "d", "noteType": 1, "publish": 1})
+    traffic = _journal(
+        fake, lambda http: http.post(f"{BASE}/TicketNotes/query", json={"filter": [{"op": "exist", "field": "id"}]})
+    )
     assert "follow-next-page" in _rules(traffic)
     fake.journal.clear()
     with fake.mock():
@@ -127,8 +147,9 @@ def test_back_off_after_429_compares_request_times() -> None:
 
 def test_violations_name_the_offending_exchanges(seeded: tuple[FakeAutotask, int, str]) -> None:
     fake, ticket, _ = seeded
-    traffic = _journal(fake, lambda http: (http.get(f"{BASE}/Companies/0"),
-                                           http.patch(f"{BASE}/Tickets", json={"id": ticket})))
+    traffic = _journal(
+        fake, lambda http: (http.get(f"{BASE}/Companies/0"), http.patch(f"{BASE}/Tickets", json={"id": ticket}))
+    )
     violation = next(v for v in check(traffic) if v.rule == "no-ticket-patch")
     assert violation.exchanges == (2,)
 
@@ -146,7 +167,9 @@ def test_rules_can_be_switched_off_with_a_reason(seeded: tuple[FakeAutotask, int
 def test_settings_come_from_pyproject(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[tool.autotask-harness]\npacks = ["contract", "resolution-workflow"]\n'
-        '[tool.autotask-harness.disable]\n"max-records-500" = "our proxy pages for us"\n', encoding="utf-8")
+        '[tool.autotask-harness.disable]\n"max-records-500" = "our proxy pages for us"\n',
+        encoding="utf-8",
+    )
     settings = load_settings(tmp_path)
     assert settings.packs == ("contract", "resolution-workflow")
     assert settings.disabled == {"max-records-500": "our proxy pages for us"}

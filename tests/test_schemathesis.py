@@ -50,22 +50,26 @@ TICKETS = {ticket_id: FAKE.get("Tickets", ticket_id) for ticket_id in TICKET_IDS
 QUERY = {"filter": [{"op": "exist", "field": "id"}], "maxRecords": 5}
 NOTE = {k: v for k, v in (FAKE.get("TicketNotes", 1) or {}).items() if k not in ("id", "ticketID")}
 
-CONFIG = schemathesis.Config.from_dict({
-    "seed": SEED,
-    # Positive and negative examples; no example database, so nothing replays from an earlier run.
-    "generation": {"mode": "all", "max-examples": MAX_EXAMPLES, "database": "none"},
-    "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
-    "parameters": {
-        **{f"header.{name}": value for name, value in CREDENTIALS.items()},
-        # Half the ids name a sample ticket, so reads, updates and notes meet real records too.
-        "path.id": {"dictionary": "ticket_ids", "probability": 0.5},
-        "path.parentId": {"dictionary": "ticket_ids", "probability": 0.5},
-        # And half the impersonations name a real resource, so writes get past the header check.
-        "header.ImpersonationResourceId": {"dictionary": "resource_ids", "probability": 0.5},
-    },
-    "dictionaries": {"ticket_ids": {"values": TICKET_IDS},
-                     "resource_ids": {"values": [str(i) for i in sorted(FAKE.snapshot()["Resources"])]}},
-})
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": SEED,
+        # Positive and negative examples; no example database, so nothing replays from an earlier run.
+        "generation": {"mode": "all", "max-examples": MAX_EXAMPLES, "database": "none"},
+        "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+        "parameters": {
+            **{f"header.{name}": value for name, value in CREDENTIALS.items()},
+            # Half the ids name a sample ticket, so reads, updates and notes meet real records too.
+            "path.id": {"dictionary": "ticket_ids", "probability": 0.5},
+            "path.parentId": {"dictionary": "ticket_ids", "probability": 0.5},
+            # And half the impersonations name a real resource, so writes get past the header check.
+            "header.ImpersonationResourceId": {"dictionary": "resource_ids", "probability": 0.5},
+        },
+        "dictionaries": {
+            "ticket_ids": {"values": TICKET_IDS},
+            "resource_ids": {"values": [str(i) for i in sorted(FAKE.snapshot()["Resources"])]},
+        },
+    }
+)
 SCHEMA = schemathesis.openapi.from_path(SCHEMA_PATH, config=CONFIG)
 SCHEMA.app = FAKE.asgi_app
 
@@ -87,8 +91,9 @@ def _on_a_real_record(ctx: schemathesis.HookContext, body: Any) -> st.SearchStra
         bases = st.sampled_from(TICKET_IDS).map(lambda ticket_id: TICKETS[ticket_id])
     else:
         bases = st.sampled_from(TICKET_IDS).map(lambda ticket_id: {**TICKETS[ticket_id], "id": 0})
-    overlaid = st.tuples(bases, st.lists(st.sampled_from(fields), max_size=3, unique=True) if fields else
-                         st.just([])).map(lambda pair: {**(pair[0] or {}), **{k: body[k] for k in pair[1]}})
+    overlaid = st.tuples(
+        bases, st.lists(st.sampled_from(fields), max_size=3, unique=True) if fields else st.just([])
+    ).map(lambda pair: {**(pair[0] or {}), **{k: body[k] for k in pair[1]}})
     return st.one_of(st.just(body), overlaid)
 
 
@@ -116,17 +121,22 @@ def answers_json(ctx: CheckContext, response: Response, case: Case) -> None:
 
 def no_catch_all(ctx: CheckContext, response: Response, case: Case) -> None:
     body = _body(response)
-    assert not (isinstance(body, dict) and CATCH_ALL in body.get("errors", [])), \
+    assert not (isinstance(body, dict) and CATCH_ALL in body.get("errors", [])), (
         f"[{response.status_code}] the fake's catch-all answer: {body}"
+    )
 
 
 def server_errors_in_envelope(ctx: CheckContext, response: Response, case: Case) -> None:
     if response.status_code < 500:
         return
     body = _body(response)
-    assert isinstance(body, dict) and set(body) == {"errors"} and isinstance(body["errors"], list) \
-        and body["errors"] and all(isinstance(e, str) for e in body["errors"]), \
-        f"[{response.status_code}] not the API's error envelope: {body}"
+    assert (
+        isinstance(body, dict)
+        and set(body) == {"errors"}
+        and isinstance(body["errors"], list)
+        and body["errors"]
+        and all(isinstance(e, str) for e in body["errors"])
+    ), f"[{response.status_code}] not the API's error envelope: {body}"
 
 
 def state_kept_after_error(ctx: CheckContext, response: Response, case: Case) -> None:
@@ -144,7 +154,7 @@ CHECKS = [answers_json, no_catch_all, server_errors_in_envelope, state_kept_afte
 @SCHEMA.parametrize()
 def test_fake_answers_generated_requests_in_the_api_envelope(case: Case) -> None:
     if _fresh_for[-1:] != [case.operation.label]:  # each operation starts from the sample tenant, so that a
-        _fresh_for.append(case.operation.label)   # run does not depend on which tests shared the worker
+        _fresh_for.append(case.operation.label)  # run does not depend on which tests shared the worker
         FAKE.reset()
         FAKE.load_snapshot(TENANT)
     _before[id(case)] = FAKE.snapshot()
@@ -173,14 +183,17 @@ def _answer(status: int, body: bytes, content_type: str = "application/json; cha
     return response
 
 
-@pytest.mark.parametrize(("status", "body", "content_type", "complaint"), [
-    (200, b"<html>oops</html>", "text/html", "not JSON"),
-    (200, b'{"item": null}', "text/plain", "Content-Type"),
-    (500, json.dumps({"errors": [CATCH_ALL]}).encode(), "application/json", "catch-all"),
-    (503, b'{"Message": "Service Unavailable"}', "application/json", "error envelope"),
-    (500, b'{"errors": []}', "application/json", "error envelope"),
-    (502, b'{"errors": [{"message": "x"}]}', "application/json", "error envelope"),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "content_type", "complaint"),
+    [
+        (200, b"<html>oops</html>", "text/html", "not JSON"),
+        (200, b'{"item": null}', "text/plain", "Content-Type"),
+        (500, json.dumps({"errors": [CATCH_ALL]}).encode(), "application/json", "catch-all"),
+        (503, b'{"Message": "Service Unavailable"}', "application/json", "error envelope"),
+        (500, b'{"errors": []}', "application/json", "error envelope"),
+        (502, b'{"errors": [{"message": "x"}]}', "application/json", "error envelope"),
+    ],
+)
 def test_each_check_fails_the_answer_it_is_for(status: int, body: bytes, content_type: str, complaint: str) -> None:
     case = _ticket_case()
     with pytest.raises(FailureGroup, match=complaint):

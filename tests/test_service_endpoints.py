@@ -14,8 +14,12 @@ ZONE = "https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation"
 
 def test_zone_information_in_process_points_at_the_tenant_zone(client: httpx.Client) -> None:
     zone = client.get(ZONE, params={"user": "api@example.invalid"}).json()
-    assert zone == {"zoneName": "EU1", "url": "https://webservices19.autotask.net/ATServicesRest/",
-                    "webUrl": "https://ww19.autotask.net/", "ci": 19}
+    assert zone == {
+        "zoneName": "EU1",
+        "url": "https://webservices19.autotask.net/ATServicesRest/",
+        "webUrl": "https://ww19.autotask.net/",
+        "ci": 19,
+    }
     assert client.get(zone["url"] + "V1.0/Companies/0").json()["item"]["id"] == 0
 
 
@@ -47,7 +51,8 @@ def test_zone_user_name_never_reaches_the_journal(client: httpx.Client, fake: Fa
 
 def test_version_information_and_version(client: httpx.Client) -> None:
     assert client.get("https://webservices.autotask.net/ATServicesRest/VersionInformation").json() == {
-        "apiVersions": ["V1.0", "V2.0"]}
+        "apiVersions": ["V1.0", "V2.0"]
+    }
     version = client.get(f"{BASE}/Version").json()
     assert set(version) == {"majorVersion", "minorVersion", "build", "customerType"}
     assert all(isinstance(v, str) for v in version.values())
@@ -58,11 +63,14 @@ def test_version_needs_credentials(fake: FakeAutotask) -> None:
         assert http.get(f"{BASE}/Version").status_code == 401
 
 
-@pytest.mark.parametrize("headers", [
-    {"ApiIntegrationcode": "c", "UserName": "u", "Secret": "s"},
-    {"APIIntegrationcode": "c", "Username": "u", "Secret": "s"},
-    {"apiintegrationcode": "c", "username": "u", "secret": "s"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"ApiIntegrationcode": "c", "UserName": "u", "Secret": "s"},
+        {"APIIntegrationcode": "c", "Username": "u", "Secret": "s"},
+        {"apiintegrationcode": "c", "username": "u", "secret": "s"},
+    ],
+)
 def test_header_names_in_any_casing(fake: FakeAutotask, headers: dict[str, str]) -> None:
     with fake.mock(), httpx.Client(headers=headers) as http:
         assert http.post(f"{BASE}/Tickets", json=ticket_body(0)).status_code == 200

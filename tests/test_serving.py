@@ -22,8 +22,9 @@ CLIENT_HEADERS = {"ApiIntegrationcode": "NODE-OR-REQUESTS", "Username": "api@exa
 def test_served_fake_answers_a_requests_client(autotask_server: ServedFake) -> None:
     session = requests.Session()
     session.headers.update(CLIENT_HEADERS)
-    zone = session.get(f"{autotask_server.root_url}/ATServicesRest/V1.0/zoneInformation",
-                       params={"user": "api@example.invalid"}).json()
+    zone = session.get(
+        f"{autotask_server.root_url}/ATServicesRest/V1.0/zoneInformation", params={"user": "api@example.invalid"}
+    ).json()
     assert zone["url"] == f"{autotask_server.root_url}/ATServicesRest/"
     base = zone["url"] + "V1.0"
     created = session.post(f"{base}/Tickets", json=ticket_body(0)).json()["itemId"]
@@ -45,8 +46,9 @@ def test_trailing_slashes_are_accepted(autotask_server: ServedFake, path: str) -
 def test_paging_follows_absolute_next_page_url_over_http(autotask_server: ServedFake) -> None:
     ticket = autotask_server.fake.seed("Tickets", ticket_body(0))
     for n in range(12):
-        autotask_server.fake.seed("TicketNotes", {"ticketID": ticket, "title": f"n{n}", "description": "d",
-                                                  "noteType": 1, "publish": 1})
+        autotask_server.fake.seed(
+            "TicketNotes", {"ticketID": ticket, "title": f"n{n}", "description": "d", "noteType": 1, "publish": 1}
+        )
     search = json.dumps({"MaxRecords": 5, "filter": [{"op": "exist", "field": "title"}]})
     url: str | None = f"{autotask_server.base_url}/TicketNotes/query?search={search}"
     seen: list[int] = []
@@ -60,11 +62,17 @@ def test_paging_follows_absolute_next_page_url_over_http(autotask_server: Served
 
 @pytest.mark.autotask(seed="sample")
 def test_sample_seed_loads_a_realistic_tenant(autotask_server: ServedFake) -> None:
-    count = requests.post(f"{autotask_server.base_url}/Tickets/query/count", headers=CLIENT_HEADERS,
-                          json={"filter": [{"op": "gte", "field": "id", "value": 0}]}).json()
+    count = requests.post(
+        f"{autotask_server.base_url}/Tickets/query/count",
+        headers=CLIENT_HEADERS,
+        json={"filter": [{"op": "gte", "field": "id", "value": 0}]},
+    ).json()
     assert count == {"queryCount": 1200}
-    notes = requests.post(f"{autotask_server.base_url}/TicketNotes/query/count", headers=CLIENT_HEADERS,
-                          json={"filter": [{"op": "exist", "field": "ticketID"}]}).json()["queryCount"]
+    notes = requests.post(
+        f"{autotask_server.base_url}/TicketNotes/query/count",
+        headers=CLIENT_HEADERS,
+        json={"filter": [{"op": "exist", "field": "ticketID"}]},
+    ).json()["queryCount"]
     assert notes > 1000
     assert len(autotask_server.journal) == 2
 
@@ -95,12 +103,21 @@ def test_a_node_client_runs_the_resolution_workflow_against_the_served_fake() ->
     ticket = fake.seed("Tickets", ticket_body(0))
     number = fake.get("Tickets", ticket)["ticketNumber"]  # type: ignore[index]
     script = Path(__file__).parent / "clients" / "node_contract_client.mjs"
-    env = {**os.environ, "AT_INTEGRATION_CODE": "NODE-CODE", "AT_USERNAME": "node@example.invalid",
-           "AT_SECRET": "node-secret"}
+    env = {
+        **os.environ,
+        "AT_INTEGRATION_CODE": "NODE-CODE",
+        "AT_USERNAME": "node@example.invalid",
+        "AT_SECRET": "node-secret",
+    }
     with ServedFake(fake) as served:
-        done = subprocess.run(["node", str(script), served.root_url, number, "Checked by a Node client.",
-                               "Resolved from Node.", "5"], capture_output=True, text=True, env=env, timeout=60,
-                              check=False)
+        done = subprocess.run(
+            ["node", str(script), served.root_url, number, "Checked by a Node client.", "Resolved from Node.", "5"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     after = fake.get("Tickets", ticket)
@@ -128,4 +145,3 @@ def test_fixture_options_select_profile(pytester: pytest.Pytester) -> None:
     """)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
-

@@ -70,9 +70,19 @@ def test_reset_restarts_ticket_numbering(fake: FakeAutotask) -> None:
 
 
 def test_put_nulls_user_defined_fields_missing_from_body(client: httpx.Client, fake: FakeAutotask) -> None:
-    company = fake.seed("Companies", {"companyName": "U", "companyType": 1, "ownerResourceID": 4, "phone": "1",
-                                      "userDefinedFields": [{"name": "CustomerRanking", "value": "Golden"},
-                                                            {"name": "Number of Employees", "value": "12"}]})
+    company = fake.seed(
+        "Companies",
+        {
+            "companyName": "U",
+            "companyType": 1,
+            "ownerResourceID": 4,
+            "phone": "1",
+            "userDefinedFields": [
+                {"name": "CustomerRanking", "value": "Golden"},
+                {"name": "Number of Employees", "value": "12"},
+            ],
+        },
+    )
     item = client.get(f"{BASE}/Companies/{company}").json()["item"]
     item["userDefinedFields"] = [{"name": "CustomerRanking", "value": "Silver"}]
     client.put(f"{BASE}/Companies", json=item).raise_for_status()
@@ -81,21 +91,36 @@ def test_put_nulls_user_defined_fields_missing_from_body(client: httpx.Client, f
 
 
 def test_patch_with_a_udf_updates_only_that_udf(client: httpx.Client, fake: FakeAutotask) -> None:
-    company = fake.seed("Companies", {"companyName": "U", "companyType": 1, "ownerResourceID": 4, "phone": "1",
-                                      "userDefinedFields": [{"name": "CustomerRanking", "value": "Golden"},
-                                                            {"name": "Number of Employees", "value": "12"}]})
-    client.patch(f"{BASE}/Companies", json={"id": company, "userDefinedFields": [
-        {"name": "Number of Employees", "value": 40}]}).raise_for_status()
+    company = fake.seed(
+        "Companies",
+        {
+            "companyName": "U",
+            "companyType": 1,
+            "ownerResourceID": 4,
+            "phone": "1",
+            "userDefinedFields": [
+                {"name": "CustomerRanking", "value": "Golden"},
+                {"name": "Number of Employees", "value": "12"},
+            ],
+        },
+    )
+    client.patch(
+        f"{BASE}/Companies", json={"id": company, "userDefinedFields": [{"name": "Number of Employees", "value": 40}]}
+    ).raise_for_status()
     stored = fake.get("Companies", company)
     assert stored is not None and stored["companyName"] == "U"
     assert {u["name"]: u["value"] for u in stored["userDefinedFields"]} == {
-        "CustomerRanking": "Golden", "Number of Employees": "40"}
+        "CustomerRanking": "Golden",
+        "Number of Employees": "40",
+    }
 
 
 def test_udf_value_of_the_wrong_type_is_rejected(client: httpx.Client, fake: FakeAutotask) -> None:
     company = fake.seed("Companies", {"companyName": "U", "companyType": 1, "ownerResourceID": 4, "phone": "1"})
-    answer = client.patch(f"{BASE}/Companies", json={"id": company, "userDefinedFields": [
-        {"name": "Number of Employees", "value": "many"}]})
+    answer = client.patch(
+        f"{BASE}/Companies",
+        json={"id": company, "userDefinedFields": [{"name": "Number of Employees", "value": "many"}]},
+    )
     assert answer.status_code == 500
 
 

@@ -30,7 +30,8 @@ PROFILE_REFUSALS = {("PATCH", "/V1.0/Tickets"): 405}
 
 def _index() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(
-        resources.files("fake_server").joinpath("data/swagger_index.json").read_text("utf-8"))
+        resources.files("fake_server").joinpath("data/swagger_index.json").read_text("utf-8")
+    )
     return data
 
 
@@ -97,8 +98,10 @@ def test_index_lists_every_path_and_verb_of_the_reference_swagger() -> None:
 def test_dns_records_child_collection_and_item_are_served(client: httpx.Client, fake: FakeAutotask) -> None:
     ci = fake.seed("ConfigurationItems", {"companyID": 0, "productID": 1, "referenceTitle": "Router"})
     other = fake.seed("ConfigurationItems", {"companyID": 0, "productID": 1, "referenceTitle": "Switch"})
-    record = fake.seed("ConfigurationItemDnsRecords", {"installedProductID": ci, "dnsType": "A",
-                                                        "data": "192.0.2.1", "timeToLiveSeconds": 300})
+    record = fake.seed(
+        "ConfigurationItemDnsRecords",
+        {"installedProductID": ci, "dnsType": "A", "data": "192.0.2.1", "timeToLiveSeconds": 300},
+    )
     items = client.get(f"{BASE}/ConfigurationItems/{ci}/DnsRecords").json()["items"]
     assert [(i["id"], i["data"]) for i in items] == [(record, "192.0.2.1")]
     assert client.get(f"{BASE}/ConfigurationItems/{other}/DnsRecords").json()["items"] == []
@@ -115,15 +118,28 @@ def test_invoice_settings_round_trip(client: httpx.Client, fake: FakeAutotask, c
     contact = fake.seed("Contacts", {"companyID": company_id, "firstName": "Ada", "lastName": "Lovelace"})
     stranger = fake.seed("Contacts", {"companyID": 0, "firstName": "Eve", "lastName": "Other"})
     fresh = client.get(url).json()
-    assert fresh == {"taxExempt": False, "taxRegionId": None, "taxId": None, "invoiceEmailingEnabled": False,
-                     "contactRecipients": [], "resourceRecipients": [], "otherEmails": None}
-    update = {"taxExempt": True, "taxRegionId": 3, "taxId": "GB123", "invoiceEmailingEnabled": True,
-              "otherEmails": "billing@example.invalid"}
+    assert fresh == {
+        "taxExempt": False,
+        "taxRegionId": None,
+        "taxId": None,
+        "invoiceEmailingEnabled": False,
+        "contactRecipients": [],
+        "resourceRecipients": [],
+        "otherEmails": None,
+    }
+    update = {
+        "taxExempt": True,
+        "taxRegionId": 3,
+        "taxId": "GB123",
+        "invoiceEmailingEnabled": True,
+        "otherEmails": "billing@example.invalid",
+    }
     assert client.put(url, json=update).json() == {"itemId": company_id}
     added = client.post(f"{url}/contactRecipients", json={"items": [contact]}).json()
     assert added == {"contactRecipients": [contact]}
     assert client.post(f"{url}/resourceRecipients", json={"items": [4, 29682885]}).json() == {
-        "resourceRecipients": [4, 29682885]}
+        "resourceRecipients": [4, 29682885]
+    }
     assert client.get(url).json() == {**update, "contactRecipients": [contact], "resourceRecipients": [4, 29682885]}
     assert client.delete(f"{url}/contactRecipients/{contact}").json() == {"itemId": contact}
     assert client.delete(f"{url}/resourceRecipients/4").json() == {"itemId": 4}
@@ -136,8 +152,7 @@ def test_invoice_settings_round_trip(client: httpx.Client, fake: FakeAutotask, c
     assert refused.status_code == 500 and refused.json()["errors"]
     assert client.delete(f"{url}/contactRecipients/{contact}").status_code == 500
     missing = client.get(f"{BASE}/Companies/999999/invoiceSettings")
-    assert missing.status_code == 500 and missing.json() == {
-        "errors": ["No Companies record with id 999999 exists."]}
+    assert missing.status_code == 500 and missing.json() == {"errors": ["No Companies record with id 999999 exists."]}
     fake.reset()
     assert client.get(f"{BASE}/Companies/0/invoiceSettings").json()["contactRecipients"] == []
 
@@ -152,8 +167,7 @@ def test_time_off_balances_by_year(client: httpx.Client, fake: FakeAutotask) -> 
     assert len(client.get(f"{BASE}/Resources/4/TimeOffBalances").json()["items"]) == 2
 
 
-def test_child_routes_under_a_parent_segment_that_names_no_entity(client: httpx.Client,
-                                                                  fake: FakeAutotask) -> None:
+def test_child_routes_under_a_parent_segment_that_names_no_entity(client: httpx.Client, fake: FakeAutotask) -> None:
     report = fake.seed("ExpenseReports", {"name": "November", "submitterID": 4})
     created = client.post(f"{BASE}/Expenses/{report}/Items", json={"description": "Train", "expenseCategory": 1})
     assert created.status_code == 200, created.text

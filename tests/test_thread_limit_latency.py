@@ -63,8 +63,11 @@ class PeakWatch:
         return admission
 
 
-def _at_once(urls: list[str], headers: list[dict[str, str]] | None = None,
-             get: Callable[[httpx.Client, str], httpx.Response] | None = None) -> list[Answer]:
+def _at_once(
+    urls: list[str],
+    headers: list[dict[str, str]] | None = None,
+    get: Callable[[httpx.Client, str], httpx.Response] | None = None,
+) -> list[Answer]:
     """GET every URL from its own thread, all released together; answers in the order of ``urls``."""
     barrier = threading.Barrier(len(urls))
 
@@ -143,8 +146,7 @@ def test_different_endpoints_do_not_share_slots() -> None:
     assert _statuses(four_and_four[:4]) == _statuses(four_and_four[4:]) == [200, 200, 200, 429]
     refused = [a.body for a in four_and_four if a.status == 429]
     assert sorted(refused, key=str) == [_thread_limit_body("companies"), _thread_limit_body("resources")]
-    assert watch.per_slot == {("TEST-INTEGRATION-CODE", "companies"): 3,
-                              ("TEST-INTEGRATION-CODE", "resources"): 3}
+    assert watch.per_slot == {("TEST-INTEGRATION-CODE", "companies"): 3, ("TEST-INTEGRATION-CODE", "resources"): 3}
 
 
 def test_a_child_collection_counts_under_its_parent_endpoint() -> None:
@@ -251,8 +253,12 @@ def _delay(gate: Gate, method: str, path: str) -> float:
 
 
 def test_per_operation_latency_and_the_hourly_tiers_add_up() -> None:
-    limits = Limits(hourly_threshold=100, latency_tiers=((0.5, 0.5),), latency=Latency(typical_ms=100),
-                    latency_by_operation=(("write", Latency(typical_ms=250)), ("query", Latency(typical_ms=400))))
+    limits = Limits(
+        hourly_threshold=100,
+        latency_tiers=((0.5, 0.5),),
+        latency=Latency(typical_ms=100),
+        latency_by_operation=(("write", Latency(typical_ms=250)), ("query", Latency(typical_ms=400))),
+    )
     gate = Gate(limits)
     assert _delay(gate, "GET", "/Tickets/1") == pytest.approx(0.1)
     assert _delay(gate, "GET", "/Tickets/query?search={}") == pytest.approx(0.4)
@@ -262,8 +268,11 @@ def test_per_operation_latency_and_the_hourly_tiers_add_up() -> None:
     for _ in range(50):
         _delay(gate, "GET", "/Companies/0")
     assert _delay(gate, "GET", "/Tickets/1") == pytest.approx(0.6)  # past half the threshold: +0.5 s
-    kinds = [("GET", "/Tickets/query/next?paging=x"), ("DELETE", "/Tickets/1/Notes/2"),
-             ("GET", "/Tickets/entityInformation")]
+    kinds = [
+        ("GET", "/Tickets/query/next?paging=x"),
+        ("DELETE", "/Tickets/1/Notes/2"),
+        ("GET", "/Tickets/entityInformation"),
+    ]
     assert [operation_kind(ApiRequest(m, f"{BASE}{p}")) for m, p in kinds] == ["query", "write", "read"]
 
 
@@ -289,10 +298,13 @@ def test_bad_latency_settings_are_refused() -> None:
 
 def test_toml_read_and_write_keep_the_latency(tmp_path: Path) -> None:
     source = tmp_path / "slow.toml"
-    source.write_text('name = "slow"\n\n[limits]\nthread_limit = 3\n'
-                      'latency_ms = { typical = 300, jitter = 150 }\n'
-                      'latency_ms_by_operation = { write = { typical = 450.5, jitter = 0 }, '
-                      'query = { typical = 800, jitter = 400 } }\n', encoding="utf-8")
+    source.write_text(
+        'name = "slow"\n\n[limits]\nthread_limit = 3\n'
+        "latency_ms = { typical = 300, jitter = 150 }\n"
+        "latency_ms_by_operation = { write = { typical = 450.5, jitter = 0 }, "
+        "query = { typical = 800, jitter = 400 } }\n",
+        encoding="utf-8",
+    )
     profile = TenantProfile.load(source)
     assert profile.limits.latency == Latency(300, 150)
     assert profile.limits.latency_by_operation == (("query", Latency(800, 400)), ("write", Latency(450.5, 0)))

@@ -10,37 +10,70 @@ from fake_server.errors import BusinessError
 from fake_server.values import coerce, format_datetime, parse_datetime
 
 
-@pytest.mark.parametrize(("moment", "text"), [
-    (datetime(2022, 12, 7, 9, 15, 28, 147000, tzinfo=UTC), "2022-12-07T09:15:28.147Z"),
-    (datetime(2022, 12, 7, 9, 15, 45, 200000, tzinfo=UTC), "2022-12-07T09:15:45.2Z"),
-    (datetime(2022, 12, 6, 13, 0, 0, tzinfo=UTC), "2022-12-06T13:00:00Z"),
-    (datetime(2022, 12, 6, 14, 0, 0, 999999, tzinfo=timezone(timedelta(hours=1))), "2022-12-06T13:00:00.999Z"),
-])
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        (datetime(2022, 12, 7, 9, 15, 28, 147000, tzinfo=UTC), "2022-12-07T09:15:28.147Z"),
+        (datetime(2022, 12, 7, 9, 15, 45, 200000, tzinfo=UTC), "2022-12-07T09:15:45.2Z"),
+        (datetime(2022, 12, 6, 13, 0, 0, tzinfo=UTC), "2022-12-06T13:00:00Z"),
+        (datetime(2022, 12, 6, 14, 0, 0, 999999, tzinfo=timezone(timedelta(hours=1))), "2022-12-06T13:00:00.999Z"),
+    ],
+)
 def test_datetimes_are_written_as_the_api_writes_them(moment: datetime, text: str) -> None:
     assert format_datetime(moment) == text
 
 
-@pytest.mark.parametrize("text", ["2022-12-07T09:15:28.147Z", "2022-12-07T09:15:28.147",
-                                  "2022-12-07T10:15:28.147+01:00", "2022-12-07T09:15:28.1470000Z",
-                                  "2022-12-07T09:15:28.147z"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022-12-07T09:15:28.147Z",
+        "2022-12-07T09:15:28.147",
+        "2022-12-07T10:15:28.147+01:00",
+        "2022-12-07T09:15:28.1470000Z",
+        "2022-12-07T09:15:28.147z",
+    ],
+)
 def test_datetimes_are_read_with_or_without_zone(text: str) -> None:
     assert parse_datetime(text) == datetime(2022, 12, 7, 9, 15, 28, 147000, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("data_type", "value", "expected"), [
-    ("integer", "4", 4), ("integer", 4.0, 4), ("long", " 12 ", 12), ("double", "3.5", 3.5), ("double", 2, 2.0),
-    ("boolean", "True", True), ("boolean", "false", False), ("boolean", True, True), ("string", 55, "55"),
-    ("date", "2020-06-15", "2020-06-15T00:00:00Z"), ("dateTime", "2020-06-15T10:00:00", "2020-06-15T10:00:00Z"),
-    ("integer", None, None),
-])
+@pytest.mark.parametrize(
+    ("data_type", "value", "expected"),
+    [
+        ("integer", "4", 4),
+        ("integer", 4.0, 4),
+        ("long", " 12 ", 12),
+        ("double", "3.5", 3.5),
+        ("double", 2, 2.0),
+        ("boolean", "True", True),
+        ("boolean", "false", False),
+        ("boolean", True, True),
+        ("string", 55, "55"),
+        ("date", "2020-06-15", "2020-06-15T00:00:00Z"),
+        ("dateTime", "2020-06-15T10:00:00", "2020-06-15T10:00:00Z"),
+        ("integer", None, None),
+    ],
+)
 def test_values_are_coerced_to_the_field_type(data_type: str, value: object, expected: object) -> None:
     assert coerce("f", data_type, value) == expected
 
 
-@pytest.mark.parametrize(("data_type", "value"), [
-    ("integer", "four"), ("integer", True), ("integer", 4.5), ("double", "nan"), ("double", float("inf")),
-    ("boolean", 1), ("boolean", "yes"), ("string", True), ("string", [1]), ("dateTime", "soon"), ("dateTime", 5),
-])
+@pytest.mark.parametrize(
+    ("data_type", "value"),
+    [
+        ("integer", "four"),
+        ("integer", True),
+        ("integer", 4.5),
+        ("double", "nan"),
+        ("double", float("inf")),
+        ("boolean", 1),
+        ("boolean", "yes"),
+        ("string", True),
+        ("string", [1]),
+        ("dateTime", "soon"),
+        ("dateTime", 5),
+    ],
+)
 def test_wrong_types_are_business_errors(data_type: str, value: object) -> None:
     with pytest.raises(BusinessError):
         coerce("f", data_type, value)

@@ -26,8 +26,11 @@ class Retired:
 
 def closing_status(statuses: list[dict[str, Any]], completing: list[int]) -> int | None:
     """A status that closes a ticket: one seen stamping completion this run, else one labelled as closing."""
-    labels = {number: str(v.get("label", "")).strip().lower() for v in statuses
-              if v.get("isActive", True) and (number := as_int(v.get("value"))) is not None}
+    labels = {
+        number: str(v.get("label", "")).strip().lower()
+        for v in statuses
+        if v.get("isActive", True) and (number := as_int(v.get("value"))) is not None
+    }
     for value in completing:
         if labels.get(value) in CLOSING_LABELS:
             return value
@@ -46,8 +49,11 @@ def open_leftovers(session: Session, creator: int | None) -> list[int]:
     if creator is not None:
         filters.append({"op": "eq", "field": "creatorResourceID", "value": creator})
     found = session.query("Tickets", filters)
-    return [number for t in found if str(t.get("title", "")).startswith(PREFIX)
-            and (number := as_int(t.get("id"))) is not None]
+    return [
+        number
+        for t in found
+        if str(t.get("title", "")).startswith(PREFIX) and (number := as_int(t.get("id"))) is not None
+    ]
 
 
 def retire_ticket(session: Session, ticket_id: int, status: int | None, can_delete: bool) -> Retired:
@@ -62,11 +68,11 @@ def retire_ticket(session: Session, ticket_id: int, status: int | None, can_dele
         return Retired("already closed and marked", True)
     if status is None:
         return Retired("left open: no closing status is known (pass --closing-status)", False)
-    answer = session.call("PUT", "/Tickets", {**record, "status": status,
-                                              "title": CLOSED_PREFIX + title.removeprefix(PREFIX)})
+    answer = session.call(
+        "PUT", "/Tickets", {**record, "status": status, "title": CLOSED_PREFIX + title.removeprefix(PREFIX)}
+    )
     if not answer.ok:
-        return Retired(f"left open: closing it with status {status} answered {answer.status}: {answer.errors()}",
-                       False)
+        return Retired(f"left open: closing it with status {status} answered {answer.status}: {answer.errors()}", False)
     return Retired(f"closed (status {status}) and retitled", True)
 
 

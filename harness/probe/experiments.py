@@ -73,7 +73,8 @@ def pick_company(session: Session, wanted: int | None) -> int:
         return wanted
     for filters in ([{"op": "eq", "field": "id", "value": 0}], [{"op": "eq", "field": "isActive", "value": True}]):
         items = session.must("POST", "/Companies/query", {"MaxRecords": 1, "filter": filters}).value(
-            "items", "POST /Companies/query")
+            "items", "POST /Companies/query"
+        )
         if items and isinstance(items[0], dict) and as_int(items[0].get("id")) is not None:
             return int(items[0]["id"])
     raise ProbeFailed("the tenant has no company to put a ticket in; name one with --company")
@@ -89,8 +90,9 @@ def as_int(value: Any) -> int | None:
 
 def first_choice(described: dict[str, Any] | None) -> Any:
     """A picklist's default value, else its first active top-level one, typed as the field is."""
-    values = [v for v in (described or {}).get("picklistValues") or []
-              if v.get("isActive", True) and not v.get("parentValue")]
+    values = [
+        v for v in (described or {}).get("picklistValues") or [] if v.get("isActive", True) and not v.get("parentValue")
+    ]
     if not values:
         return None
     chosen = next((v for v in values if v.get("isDefaultValue")), values[0])
@@ -108,8 +110,11 @@ def _typed(described: dict[str, Any], value: Any) -> Any:
 
 def new_ticket_body(tickets: EntityCapture, plan: TicketPlan) -> dict[str, Any]:
     """A ticket the tenant accepts: named fields, then each required field from its picklist or a plain value."""
-    body: dict[str, Any] = {"companyID": plan.company_id, "title": f"{PREFIX} throw-away ticket {plan.run_id}",
-                            "description": "Created by autotask-harness probe. Safe to close."}
+    body: dict[str, Any] = {
+        "companyID": plan.company_id,
+        "title": f"{PREFIX} throw-away ticket {plan.run_id}",
+        "description": "Created by autotask-harness probe. Safe to close.",
+    }
     if plan.queue_id is not None:
         body["queueID"] = plan.queue_id
     body.update(plan.extra)
@@ -162,26 +167,35 @@ Step = Callable[[], None]
 def required_to_omit(tickets: EntityCapture) -> str | None:
     """A required, writable ticket field to leave out of a PUT. Never the title (it marks the ticket as the
     probe's, for a later run to find) nor the status (it drives completion): priority when it is required."""
-    candidates = [f["name"] for f in tickets.fields if f.get("isRequired") and not f.get("isReadOnly")
-                  and f["name"] not in ("id", "title", "status")]
+    candidates = [
+        f["name"]
+        for f in tickets.fields
+        if f.get("isRequired") and not f.get("isReadOnly") and f["name"] not in ("id", "title", "status")
+    ]
     return "priority" if "priority" in candidates else next(iter(candidates), None)
 
 
-def endpoint_steps(bench: TicketBench, tickets: EntityCapture, notes: EntityCapture | None,
-                   seen: Observations) -> list[tuple[str, Step]]:
+def endpoint_steps(
+    bench: TicketBench, tickets: EntityCapture, notes: EntityCapture | None, seen: Observations
+) -> list[tuple[str, Step]]:
     """The single-request questions, each a named step so progress and failures say which one."""
     session = bench.session
     omitted = required_to_omit(tickets)
-    note = {"title": f"{PREFIX} note", "description": "Written by autotask-harness probe.",
-            "noteType": first_choice(notes.field("noteType") if notes else None) or 1,
-            "publish": first_choice(notes.field("publish") if notes else None) or 1}
+    note = {
+        "title": f"{PREFIX} note",
+        "description": "Written by autotask-harness probe.",
+        "noteType": first_choice(notes.field("noteType") if notes else None) or 1,
+        "publish": first_choice(notes.field("publish") if notes else None) or 1,
+    }
 
     def base_path_case() -> None:
         answer = session.call("GET", session.with_path_case(f"/Tickets/{bench.ticket_id}", "atservicesrest"))
         seen.base_path_case_sensitive = {200: False, 404: True}.get(answer.status)
         if seen.base_path_case_sensitive is None:
-            seen.problems.append(f"base path casing: the lower-case path answered {answer.status}, neither the "
-                                 "ticket (200) nor not found (404)")
+            seen.problems.append(
+                f"base path casing: the lower-case path answered {answer.status}, neither the "
+                "ticket (200) nor not found (404)"
+            )
 
     def missing_item() -> None:
         status = session.call("GET", f"/Tickets/{MISSING_ID}").status
@@ -193,7 +207,8 @@ def endpoint_steps(bench: TicketBench, tickets: EntityCapture, notes: EntityCapt
     def patch_tickets() -> None:
         title = bench.read()["title"]
         seen.endpoints[PATCH_TICKETS] = outcome(
-            session.call("PATCH", "/Tickets", {"id": bench.ticket_id, "title": title}).status)
+            session.call("PATCH", "/Tickets", {"id": bench.ticket_id, "title": title}).status
+        )
 
     def top_level_note() -> None:
         answer = session.call("POST", "/TicketNotes", {**note, "ticketID": bench.ticket_id})
@@ -205,8 +220,9 @@ def endpoint_steps(bench: TicketBench, tickets: EntityCapture, notes: EntityCapt
         answer = session.call("POST", f"/Tickets/{bench.ticket_id}/Notes", note)
         seen.endpoints[POST_CHILD_NOTES] = outcome(answer.status)
         if answer.ok:
-            bench.ledger.add("TicketNotes", answer.item_id("POST /Tickets/{id}/Notes"),
-                             "note through /Tickets/{id}/Notes")
+            bench.ledger.add(
+                "TicketNotes", answer.item_id("POST /Tickets/{id}/Notes"), "note through /Tickets/{id}/Notes"
+            )
 
     def put_nulling() -> None:
         before = bench.read()
@@ -231,10 +247,15 @@ def endpoint_steps(bench: TicketBench, tickets: EntityCapture, notes: EntityCapt
             if after.get(omitted) != before.get(omitted):  # put back what the accepted PUT took away
                 bench.put({**after, omitted: before.get(omitted)})
 
-    return [("base path casing", base_path_case), ("GET of a missing id", missing_item),
-            ("PATCH /Tickets", patch_tickets), ("POST /TicketNotes", top_level_note),
-            ("POST /Tickets/{id}/Notes", child_note), ("PUT leaving a field out", put_nulling),
-            ("PUT without a required field", put_without_required)]
+    return [
+        ("base path casing", base_path_case),
+        ("GET of a missing id", missing_item),
+        ("PATCH /Tickets", patch_tickets),
+        ("POST /TicketNotes", top_level_note),
+        ("POST /Tickets/{id}/Notes", child_note),
+        ("PUT leaving a field out", put_nulling),
+        ("PUT without a required field", put_without_required),
+    ]
 
 
 def watched(record: dict[str, Any]) -> tuple[str, ...]:

@@ -65,8 +65,11 @@ def learned_profile(metadata: TenantMetadata, seen: Observations, entity_dir: Pa
     status = tickets.field("status") if tickets else None
     zone_url = urlsplit(str(metadata.zone.get("url", "")))
     zone = dict(base.zone)
-    answered = {"zone_name": metadata.zone.get("zoneName"), "web_url": metadata.zone.get("webUrl"),
-                "ci": as_int(metadata.zone.get("ci"))}
+    answered = {
+        "zone_name": metadata.zone.get("zoneName"),
+        "web_url": metadata.zone.get("webUrl"),
+        "ci": as_int(metadata.zone.get("ci")),
+    }
     zone.update({key: value for key, value in answered.items() if value is not None})
     version = {k: str(v) for k, v in metadata.version.items() if v is not None}
     if version:
@@ -82,8 +85,10 @@ def learned_profile(metadata: TenantMetadata, seen: Observations, entity_dir: Pa
     return replace(
         base,
         name=f"probed-{zone.get('zone_name') or 'tenant'}",
-        description=(f"Learned by autotask-harness probe on {datetime.now(UTC):%Y-%m-%d}; points it did not probe "
-                     "follow the default profile"),
+        description=(
+            f"Learned by autotask-harness probe on {datetime.now(UTC):%Y-%m-%d}; points it did not probe "
+            "follow the default profile"
+        ),
         base_path_case_sensitive=_or(seen.base_path_case_sensitive, base.base_path_case_sensitive),
         missing_item_status=404 if seen.missing_item_status == 404 else 200,
         put_nulls_omitted=_or(seen.put_nulls_omitted, base.put_nulls_omitted),
@@ -92,7 +97,8 @@ def learned_profile(metadata: TenantMetadata, seen: Observations, entity_dir: Pa
         added_methods=frozenset(added),
         completion=_completion(base, seen),
         picklists={"Tickets": {"status": list(status["picklistValues"])}}
-        if status and status.get("picklistValues") else {},
+        if status and status.get("picklistValues")
+        else {},
         udfs={name: [_udf(d) for d in capture.udfs] for name, capture in metadata.entities.items() if capture.udfs},
         api_user={"resource_id": resource_id, "user_name": API_USER_PLACEHOLDER},
         reference_records=_reference_records(base, resource_id),
@@ -119,15 +125,26 @@ def _completion(base: TenantProfile, seen: Observations) -> Any:
         completing_values=frozenset(s.value for s in completing),
         stamp_fields=tuple(name for name in STAMP_FIELDS if name in stamped),
         stamp_resource_field=RESOURCE_STAMP if RESOURCE_STAMP in stamped else "",
-        reopen_clears=tuple(name for name in (*STAMP_FIELDS, RESOURCE_STAMP)
-                            if name in stamped and all(name in c for c in cleared)),
+        reopen_clears=tuple(
+            name for name in (*STAMP_FIELDS, RESOURCE_STAMP) if name in stamped and all(name in c for c in cleared)
+        ),
     )
 
 
 def _udf(answered: dict[str, Any]) -> dict[str, Any]:
     """A ``userDefinedFields`` entry in the profile's spelling (the fake answers it back the same way)."""
-    keys = ("name", "label", "type", "length", "description", "isRequired", "isReadOnly", "isQueryable",
-            "picklistValues", "defaultValue")
+    keys = (
+        "name",
+        "label",
+        "type",
+        "length",
+        "description",
+        "isRequired",
+        "isReadOnly",
+        "isQueryable",
+        "picklistValues",
+        "defaultValue",
+    )
     return {key: answered[key] for key in keys if answered.get(key) is not None}
 
 

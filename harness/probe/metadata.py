@@ -10,8 +10,19 @@ from typing import Any
 from .session import ProbeFailed, Session
 
 # The entities the fake models in full (it ships a hand-written file for each): the ones worth capturing.
-CORE_ENTITIES = ("Tickets", "TicketNotes", "TimeEntries", "Companies", "Contacts", "Resources", "ContactGroups",
-                 "ConfigurationItems", "Contracts", "Projects", "Tasks")
+CORE_ENTITIES = (
+    "Tickets",
+    "TicketNotes",
+    "TimeEntries",
+    "Companies",
+    "Contacts",
+    "Resources",
+    "ContactGroups",
+    "ConfigurationItems",
+    "Contracts",
+    "Projects",
+    "Tasks",
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,9 @@ def write_entity_files(entities: dict[str, EntityCapture], directory: Path) -> l
     written = []
     for capture in entities.values():
         path = directory / f"{capture.name}.json"
-        path.write_text(json.dumps({"info": capture.info, "fields": capture.fields}, indent=2, ensure_ascii=False)
-                        + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps({"info": capture.info, "fields": capture.fields}, indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
         written.append(path)
     return written

@@ -45,7 +45,8 @@ def probed_points(profile: TenantProfile, entities: tuple[str, ...] = CORE_ENTIT
         "api_resource_id": profile.api_resource_id,
         "zone": {key: profile.zone.get(key) for key in ("zone_name", "web_url", "ci")},
         "version": {k: str(v) for k, v in profile.zone.get("version", {}).items()},
-        "udfs": {name: udf_definitions(profile, info) for name in entities
-                 if (info := fake.catalog.get(name)) is not None},
+        "udfs": {
+            name: udf_definitions(profile, info) for name in entities if (info := fake.catalog.get(name)) is not None
+        },
     }
     return points

@@ -96,30 +96,45 @@ def compare_with_seed_004(seen: Observations) -> list[Point]:
     reopened = [s for s in seen.statuses if s.cleared_on_reopen is not None]
     if reopened:
         clears = sorted({name for s in reopened for name in s.cleared_on_reopen or ()})
-        points.append(Point("moving back from a completing status", "-", "-",
-                            "clears " + ", ".join(clears) if clears else "keeps the stamps", EXTRA))
+        points.append(
+            Point(
+                "moving back from a completing status",
+                "-",
+                "-",
+                "clears " + ", ".join(clears) if clears else "keeps the stamps",
+                EXTRA,
+            )
+        )
     if seen.missing_item_status is not None:
         shown = '200 {"item": null}' if seen.missing_item_status == 200 else str(seen.missing_item_status)
         points.append(Point("GET of a missing id", "-", "-", shown, EXTRA))
     return points
 
 
-def markdown(points: list[Point], created: list[str], problems: list[str], summary: dict[str, Any],
-             title: str = "Tenant probe report") -> str:
+def markdown(
+    points: list[Point],
+    created: list[str],
+    problems: list[str],
+    summary: dict[str, Any],
+    title: str = "Tenant probe report",
+) -> str:
     lines = [f"# {title}", ""]
     lines += [f"- {key}: {value}" for key, value in summary.items()]
     if points:
         lines += ["", "| point | seed 004 | seed 004 says | this tenant | verdict |", "|---|---|---|---|---|"]
-    lines += ["| " + " | ".join(_cell(c) for c in (p.point, p.seed_section, p.seed_004, p.tenant, p.verdict)) + " |"
-              for p in points]
+    lines += [
+        "| " + " | ".join(_cell(c) for c in (p.point, p.seed_section, p.seed_004, p.tenant, p.verdict)) + " |"
+        for p in points
+    ]
     lines += ["", "## What the probe created", ""] + [f"- {line}" for line in created or ["nothing"]]
     if problems:
         lines += ["", "## Problems", ""] + [f"- {line}" for line in problems]
     return "\n".join(lines) + "\n"
 
 
-def write_reports(out: Path, name: str, points: list[Point], created: list[str], problems: list[str],
-                  summary: dict[str, Any]) -> None:
+def write_reports(
+    out: Path, name: str, points: list[Point], created: list[str], problems: list[str], summary: dict[str, Any]
+) -> None:
     """``{name}.md`` and ``{name}.json`` in ``out``."""
     title = "Tenant probe report" if points else "Probe clean-up report"
     (out / f"{name}.md").write_text(markdown(points, created, problems, summary, title), encoding="utf-8")
@@ -133,8 +148,10 @@ def print_points(points: list[Point], console: Console) -> None:
         table.add_column(column)
     colours = {SAME: "green", DIFFERS: "red", EXTRA: "cyan", UNKNOWN: "yellow"}
     for p in points:
-        table.add_row(*(escape(c) for c in (p.point, p.seed_section, p.seed_004, p.tenant)),
-                      f"[{colours[p.verdict]}]{p.verdict}[/]")
+        table.add_row(
+            *(escape(c) for c in (p.point, p.seed_section, p.seed_004, p.tenant)),
+            f"[{colours[p.verdict]}]{p.verdict}[/]",
+        )
     console.print(table)
 
 

@@ -113,8 +113,15 @@ class Phases:
         self.progress.advance(self._task)
 
 
-def run_probe(options: ProbeOptions, username: str, secret: str, integration_code: str, *,
-              console: Console | None = None, http: httpx.Client | None = None) -> ProbeResult:
+def run_probe(
+    options: ProbeOptions,
+    username: str,
+    secret: str,
+    integration_code: str,
+    *,
+    console: Console | None = None,
+    http: httpx.Client | None = None,
+) -> ProbeResult:
     """Probe the tenant behind ``options.target``; refuses production, otherwise never raises."""
     console = console or Console(stderr=True)
     check_target(options.target, options.sandbox_hosts, options.allow_production)
@@ -144,9 +151,16 @@ def run_probe(options: ProbeOptions, username: str, secret: str, integration_cod
     # Error texts were redacted as they arrived; exceptions (httpx's name URLs) are redacted here.
     seen.problems = [scrubber.plain(p) for p in seen.problems]
     points = [Point(*(scrubber.plain(str(v)) for v in astuple(p))) for p in compare_with_seed_004(seen)]
-    result = ProbeResult(seen, metadata, [scrubber.plain(line) for line in ledger.lines()],
-                         [scrubber.plain(p) for p in problems], points, session.requests,
-                         time.monotonic() - started, scrubber.plain(failed) if failed else None)
+    result = ProbeResult(
+        seen,
+        metadata,
+        [scrubber.plain(line) for line in ledger.lines()],
+        [scrubber.plain(p) for p in problems],
+        points,
+        session.requests,
+        time.monotonic() - started,
+        scrubber.plain(failed) if failed else None,
+    )
     _write(result, options)
     return result
 
@@ -163,8 +177,9 @@ def _cassette(options: ProbeOptions, scrubber: Scrubber) -> Iterator[None]:
     host = urlsplit(options.target).hostname or ""
     kind = "fake" if host in LOOPBACK else "sandbox"
     note = " against a host allowed with --allow-production" if options.allow_production else ""
-    provenance = Provenance(kind, description=f"autotask-harness probe{' --cleanup-only' * options.cleanup_only}"
-                                              f"{note}", zone=host)
+    provenance = Provenance(
+        kind, description=f"autotask-harness probe{' --cleanup-only' * options.cleanup_only}{note}", zone=host
+    )
     with recording(path, provenance, autotask_vcr(record_mode="all", scrubber=scrubber)):
         yield
 
@@ -190,8 +205,14 @@ def _learn(session: Session, options: ProbeOptions, metadata: TenantMetadata, ph
             phases.advance()
 
 
-def _experiment(session: Session, options: ProbeOptions, metadata: TenantMetadata, seen: Observations,
-                ledger: Ledger, phases: Phases) -> None:
+def _experiment(
+    session: Session,
+    options: ProbeOptions,
+    metadata: TenantMetadata,
+    seen: Observations,
+    ledger: Ledger,
+    phases: Phases,
+) -> None:
     tickets = metadata.entities["Tickets"]
     queue = options.queue if options.queue is not None else first_choice(tickets.field("queueID"))
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -231,8 +252,14 @@ def _experiment(session: Session, options: ProbeOptions, metadata: TenantMetadat
             phases.advance()
 
 
-def _tidy(session: Session, options: ProbeOptions, metadata: TenantMetadata, seen: Observations, ledger: Ledger,
-          phases: Phases) -> list[str]:
+def _tidy(
+    session: Session,
+    options: ProbeOptions,
+    metadata: TenantMetadata,
+    seen: Observations,
+    ledger: Ledger,
+    phases: Phases,
+) -> list[str]:
     with phases.phase("clean-up", max(1, len(ledger.of("Tickets")))):
         phases.step("clean-up")
         try:
@@ -251,9 +278,18 @@ def _tidy(session: Session, options: ProbeOptions, metadata: TenantMetadata, see
 def _write(result: ProbeResult, options: ProbeOptions) -> None:
     out = options.out
     if options.cleanup_only:
-        write_reports(out, "cleanup-report", [], result.created, [*result.problems],
-                      {"requests sent": result.requests, "seconds": round(result.seconds, 2),
-                       "outcome": "finished" if result.failed is None else f"stopped at {result.failed}"})
+        write_reports(
+            out,
+            "cleanup-report",
+            [],
+            result.created,
+            [*result.problems],
+            {
+                "requests sent": result.requests,
+                "seconds": round(result.seconds, 2),
+                "outcome": "finished" if result.failed is None else f"stopped at {result.failed}",
+            },
+        )
         return
     if result.metadata.entities:
         write_entity_files(result.metadata.entities, out / ENTITY_DIR)
@@ -264,10 +300,13 @@ def _write(result: ProbeResult, options: ProbeOptions) -> None:
     summary = {
         "zone": result.metadata.zone.get("zoneName", "-"),
         "zone host": urlsplit(str(result.metadata.zone.get("url", ""))).netloc or "-",
-        "API version": ".".join(str(result.metadata.version.get(k, "")) for k in ("majorVersion", "minorVersion",
-                                                                                  "build")).strip(".") or "-",
+        "API version": ".".join(
+            str(result.metadata.version.get(k, "")) for k in ("majorVersion", "minorVersion", "build")
+        ).strip(".")
+        or "-",
         "throw-away tickets in": f"company {seen.company_id}, queue {seen.queue_id}"
-        if seen.company_id is not None else "-",
+        if seen.company_id is not None
+        else "-",
         "requests sent": result.requests,
         "seconds": round(result.seconds, 2),
         "profile": PROFILE_FILE if result.profile_path else "not written by this run (a step did not finish)",

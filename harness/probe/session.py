@@ -58,13 +58,18 @@ def lookup_root(target: str) -> str:
 class Session:
     """Requests to one zone with the API user's headers; ``requests`` counts what was sent."""
 
-    def __init__(self, http: httpx.Client, username: str, secret: str, integration_code: str,
-                 redact: Callable[[str], str] = str) -> None:
+    def __init__(
+        self, http: httpx.Client, username: str, secret: str, integration_code: str, redact: Callable[[str], str] = str
+    ) -> None:
         self.http = http
         self.redact = redact  # applied to every error text a tenant sends, in case it echoes a credential
         self.username = username
-        self.headers = {"UserName": username, "Secret": secret, "ApiIntegrationCode": integration_code,
-                        "Content-Type": "application/json"}
+        self.headers = {
+            "UserName": username,
+            "Secret": secret,
+            "ApiIntegrationCode": integration_code,
+            "Content-Type": "application/json",
+        }
         self.base_url = ""
         self.requests = 0
 
@@ -75,8 +80,10 @@ class Session:
         answer = self.http.get(f"{root}/{BASE[1]}/zoneInformation", params={"user": self.username})
         zone = self._redacted(answer.status_code, _json(answer))
         if answer.status_code != 200 or not isinstance(zone, dict) or not isinstance(zone.get("url"), str):
-            raise ProbeFailed(f"zone discovery at {urlsplit(root).netloc} answered {answer.status_code}: "
-                              f"{Answer(answer.status_code, zone).errors()}")
+            raise ProbeFailed(
+                f"zone discovery at {urlsplit(root).netloc} answered {answer.status_code}: "
+                f"{Answer(answer.status_code, zone).errors()}"
+            )
         return zone
 
     def use_zone(self, zone: dict[str, Any]) -> None:

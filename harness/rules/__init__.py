@@ -20,8 +20,12 @@ def rules_in(packs: Iterable[str] = DEFAULT_PACKS, disabled: Mapping[str, str] |
     return [r for r in REGISTRY.values() if r.pack in wanted and r.id not in (disabled or {})]
 
 
-def check(traffic: Sequence[Exchange], packs: Iterable[str] = DEFAULT_PACKS,
-          disabled: Mapping[str, str] | None = None, context: RuleContext | None = None) -> list[Violation]:
+def check(
+    traffic: Sequence[Exchange],
+    packs: Iterable[str] = DEFAULT_PACKS,
+    disabled: Mapping[str, str] | None = None,
+    context: RuleContext | None = None,
+) -> list[Violation]:
     """Every violation of the enabled rules, in rule order then position."""
     found: list[Violation] = []
     for contract_rule in rules_in(packs, disabled):
@@ -29,5 +33,4 @@ def check(traffic: Sequence[Exchange], packs: Iterable[str] = DEFAULT_PACKS,
     return found
 
 
-__all__ = ["CONTRACT", "DEFAULT_PACKS", "REGISTRY", "WORKFLOW", "Rule", "RuleContext", "Violation", "check",
-           "rules_in"]
+__all__ = ["CONTRACT", "DEFAULT_PACKS", "REGISTRY", "WORKFLOW", "Rule", "RuleContext", "Violation", "check", "rules_in"]

@@ -20,9 +20,12 @@ BACK_OFF_SECONDS = 1.0  # the least pause after a 429 before the same request go
 ZONE_LOOKUPS = frozenset({"zoneinformation", "versioninformation"})
 
 
-@rule("exact-base-path",
-      "Every request but the zone lookups spells the base path ATServicesRest in exactly that casing "
-      "(the version segment may be v1.0 or V1.0).", "seed 004 §0")
+@rule(
+    "exact-base-path",
+    "Every request but the zone lookups spells the base path ATServicesRest in exactly that casing "
+    "(the version segment may be v1.0 or V1.0).",
+    "seed 004 §0",
+)
 def exact_base_path(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     if not context.base_path_case_sensitive:
         return []  # a tenant that takes any casing refuses none
@@ -33,8 +36,13 @@ def exact_base_path(traffic: Sequence[Exchange], context: RuleContext) -> list[V
             continue
         if parts[-1].lower() in ZONE_LOOKUPS:
             continue
-        found.append(Violation("exact-base-path", f"base path written {scrub_url(parts[0])!r}; the tenant answers "
-                               f"404 to any casing but {BASE[0]!r}", (exchange.position,)))
+        found.append(
+            Violation(
+                "exact-base-path",
+                f"base path written {scrub_url(parts[0])!r}; the tenant answers 404 to any casing but {BASE[0]!r}",
+                (exchange.position,),
+            )
+        )
     return found
 
 
@@ -59,13 +67,17 @@ def create_without_id(traffic: Sequence[Exchange], context: RuleContext) -> list
             continue
         value = exchange.body.get("id")
         if value not in (None, 0, "0"):
-            found.append(Violation("create-without-id", f"create sends id {scrub_url(repr(value))}",
-                                   (exchange.position,)))
+            found.append(
+                Violation("create-without-id", f"create sends id {scrub_url(repr(value))}", (exchange.position,))
+            )
     return found
 
 
-@rule("known-fields-only", "Write bodies use only fields the entity's metadata knows.",
-      "seed 004 rules: Never guess fields or values")
+@rule(
+    "known-fields-only",
+    "Write bodies use only fields the entity's metadata knows.",
+    "seed 004 rules: Never guess fields or values",
+)
 def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for exchange in traffic:
@@ -73,12 +85,23 @@ def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list
         entity = catalog().get(target) if target else None
         if entity is None:
             continue
-        unknown = [key for key in (exchange.request_json or {}) if isinstance(exchange.request_json, dict)
-                   and str(key).lower() != "userdefinedfields" and entity.field(str(key)) is None
-                   and not entity.ignores(str(key))]
+        unknown = [
+            key
+            for key in (exchange.request_json or {})
+            if isinstance(exchange.request_json, dict)
+            and str(key).lower() != "userdefinedfields"
+            and entity.field(str(key)) is None
+            and not entity.ignores(str(key))
+        ]
         if unknown:
-            found.append(Violation("known-fields-only", f"{entity.name} has no field " + ", ".join(unknown),
-                                   (exchange.position,), {"fields": unknown}))
+            found.append(
+                Violation(
+                    "known-fields-only",
+                    f"{entity.name} has no field " + ", ".join(unknown),
+                    (exchange.position,),
+                    {"fields": unknown},
+                )
+            )
     return found
 
 
@@ -121,8 +144,12 @@ def _keyset(exchange: Exchange) -> tuple[str, int | None] | None:
     for item in filters:
         lowered = {str(k).lower(): v for k, v in item.items()} if isinstance(item, dict) else None
         bound = record_id(lowered.get("value")) if lowered else None
-        if lowered and str(lowered.get("field", "")).lower() == "id" and lowered.get("op") in ("gt", "gte") \
-                and bound is not None:
+        if (
+            lowered
+            and str(lowered.get("field", "")).lower() == "id"
+            and lowered.get("op") in ("gt", "gte")
+            and bound is not None
+        ):
             start = bound + 1 if lowered["op"] == "gt" else bound
             lowest = start if lowest is None else max(lowest, start)
         else:
@@ -137,33 +164,47 @@ def _rest_was_read(traffic: Sequence[Exchange], page: Exchange, next_url: str) -
     ids = [record_id(i.get("id")) for i in page.items or [] if isinstance(i, dict)]
     last = max((i for i in ids if i is not None), default=None)
     keyset = _keyset(page)
-    for later in traffic[page.position:]:
+    for later in traffic[page.position :]:
         if later.status != 200:
             continue
         if _normalised(later.url) == wanted:
             return True
-        if (keyset is not None and last is not None and later.entity == page.entity
-                and [s.lower() for s in later.segments[1:]] == ["query"]):
+        if (
+            keyset is not None
+            and last is not None
+            and later.entity == page.entity
+            and [s.lower() for s in later.segments[1:]] == ["query"]
+        ):
             bound = _keyset(later)
             if bound is not None and bound[0] == keyset[0] and bound[1] is not None and bound[1] <= last + 1:
                 return True
     return False
 
 
-@rule("follow-next-page",
-      "A query that gets a full page with a nextPageUrl reads the rest: that URL (in any encoding), or a "
-      "query with the same filter from the next id on (keyset paging).", "facts §3.5 (paging)")
+@rule(
+    "follow-next-page",
+    "A query that gets a full page with a nextPageUrl reads the rest: that URL (in any encoding), or a "
+    "query with the same filter from the next id on (keyset paging).",
+    "facts §3.5 (paging)",
+)
 def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for exchange in traffic:
         if len(exchange.segments) < 2 or exchange.segments[1].lower() != "query" or exchange.status != 200:
             continue
-        details = (exchange.response_json or {}).get("pageDetails") if isinstance(exchange.response_json,
-                                                                                   dict) else None
+        details = (
+            (exchange.response_json or {}).get("pageDetails") if isinstance(exchange.response_json, dict) else None
+        )
         next_url = details.get("nextPageUrl") if isinstance(details, dict) else None
         if next_url and _page_size(exchange) in (None, 500) and not _rest_was_read(traffic, exchange, next_url):
-            found.append(Violation("follow-next-page", "the records after this page were never read",
-                                   (exchange.position,), {"nextPageUrl": scrub_url(str(next_url))}))
+            found.append(
+                Violation(
+                    "follow-next-page",
+                    "the records after this page were never read",
+                    (exchange.position,),
+                    {"nextPageUrl": scrub_url(str(next_url))},
+                )
+            )
     return found
 
 
@@ -173,11 +214,15 @@ def back_off_after_429(traffic: Sequence[Exchange], context: RuleContext) -> lis
     for index, refused in enumerate(traffic):
         if refused.status != 429:
             continue
-        for retry in traffic[index + 1:]:
+        for retry in traffic[index + 1 :]:
             if (retry.method, retry.path) == (refused.method, refused.path):
                 if retry.started_at - refused.started_at < BACK_OFF_SECONDS:
-                    found.append(Violation("back-off-after-429", f"retried after "
-                                           f"{retry.started_at - refused.started_at:.3f} s",
-                                           (refused.position, retry.position)))
+                    found.append(
+                        Violation(
+                            "back-off-after-429",
+                            f"retried after {retry.started_at - refused.started_at:.3f} s",
+                            (refused.position, retry.position),
+                        )
+                    )
                 break
     return found

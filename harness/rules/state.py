@@ -13,8 +13,20 @@ from fake_server.metadata import Catalog
 from ..traffic import Exchange
 
 # Seed 004, section 8, step 2: the fields every ticket PUT copies from a fresh GET.
-STABILISING_FIELDS = ("id", "companyID", "queueID", "title", "priority", "status", "dueDateTime",
-                      "ticketCategory", "issueType", "subIssueType", "source", "organizationalLevelAssociationID")
+STABILISING_FIELDS = (
+    "id",
+    "companyID",
+    "queueID",
+    "title",
+    "priority",
+    "status",
+    "dueDateTime",
+    "ticketCategory",
+    "issueType",
+    "subIssueType",
+    "source",
+    "organizationalLevelAssociationID",
+)
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -48,8 +60,12 @@ def updates(traffic: Sequence[Exchange], entity: str) -> Iterator[tuple[Exchange
 def latest_read(traffic: Sequence[Exchange], before: int, entity: str, target: int) -> Exchange | None:
     """The newest successful ``GET /{entity}/{target}`` before position ``before``."""
     for exchange in reversed(traffic[: before - 1]):
-        if (exchange.method == "GET" and exchange.is_item(entity) and exchange.item is not None
-                and record_id(exchange.segments[1]) == target):
+        if (
+            exchange.method == "GET"
+            and exchange.is_item(entity)
+            and exchange.item is not None
+            and record_id(exchange.segments[1]) == target
+        ):
             return exchange
     return None
 
@@ -75,9 +91,11 @@ def status_changes(traffic: Sequence[Exchange]) -> Iterator[tuple[Exchange, int,
 
 def writes_between(traffic: Sequence[Exchange], start: int, end: int, entity: str, target: int) -> list[Exchange]:
     """Successful writes to that record strictly between two positions."""
-    return [e for e in traffic[start: end - 1]
-            if e.status == 200 and e.method in ("PUT", "PATCH") and e.is_entity_root(entity)
-            and written_id(e) == target]
+    return [
+        e
+        for e in traffic[start : end - 1]
+        if e.status == 200 and e.method in ("PUT", "PATCH") and e.is_entity_root(entity) and written_id(e) == target
+    ]
 
 
 def sent(exchange: Exchange, name: str) -> tuple[bool, Any]:

@@ -33,15 +33,22 @@ def _outcome(exchange: Exchange) -> str:
 def _is_ticket_path(exchange: Exchange) -> bool:
     """``/Tickets`` or ``/Tickets/{anything}`` in any casing (a trailing slash leaves no empty segment)."""
     segments = exchange.segments
-    return exchange.entity == "tickets" and (len(segments) == 1 or (
-        len(segments) == 2 and segments[1].lower() not in ("query", "entityinformation")))
+    return exchange.entity == "tickets" and (
+        len(segments) == 1 or (len(segments) == 2 and segments[1].lower() not in ("query", "entityinformation"))
+    )
 
 
-@rule("no-ticket-patch", "Tickets are never updated with PATCH, at /Tickets or /Tickets/{id}.",
-      "seed 004 §0.1, §4, rules: Never use PATCH")
+@rule(
+    "no-ticket-patch",
+    "Tickets are never updated with PATCH, at /Tickets or /Tickets/{id}.",
+    "seed 004 §0.1, §4, rules: Never use PATCH",
+)
 def no_ticket_patch(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
-    return [Violation("no-ticket-patch", f"PATCH sent to {scrub_url(e.api_path)}: {_outcome(e)}", (e.position,))
-            for e in traffic if e.method == "PATCH" and _is_ticket_path(e)]
+    return [
+        Violation("no-ticket-patch", f"PATCH sent to {scrub_url(e.api_path)}: {_outcome(e)}", (e.position,))
+        for e in traffic
+        if e.method == "PATCH" and _is_ticket_path(e)
+    ]
 
 
 def _wrong_note_path(exchange: Exchange) -> bool:
@@ -52,51 +59,89 @@ def _wrong_note_path(exchange: Exchange) -> bool:
     return len(segments) >= 3 and segments[0] == "tickets" and segments[2] in ("ticketnotes", "ticketnote")
 
 
-@rule("notes-via-ticket", "Ticket notes are created and reached under a ticket only as /Tickets/{id}/Notes.",
-      "seed 004 §7, §10")
+@rule(
+    "notes-via-ticket",
+    "Ticket notes are created and reached under a ticket only as /Tickets/{id}/Notes.",
+    "seed 004 §7, §10",
+)
 def notes_via_ticket(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
-    return [Violation("notes-via-ticket", f"{e.method} {scrub_url(e.api_path)}: the API has no such route (404); "
-                      "notes go through /Tickets/{id}/Notes", (e.position,))
-            for e in traffic if _wrong_note_path(e)]
+    return [
+        Violation(
+            "notes-via-ticket",
+            f"{e.method} {scrub_url(e.api_path)}: the API has no such route (404); "
+            "notes go through /Tickets/{id}/Notes",
+            (e.position,),
+        )
+        for e in traffic
+        if _wrong_note_path(e)
+    ]
 
 
-@rule("fresh-get-before-put", "Every PUT /Tickets follows a GET /Tickets/{id} with no other write in between.",
-      "seed 004 §2, §4, rules: Always GET before PUT")
+@rule(
+    "fresh-get-before-put",
+    "Every PUT /Tickets follows a GET /Tickets/{id} with no other write in between.",
+    "seed 004 §2, §4, rules: Always GET before PUT",
+)
 def fresh_get_before_put(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for put, target, read in ticket_puts(traffic):
         if read is None:
-            found.append(Violation("fresh-get-before-put", f"PUT of ticket {target} without a GET of it first",
-                                   (put.position,), {"ticket": target}))
+            found.append(
+                Violation(
+                    "fresh-get-before-put",
+                    f"PUT of ticket {target} without a GET of it first",
+                    (put.position,),
+                    {"ticket": target},
+                )
+            )
             continue
         between = writes_between(traffic, read.position, put.position, "Tickets", target)
         if between:
-            found.append(Violation(
-                "fresh-get-before-put", f"PUT of ticket {target} reuses a GET that an earlier write made stale",
-                (read.position, *(e.position for e in between), put.position), {"ticket": target}))
+            found.append(
+                Violation(
+                    "fresh-get-before-put",
+                    f"PUT of ticket {target} reuses a GET that an earlier write made stale",
+                    (read.position, *(e.position for e in between), put.position),
+                    {"ticket": target},
+                )
+            )
     return found
 
 
-@rule("put-carries-stabilising-fields",
-      "Every PUT /Tickets carries each stabilising field with the value of the latest GET (status may change).",
-      "seed 004 §2.1, §8")
+@rule(
+    "put-carries-stabilising-fields",
+    "Every PUT /Tickets carries each stabilising field with the value of the latest GET (status may change).",
+    "seed 004 §2.1, §8",
+)
 def put_carries_stabilising_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for put, target, read in ticket_puts(traffic):
         missing = [name for name in STABILISING_FIELDS if not sent(put, name)[0]]
         changed = []
         if read is not None and read.item is not None:
-            changed = [name for name in STABILISING_FIELDS
-                       if name != "status" and sent(put, name)[0]
-                       and not same_value(read.item.get(name), sent(put, name)[1])]
+            changed = [
+                name
+                for name in STABILISING_FIELDS
+                if name != "status" and sent(put, name)[0] and not same_value(read.item.get(name), sent(put, name)[1])
+            ]
         if missing or changed:
             positions = (read.position, put.position) if read else (put.position,)
-            found.append(Violation(
-                "put-carries-stabilising-fields",
-                f"PUT of ticket {target}: " + "; ".join(
-                    part for part in (f"missing {', '.join(missing)}" if missing else "",
-                                      f"changed {', '.join(changed)}" if changed else "") if part),
-                positions, {"ticket": target, "missing": missing, "changed": changed}))
+            found.append(
+                Violation(
+                    "put-carries-stabilising-fields",
+                    f"PUT of ticket {target}: "
+                    + "; ".join(
+                        part
+                        for part in (
+                            f"missing {', '.join(missing)}" if missing else "",
+                            f"changed {', '.join(changed)}" if changed else "",
+                        )
+                        if part
+                    ),
+                    positions,
+                    {"ticket": target, "missing": missing, "changed": changed},
+                )
+            )
     return found
 
 
@@ -107,18 +152,26 @@ def no_null_overwrite(traffic: Sequence[Exchange], context: RuleContext) -> list
         read = latest_read(traffic, put.position, "Tickets", target)
         if read is None or read.item is None:
             continue
-        nulled = [name for name, value in read.item.items()
-                  if value not in (None, "", []) and sent(put, name) == (True, None)]
+        nulled = [
+            name for name, value in read.item.items() if value not in (None, "", []) and sent(put, name) == (True, None)
+        ]
         if nulled:
-            found.append(Violation("no-null-overwrite", f"{put.method} of ticket {target} sends null for "
-                                   + ", ".join(nulled), (read.position, put.position),
-                                   {"ticket": target, "fields": nulled}))
+            found.append(
+                Violation(
+                    "no-null-overwrite",
+                    f"{put.method} of ticket {target} sends null for " + ", ".join(nulled),
+                    (read.position, put.position),
+                    {"ticket": target, "fields": nulled},
+                )
+            )
     return found
 
 
-@rule("put-keeps-unsent-fields",
-      "A PUT /Tickets leaves out no writable field the latest GET read as non-null (PUT nulls what it omits).",
-      "seed 001 (PUT sets omitted fields to null); seed 004 §8")
+@rule(
+    "put-keeps-unsent-fields",
+    "A PUT /Tickets leaves out no writable field the latest GET read as non-null (PUT nulls what it omits).",
+    "seed 001 (PUT sets omitted fields to null); seed 004 §8",
+)
 def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     tickets = catalog().get("Tickets")
     assert tickets is not None
@@ -127,17 +180,24 @@ def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -
     for put, target, read in ticket_puts(traffic):
         if read is None or read.item is None:
             continue
-        dropped = [name for name in writable
-                   if read.item.get(name) not in (None, "", []) and not sent(put, name)[0]]
+        dropped = [name for name in writable if read.item.get(name) not in (None, "", []) and not sent(put, name)[0]]
         if dropped:
-            found.append(Violation("put-keeps-unsent-fields", f"PUT of ticket {target} leaves out "
-                                   + ", ".join(dropped) + ", which the PUT nulls", (read.position, put.position),
-                                   {"ticket": target, "fields": dropped}))
+            found.append(
+                Violation(
+                    "put-keeps-unsent-fields",
+                    f"PUT of ticket {target} leaves out " + ", ".join(dropped) + ", which the PUT nulls",
+                    (read.position, put.position),
+                    {"ticket": target, "fields": dropped},
+                )
+            )
     return found
 
 
-@rule("no-implicit-status-change", "A ticket update (PUT or PATCH) that changes the status changes nothing else.",
-      "seed 004 §9, rules: Never change status implicitly")
+@rule(
+    "no-implicit-status-change",
+    "A ticket update (PUT or PATCH) that changes the status changes nothing else.",
+    "seed 004 §9, rules: Never change status implicitly",
+)
 def no_implicit_status_change(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     tickets = catalog().get("Tickets")
     assert tickets is not None
@@ -145,24 +205,44 @@ def no_implicit_status_change(traffic: Sequence[Exchange], context: RuleContext)
     for put, target, _, read in status_changes(traffic):
         if read is None or read.item is None:
             continue
-        others = [f.name for f in tickets.fields
-                  if f.name != "status" and not f.is_read_only and sent(put, f.name)[0]
-                  and not same_value(read.item.get(f.name), sent(put, f.name)[1])]
+        others = [
+            f.name
+            for f in tickets.fields
+            if f.name != "status"
+            and not f.is_read_only
+            and sent(put, f.name)[0]
+            and not same_value(read.item.get(f.name), sent(put, f.name)[1])
+        ]
         if others:
-            found.append(Violation("no-implicit-status-change",
-                                   f"status of ticket {target} changes together with " + ", ".join(others),
-                                   (read.position, put.position), {"ticket": target, "fields": others}))
+            found.append(
+                Violation(
+                    "no-implicit-status-change",
+                    f"status of ticket {target} changes together with " + ", ".join(others),
+                    (read.position, put.position),
+                    {"ticket": target, "fields": others},
+                )
+            )
     return found
 
 
-@rule("numeric-ticket-id-in-url", "Single-ticket URLs use the numeric TicketID, never a ticket number.",
-      "seed 004 §0.1, §1")
+@rule(
+    "numeric-ticket-id-in-url",
+    "Single-ticket URLs use the numeric TicketID, never a ticket number.",
+    "seed 004 §0.1, §1",
+)
 def numeric_ticket_id_in_url(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for exchange in traffic:
         segments = exchange.segments
-        if len(segments) >= 2 and exchange.entity == "tickets" and segments[1].lower() not in (
-                "query", "entityinformation") and not segments[1].lstrip("-").isdigit():
-            found.append(Violation("numeric-ticket-id-in-url", f"ticket addressed as {scrub_url(segments[1])!r}",
-                                   (exchange.position,)))
+        if (
+            len(segments) >= 2
+            and exchange.entity == "tickets"
+            and segments[1].lower() not in ("query", "entityinformation")
+            and not segments[1].lstrip("-").isdigit()
+        ):
+            found.append(
+                Violation(
+                    "numeric-ticket-id-in-url", f"ticket addressed as {scrub_url(segments[1])!r}", (exchange.position,)
+                )
+            )
     return found

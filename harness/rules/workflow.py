@@ -11,37 +11,58 @@ from .state import filter_values, record_id, sent, status_changes, updates
 
 def _empty_time_entry_check(traffic: Sequence[Exchange], before: int, ticket: int) -> Exchange | None:
     for exchange in reversed(traffic[: before - 1]):
-        if (exchange.is_query("TimeEntries") and exchange.items is not None
-                and any(record_id(v) == ticket for v in filter_values(exchange, "ticketID"))):
+        if (
+            exchange.is_query("TimeEntries")
+            and exchange.items is not None
+            and any(record_id(v) == ticket for v in filter_values(exchange, "ticketID"))
+        ):
             return exchange if not exchange.items else None
     return None
 
 
-@rule("complete-only-without-time-entries",
-      "A ticket is set to a completing status only after a TimeEntries query for it returned no items.",
-      "seed 004 §6, §9 test 2", pack=WORKFLOW)
+@rule(
+    "complete-only-without-time-entries",
+    "A ticket is set to a completing status only after a TimeEntries query for it returned no items.",
+    "seed 004 §6, §9 test 2",
+    pack=WORKFLOW,
+)
 def complete_only_without_time_entries(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for put, target, status, _ in status_changes(traffic):
-        if record_id(status) in context.completing_statuses and _empty_time_entry_check(
-                traffic, put.position, target) is None:
-            found.append(Violation("complete-only-without-time-entries",
-                                   f"ticket {target} set to status {status} without an empty TimeEntries check",
-                                   (put.position,), {"ticket": target}))
+        if (
+            record_id(status) in context.completing_statuses
+            and _empty_time_entry_check(traffic, put.position, target) is None
+        ):
+            found.append(
+                Violation(
+                    "complete-only-without-time-entries",
+                    f"ticket {target} set to status {status} without an empty TimeEntries check",
+                    (put.position,),
+                    {"ticket": target},
+                )
+            )
     return found
 
 
-@rule("resolve-with-completing-status",
-      "When the workflow resolves a ticket it sets a status that stamps completedDate (5), not a look-alike.",
-      "seed 004 §5, §9", pack=WORKFLOW)
+@rule(
+    "resolve-with-completing-status",
+    "When the workflow resolves a ticket it sets a status that stamps completedDate (5), not a look-alike.",
+    "seed 004 §5, §9",
+    pack=WORKFLOW,
+)
 def resolve_with_completing_status(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     found = []
     for put, target, status, _ in status_changes(traffic):
         checked = _empty_time_entry_check(traffic, put.position, target)
         if checked and record_id(status) not in context.completing_statuses:
-            found.append(Violation("resolve-with-completing-status",
-                                   f"ticket {target} resolved with status {status}, which stamps no completedDate",
-                                   (put.position,), {"ticket": target, "status": status}))
+            found.append(
+                Violation(
+                    "resolve-with-completing-status",
+                    f"ticket {target} resolved with status {status}, which stamps no completedDate",
+                    (put.position,),
+                    {"ticket": target, "status": status},
+                )
+            )
     return found
 
 
@@ -56,9 +77,12 @@ def _resolved_tickets(traffic: Sequence[Exchange], context: RuleContext) -> set[
     return resolved
 
 
-@rule("ticket-number-via-query",
-      "A ticket the workflow resolves is first found by its number with a Tickets query (ticketNumber eq).",
-      "seed 004 §1, §10", pack=WORKFLOW)
+@rule(
+    "ticket-number-via-query",
+    "A ticket the workflow resolves is first found by its number with a Tickets query (ticketNumber eq).",
+    "seed 004 §1, §10",
+    pack=WORKFLOW,
+)
 def ticket_number_via_query(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
     # Only the resolution workflow starts from a number: a sync or a callback that is handed ids is judged
     # by nothing here.
@@ -71,7 +95,13 @@ def ticket_number_via_query(traffic: Sequence[Exchange], context: RuleContext) -
         elif exchange.method == "GET" and exchange.is_item("Tickets"):
             target = record_id(exchange.segments[1])
             if target is not None and target in resolved and target not in looked_up:
-                found.append(Violation("ticket-number-via-query", f"ticket {target} read before its number was "
-                                       "looked up", (exchange.position,), {"ticket": target}))
+                found.append(
+                    Violation(
+                        "ticket-number-via-query",
+                        f"ticket {target} read before its number was looked up",
+                        (exchange.position,),
+                        {"ticket": target},
+                    )
+                )
                 looked_up.add(target)
     return found

@@ -21,8 +21,9 @@ class RequestsAutotask:
     def __init__(self, config: ClientConfig) -> None:
         self.config = config
         self.session = requests.Session()
-        self.session.headers.update({"ApiIntegrationCode": config.integration_code, "UserName": config.username,
-                                     "Secret": config.secret})
+        self.session.headers.update(
+            {"ApiIntegrationCode": config.integration_code, "UserName": config.username, "Secret": config.secret}
+        )
         zone = self.session.get(f"{config.zone_lookup_root}/V1.0/zoneInformation", params={"user": config.username})
         zone.raise_for_status()
         self.base = zone.json()["url"].rstrip("/") + "/V1.0"
@@ -34,8 +35,9 @@ class RequestsAutotask:
         return answer.json()
 
     def _ticket(self, number: str) -> dict[str, Any]:
-        found = self._call("POST", "/Tickets/query",
-                           {"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]})["items"]
+        found = self._call(
+            "POST", "/Tickets/query", {"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]}
+        )["items"]
         item: dict[str, Any] = self._call("GET", f"/Tickets/{found[0]['id']}")["item"]
         return item
 
@@ -59,8 +61,9 @@ class RequestsAutotask:
         self.add_note(ticket_number, "Resolution", note)
         self.set_resolution(ticket_number, resolution)
         ticket = self._ticket(ticket_number)
-        entries = self._call("POST", "/TimeEntries/query",
-                             {"filter": [{"op": "eq", "field": "ticketID", "value": ticket["id"]}]})["items"]
+        entries = self._call(
+            "POST", "/TimeEntries/query", {"filter": [{"op": "eq", "field": "ticketID", "value": ticket["id"]}]}
+        )["items"]
         if not entries:
             self._put(self._call("GET", f"/Tickets/{ticket['id']}")["item"], status=self.config.completing_status)
 

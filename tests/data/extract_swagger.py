@@ -26,7 +26,7 @@ PREFIX = "#/definitions/"
 
 def _refs(node: Any) -> set[str]:
     if isinstance(node, dict):
-        found = {node["$ref"][len(PREFIX):]} if isinstance(node.get("$ref"), str) else set()
+        found = {node["$ref"][len(PREFIX) :]} if isinstance(node.get("$ref"), str) else set()
         return found.union(*(_refs(v) for v in node.values()))
     if isinstance(node, list):
         return set().union(*(_refs(v) for v in node))
@@ -42,12 +42,20 @@ def extract(swagger: dict[str, Any]) -> dict[str, Any]:
             wanted.add(name)
             todo |= _refs(swagger["definitions"][name])
     info = dict(swagger["info"])
-    info["description"] = ("Extracted by tests/data/extract_swagger.py from the official Autotask REST swagger "
-                           "(../shared/reference/autotask-swagger.json): only the operations "
-                           "tests/test_schemathesis.py runs and the definitions they reference.")
-    return {"swagger": swagger["swagger"], "info": info, "host": swagger["host"], "basePath": swagger["basePath"],
-            "schemes": swagger["schemes"], "paths": paths,
-            "definitions": {name: swagger["definitions"][name] for name in sorted(wanted)}}
+    info["description"] = (
+        "Extracted by tests/data/extract_swagger.py from the official Autotask REST swagger "
+        "(../shared/reference/autotask-swagger.json): only the operations "
+        "tests/test_schemathesis.py runs and the definitions they reference."
+    )
+    return {
+        "swagger": swagger["swagger"],
+        "info": info,
+        "host": swagger["host"],
+        "basePath": swagger["basePath"],
+        "schemes": swagger["schemes"],
+        "paths": paths,
+        "definitions": {name: swagger["definitions"][name] for name in sorted(wanted)},
+    }
 
 
 if __name__ == "__main__":

@@ -177,11 +177,18 @@ class Guzzle:
         self.http = httpx.Client(timeout=60)
         for name in ("Accept", "Accept-Encoding", "Connection", "User-Agent"):
             del self.http.headers[name]
-        self.headers = {"Username": username, "Secret": secret, "APIIntegrationcode": integration_code,
-                        "Content-Type": "application/json", "User-Agent": "GuzzleHttp/7", "Accept": "*/*"}
+        self.headers = {
+            "Username": username,
+            "Secret": secret,
+            "APIIntegrationcode": integration_code,
+            "Content-Type": "application/json",
+            "User-Agent": "GuzzleHttp/7",
+            "Accept": "*/*",
+        }
 
-    def request(self, method: str, uri: str, query: dict[str, str] | None = None,
-                json_body: Any = None) -> httpx.Response:
+    def request(
+        self, method: str, uri: str, query: dict[str, str] | None = None, json_body: Any = None
+    ) -> httpx.Response:
         url = uri if "://" in uri else self.base_uri + uri  # UriResolver::resolve(base_uri, relative)
         if query is not None:  # 'query' => array: http_build_query(..., PHP_QUERY_RFC3986) = rawurlencode
             url += "?" + "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in query.items())
@@ -220,8 +227,7 @@ class QueryBuilder:
     def _first_page(self) -> tuple[httpx.Response, dict[str, Any] | None]:
         if self._too_long():
             return self.client.request("POST", f"{self.entity}/query", json_body=self.to_array()), self.to_array()
-        return self.client.request("GET", f"{self.entity}/query",
-                                   query={"search": json_encode(self.to_array())}), None
+        return self.client.request("GET", f"{self.entity}/query", query={"search": json_encode(self.to_array())}), None
 
     def get(self) -> list[Entity]:  # get(): one page, nextPageUrl ignored
         response, _ = self._first_page()
@@ -238,8 +244,11 @@ class QueryBuilder:
             next_url = page["pageDetails"]["nextPageUrl"]  # PageEntity::fromResponse
             if not next_url:
                 break
-            response = (self.client.request("GET", next_url) if post_params is None else
-                        self.client.request("POST", next_url, json_body=post_params))
+            response = (
+                self.client.request("GET", next_url)
+                if post_params is None
+                else self.client.request("POST", next_url, json_body=post_params)
+            )
 
 
 def workflow(zone_url: str) -> None:
@@ -261,10 +270,17 @@ def workflow(zone_url: str) -> None:
 
     # 5. TicketNoteService::create(TicketNoteEntity $resource): POST Tickets/{ticketID}/Notes, body toArray()
     #    (README: "Autotask requires that new entities have an ID of 0").
-    note = Entity(TICKET_NOTE, {"id": 0, "ticketID": ticket["id"], "title": "Called the customer",
-                                "description": "Customer confirms the Wi-Fi drops stopped after the access "
-                                               "point was restarted.",
-                                "noteType": 1, "publish": 1})
+    note = Entity(
+        TICKET_NOTE,
+        {
+            "id": 0,
+            "ticketID": ticket["id"],
+            "title": "Called the customer",
+            "description": "Customer confirms the Wi-Fi drops stopped after the access point was restarted.",
+            "noteType": 1,
+            "publish": 1,
+        },
+    )
     client.request("POST", f"Tickets/{note['ticketID']}/Notes", json_body=note.to_array())
 
     # 6. TimeEntryQueryBuilder::where('ticketID', 'eq', $ticket->id)->get(): GET TimeEntries/query?search=…

@@ -46,8 +46,9 @@ def main() -> int:
     env = {**os.environ, "NODE_PATH": str(modules)}
     env.pop("DEBUG", None)
     with ServedFake(fake) as served:
-        run = subprocess.run([node, "driver.mjs", served.root_url, TICKET_NUMBER], cwd=HERE, env=env,
-                             timeout=300, check=False)
+        run = subprocess.run(
+            [node, "driver.mjs", served.root_url, TICKET_NUMBER], cwd=HERE, env=env, timeout=300, check=False
+        )
     if run.returncode != 0:
         sys.exit(f"driver.mjs exited with {run.returncode}")
     fake.journal.dump_jsonl(HERE / "journal.jsonl")

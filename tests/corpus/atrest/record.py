@@ -75,8 +75,13 @@ def workflow(served) -> None:
 
     # 1. The base URL spelled as atrest's README spells it.
     readme_base = f"{served.root_url}/atservicesrest/v1.0"
-    step("README base: create_ticket", Client(readme_base, CODE, USER, SECRET).create_ticket,
-         title, description, *fields.values())
+    step(
+        "README base: create_ticket",
+        Client(readme_base, CODE, USER, SECRET).create_ticket,
+        title,
+        description,
+        *fields.values(),
+    )
 
     # 2. The base URL as the tenant's zone names it.
     client = Client(served.base_url, CODE, USER, SECRET)
@@ -85,8 +90,16 @@ def workflow(served) -> None:
         ticket_id = 12  # a sample ticket, so the calls that need an id still go out
     step("query_tickets", client.query_tickets, ticket_id)
     step("add_ticket_attachment", client.add_ticket_attachment, ticket_id, "Event log", "eventlog.txt", attachment)
-    step("create_ticket_with_attachment", client.create_ticket_with_attachment, title, description,
-         *fields.values(), "Event log", "eventlog.txt", attachment)
+    step(
+        "create_ticket_with_attachment",
+        client.create_ticket_with_attachment,
+        title,
+        description,
+        *fields.values(),
+        "Event log",
+        "eventlog.txt",
+        attachment,
+    )
 
 
 if __name__ == "__main__":

@@ -108,14 +108,18 @@ async def workflow(root_url: str, fake) -> None:
     config = AutotaskConfig(username=USER, secret=SECRET, integration_code=CODE)
     async with AutotaskClient(config) as client:
         em = EntityManager(client)
-        await step("whoami", em.whoami())                                    # Resources/query email eq
+        await step("whoami", em.whoami())  # Resources/query email eq
         found = await step("ticket by number", em.query(Ticket, Q(ticketNumber=number)))
         if found:
             ticket_id = found[0].id
-        await step("get ticket", em.get(Ticket, ticket_id))                   # GET Tickets/{id}
-        note = TicketNote(ticketID=ticket_id, title="Customer called",       # as `autotask ticket-notes create`
-                          description="Called back, waiting on the customer.", publish=1)
-        await step("add note", em.create(note, parent_id=ticket_id))          # POST Tickets/{id}/TicketNotes
+        await step("get ticket", em.get(Ticket, ticket_id))  # GET Tickets/{id}
+        note = TicketNote(
+            ticketID=ticket_id,
+            title="Customer called",  # as `autotask ticket-notes create`
+            description="Called back, waiting on the customer.",
+            publish=1,
+        )
+        await step("add note", em.create(note, parent_id=ticket_id))  # POST Tickets/{id}/TicketNotes
         await step("update ticket", em.update(Ticket(id=ticket_id, status=7)))  # README / `tickets update`: PATCH
         await step("time entries", em.query(TimeEntry, Q(ticketID=ticket_id)))
         await step("ticket notes", em.query(TicketNote, parent_id=ticket_id, max_records=50))  # `ticket-notes list`
@@ -129,8 +133,8 @@ async def workflow(root_url: str, fake) -> None:
         await step("notes, limit 50", em.query("TicketNotes", Q(id__gte=0), max_records=50))
         # Every time entry: query_all pages by adding {"field": "id", "op": "gt", "value": <last id>}.
         await step("all time entries", em.query(TimeEntry, Q(id__gte=0)))
-        await step("info", em.entity_info(Ticket))                           # `autotask info Tickets`
-        await step("fields", em.field_info(Ticket))                          # `autotask fields Tickets`
+        await step("info", em.entity_info(Ticket))  # `autotask info Tickets`
+        await step("fields", em.field_info(Ticket))  # `autotask fields Tickets`
 
 
 def pick_ticket(fake) -> tuple[int, str]:

@@ -53,37 +53,94 @@ CREDENTIALS = {"UserName": API_USER, "Password": "any-secret", "IntegrationCode"
 
 # --- the models, property by property in declaration order (Data/*.cs): (C# name, kind) -------------------
 TICKET_MODEL = [
-    ("Id", "long"), ("ApiVendorID", "int"), ("AssignedResourceID", "int"), ("AssignedResourceRoleID", "int"),
-    ("BillingCodeID", "int"), ("ChangeApprovalBoard", "int"), ("ChangeApprovalStatus", "int"),
-    ("ChangeApprovalType", "int"), ("ChangeInfoField1", "string"), ("ChangeInfoField2", "string"),
-    ("ChangeInfoField3", "string"), ("ChangeInfoField4", "string"), ("ChangeInfoField5", "string"),
-    ("CompanyID", "int"), ("CompanyLocationID", "int"), ("CompletedByResourceID", "int"),
-    ("CompletedDate", "datetime"), ("ConfigurationItemID", "int"), ("ContactID", "int"), ("ContractID", "int"),
-    ("ContractServiceBundleID", "long"), ("ContractServiceID", "long"), ("CreateDate", "datetime"),
-    ("CreatorResourceID", "int"), ("CreatorType", "int"), ("CurrentServiceThermometerRating", "int"),
-    ("Description", "string"), ("DueDateTime", "datetime"), ("EstimatedHours", "double"),
-    ("ExternalID", "string"), ("FirstResponseAssignedResourceID", "int"), ("FirstResponseDateTime", "datetime"),
-    ("FirstResponseDueDateTime", "datetime"), ("FirstResponseInitiatingResourceID", "int"),
-    ("HoursToBeScheduled", "double"), ("ImpersonatorCreatorResourceID", "int"), ("IssueType", "int"),
-    ("LastActivityDate", "datetime"), ("LastActivityPersonType", "int"), ("LastActivityResourceID", "int"),
-    ("LastCustomerNotificationDateTime", "datetime"), ("LastCustomerVisibleActivityDateTime", "datetime"),
-    ("LastTrackedModificationDateTime", "datetime"), ("MonitorID", "int"), ("MonitorTypeID", "int"),
-    ("OpportunityID", "int"), ("OrganizationalLevelAssociationID", "int"),
-    ("PreviousServiceThermometerRating", "int"), ("Priority", "int"), ("ProblemTicketId", "int"),
-    ("ProjectID", "int"), ("PurchaseOrderNumber", "string"), ("QueueID", "int"), ("Resolution", "string"),
-    ("ResolutionPlanDateTime", "datetime"), ("ResolutionPlanDueDateTime", "datetime"),
-    ("ResolvedDateTime", "datetime"), ("ResolvedDueDateTime", "datetime"), ("RmaStatus", "int"),
-    ("RmaType", "int"), ("RMMAlertID", "string"), ("ServiceLevelAgreementHasBeenMet", "bool"),
-    ("ServiceLevelAgreementID", "int"), ("ServiceLevelAgreementPausedNextEventHours", "double"),
-    ("ServiceThermometerTemperature", "int"), ("Source", "int"), ("Status", "int"), ("SubIssueType", "int"),
-    ("TicketCategory", "int"), ("TicketNumber", "string"), ("TicketType", "int"), ("Title", "string"),
+    ("Id", "long"),
+    ("ApiVendorID", "int"),
+    ("AssignedResourceID", "int"),
+    ("AssignedResourceRoleID", "int"),
+    ("BillingCodeID", "int"),
+    ("ChangeApprovalBoard", "int"),
+    ("ChangeApprovalStatus", "int"),
+    ("ChangeApprovalType", "int"),
+    ("ChangeInfoField1", "string"),
+    ("ChangeInfoField2", "string"),
+    ("ChangeInfoField3", "string"),
+    ("ChangeInfoField4", "string"),
+    ("ChangeInfoField5", "string"),
+    ("CompanyID", "int"),
+    ("CompanyLocationID", "int"),
+    ("CompletedByResourceID", "int"),
+    ("CompletedDate", "datetime"),
+    ("ConfigurationItemID", "int"),
+    ("ContactID", "int"),
+    ("ContractID", "int"),
+    ("ContractServiceBundleID", "long"),
+    ("ContractServiceID", "long"),
+    ("CreateDate", "datetime"),
+    ("CreatorResourceID", "int"),
+    ("CreatorType", "int"),
+    ("CurrentServiceThermometerRating", "int"),
+    ("Description", "string"),
+    ("DueDateTime", "datetime"),
+    ("EstimatedHours", "double"),
+    ("ExternalID", "string"),
+    ("FirstResponseAssignedResourceID", "int"),
+    ("FirstResponseDateTime", "datetime"),
+    ("FirstResponseDueDateTime", "datetime"),
+    ("FirstResponseInitiatingResourceID", "int"),
+    ("HoursToBeScheduled", "double"),
+    ("ImpersonatorCreatorResourceID", "int"),
+    ("IssueType", "int"),
+    ("LastActivityDate", "datetime"),
+    ("LastActivityPersonType", "int"),
+    ("LastActivityResourceID", "int"),
+    ("LastCustomerNotificationDateTime", "datetime"),
+    ("LastCustomerVisibleActivityDateTime", "datetime"),
+    ("LastTrackedModificationDateTime", "datetime"),
+    ("MonitorID", "int"),
+    ("MonitorTypeID", "int"),
+    ("OpportunityID", "int"),
+    ("OrganizationalLevelAssociationID", "int"),
+    ("PreviousServiceThermometerRating", "int"),
+    ("Priority", "int"),
+    ("ProblemTicketId", "int"),
+    ("ProjectID", "int"),
+    ("PurchaseOrderNumber", "string"),
+    ("QueueID", "int"),
+    ("Resolution", "string"),
+    ("ResolutionPlanDateTime", "datetime"),
+    ("ResolutionPlanDueDateTime", "datetime"),
+    ("ResolvedDateTime", "datetime"),
+    ("ResolvedDueDateTime", "datetime"),
+    ("RmaStatus", "int"),
+    ("RmaType", "int"),
+    ("RMMAlertID", "string"),
+    ("ServiceLevelAgreementHasBeenMet", "bool"),
+    ("ServiceLevelAgreementID", "int"),
+    ("ServiceLevelAgreementPausedNextEventHours", "double"),
+    ("ServiceThermometerTemperature", "int"),
+    ("Source", "int"),
+    ("Status", "int"),
+    ("SubIssueType", "int"),
+    ("TicketCategory", "int"),
+    ("TicketNumber", "string"),
+    ("TicketType", "int"),
+    ("Title", "string"),
     ("UserDefinedFields", "udfs"),
 ]
 TICKET_NOTE_MODEL = [
-    ("Id", "long"), ("CreateDateTime", "datetime"), ("CreatorResourceID", "int"), ("Description", "string"),
-    ("ImpersonatorCreatorResourceID", "int"), ("ImpersonatorUpdaterResourceID", "int"),
-    ("LastActivityDate", "datetime"), ("NoteType", "int"), ("Publish", "int"), ("TicketID", "int"),
-    ("Title", "string"), ("SoapParentPropertyId", "object"), ("UserDefinedFields", "udfs"),
+    ("Id", "long"),
+    ("CreateDateTime", "datetime"),
+    ("CreatorResourceID", "int"),
+    ("Description", "string"),
+    ("ImpersonatorCreatorResourceID", "int"),
+    ("ImpersonatorUpdaterResourceID", "int"),
+    ("LastActivityDate", "datetime"),
+    ("NoteType", "int"),
+    ("Publish", "int"),
+    ("TicketID", "int"),
+    ("Title", "string"),
+    ("SoapParentPropertyId", "object"),
+    ("UserDefinedFields", "udfs"),
 ]
 QUERY_MODEL = [("MaxRecords", "int"), ("IncludeFields", "object"), ("Filter", "object"), ("Xml", "string?")]
 FILTER_MODEL = [("Op", "string?"), ("Field", "string?"), ("Udf", "bool"), ("Value", "object"), ("Items", "object")]
@@ -169,7 +226,7 @@ def stj_string(text: str) -> str:
 
 def _utf16(char: str) -> list[int]:
     data = char.encode("utf-16-be")
-    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+    return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
 
 
 def stj_value(value: Any, kind: str = "object") -> str:
@@ -189,8 +246,11 @@ def stj_value(value: Any, kind: str = "object") -> str:
         return stj_string(value)
     if isinstance(value, list):
         if kind == "udfs":
-            return "[" + ",".join("{" + f'"name":{stj_value(u["Name"])},"value":{stj_value(u["Value"])}' + "}"
-                                  for u in value) + "]"
+            return (
+                "["
+                + ",".join("{" + f'"name":{stj_value(u["Name"])},"value":{stj_value(u["Value"])}' + "}" for u in value)
+                + "]"
+            )
         return "[" + ",".join(stj_value(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ",".join(f"{stj_string(str(k))}:{stj_value(v)}" for k, v in value.items()) + "}"
@@ -205,8 +265,7 @@ def stj_model(model: list[tuple[str, str]], values: dict[str, Any]) -> str:
 def query_model_json(filters: list[dict[str, Any]], max_records: int | None = None) -> str:
     """A QueryModel with Filter items (Filter.cs): nulls for everything not set."""
     filter_json = "[" + ",".join(stj_model(FILTER_MODEL, new_model(FILTER_MODEL, **f)) for f in filters) + "]"
-    return ("{" + f'"maxRecords":{stj_value(max_records)},"includeFields":null,"filter":{filter_json},'
-            + '"xml":null}')
+    return "{" + f'"maxRecords":{stj_value(max_records)},"includeFields":null,"filter":{filter_json},' + '"xml":null}'
 
 
 def escape_data_string(text: str) -> str:
@@ -225,8 +284,12 @@ class Client:
     def headers(self) -> dict[str, str]:
         """AuthenticatedHttpClientHandler.SendAsync: added to every request, in this order (note "UserAgent",
         a custom header, not User-Agent)."""
-        return {"ApiIntegrationCode": CREDENTIALS["IntegrationCode"], "UserName": CREDENTIALS["UserName"],
-                "Secret": CREDENTIALS["Password"], "UserAgent": "AutoTask.Psa.Api.AutoTaskClient"}
+        return {
+            "ApiIntegrationCode": CREDENTIALS["IntegrationCode"],
+            "UserName": CREDENTIALS["UserName"],
+            "Secret": CREDENTIALS["Password"],
+            "UserAgent": "AutoTask.Psa.Api.AutoTaskClient",
+        }
 
     def refit_url(self, route: str, query: dict[str, str] | None = None) -> str:
         """RequestBuilderImplementation.BuildRelativePath: BaseAddress.AbsolutePath + route, untrimmed."""
@@ -237,8 +300,9 @@ class Client:
             url += "?" + "&".join(f"{escape_data_string(k)}={escape_data_string(v)}" for k, v in query.items())
         return url
 
-    def refit(self, method: str, route: str, *, query: dict[str, str] | None = None,
-              body: str | None = None) -> httpx.Response:
+    def refit(
+        self, method: str, route: str, *, query: dict[str, str] | None = None, body: str | None = None
+    ) -> httpx.Response:
         """A Refit method call: [Body] goes as JsonContent, streamed (Transfer-Encoding: chunked)."""
         headers = self.headers()
         content: Iterator[bytes] | None = None
@@ -300,18 +364,26 @@ def workflow(client: Client) -> None:
     client.refit("GET", "/V1.0/ZoneInformation", query={"user": API_USER})
 
     # 2. ITickets.QueryAsync(QueryModel) [Post("/V1.0/Tickets/query")]: the ticket by its number.
-    found = client.refit("POST", "/V1.0/Tickets/query", body=query_model_json(
-        [{"Field": "ticketNumber", "Op": "eq", "Value": TICKET_NUMBER}])).json()
+    found = client.refit(
+        "POST",
+        "/V1.0/Tickets/query",
+        body=query_model_json([{"Field": "ticketNumber", "Op": "eq", "Value": TICKET_NUMBER}]),
+    ).json()
     ticket_id = int(found["items"][0]["id"])
 
     # 3. ITickets.GetAsync(id) [Get("/V1.0/Tickets/{id}")] -> GetResult<TicketModel>.Item
     ticket = read_model(TICKET_MODEL, client.refit("GET", f"/V1.0/Tickets/{ticket_id}").json()["item"])
 
     # 4. ITicketNotesChild.CreateAsync(parentId, TicketNoteModel) [Post("/V1.0/Tickets/{parentId}/Notes")]
-    note = new_model(TICKET_NOTE_MODEL, TicketID=ticket_id, Title="Update from the integration",
-                     Description="Remote session held; the access point was restarted.", NoteType=1, Publish=1)
-    attempt(lambda: client.refit("POST", f"/V1.0/Tickets/{ticket_id}/Notes",
-                                 body=stj_model(TICKET_NOTE_MODEL, note)))
+    note = new_model(
+        TICKET_NOTE_MODEL,
+        TicketID=ticket_id,
+        Title="Update from the integration",
+        Description="Remote session held; the access point was restarted.",
+        NoteType=1,
+        Publish=1,
+    )
+    attempt(lambda: client.refit("POST", f"/V1.0/Tickets/{ticket_id}/Notes", body=stj_model(TICKET_NOTE_MODEL, note)))
 
     # 5. ITickets.UpdateAsync(TicketModel) [Put("/V1.0/Tickets")]: the model read in step 3, status changed
     #    to 8 ("In Progress" on the documented tenant), written back whole.
@@ -326,8 +398,11 @@ def workflow(client: Client) -> None:
 
     # 7. ITimeEntries.QueryAsync(string search) [Get("/V1.0/TimeEntries/query")]: the search-string form, as
     #    AutoTask.Psa.Api.Test/TicketTests.cs calls Tickets.QueryAsync.
-    client.refit("GET", "/V1.0/TimeEntries/query", query={
-        "search": '{"filter": [ {"field": "ticketID", "op": "eq", "value": ' + str(ticket_id) + '}]}'})
+    client.refit(
+        "GET",
+        "/V1.0/TimeEntries/query",
+        query={"search": '{"filter": [ {"field": "ticketID", "op": "eq", "value": ' + str(ticket_id) + "}]}"},
+    )
 
     # 8. AutoTaskClient.GetAllAsync("V1.0/TicketNotes/query", body): every ticket note, page after page.
     notes = client.get_all("V1.0/TicketNotes/query", '{"filter":[{"op":"gt","field":"id","value":0}]}')

@@ -74,8 +74,9 @@ execute_from_command_line(sys.argv)
 
 
 def run_manage(project: Path, *args: str) -> None:
-    done = subprocess.run([sys.executable, str(project / "manage.py"), *args], cwd=project,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(project / "manage.py"), *args], cwd=project, capture_output=True, text=True
+    )
     print(f"$ manage.py {' '.join(args)}  -> exit {done.returncode}")
     for line in done.stdout.strip().splitlines():
         print("   ", line[:300])
@@ -110,20 +111,39 @@ def drive(ticket_id: int) -> None:
     waiting = models.Status.objects.get(pk=7)  # "Waiting Customer"
     step("ticket update (status)", lambda: sync.TicketSynchronizer().update(ticket, status=waiting))
     note_type = models.NoteType.objects.get(pk=1)
-    step("note create", lambda: sync.TicketNoteSynchronizer().create(
-        ticket, title="Customer called", description="Customer confirmed the printer prints again.",
-        note_type=note_type, publish=1))
+    step(
+        "note create",
+        lambda: sync.TicketNoteSynchronizer().create(
+            ticket,
+            title="Customer called",
+            description="Customer confirmed the printer prints again.",
+            note_type=note_type,
+            publish=1,
+        ),
+    )
     # The resource sync fails on this tenant (see journal), so no Resource rows exist: pass the id, which
     # the app's body formatter sends unchanged, as it does a Resource row's id.
     resource = models.Resource.objects.filter(pk=29682899).first() or 29682899
     start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
-    step("time entry create", lambda: sync.TimeEntrySynchronizer().create(
-        ticket=ticket, resource=resource, date_worked=start, start_date_time=start,
-        end_date_time=start + datetime.timedelta(hours=1), hours_worked=Decimal("1.00"),
-        summary_notes="Replaced the toner and tested."))
+    step(
+        "time entry create",
+        lambda: sync.TimeEntrySynchronizer().create(
+            ticket=ticket,
+            resource=resource,
+            date_worked=start,
+            start_date_time=start,
+            end_date_time=start + datetime.timedelta(hours=1),
+            hours_worked=Decimal("1.00"),
+            summary_notes="Replaced the toner and tested.",
+        ),
+    )
     step("callback again", lambda: sync.TicketSynchronizer().fetch_sync_by_id(ticket_id))
-    print("stored for the ticket: notes", models.TicketNote.objects.filter(ticket_id=ticket_id).count(),
-          "time entries", models.TimeEntry.objects.filter(ticket_id=ticket_id).count())
+    print(
+        "stored for the ticket: notes",
+        models.TicketNote.objects.filter(ticket_id=ticket_id).count(),
+        "time entries",
+        models.TimeEntry.objects.filter(ticket_id=ticket_id).count(),
+    )
 
 
 def main() -> None:
@@ -131,9 +151,15 @@ def main() -> None:
     snapshot = sample_snapshot()
     with tempfile.TemporaryDirectory(prefix="djautotask-") as tmp, ServedFake(fake) as served:
         project = Path(tmp)
-        (project / "atproject_settings.py").write_text(SETTINGS.format(
-            db=str(project / "db.sqlite3"), cache=str(project / "cache"),
-            server_url=f"{served.root_url}/atservicesrest/", user=API_USER, queues=QUEUES))
+        (project / "atproject_settings.py").write_text(
+            SETTINGS.format(
+                db=str(project / "db.sqlite3"),
+                cache=str(project / "cache"),
+                server_url=f"{served.root_url}/atservicesrest/",
+                user=API_USER,
+                queues=QUEUES,
+            )
+        )
         (project / "manage.py").write_text(MANAGE)
         run_manage(project, "migrate", "--verbosity", "0")
         for sync_type in SYNC_TYPES:
@@ -142,15 +168,27 @@ def main() -> None:
         sys.path.insert(0, str(project))
         os.environ["DJANGO_SETTINGS_MODULE"] = "atproject_settings"
         import django
+
         django.setup()
         from djautotask import models
 
         synced = {t["id"] for t in snapshot["Tickets"] if t["status"] != 5 and t["queueID"] in QUEUES}
-        print("tenant holds:", {"Resource": len(fake.records("Resources")), "Ticket (open, two queues)": len(synced),
-                                "TicketNote": sum(n["ticketID"] in synced for n in snapshot["TicketNotes"]),
-                                "TimeEntry": sum(e["ticketID"] in synced for e in snapshot["TimeEntries"])})
-        print("stored:", {name: getattr(models, name).objects.count()
-                          for name in ("Resource", "Status", "NoteType", "Ticket", "TicketNote", "TimeEntry")})
+        print(
+            "tenant holds:",
+            {
+                "Resource": len(fake.records("Resources")),
+                "Ticket (open, two queues)": len(synced),
+                "TicketNote": sum(n["ticketID"] in synced for n in snapshot["TicketNotes"]),
+                "TimeEntry": sum(e["ticketID"] in synced for e in snapshot["TimeEntries"]),
+            },
+        )
+        print(
+            "stored:",
+            {
+                name: getattr(models, name).objects.count()
+                for name in ("Resource", "Status", "NoteType", "Ticket", "TicketNote", "TimeEntry")
+            },
+        )
         # The first synced ticket that has notes and time entries in the tenant.
         noted = {note["ticketID"] for note in snapshot["TicketNotes"]}
         timed = {entry["ticketID"] for entry in snapshot["TimeEntries"]}

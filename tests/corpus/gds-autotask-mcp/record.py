@@ -62,8 +62,12 @@ INTEGRATION_CODE = "not-a-code"
 AUTOTASK_MAX_PAGE_SIZE = 500  # autotask-http.ts
 MATCH_ALL = [{"op": "gte", "field": "id", "value": 0}]  # autotask.service.ts
 # What Node's fetch (undici, Node 26 per the Dockerfile) adds to every request it is not given.
-NODE_FETCH_DEFAULTS = {"accept-language": "*", "sec-fetch-mode": "cors", "user-agent": "node",
-                       "accept-encoding": "gzip, deflate"}
+NODE_FETCH_DEFAULTS = {
+    "accept-language": "*",
+    "sec-fetch-mode": "cors",
+    "user-agent": "node",
+    "accept-encoding": "gzip, deflate",
+}
 
 
 def stringify(value: Any) -> bytes:
@@ -91,9 +95,26 @@ class RateLimitError(HttpError):
 # src/services/http-cache.ts (the read cache every request passes through)
 # ---------------------------------------------------------------------------------------------------
 
-REFERENCE = {"Resources", "ResourceRoles", "Roles", "Departments", "BillingCodes", "InternalLocations",
-             "Countries", "Currencies", "Holidays", "HolidaySets", "WorkTypeModifiers", "TaxCategories",
-             "ServiceBundles", "Services", "Products", "ClassificationIcons", "ShippingTypes", "Skills"}
+REFERENCE = {
+    "Resources",
+    "ResourceRoles",
+    "Roles",
+    "Departments",
+    "BillingCodes",
+    "InternalLocations",
+    "Countries",
+    "Currencies",
+    "Holidays",
+    "HolidaySets",
+    "WorkTypeModifiers",
+    "TaxCategories",
+    "ServiceBundles",
+    "Services",
+    "Products",
+    "ClassificationIcons",
+    "ShippingTypes",
+    "Skills",
+}
 SLOW_REFERENCE = {"Companies", "CompanyLocations", "Contracts", "ContractServices", "Contacts"}
 NEVER = {"ThresholdInformation", "Version", "zoneInformation"}
 TTL = {"fields": 3600.0, "reference": 900.0, "slow-reference": 300.0, "volatile": 30.0, "never": 0.0}
@@ -107,8 +128,9 @@ def entity_of(path: str) -> str:
 
 def is_read(method: str, path: str) -> bool:
     """http-cache.ts isRead: GET, and POST of /query, /query/count, /query/next."""
-    return method.upper() == "GET" or (method.upper() == "POST" and re.search(r"/query(/|\?|$)", path, re.I)
-                                       is not None)
+    return method.upper() == "GET" or (
+        method.upper() == "POST" and re.search(r"/query(/|\?|$)", path, re.I) is not None
+    )
 
 
 def classify(path: str) -> str:
@@ -140,8 +162,8 @@ def cacheable(value: Any) -> bool:
 # src/utils/config.ts
 # ---------------------------------------------------------------------------------------------------
 
-def resolve_autotask_api_url(http: httpx.Client, username: str, explicit_api_url: str | None,
-                             zone_origin: str) -> str:
+
+def resolve_autotask_api_url(http: httpx.Client, username: str, explicit_api_url: str | None, zone_origin: str) -> str:
     """config.ts resolveAutotaskApiUrl: explicit AUTOTASK_API_URL wins, else the unauthenticated zone lookup."""
     if explicit_api_url:
         return explicit_api_url
@@ -150,8 +172,10 @@ def resolve_autotask_api_url(http: httpx.Client, username: str, explicit_api_url
     lookup = f"{zone_origin}/atservicesrest/v1.0/zoneInformation?user={encode_uri_component(username)}"
     response = http.get(lookup, headers={"Accept": "application/json", **NODE_FETCH_DEFAULTS})
     if not response.is_success:
-        raise HttpError(f"Autotask zone auto-detection failed (HTTP {response.status_code}). "
-                        "Set AUTOTASK_API_URL manually", response.status_code)
+        raise HttpError(
+            f"Autotask zone auto-detection failed (HTTP {response.status_code}). Set AUTOTASK_API_URL manually",
+            response.status_code,
+        )
     url = response.json().get("url")
     if not isinstance(url, str) or not url:
         raise HttpError("Autotask zone auto-detection failed (missing url in response).", response.status_code)
@@ -161,6 +185,7 @@ def resolve_autotask_api_url(http: httpx.Client, username: str, explicit_api_url
 # ---------------------------------------------------------------------------------------------------
 # src/services/autotask-http.ts
 # ---------------------------------------------------------------------------------------------------
+
 
 class AutotaskHttpClient:
     def __init__(self, http: httpx.Client, zone_origin: str, api_url: str | None = None) -> None:
@@ -181,9 +206,14 @@ class AutotaskHttpClient:
     def headers(self) -> dict[str, str]:
         """AutotaskHttpClient.headers (no ImpersonationResourceId: no impersonated caller in this run).
         Names as the code writes them; Node's fetch adds its defaults after them."""
-        return {"Content-Type": "application/json", "Accept": "application/json",
-                "ApiIntegrationcode": INTEGRATION_CODE, "UserName": USERNAME, "Secret": SECRET,
-                **NODE_FETCH_DEFAULTS}
+        return {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "ApiIntegrationcode": INTEGRATION_CODE,
+            "UserName": USERNAME,
+            "Secret": SECRET,
+            **NODE_FETCH_DEFAULTS,
+        }
 
     def request(self, method: str, path: str, body: Any = None, allow_empty_body: bool = False) -> Any:
         """AutotaskHttpClient.request: reads through http-cache.ts cachedRead, writes then invalidate."""
@@ -200,18 +230,25 @@ class AutotaskHttpClient:
         value = self.send(method, path, body, allow_empty_body=allow_empty_body)
         # http-cache.ts invalidateAfterWrite: drop volatile entries and those of the written entity
         written = entity_of(path)
-        for key in [k for k in self.cache if classify(k.split(" ", 2)[1]) == "volatile"
-                    or entity_of(k.split(" ", 2)[1]) == written]:
+        for key in [
+            k
+            for k in self.cache
+            if classify(k.split(" ", 2)[1]) == "volatile" or entity_of(k.split(" ", 2)[1]) == written
+        ]:
             del self.cache[key]
         return value
 
-    def send(self, method: str, path: str, body: Any = None, zone_retry: bool = False,
-             allow_empty_body: bool = False) -> Any:
+    def send(
+        self, method: str, path: str, body: Any = None, zone_retry: bool = False, allow_empty_body: bool = False
+    ) -> Any:
         """AutotaskHttpClient.send: the one place a request goes upstream."""
         remaining = self.cooldown_until - time.time()
         if remaining > 0:  # 429 cooldown gate: fail locally, nothing is sent
-            raise RateLimitError(f"Autotask API threshold exceeded (HTTP 429) — this tenant is in a "
-                                 f"{int(remaining) + 1}s cooldown and this call was NOT sent upstream.", 429)
+            raise RateLimitError(
+                f"Autotask API threshold exceeded (HTTP 429) — this tenant is in a "
+                f"{int(remaining) + 1}s cooldown and this call was NOT sent upstream.",
+                429,
+            )
         url = path if path.startswith("http") else f"{self.base_url()}{'' if path.startswith('/') else '/'}{path}"
         content = stringify(body) if body is not None else None  # init.body = JSON.stringify(body)
         response = self.http.request(method, url, headers=self.headers(), content=content)
@@ -233,15 +270,22 @@ class AutotaskHttpClient:
             if response.status_code == 429:
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
                 self.cooldown_until = time.time() + min(retry_after, 300)  # MAX_COOLDOWN_MS
-                raise RateLimitError(f"Autotask API threshold exceeded (HTTP 429). Do NOT retry this call "
-                                     f"automatically ... Detail: {detail}", 429)
-            raise HttpError(f"Autotask {method} {path} failed: HTTP {response.status_code}: {detail}",
-                            response.status_code)
+                raise RateLimitError(
+                    f"Autotask API threshold exceeded (HTTP 429). Do NOT retry this call "
+                    f"automatically ... Detail: {detail}",
+                    429,
+                )
+            raise HttpError(
+                f"Autotask {method} {path} failed: HTTP {response.status_code}: {detail}", response.status_code
+            )
         if not text:
             if allow_empty_body:
                 return None
-            raise HttpError(f"Autotask {method} {path} returned HTTP {response.status_code} but the response "
-                            "payload was unusable: empty response body", response.status_code)
+            raise HttpError(
+                f"Autotask {method} {path} returned HTTP {response.status_code} but the response "
+                "payload was unusable: empty response body",
+                response.status_code,
+            )
         return json.loads(text)
 
     def get(self, entity: str, record_id: int) -> Any:
@@ -255,8 +299,13 @@ class AutotaskHttpClient:
             raise
         return res.get("item") if isinstance(res, dict) and "item" in res else res  # unwrapEntity
 
-    def query(self, entity: str, filters: list[dict[str, Any]], max_records: int | None = None,
-              include_fields: list[str] | None = None) -> list[Any]:
+    def query(
+        self,
+        entity: str,
+        filters: list[dict[str, Any]],
+        max_records: int | None = None,
+        include_fields: list[str] | None = None,
+    ) -> list[Any]:
         """AutotaskHttpClient.query: POST /{Entity}/query, then POST every nextPageUrl with the same body."""
         total_cap = max_records if max_records is not None else AUTOTASK_MAX_PAGE_SIZE
         body: dict[str, Any] = {"filter": filters, "MaxRecords": min(total_cap, AUTOTASK_MAX_PAGE_SIZE)}
@@ -290,8 +339,9 @@ class AutotaskHttpClient:
         res = self.request("GET", f"/{entity}/entityInformation/fields") or {}
         return res.get("fields") or res.get("items") or []
 
-    def child_query(self, parent: str, parent_id: int, child: str, filters: list[dict[str, Any]],
-                    max_records: int | None = None) -> list[Any]:
+    def child_query(
+        self, parent: str, parent_id: int, child: str, filters: list[dict[str, Any]], max_records: int | None = None
+    ) -> list[Any]:
         """AutotaskHttpClient.childQuery: POST /{Parent}/{id}/{Child}/query; on a 404 GET /{Parent}/{id}/{Child}."""
         body = {"filter": filters, "MaxRecords": min(max_records or AUTOTASK_MAX_PAGE_SIZE, AUTOTASK_MAX_PAGE_SIZE)}
         try:
@@ -325,22 +375,32 @@ def parse_retry_after(value: str | None) -> float:
 # The tools (src/handlers/tool.handler.ts dispatch table -> src/services/autotask.service.ts)
 # ---------------------------------------------------------------------------------------------------
 
-def paginate(fetch, page: int = 1, page_size: int | None = None, default_page_size: int = 25,
-             max_page_size: int = 500) -> list[Any]:
+
+def paginate(
+    fetch, page: int = 1, page_size: int | None = None, default_page_size: int = 25, max_page_size: int = 500
+) -> list[Any]:
     """AutotaskService.paginate: fetch page*pageSize + 1 records and slice the page out."""
     page = max(1, page)
     size = min(page_size or default_page_size, max_page_size)
     fetched = fetch(page * size + 1)
-    return fetched[(page - 1) * size: page * size]
+    return fetched[(page - 1) * size : page * size]
 
 
 def tool_resolve_record_reference(at: AutotaskHttpClient, reference: str) -> Any:
     """tool 'autotask_resolve_record_reference' -> AutotaskService.resolveRecordReference: Tickets and Tasks
     queried by their display number (Promise.all: both go out at once; here one after the other)."""
-    tickets = at.query("Tickets", [{"op": "eq", "field": "ticketNumber", "value": reference}],
-                       max_records=5, include_fields=["id", "ticketNumber", "title"])
-    tasks = at.query("Tasks", [{"op": "eq", "field": "taskNumber", "value": reference}],
-                     max_records=5, include_fields=["id", "taskNumber", "title"])
+    tickets = at.query(
+        "Tickets",
+        [{"op": "eq", "field": "ticketNumber", "value": reference}],
+        max_records=5,
+        include_fields=["id", "ticketNumber", "title"],
+    )
+    tasks = at.query(
+        "Tasks",
+        [{"op": "eq", "field": "taskNumber", "value": reference}],
+        max_records=5,
+        include_fields=["id", "taskNumber", "title"],
+    )
     matches = [("ticket", t["id"]) for t in tickets if t.get("id") is not None]
     matches += [("task", t["id"]) for t in tasks if t.get("id") is not None]
     return matches
@@ -364,8 +424,9 @@ def tool_get_field_info(at: AutotaskHttpClient, entity: str, field: str) -> Any:
     return next((f for f in fields if str(f.get("name", "")).lower() == field.lower()), None)
 
 
-def tool_create_ticket_note(at: AutotaskHttpClient, ticket_id: int, title: str, description: str,
-                            note_type: int, publish: int) -> Any:
+def tool_create_ticket_note(
+    at: AutotaskHttpClient, ticket_id: int, title: str, description: str, note_type: int, publish: int
+) -> Any:
     """tool 'autotask_create_ticket_note' -> AutotaskService.createTicketNote -> createNoteImpl, which adds
     ticketID to {title, description, noteType, publish} and calls http.childCreate('Tickets', id, 'Notes')."""
     note = {"title": title or "Note", "description": description, "noteType": note_type, "publish": publish}
@@ -375,24 +436,54 @@ def tool_create_ticket_note(at: AutotaskHttpClient, ticket_id: int, title: str, 
 def tool_update_ticket(at: AutotaskHttpClient, ticket_id: int, **changes: Any) -> Any:
     """tool 'autotask_update_ticket' {ticketId, ...} -> buildTicketPayload (the writable allowlist) ->
     AutotaskService.updateTicket -> http.update('Tickets', id, payload)."""
-    allowed = ["companyID", "title", "description", "status", "priority", "assignedResourceID",
-               "assignedResourceRoleID", "contactID", "queueID", "ticketCategory", "ticketType", "issueType",
-               "subIssueType", "source", "billingCodeID", "serviceLevelAgreementID", "estimatedHours", "projectID",
-               "ticketAdditionalContacts", "resolution", "userDefinedFields", "dueDateTime", "companyLocationID",
-               "configurationItemID", "contractID", "contractServiceID", "contractServiceBundleID", "externalID",
-               "problemTicketId"]  # tool.handler.ts TICKET_WRITABLE_FIELDS, in that order
+    allowed = [
+        "companyID",
+        "title",
+        "description",
+        "status",
+        "priority",
+        "assignedResourceID",
+        "assignedResourceRoleID",
+        "contactID",
+        "queueID",
+        "ticketCategory",
+        "ticketType",
+        "issueType",
+        "subIssueType",
+        "source",
+        "billingCodeID",
+        "serviceLevelAgreementID",
+        "estimatedHours",
+        "projectID",
+        "ticketAdditionalContacts",
+        "resolution",
+        "userDefinedFields",
+        "dueDateTime",
+        "companyLocationID",
+        "configurationItemID",
+        "contractID",
+        "contractServiceID",
+        "contractServiceBundleID",
+        "externalID",
+        "problemTicketId",
+    ]  # tool.handler.ts TICKET_WRITABLE_FIELDS, in that order
     payload = {name: changes[name] for name in allowed if name in changes}
     at.update("Tickets", ticket_id, payload)
     return ticket_id
 
 
-def tool_search_time_entries(at: AutotaskHttpClient, ticket_id: int | None = None,
-                             page: int = 1, page_size: int | None = None) -> Any:
+def tool_search_time_entries(
+    at: AutotaskHttpClient, ticket_id: int | None = None, page: int = 1, page_size: int | None = None
+) -> Any:
     """tool 'autotask_search_time_entries' -> AutotaskService.searchTimeEntries -> queryPaged('TimeEntries')
     -> paginate -> http.query(entity, filters or MATCH_ALL, {maxRecords: page*pageSize + 1})."""
     filters = [{"op": "eq", "field": "ticketID", "value": ticket_id}] if ticket_id is not None else []
-    return paginate(lambda limit: at.query("TimeEntries", filters or MATCH_ALL, max_records=limit),
-                    page=page, page_size=page_size, max_page_size=500)
+    return paginate(
+        lambda limit: at.query("TimeEntries", filters or MATCH_ALL, max_records=limit),
+        page=page,
+        page_size=page_size,
+        max_page_size=500,
+    )
 
 
 def call_tool(name: str, call):
@@ -417,13 +508,17 @@ def workflow(http: httpx.Client, root_url: str) -> None:
 
     call_tool("autotask_get_ticket_details", lambda: tool_get_ticket_details(at, ticket_id))
     call_tool("autotask_search_ticket_notes", lambda: tool_search_ticket_notes(at, ticket_id))
-    call_tool("autotask_get_field_info TicketNotes.noteType",
-              lambda: tool_get_field_info(at, "TicketNotes", "noteType"))
+    call_tool(
+        "autotask_get_field_info TicketNotes.noteType", lambda: tool_get_field_info(at, "TicketNotes", "noteType")
+    )
     # The field info is cached (http-cache 'fields', one hour): publish is read from the same answer.
-    call_tool("autotask_get_field_info TicketNotes.publish",
-              lambda: tool_get_field_info(at, "TicketNotes", "publish"))
-    call_tool("autotask_create_ticket_note", lambda: tool_create_ticket_note(
-        at, ticket_id, "Customer update", "Called the customer; waiting for their reply.", note_type=18, publish=2))
+    call_tool("autotask_get_field_info TicketNotes.publish", lambda: tool_get_field_info(at, "TicketNotes", "publish"))
+    call_tool(
+        "autotask_create_ticket_note",
+        lambda: tool_create_ticket_note(
+            at, ticket_id, "Customer update", "Called the customer; waiting for their reply.", note_type=18, publish=2
+        ),
+    )
     call_tool("autotask_update_ticket", lambda: tool_update_ticket(at, ticket_id, status=7))
     call_tool("autotask_search_time_entries {ticketId}", lambda: tool_search_time_entries(at, ticket_id=ticket_id))
     call_tool("autotask_search_time_entries {pageSize: 500}", lambda: tool_search_time_entries(at, page_size=500))

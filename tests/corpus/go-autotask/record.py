@@ -64,11 +64,17 @@ class GoError(Exception):
 # encoding/json, as go-autotask's types use it
 # ---------------------------------------------------------------------------------------------------
 
+
 def go_marshal(value: Any) -> bytes:
     """encoding/json.Marshal: compact, keys in the order given, HTML characters escaped."""
     text = json.dumps(_go_floats(value), separators=(",", ":"), ensure_ascii=False)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text.encode("utf-8")
 
@@ -128,26 +134,59 @@ def _decode(kind: str, value: Any, name: str) -> Any:
 
 # entities/ticket.go: type Ticket struct (json tags with omitzero, in field order)
 TICKET_FIELDS = [
-    ("id", "int64"), ("title", "string"), ("description", "string"), ("ticketNumber", "string"),
-    ("status", "int64"), ("priority", "int64"), ("queueID", "int64"), ("companyID", "int64"),
-    ("companyLocationID", "int64"), ("contactID", "int64"), ("contractID", "int64"),
-    ("configurationItemID", "int64"), ("assignedResourceID", "int64"), ("assignedResourceRoleID", "int64"),
-    ("dueDateTime", "time"), ("createDate", "time"), ("lastActivityDate", "time"), ("completedDate", "time"),
-    ("ticketType", "int64"), ("issueType", "int64"), ("subIssueType", "int64"), ("ticketCategory", "int64"),
-    ("source", "int64"), ("billingCodeID", "int64"), ("estimatedHours", "float64"), ("externalID", "string"),
+    ("id", "int64"),
+    ("title", "string"),
+    ("description", "string"),
+    ("ticketNumber", "string"),
+    ("status", "int64"),
+    ("priority", "int64"),
+    ("queueID", "int64"),
+    ("companyID", "int64"),
+    ("companyLocationID", "int64"),
+    ("contactID", "int64"),
+    ("contractID", "int64"),
+    ("configurationItemID", "int64"),
+    ("assignedResourceID", "int64"),
+    ("assignedResourceRoleID", "int64"),
+    ("dueDateTime", "time"),
+    ("createDate", "time"),
+    ("lastActivityDate", "time"),
+    ("completedDate", "time"),
+    ("ticketType", "int64"),
+    ("issueType", "int64"),
+    ("subIssueType", "int64"),
+    ("ticketCategory", "int64"),
+    ("source", "int64"),
+    ("billingCodeID", "int64"),
+    ("estimatedHours", "float64"),
+    ("externalID", "string"),
     ("lastModifiedDate", "time"),
 ]
 # entities/ticket_note.go: type TicketNote struct
 TICKET_NOTE_FIELDS = [
-    ("id", "int64"), ("ticketID", "int64"), ("title", "string"), ("description", "string"),
-    ("noteType", "int64"), ("publish", "int64"), ("createDateTime", "time"), ("creatorResourceID", "int64"),
+    ("id", "int64"),
+    ("ticketID", "int64"),
+    ("title", "string"),
+    ("description", "string"),
+    ("noteType", "int64"),
+    ("publish", "int64"),
+    ("createDateTime", "time"),
+    ("creatorResourceID", "int64"),
     ("lastActivityDate", "time"),
 ]
 # entities/time_entry.go: type TimeEntry struct
 TIME_ENTRY_FIELDS = [
-    ("id", "int64"), ("ticketID", "int64"), ("resourceID", "int64"), ("dateWorked", "time"),
-    ("startDateTime", "time"), ("endDateTime", "time"), ("hoursWorked", "float64"), ("summaryNotes", "string"),
-    ("internalNotes", "string"), ("billingCodeID", "int64"), ("createDateTime", "time"),
+    ("id", "int64"),
+    ("ticketID", "int64"),
+    ("resourceID", "int64"),
+    ("dateWorked", "time"),
+    ("startDateTime", "time"),
+    ("endDateTime", "time"),
+    ("hoursWorked", "float64"),
+    ("summaryNotes", "string"),
+    ("internalNotes", "string"),
+    ("billingCodeID", "int64"),
+    ("createDateTime", "time"),
     ("lastModifiedDateTime", "time"),
 ]
 
@@ -165,13 +204,15 @@ def unmarshal_entity(fields: list[tuple[str, str]], raw: Any) -> dict[str, Any]:
             entity[name] = _decode(kind, lowered[name.lower()], name)
     udfs = lowered.get("userdefinedfields")
     if isinstance(udfs, list) and udfs:  # []autotask.UDF `json:"userDefinedFields,omitempty"`
-        entity["userDefinedFields"] = [{"name": u.get("name", ""), "value": u.get("value")}
-                                       for u in udfs if isinstance(u, dict)]
+        entity["userDefinedFields"] = [
+            {"name": u.get("name", ""), "value": u.get("value")} for u in udfs if isinstance(u, dict)
+        ]
     return entity
 
 
-def query(conditions: list[dict[str, Any]] | None = None, fields: list[str] | None = None,
-          limit: int = 0) -> dict[str, Any]:
+def query(
+    conditions: list[dict[str, Any]] | None = None, fields: list[str] | None = None, limit: int = 0
+) -> dict[str, Any]:
     """query.go: (*Query).MarshalJSON builds a map[string]any, which encoding/json writes with sorted keys."""
     body: dict[str, Any] = {}
     if fields:
@@ -191,6 +232,7 @@ def where(field: str, op: str, value: Any) -> dict[str, Any]:
 # The client
 # ---------------------------------------------------------------------------------------------------
 
+
 class GoAutotaskClient:
     """client.go's Client: one http.Client, the base URL from discovery or WithBaseURL."""
 
@@ -203,9 +245,14 @@ class GoAutotaskClient:
         url = path if path.startswith("http") else self.base_url + path
         # Header.Set canonicalises every name; Go writes User-Agent first, then the others sorted,
         # then the transport's Accept-Encoding. isSameOrigin(url, baseURL) holds for every URL here.
-        headers = {"User-Agent": USER_AGENT, "Apiintegrationcode": INTEGRATION_CODE,
-                   "Content-Type": "application/json", "Secret": SECRET, "Username": USERNAME,
-                   "Accept-Encoding": "gzip"}
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Apiintegrationcode": INTEGRATION_CODE,
+            "Content-Type": "application/json",
+            "Secret": SECRET,
+            "Username": USERNAME,
+            "Accept-Encoding": "gzip",
+        }
         content = go_marshal(body) if body is not None else None  # http.NoBody when body is nil
         response = self.http.request(method, url, headers=headers, content=content)
         return parse_response(response)
@@ -217,8 +264,15 @@ def parse_response(response: httpx.Response) -> Any:
         data = response.json() if response.content else None
     except ValueError:
         data = None
-    errors = [e if isinstance(e, str) else e.get("message", "") for e in (data or {}).get("errors", []) or []
-              if isinstance(e, (str, dict))] if isinstance(data, dict) else []
+    errors = (
+        [
+            e if isinstance(e, str) else e.get("message", "")
+            for e in (data or {}).get("errors", []) or []
+            if isinstance(e, (str, dict))
+        ]
+        if isinstance(data, dict)
+        else []
+    )
     if 200 <= response.status_code < 300:
         if errors:
             raise GoError(f"autotask: {response.status_code} unexpected error in success response: {errors[0]}")
@@ -239,8 +293,9 @@ def discover_zone(http: httpx.Client, base: str, username: str) -> dict[str, Any
         raise GoError("autotask: no API versions available")
     api_version = api_versions[-1]  # "1.0": the code puts it in the path as given, without a "v"
     # zone.go discoverZone: GET "%s/atservicesrest/%s/zoneInformation?user=%s" with url.QueryEscape(username)
-    zone = http.get(f"{base}/atservicesrest/{api_version}/zoneInformation?user={quote_plus(username, safe='-_.~')}",
-                    headers=headers)
+    zone = http.get(
+        f"{base}/atservicesrest/{api_version}/zoneInformation?user={quote_plus(username, safe='-_.~')}", headers=headers
+    )
     if zone.status_code != 200:
         raise GoError(f"autotask: zone discovery returned {zone.status_code}")
     info = zone.json()
@@ -259,8 +314,9 @@ def get_ticket(c: GoAutotaskClient, ticket_id: int) -> dict[str, Any]:
     return unmarshal_entity(TICKET_FIELDS, item)
 
 
-def list_entities(c: GoAutotaskClient, entity: str, fields: list[tuple[str, str]],
-                  q: dict[str, Any], limit: int = 0) -> list[dict[str, Any]]:
+def list_entities(
+    c: GoAutotaskClient, entity: str, fields: list[tuple[str, str]], q: dict[str, Any], limit: int = 0
+) -> list[dict[str, Any]]:
     """crud.go: List[T] — POST /v1.0/{Entity}/query, then each nextPageUrl POSTed with a nil body."""
     path = f"/v1.0/{entity}/query"
     query_body: Any = q
@@ -317,6 +373,7 @@ def get_fields(c: GoAutotaskClient, entity: str) -> list[Any]:
 # The program
 # ---------------------------------------------------------------------------------------------------
 
+
 def step(name: str, call):
     try:
         result = call()
@@ -337,8 +394,10 @@ def workflow(http: httpx.Client, root_url: str) -> None:
     c = GoAutotaskClient(http, base_url)
 
     # README "List with query": autotask.List[entities.Ticket](ctx, client, NewQuery().Where(...))
-    found = step("List[Ticket] by ticketNumber", lambda: list_entities(
-        c, "Tickets", TICKET_FIELDS, query([where("ticketNumber", "eq", TICKET_NUMBER)])))
+    found = step(
+        "List[Ticket] by ticketNumber",
+        lambda: list_entities(c, "Tickets", TICKET_FIELDS, query([where("ticketNumber", "eq", TICKET_NUMBER)])),
+    )
     if not found:
         raise SystemExit(f"ticket {TICKET_NUMBER} not found")
     ticket_id = found[0]["id"]
@@ -350,8 +409,12 @@ def workflow(http: httpx.Client, root_url: str) -> None:
 
     # README "Create a note on a ticket": autotask.CreateChild[entities.Ticket](ctx, client, ticketID,
     # &entities.TicketNote{Title, Description, ...}); unset Optional fields are left out (omitzero).
-    note = {"title": "Customer update", "description": "Called the customer; waiting for their reply.",
-            "noteType": 1, "publish": 1}
+    note = {
+        "title": "Customer update",
+        "description": "Called the customer; waiting for their reply.",
+        "noteType": 1,
+        "publish": 1,
+    }
     step("CreateChild[Ticket, TicketNote]", lambda: create_ticket_note(c, ticket_id, note))
 
     # README "Update": ticket.Status = autotask.Set(int64(7)); autotask.Update(ctx, client, ticket) — the
@@ -360,8 +423,10 @@ def workflow(http: httpx.Client, root_url: str) -> None:
     step("Update[Ticket]", lambda: update_ticket(c, ticket))
 
     # autotask.List[entities.TimeEntry](ctx, client, NewQuery().Where("ticketID", OpEq, id))
-    step("List[TimeEntry] by ticketID", lambda: list_entities(
-        c, "TimeEntries", TIME_ENTRY_FIELDS, query([where("ticketID", "eq", ticket_id)])))
+    step(
+        "List[TimeEntry] by ticketID",
+        lambda: list_entities(c, "TimeEntries", TIME_ENTRY_FIELDS, query([where("ticketID", "eq", ticket_id)])),
+    )
 
     # README "Metadata": metadata.GetFields(ctx, client, "Tickets")
     step("metadata.GetFields(Tickets)", lambda: get_fields(c, "Tickets"))
@@ -371,8 +436,10 @@ def workflow(http: httpx.Client, root_url: str) -> None:
     step("ListIter[Ticket] (NewQuery())", lambda: sum(1 for _ in list_iter(c, "Tickets", TICKET_FIELDS, query())))
 
     # The same iterator over every ticket note, with a filter: NewQuery().Where("id", OpGte, 0).
-    step("ListIter[TicketNote] (id gte 0)", lambda: sum(1 for _ in list_iter(
-        c, "TicketNotes", TICKET_NOTE_FIELDS, query([where("id", "gte", 0)]))))
+    step(
+        "ListIter[TicketNote] (id gte 0)",
+        lambda: sum(1 for _ in list_iter(c, "TicketNotes", TICKET_NOTE_FIELDS, query([where("id", "gte", 0)]))),
+    )
 
 
 def main() -> int:

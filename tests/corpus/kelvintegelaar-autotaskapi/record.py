@@ -60,9 +60,9 @@ def dotnet_uri(url: str) -> str:
     out, i = [], 0
     while i < len(tail):
         char = tail[i]
-        if char == "%" and _HEX.fullmatch(tail[i + 1:i + 3]):
-            decoded = chr(int(tail[i + 1:i + 3], 16))
-            out.append(decoded if decoded in _UNRESERVED else tail[i:i + 3])
+        if char == "%" and _HEX.fullmatch(tail[i + 1 : i + 3]):
+            decoded = chr(int(tail[i + 1 : i + 3], 16))
+            out.append(decoded if decoded in _UNRESERVED else tail[i : i + 3])
             i += 3
             continue
         if char in _UNRESERVED or char in _RESERVED:
@@ -122,8 +122,9 @@ class PowerShell51:
         for name in ("Accept", "Accept-Encoding", "Connection", "User-Agent"):
             del self.http.headers[name]
 
-    def invoke(self, method: str, uri: str, headers: dict[str, str] | None = None,
-               body: bytes | None = None) -> httpx.Response:
+    def invoke(
+        self, method: str, uri: str, headers: dict[str, str] | None = None, body: bytes | None = None
+    ) -> httpx.Response:
         sent = dict(headers or {})  # the module's $Script:AutotaskAuthHeader, Content-Type included
         sent["User-Agent"] = USER_AGENT
         if body is not None:
@@ -137,8 +138,12 @@ def session(root_url: str) -> None:
     webservices2 = root_url  # the module's hard-coded https://webservices2.autotask.net
 
     # --- Public/Add-AutotaskAPIAuth.ps1, Add-AutotaskAPIAuth -------------------------------------------
-    auth_header = {"ApiIntegrationcode": "CORPUS-INTEGRATION-CODE", "UserName": API_USER,
-                   "Secret": "corpus-secret", "Content-Type": "application/json"}
+    auth_header = {
+        "ApiIntegrationcode": "CORPUS-INTEGRATION-CODE",
+        "UserName": API_USER,
+        "Secret": "corpus-secret",
+        "Content-Type": "application/json",
+    }
     # 1. Add-AutotaskAPIAuth: Invoke-RestMethod "https://webservices2.autotask.net/atservicesrest/versioninformation"
     #    (no -Headers), then `.apiversions | select-object -last 1`.
     answer = ps.invoke("GET", f"{webservices2}/atservicesrest/versioninformation")
@@ -183,18 +188,19 @@ def session(root_url: str) -> None:
     #    "Getting object failed" and the userdefinedfields request is never made.
     fields = ps.invoke("GET", f"{base_uri}//V1.0/Tickets/{{PARENTID}}/entityInformation/fields", auth_header)
     if fields.status_code == 200:
-        ps.invoke("GET", f"{base_uri}//V1.0/Tickets/{{PARENTID}}/entityInformation/userdefinedfields",
-                  auth_header)
+        ps.invoke("GET", f"{base_uri}//V1.0/Tickets/{{PARENTID}}/entityInformation/userdefinedfields", auth_header)
 
     # --- Public/New-AutotaskAPIResource.ps1, New-AutotaskAPIResource -Resource TicketNotesChild ---------
     # 6. Path of the POST tag "TicketNotesChild" (/V1.0/Tickets/{parentId}/Notes) with {parentId} replaced,
     #    URI "$AutotaskBaseURI/$resourceurl" (a double slash before V1.0), body $body | ConvertTo-Json
     #    -Depth 10 as UTF-8 bytes, nulls and all (none here).
-    note = {"title": "Called the customer",
-            "description": "Customer confirms the Wi-Fi drops stopped after the access point was restarted.",
-            "noteType": 1, "publish": 1}
-    ps.invoke("POST", f"{base_uri}//V1.0/Tickets/{ticket_id}/Notes", auth_header,
-              convertto_json(note).encode("utf-8"))
+    note = {
+        "title": "Called the customer",
+        "description": "Customer confirms the Wi-Fi drops stopped after the access point was restarted.",
+        "noteType": 1,
+        "publish": 1,
+    }
+    ps.invoke("POST", f"{base_uri}//V1.0/Tickets/{ticket_id}/Notes", auth_header, convertto_json(note).encode("utf-8"))
 
     # --- Public/Set-AutotaskAPIResource.ps1, Set-AutotaskAPIResource -Resource Tickets ------------------
     # 7. $ticket.status = "12" (a string, as in the README); piped in, -ID binds by property name. The body

@@ -58,8 +58,11 @@ from harness.serving import ServedFake
 HERE = Path(__file__).resolve().parent
 # An open ticket (status 1, New) of the sample tenant with a time entry and a note.
 TICKET_NUMBER = "T20260106.0012.001"
-CREDENTIALS = {"APIIntegrationcode": "ANY-INTEGRATION-CODE", "Username": "api-user@example.invalid",
-               "Secret": "any-secret"}
+CREDENTIALS = {
+    "APIIntegrationcode": "ANY-INTEGRATION-CODE",
+    "Username": "api-user@example.invalid",
+    "Secret": "any-secret",
+}
 API_VERSION = "v1.0"  # constants/operations.ts API_VERSION.VERSION
 # constants/entities.ts: the entity names these endpoints touch. Note, Field, Query and EntityInformation
 # are not entity names there, so processEndpointPath leaves "Notes", "fields", "query" as they are.
@@ -135,10 +138,15 @@ class AutotaskNode:
     def headers(self) -> dict[str, str]:
         """headers.ts getAutotaskHeaders, then n8n/axios: json: true -> Accept: application/json; n8n's
         default outbound User-Agent "n8n"; axios's Accept-Encoding."""
-        headers = {"APIIntegrationcode": self.credentials["APIIntegrationcode"],
-                   "Username": self.credentials["Username"], "Secret": self.credentials["Secret"],
-                   "Content-Type": "application/json", "Accept": "application/json", "User-Agent": "n8n",
-                   "Accept-Encoding": "gzip, compress, deflate, br"}
+        headers = {
+            "APIIntegrationcode": self.credentials["APIIntegrationcode"],
+            "Username": self.credentials["Username"],
+            "Secret": self.credentials["Secret"],
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "User-Agent": "n8n",
+            "Accept-Encoding": "gzip, compress, deflate, br",
+        }
         return headers
 
     def send(self, method: str, url: str, body: Any) -> httpx.Response:
@@ -163,8 +171,11 @@ class AutotaskNode:
             # custom URL (which already ends in /atservicesrest), and only the filter goes in the body.
             if self.credentials["zone"] == "other" and self.credentials["customZoneUrl"]:
                 parts = urlsplit(endpoint)
-                url = self.credentials["customZoneUrl"].rstrip("/") + parts.path + (
-                    f"?{parts.query}" if parts.query else "")
+                url = (
+                    self.credentials["customZoneUrl"].rstrip("/")
+                    + parts.path
+                    + (f"?{parts.query}" if parts.query else "")
+                )
             else:
                 url = endpoint
             body = {"filter": body.get("filter") or []}
@@ -186,13 +197,18 @@ class AutotaskNode:
             errors = ""
             if response.status_code >= 400:
                 try:
-                    errors = " ".join(str(e.get("message", e) if isinstance(e, dict) else e)
-                                      for e in response.json().get("errors", []))
+                    errors = " ".join(
+                        str(e.get("message", e) if isinstance(e, dict) else e)
+                        for e in response.json().get("errors", [])
+                    )
                 except (ValueError, AttributeError):
                     errors = response.text
             haystack = f"{response.status_code} - {response.text} {errors}".lower()
-            thread_limited = ("itgenatr005" in haystack or re.search(r"thread\s+threshold.*exceeded", haystack)
-                              or "thread limit" in haystack)
+            thread_limited = (
+                "itgenatr005" in haystack
+                or re.search(r"thread\s+threshold.*exceeded", haystack)
+                or "thread limit" in haystack
+            )
             if response.status_code != 429 and not thread_limited:
                 return response
             attempt += 1
@@ -224,14 +240,18 @@ class AutotaskNode:
         if has_udfs:
             self.get_fields(entity_type, "udf")
 
-    def get_many(self, entity_type: str, has_udfs: bool, mapped: dict[str, Any], return_all: bool,
-                 max_records: int = 10) -> list[dict[str, Any]]:
+    def get_many(
+        self, entity_type: str, has_udfs: bool, mapped: dict[str, Any], return_all: bool, max_records: int = 10
+    ) -> list[dict[str, Any]]:
         """GetManyOperation: filters from the resource mapper (each mapped field `eq`, several AND-ed, none ->
         `id exist`), MaxRecords only when Get All is off, then POST every nextPageUrl while there is one."""
         self.initialize_rate_tracker()
         self.processed_fields_map(entity_type, has_udfs)
-        filters = [{"field": name, "value": value, "op": "eq"} for name, value in mapped.items()
-                   if value is not None and value != ""]
+        filters = [
+            {"field": name, "value": value, "op": "eq"}
+            for name, value in mapped.items()
+            if value is not None and value != ""
+        ]
         if len(filters) > 1:
             filters = [{"op": "and", "items": filters}]
         elif not filters:
@@ -268,8 +288,14 @@ def workflow(node: AutotaskNode, fake: FakeAutotask) -> None:
     # body-builder.ts adds id 0 because TicketNote has childOf.
     node.initialize_rate_tracker()
     node.get_fields("ticketNote")
-    note = {"description": "Remote session held; the access point was restarted.", "noteType": 1,
-            "publish": 1, "ticketID": ticket_id, "title": "Update from the workflow", "id": 0}
+    note = {
+        "description": "Remote session held; the access point was restarted.",
+        "noteType": 1,
+        "publish": 1,
+        "ticketID": ticket_id,
+        "title": "Update from the workflow",
+        "id": 0,
+    }
     node.request("POST", build_child_entity_url("Ticket", "Notes", ticket_id), note)
 
     # Node 4, Ticket > Update, Ticket ID = {{ $json.id }}, Fields: status = 8 ("In Progress" on the
@@ -281,8 +307,12 @@ def workflow(node: AutotaskNode, fake: FakeAutotask) -> None:
     # Node 5, Time Entry > Get Many, Fields: ticketID = {{ id }}, Get All on. The fake refuses the first
     # query with its own thread-limit 429; executeWithRetry backs off and sends it again.
     # (resources/timeEntries/execute.ts: ENTITY_TYPE is 'TimeEntry', so the path says "TimeEntries").
-    fake.inject_fault(status=429, errors=[THREAD_LIMIT_MESSAGE.format(limit=3, endpoint="timeentries")],
-                      method="POST", path=r"(?i)/timeentries/query/$")
+    fake.inject_fault(
+        status=429,
+        errors=[THREAD_LIMIT_MESSAGE.format(limit=3, endpoint="timeentries")],
+        method="POST",
+        path=r"(?i)/timeentries/query/$",
+    )
     node.get_many("TimeEntry", True, {"ticketID": ticket_id}, return_all=True)
 
     # Node 6, Ticket Note > Get Many, no Fields, Get All on: every note, page after page

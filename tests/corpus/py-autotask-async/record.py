@@ -49,35 +49,55 @@ async def workflow(root_url: str) -> None:
     from py_autotask import AsyncAutotaskClient  # imported here, after warnings.simplefilter (pydantic warns)
 
     async with AsyncAutotaskClient.create_session(
-            username="corpus-api-user@example.invalid", integration_code="CORPUS", secret="corpus-secret",
-            api_url=f"{root_url}/ATServicesRest/") as client:
+        username="corpus-api-user@example.invalid",
+        integration_code="CORPUS",
+        secret="corpus-secret",
+        api_url=f"{root_url}/ATServicesRest/",
+    ) as client:
         tickets = client.tickets  # AsyncEntityProxy(client, "Tickets")
         # AsyncEntityProxy.query_async -> query_async -> POST /v1.0/Tickets/query
-        found = await step("tickets.query_async(ticketNumber eq)", tickets.query_async(
-            filters={"field": "ticketNumber", "op": "eq", "value": TICKET_NUMBER}))
+        found = await step(
+            "tickets.query_async(ticketNumber eq)",
+            tickets.query_async(filters={"field": "ticketNumber", "op": "eq", "value": TICKET_NUMBER}),
+        )
         ticket_id = found.items[0]["id"]
         # AsyncEntityProxy.get_async -> get_async -> GET /v1.0/Tickets/{id}
         await step("tickets.get_async", tickets.get_async(ticket_id))
         # The async client has no child-entity URLs: a note is created with create_entity_async, which posts
         # to /v1.0/{entity}. Body keys as the package's own docs give a ticket note (entities/base.py create).
-        await step("create_entity_async(TicketNotes)", client.create_entity_async("TicketNotes", {
-            "ticketID": ticket_id, "title": "Customer call",
-            "description": "Called the customer; waiting for the access point to be replaced.",
-            "noteType": 1, "publish": 1}))
+        await step(
+            "create_entity_async(TicketNotes)",
+            client.create_entity_async(
+                "TicketNotes",
+                {
+                    "ticketID": ticket_id,
+                    "title": "Customer call",
+                    "description": "Called the customer; waiting for the access point to be replaced.",
+                    "noteType": 1,
+                    "publish": 1,
+                },
+            ),
+        )
         # AsyncEntityProxy.update_async -> update_entity_async -> PATCH /v1.0/Tickets/{id} with the dict as given
-        await step("tickets.update_async", tickets.update_async(
-            ticket_id, {"title": "Wi-Fi drops in meeting room 2", "priority": 2}))
+        await step(
+            "tickets.update_async",
+            tickets.update_async(ticket_id, {"title": "Wi-Fi drops in meeting room 2", "priority": 2}),
+        )
         # AsyncEntityManager.time_entries -> POST /v1.0/TimeEntries/query (ticketID eq)
         time_entries = client.entities.time_entries
-        await step("time_entries.query_async(ticketID eq)", time_entries.query_async(
-            filters={"field": "ticketID", "op": "eq", "value": ticket_id}))
+        await step(
+            "time_entries.query_async(ticketID eq)",
+            time_entries.query_async(filters={"field": "ticketID", "op": "eq", "value": ticket_id}),
+        )
         # The package's own example of a list (AsyncAutotaskClient.create_session docstring):
         # `await client.tickets.query_async()`; the async client adds no filter, so it posts {}.
         await step("tickets.query_async()", tickets.query_async())
         # Listing every time entry (the sample has 590): the async client has no paging at all; query_async
         # returns the first page and its pageDetails.nextPageUrl, which nothing in the package reads.
-        page = await step("time_entries.query_async(id gt 0)", time_entries.query_async(
-            filters={"field": "id", "op": "gt", "value": 0}))
+        page = await step(
+            "time_entries.query_async(id gt 0)",
+            time_entries.query_async(filters={"field": "id", "op": "gt", "value": 0}),
+        )
         if page is not None:
             following = "set" if page.page_details.next_page_url else "none"
             print(f"  {len(page.items)} time entries, nextPageUrl {following}")

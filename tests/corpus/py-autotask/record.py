@@ -45,31 +45,44 @@ def step(name: str, call: Callable[[], Any]) -> Any:
 def workflow(root_url: str) -> None:
     from py_autotask import AutotaskClient  # imported here, after warnings.simplefilter (pydantic warns on import)
 
-    client = AutotaskClient.create(username="corpus-api-user@example.invalid", integration_code="CORPUS",
-                                   secret="corpus-secret", api_url=f"{root_url}/ATServicesRest/")
+    client = AutotaskClient.create(
+        username="corpus-api-user@example.invalid",
+        integration_code="CORPUS",
+        secret="corpus-secret",
+        api_url=f"{root_url}/ATServicesRest/",
+    )
     tickets = client.tickets
     notes = client.entities.get_entity("TicketNotes")  # TicketNotesEntity (entities/ticket_notes.py)
 
     # BaseEntity.query with one filter dict -> POST /v1.0/Tickets/query
-    found = step("tickets.query(ticketNumber eq)", lambda: tickets.query(
-        {"field": "ticketNumber", "op": "eq", "value": TICKET_NUMBER}))
+    found = step(
+        "tickets.query(ticketNumber eq)",
+        lambda: tickets.query({"field": "ticketNumber", "op": "eq", "value": TICKET_NUMBER}),
+    )
     ticket_id = found.items[0]["id"]
     # BaseEntity.get -> GET /v1.0/Tickets/{id}
     step("tickets.get", lambda: tickets.get(ticket_id))
     # BaseEntity.get_field_info -> GET /v1.0/Tickets/entityInformation/fields
     step("tickets.get_field_info", tickets.get_field_info)
     # TicketsEntity.add_ticket_note -> client.create_entity("TicketNotes") -> POST /v1.0/TicketNotes
-    step("tickets.add_ticket_note", lambda: tickets.add_ticket_note(
-        ticket_id, "Called the customer; waiting for the access point to be replaced.", title="Customer call"))
+    step(
+        "tickets.add_ticket_note",
+        lambda: tickets.add_ticket_note(
+            ticket_id, "Called the customer; waiting for the access point to be replaced.", title="Customer call"
+        ),
+    )
     # TicketNotesEntity.create_note -> BaseEntity.create (CHILD_ENTITY_MAPPINGS) -> POST /v1.0/Tickets/{id}/Notes
-    step("ticket_notes.create_note", lambda: notes.create_note(
-        ticket_id, "Access point replaced; monitoring the connection.", title="Work done"))
+    step(
+        "ticket_notes.create_note",
+        lambda: notes.create_note(ticket_id, "Access point replaced; monitoring the connection.", title="Work done"),
+    )
     # BaseEntity.update -> client.update -> PATCH /v1.0/Tickets/{id} with the dict as given
-    step("tickets.update", lambda: tickets.update(
-        {"id": ticket_id, "title": "Wi-Fi drops in meeting room 2", "priority": 2}))
+    step(
+        "tickets.update",
+        lambda: tickets.update({"id": ticket_id, "title": "Wi-Fi drops in meeting room 2", "priority": 2}),
+    )
     # TimeEntriesEntity.get_time_entries_by_ticket -> POST /v1.0/TimeEntries/query (TicketID eq)
-    step("time_entries.get_time_entries_by_ticket", lambda: client.time_entries.get_time_entries_by_ticket(
-        ticket_id))
+    step("time_entries.get_time_entries_by_ticket", lambda: client.time_entries.get_time_entries_by_ticket(ticket_id))
     # TicketsEntity.get_ticket_time_entries passes QueryFilter objects to client.query(filters=...), whose
     # validate_filter tests `"field" in <QueryFilter>` and raises ValueError: nothing is sent.
     step("tickets.get_ticket_time_entries", lambda: tickets.get_ticket_time_entries(ticket_id))

@@ -1,11 +1,14 @@
 """A stateful, in-process fake of the Autotask PSA REST API."""
 
 from .admission import Fault
+from .auth import Credentials
 from .errors import ApiError
-from .fake import Credentials, FakeAutotask
-from .journal import Exchange, Journal
-from .messages import ApiRequest, ApiResponse
+from .exchange import Exchange
+from .fake import FakeAutotask
+from .http_types import ApiRequest, ApiResponse
+from .journal import Journal
 from .profile import Latency, Limits, TenantProfile
+from .tenant import Tenant
 
 __all__ = [
     "ApiError",
@@ -18,5 +21,6 @@ __all__ = [
     "Journal",
     "Latency",
     "Limits",
+    "Tenant",
     "TenantProfile",
 ]

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .messages import JSON_CONTENT_TYPE, ApiRequest, ApiResponse
+from .http_types import JSON_CONTENT_TYPE, ApiRequest, ApiResponse
 from .profile import Limits
 from .routing import BASE
 

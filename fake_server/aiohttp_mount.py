@@ -11,18 +11,15 @@ import inspect
 import json
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 from aioresponses import CallbackResult, aioresponses
 
-from .answering import Dropped, answer_async
-from .messages import ApiRequest
+from .answering import Core, Dropped, answer_async
+from .http_types import ApiRequest
 from .requests_mount import AUTOTASK_URL, METHODS
-
-if TYPE_CHECKING:
-    from .fake import FakeAutotask
 
 
 def _body(kwargs: dict[str, Any]) -> bytes:
@@ -68,7 +65,7 @@ class _Response(aiohttp.ClientResponse):
 _NEEDS_STREAM_WRITER = "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters
 
 
-def responder(fake: FakeAutotask, method: str) -> Callable[..., Awaitable[CallbackResult]]:
+def responder(fake: Core, method: str) -> Callable[..., Awaitable[CallbackResult]]:
     async def respond(url: Any, **kwargs: Any) -> CallbackResult:
         try:
             answered = await answer_async(fake, to_api_request(method, url, kwargs))
@@ -89,7 +86,7 @@ def responder(fake: FakeAutotask, method: str) -> Callable[..., Awaitable[Callba
 
 
 @contextmanager
-def mounted(fake: FakeAutotask, *, allow: Sequence[str] = ()) -> Iterator[aioresponses]:
+def mounted(fake: Core, *, allow: Sequence[str] = ()) -> Iterator[aioresponses]:
     """Route every ``aiohttp`` request to an Autotask host to the fake. Any other URL fails with
     ``aiohttp.ClientConnectionError`` naming it, unless it starts with one of ``allow``."""
     with aioresponses(passthrough=list(allow)) as mock:

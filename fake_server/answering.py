@@ -10,20 +10,31 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from .admission import LET_THROUGH, Admission
-from .messages import ApiRequest, ApiResponse
+from .admission import LET_THROUGH, Admission, Gate
+from .http_types import ApiRequest, ApiResponse
+from .journal import Journal
 
-if TYPE_CHECKING:
-    from .fake import FakeAutotask
+
+class Core(Protocol):
+    """What an adapter needs of a fake: its gate (limits and faults), its journal (for dropped connections)
+    and the core that answers. ``FakeAutotask`` is one; adapters never see the rest of it."""
+
+    @property
+    def gate(self) -> Gate: ...
+
+    @property
+    def journal(self) -> Journal: ...
+
+    def handle(self, request: ApiRequest, override: ApiResponse | None = None) -> ApiResponse: ...
 
 
 class Dropped(Exception):
     """A fault dropped the connection: the adapter answers with its own stack's connection error."""
 
 
-def _after_waiting(fake: FakeAutotask, request: ApiRequest, admission: Admission) -> ApiResponse:
+def _after_waiting(fake: Core, request: ApiRequest, admission: Admission) -> ApiResponse:
     """Drop the connection or answer, once the admission's delay is over (either way of waiting)."""
     if admission.drop:
         fake.journal.record_drop(request)
@@ -31,7 +42,7 @@ def _after_waiting(fake: FakeAutotask, request: ApiRequest, admission: Admission
     return fake.handle(request, admission.response)
 
 
-def answer_admitted(fake: FakeAutotask, request: ApiRequest, admission: Admission) -> ApiResponse:
+def answer_admitted(fake: Core, request: ApiRequest, admission: Admission) -> ApiResponse:
     """Wait the admission's delay (blocking), then drop or answer; the gate is released whatever happens."""
     try:
         if admission.delay:
@@ -41,7 +52,7 @@ def answer_admitted(fake: FakeAutotask, request: ApiRequest, admission: Admissio
         fake.gate.release(admission)
 
 
-async def answer_admitted_async(fake: FakeAutotask, request: ApiRequest, admission: Admission) -> ApiResponse:
+async def answer_admitted_async(fake: Core, request: ApiRequest, admission: Admission) -> ApiResponse:
     """The same, waiting on the event loop."""
     try:
         if admission.delay:
@@ -51,7 +62,7 @@ async def answer_admitted_async(fake: FakeAutotask, request: ApiRequest, admissi
         fake.gate.release(admission)
 
 
-def answer(fake: FakeAutotask, request: ApiRequest) -> ApiResponse:
+def answer(fake: Core, request: ApiRequest) -> ApiResponse:
     """Admit and answer one request on a thread (``Dropped`` when a fault drops it)."""
     admission = fake.gate.admit(request)
     if admission is LET_THROUGH:
@@ -59,7 +70,7 @@ def answer(fake: FakeAutotask, request: ApiRequest) -> ApiResponse:
     return answer_admitted(fake, request, admission)
 
 
-async def answer_async(fake: FakeAutotask, request: ApiRequest) -> ApiResponse:
+async def answer_async(fake: Core, request: ApiRequest) -> ApiResponse:
     """Admit and answer one request on an event loop (``Dropped`` when a fault drops it)."""
     admission = fake.gate.admit(request)
     if admission is LET_THROUGH:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .admission import LET_THROUGH
-from .answering import Dropped, answer_admitted_async
+from .admission import LET_THROUGH, Fault
+from .answering import Core, Dropped, answer_admitted_async
 from .errors import BusinessError
-from .messages import JSON_CONTENT_TYPE, JSON_HEADERS, ApiRequest, ApiResponse
-
-if TYPE_CHECKING:
-    from .fake import FakeAutotask
+from .http_types import JSON_CONTENT_TYPE, JSON_HEADERS, ApiRequest, ApiResponse
+from .profile import TenantProfile
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -22,10 +20,36 @@ Send = Callable[[Message], Awaitable[None]]
 STATE_PREFIX = "/_harness/"
 
 
-class AsgiApp:
-    """Serves one ``FakeAutotask``. ``state_api`` adds ``/_harness/`` routes for tests in other languages."""
+class ServedCore(Core, Protocol):
+    """What serving needs beyond an adapter's ``Core``: the profile (its body limit) and, for the state API,
+    reset, seed and faults. ``FakeAutotask`` is one."""
 
-    def __init__(self, fake: FakeAutotask, *, state_api: bool = False) -> None:
+    @property
+    def profile(self) -> TenantProfile: ...
+
+    def reset(self) -> None: ...
+
+    def load_snapshot(self, snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, int]: ...
+
+    def inject_fault(
+        self,
+        *,
+        status: int = 500,
+        errors: list[str] | None = None,
+        times: int = 1,
+        method: str | None = None,
+        path: str | None = None,
+        delay: float = 0.0,
+        drop: bool = False,
+        after: int = 0,
+    ) -> Fault: ...
+
+
+class AsgiApp:
+    """Serves one fake (a ``ServedCore``; ``FakeAutotask`` is one). ``state_api`` adds ``/_harness/`` routes
+    for tests in other languages."""
+
+    def __init__(self, fake: ServedCore, *, state_api: bool = False) -> None:
         self.fake = fake
         self.state_api = state_api
         self._keep = fake.profile.max_body_bytes + 1  # enough of a body to see it is too large

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .journal import scrub_url
-from .messages import ApiRequest, ApiResponse
+from .http_types import ApiRequest, ApiResponse
+from .redaction import scrub_url
 
 NO_MATCHING_RECORD = (
     "No message. No matching records found. The logged in Resource may not have the "

@@ -1,32 +1,35 @@
-"""``FakeAutotask``: one tenant's state and the framework-free ``handle(request) -> response`` core."""
+"""``FakeAutotask``: a ``Tenant`` behind the framework-free ``handle(request) -> response`` core.
+
+The core routes a request, checks its credentials, reuses a kept answer while no record changed, hands the
+rest to a handler with the tenant, and journals every outcome. The adapters (``mock()``, ``transport()``,
+``asgi_app``) see only its ``answering.Core`` face: gate, journal and ``handle``.
+"""
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .admission import Fault, Gate
-from .errors import ApiError, BusinessError, NotFound, PayloadTooLarge, Unauthorized
+from .auth import Credentials, authenticate
+from .catalog import Catalog, EntityInfo
+from .errors import ApiError, BusinessError, NotFound, PayloadTooLarge
 from .handlers import dispatch, is_read
+from .http_types import JSON_HEADERS, ApiRequest, ApiResponse
 from .journal import Journal
-from .jsonbody import check_media_type, parse_json, recorded
-from .messages import JSON_HEADERS, ApiRequest, ApiResponse
-from .metadata import Catalog, EntityInfo
-from .plans import PlanCache
+from .jsonbody import check_media_type, recorded
 from .profile import Limits, TenantProfile
-from .records import render, udf_types
+from .query import PlanCache
 from .routing import Route, api_segments, base_path_accepted, resolve, service_segments
-from .service import authenticated, unauthenticated
+from .service_endpoints import authenticated, unauthenticated
 from .store import Store
+from .tenant import Tenant
 from .values import now_utc
-from .writes import WriteContext, Writer
 
 if TYPE_CHECKING:
     import httpx
@@ -43,15 +46,6 @@ ROUTE_CACHE_SIZE = 4096
 ANSWER_CACHE_SIZE = 1024
 ANSWER_MAX_BYTES = 16 * 1024
 UNEXPECTED = "An unexpected error has occurred."
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """The API user the fake accepts; with none configured, any non-empty credentials pass."""
-
-    username: str
-    secret: str
-    integration_code: str
 
 
 class FakeAutotask:
@@ -73,89 +67,72 @@ class FakeAutotask:
         clock: Callable[[], datetime] = now_utc,
         limits: Limits | None = None,
     ) -> None:
-        self.profile = profile if isinstance(profile, TenantProfile) else TenantProfile.load(profile)
-        self.catalog = Catalog((*self.profile.entity_dirs, *(Path(d) for d in entity_dirs)))
-        for entity_name, fields in self.profile.picklists.items():
-            entity = self.catalog.get(entity_name)
-            if entity is None:
-                raise ValueError(f"profile {self.profile.name!r} names unknown entity {entity_name!r}")
-            for field_name, values in fields.items():
-                entity = entity.with_picklist(field_name, values)
-            self.catalog.replace(entity)
+        resolved = profile if isinstance(profile, TenantProfile) else TenantProfile.load(profile)
+        self.tenant = Tenant(resolved, entity_dirs=entity_dirs, clock=clock)
         self.credentials = credentials
-        self.clock = clock
         self.journal = Journal()
-        self.plans = PlanCache()
-        self._udf_types: dict[str, dict[str, str]] = {}
+        self.gate = Gate(limits if limits is not None else resolved.limits)
         self._routes: dict[tuple[str, str], tuple[Route, bool]] = {}  # with whether it only reads
         self._answers: dict[tuple[str, str, bytes], tuple[int, ApiResponse]] = {}
-        self.gate = Gate(limits if limits is not None else self.profile.limits)
-        self._lock = threading.RLock()
-        self.store = Store()
-        self._writer = Writer(self.catalog, self.profile, self.store)
-        # Reference records are stamped with the fake's birth time, so every reset yields the same state.
-        self._born = clock()
-        self.reset()
 
-    # -- state ---------------------------------------------------------------
+    # -- the tenant, as the fake's users reach it ----------------------------------------------------
+
+    @property
+    def profile(self) -> TenantProfile:
+        return self.tenant.profile
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.tenant.catalog
+
+    @property
+    def store(self) -> Store:
+        return self.tenant.store
+
+    @property
+    def plans(self) -> PlanCache:
+        return self.tenant.plans
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.tenant.clock
 
     def reset(self) -> None:
         """Back to a fresh tenant: only the profile's reference records, an empty journal, no faults."""
         self.gate.reset()
-        with self._lock:
-            self.store.clear()
+        with self.tenant.lock:
+            self.tenant.reset()
             self._answers.clear()
-            self._writer = Writer(self.catalog, self.profile, self.store)
-            for entity_name, records in self.profile.reference_records.items():
-                for record in records:
-                    self._writer.seed(self._entity(entity_name), record, self._born)
             self.journal.clear()
 
     def seed(self, entity: str, record: dict[str, Any]) -> int:
         """Put a record straight into the tenant (no HTTP, no business validation); returns its id."""
-        with self._lock:
-            return self._writer.seed(self._entity(entity), record, self.clock())
+        return self.tenant.seed(entity, record)
 
     def get(self, entity: str, record_id: int) -> dict[str, Any] | None:
         """The record as ``GET /{entity}/{id}`` would return it, or ``None``."""
-        with self._lock:
-            info = self._entity(entity)
-            stored = self.store.table(info.name).get(record_id)
-            return None if stored is None else render(info, stored, list(self.udf_types(info)))
+        return self.tenant.get(entity, record_id)
 
     def records(self, entity: str) -> list[dict[str, Any]]:
         """Every stored record of an entity, in id order, in the API's item shape."""
-        with self._lock:
-            info = self._entity(entity)
-            names = list(self.udf_types(info))
-            return [render(info, rec, names) for _, rec in self.store.table(info.name).items()]
+        return self.tenant.records(entity)
 
     def load_snapshot(self, snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
         """Seed a tenant snapshot (entity name -> records); returns how many records each entity got."""
-        if not isinstance(snapshot, dict) or not all(isinstance(v, list) for v in snapshot.values()):
-            raise ValueError("a snapshot maps entity names to lists of records")
-        with self._lock:
-            for entity, records in snapshot.items():
-                for record in records:
-                    self.seed(entity, record)
-        return {entity: len(records) for entity, records in snapshot.items()}
+        return self.tenant.load_snapshot(snapshot)
 
     def export_snapshot(self) -> dict[str, list[dict[str, Any]]]:
         """Every stored entity record in ``load_snapshot``'s format, so a recording can say what it started
-        from. State that is not an entity (a company's invoice settings) is not part of a snapshot."""
-        with self._lock:
-            exported: dict[str, list[dict[str, Any]]] = {}
-            for entity, records in self.store.snapshot().items():
-                if self.catalog.get(entity) is None:
-                    continue
-                rows = []
-                for record in records.values():
-                    udfs = record.pop("userDefinedFields", None) or {}
-                    if udfs:
-                        record["userDefinedFields"] = [{"name": k, "value": v} for k, v in udfs.items()]
-                    rows.append(record)
-                exported[entity] = rows
-            return exported
+        from."""
+        return self.tenant.export_snapshot()
+
+    def snapshot(self) -> dict[str, dict[int, dict[str, Any]]]:
+        """Every stored value, for comparing the state before and after something."""
+        return self.tenant.snapshot()
+
+    def udf_types(self, entity: EntityInfo) -> dict[str, str]:
+        """The tenant's UDFs on an entity with their value types."""
+        return self.tenant.udf_types(entity)
 
     def inject_fault(
         self,
@@ -183,24 +160,6 @@ class FakeAutotask:
             after=after,
         )
         return self.gate.inject(fault)
-
-    def snapshot(self) -> dict[str, dict[int, dict[str, Any]]]:
-        """Every stored value, for comparing the state before and after something."""
-        with self._lock:
-            return self.store.snapshot()
-
-    def udf_types(self, entity: EntityInfo) -> dict[str, str]:
-        """The tenant's UDFs on an entity with their value types; fixed for the fake's life, so cached."""
-        cached = self._udf_types.get(entity.name)
-        if cached is None:
-            cached = self._udf_types[entity.name] = udf_types(self.profile, entity)
-        return cached
-
-    def _entity(self, name: str) -> EntityInfo:
-        info = self.catalog.get(name)
-        if info is None:
-            raise ValueError(f"Autotask has no entity named {name!r}")
-        return info
 
     # -- adapters --------------------------------------------------------------
 
@@ -263,7 +222,7 @@ class FakeAutotask:
             if override is not None:
                 response = override
             else:
-                with self._lock:
+                with self.tenant.lock:
                     response = self._dispatch(request)
         except ApiError as error:
             response = error.response()
@@ -301,7 +260,7 @@ class FakeAutotask:
 
     def _answer(self, route: Route, read: bool, request: ApiRequest) -> ApiResponse:
         if not read:
-            return dispatch(self, route, request)
+            return dispatch(self.tenant, route, request)
         answer_key = (request.method, request.url, request.body)
         kept = self._answers.get(answer_key)
         if kept is not None and kept[0] == self.store.version:
@@ -312,7 +271,7 @@ class FakeAutotask:
         """Make a read's answer and keep it until a record changes. The kept copy holds only the bytes, so
         the requests that share it each parse their own ``body`` and never share a dict."""
         version = self.store.version
-        response = dispatch(self, route, request)
+        response = dispatch(self.tenant, route, request)
         content = response.content()
         if (
             response.headers is JSON_HEADERS
@@ -330,7 +289,7 @@ class FakeAutotask:
         if service is None:
             raise NotFound.for_url(request.url)
         if request.method.upper() == "GET":
-            answer = unauthenticated(self, request, service)
+            answer = unauthenticated(self.profile, self.credentials, request, service)
             if answer is not None:
                 return answer
         segments = api_segments(service)
@@ -338,69 +297,27 @@ class FakeAutotask:
             raise NotFound.for_url(request.url)
         self._authenticate(request)
         if request.method.upper() == "GET":
-            answer = authenticated(self, segments)
+            answer = authenticated(self.profile, self.gate.usage, segments)
             if answer is not None:
                 return answer
         return resolve(segments, request.method, self.catalog, self.profile, request.url)
 
     def _authenticate(self, request: ApiRequest) -> None:
-        username, secret, code = request.credentials()
-        if not username or not secret or not code:
-            raise Unauthorized(
-                "Authentication failed: the UserName, Secret and ApiIntegrationCode headers are required."
-            )
-        if self.credentials is None:
-            return
-        if (username, secret) != (self.credentials.username, self.credentials.secret):
-            raise Unauthorized("Authentication failed: the user name or secret is not valid.")
-        if code != self.credentials.integration_code:
-            raise BusinessError("IntegrationCode is invalid.")
+        authenticate(request, self.credentials)
 
     def _as_api_user(self, request: ApiRequest, route: Route) -> ApiResponse:
-        """Read Resources with the tenant's API-user Resource carrying the caller's UserName as its email
-        and userName.
-
-        In Autotask the API user is a Resource, and clients find themselves by querying Resources for
-        ``email eq <UserName>`` (autotask-client does on start). The fake takes any user name, so the
-        API user's record follows whoever reads Resources; a change retires kept answers like any write,
-        and a read that fails leaves the record as it was.
-        """
-        username = request.credentials()[0]
-        table = self.store.table("Resources")
-        record = table.get(self.profile.api_resource_id)
-        if not username or record is None or (record.get("email"), record.get("userName")) == (username,) * 2:
-            return self._answer(route, True, request)
-        table.put(self.profile.api_resource_id, {**record, "email": username, "userName": username})
+        """Read Resources with the tenant's API-user Resource carrying the caller's UserName (see
+        ``Tenant.adopt_api_user``); a change retires kept answers like any write, and a read that fails leaves
+        the record as it was."""
+        previous = self.tenant.adopt_api_user(request.credentials()[0])
         try:
             response = self._answer(route, True, request)
-        except Exception:  # whatever failed, the record is as it was
-            table.put(self.profile.api_resource_id, record)
+        except Exception:
+            self.tenant.restore_api_user(previous)
             raise
         if response.status != 200:
-            table.put(self.profile.api_resource_id, record)
+            self.tenant.restore_api_user(previous)
         return response
-
-    def write_context(
-        self, request: ApiRequest, parent_field: str | None = None, parent_id: int | None = None
-    ) -> WriteContext:
-        raw = request.header("ImpersonationResourceId")
-        impersonator = None
-        if raw:
-            if not raw.strip().isdigit():
-                raise BusinessError(f"ImpersonationResourceId '{raw}' is not a resource id.")
-            impersonator = int(raw)
-            if impersonator not in self.store.table("Resources"):
-                raise BusinessError(f"Impersonation failed: no resource with id {impersonator} exists.")
-        return WriteContext(self.clock(), impersonator, parent_field, parent_id)
-
-    @property
-    def writer(self) -> Writer:
-        return self._writer
-
-    def body(self, request: ApiRequest) -> Any:
-        if not request.body:
-            raise BusinessError("Value cannot be null.\r\nParameter name: restModelInput")
-        return parse_json(request.body)
 
 
 def _optional_mounts() -> list[Callable[..., AbstractContextManager[Any]]]:

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import operations
 from .errors import NO_MATCHING_RECORD, BusinessError, MethodNotAllowed
+from .http_types import ApiRequest, ApiResponse, dumps
 from .jsonbody import parse_json
-from .messages import ApiRequest, ApiResponse, dumps
 from .paging import page_url, start_of, token
 from .query import Plan, count, make_plan, parse_query, select
-from .records import item_json, render, udf_definitions
+from .rendering import item_json, render, udf_definitions
 from .routing import BASE, Route
+from .tenant import Tenant
 
-if TYPE_CHECKING:
-    from .fake import FakeAutotask
-
-Handler = Callable[["FakeAutotask", Route, ApiRequest], ApiResponse]
+Handler = Callable[[Tenant, Route, ApiRequest], ApiResponse]
 # Longest query text whose compiled plan is kept for reuse.
 PLANNED_QUERY_MAX = 64 * 1024
 
@@ -30,7 +28,7 @@ def _base_url(request: ApiRequest) -> str:
     return f"{request.origin}/{BASE[0]}/{BASE[1]}"
 
 
-def _plan_from_request(fake: FakeAutotask, route: Route, request: ApiRequest, *, page_size: int | None = None) -> Plan:
+def _plan_from_request(tenant: Tenant, route: Route, request: ApiRequest, *, page_size: int | None = None) -> Plan:
     """The compiled query of a POST body or a GET ``search``; identical queries reuse their plan."""
     raw: bytes | str
     if request.method.upper() == "POST":
@@ -42,21 +40,21 @@ def _plan_from_request(fake: FakeAutotask, route: Route, request: ApiRequest, *,
         if not raw:
             raise BusinessError("Value cannot be null.\r\nParameter name: search")
     key = (route.entity.name, raw, page_size)
-    plan = fake.plans.get(key)
+    plan = tenant.plans.get(key)
     if plan is None:
         spec = parse_query(parse_json(raw, what), page_size=page_size)
-        plan = make_plan(route.entity, spec, fake.udf_types(route.entity))
+        plan = make_plan(route.entity, spec, tenant.udf_types(route.entity))
         if len(raw) <= PLANNED_QUERY_MAX:  # a cache of huge query texts would hold megabytes each
-            fake.plans.put(key, plan)
+            tenant.plans.put(key, plan)
     return plan
 
 
-def _page(fake: FakeAutotask, route: Route, request: ApiRequest, plan: Plan, start: int | None) -> ApiResponse:
+def _page(tenant: Tenant, route: Route, request: ApiRequest, plan: Plan, start: int | None) -> ApiResponse:
     entity = route.entity
     spec = plan.spec
-    table = fake.store.table(entity.name)
+    table = tenant.store.table(entity.name)
     page = select(table, plan, start)
-    names = list(fake.udf_types(entity))
+    names = list(tenant.udf_types(entity))
     previous_url = next_url = None
     if page.previous_start is not None or page.next_start is not None:
         paging = token(spec.max_records, page.previous_start, page.next_start)
@@ -87,11 +85,11 @@ def _page(fake: FakeAutotask, route: Route, request: ApiRequest, plan: Plan, sta
     return ApiResponse(200, content=b'{"items":[' + items + b'],"pageDetails":' + details + b"}")
 
 
-def query(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
-    return _page(fake, route, request, _plan_from_request(fake, route, request), None)
+def query(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
+    return _page(tenant, route, request, _plan_from_request(tenant, route, request), None)
 
 
-def query_page(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def query_page(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     if request.method.upper() == "GET" and "search" not in request.query:
         # A POST query's page link has no search to run: Web API finds no GET action for it (PR #170's log).
         raise MethodNotAllowed.for_method("GET")
@@ -99,25 +97,25 @@ def query_page(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResp
     if not paging:
         raise BusinessError("Value cannot be null.\r\nParameter name: paging")
     page_size, start = start_of(paging, route.detail)
-    return _page(fake, route, request, _plan_from_request(fake, route, request, page_size=page_size), start)
+    return _page(tenant, route, request, _plan_from_request(tenant, route, request, page_size=page_size), start)
 
 
-def query_count(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
-    table = fake.store.table(route.entity.name)
-    return _ok({"queryCount": count(table, _plan_from_request(fake, route, request))})
+def query_count(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
+    table = tenant.store.table(route.entity.name)
+    return _ok({"queryCount": count(table, _plan_from_request(tenant, route, request))})
 
 
-def item(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def item(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     assert route.record_id is not None
     if request.method.upper() == "DELETE":
-        ctx = fake.write_context(request)
-        return _ok({"itemId": fake.writer.delete(route.entity, route.record_id, ctx)})
-    return _read_item(fake, route, route.record_id)
+        ctx = tenant.write_context(request)
+        return _ok({"itemId": tenant.writer.delete(route.entity, route.record_id, ctx)})
+    return _read_item(tenant, route, route.record_id)
 
 
-def _read_item(fake: FakeAutotask, route: Route, record_id: int | None) -> ApiResponse:
+def _read_item(tenant: Tenant, route: Route, record_id: int | None) -> ApiResponse:
     """``{"item": ...}`` for the stored record (``None``: no record), the profile's answer for a missing one."""
-    table = fake.store.table(route.entity.name)
+    table = tenant.store.table(route.entity.name)
     stored = table.get(record_id) if record_id is not None else None
     if (
         route.child is not None
@@ -127,44 +125,44 @@ def _read_item(fake: FakeAutotask, route: Route, record_id: int | None) -> ApiRe
     ):
         stored = None
     if stored is None or record_id is None:
-        if fake.profile.missing_item_status == 404:
+        if tenant.profile.missing_item_status == 404:
             return ApiResponse(404, {"errors": [f"No {route.entity.name} record with id {route.record_id}."]})
         return _ok({"item": None})
-    names = list(fake.udf_types(route.entity))
+    names = list(tenant.udf_types(route.entity))
     return ApiResponse(200, content=b'{"item":' + item_json(route.entity, table, record_id, names) + b"}")
 
 
 def _write(
-    fake: FakeAutotask, route: Route, request: ApiRequest, parent_field: str | None = None, parent_id: int | None = None
+    tenant: Tenant, route: Route, request: ApiRequest, parent_field: str | None = None, parent_id: int | None = None
 ) -> ApiResponse:
     """POST creates, PUT replaces, PATCH merges; each answers ``{"itemId": N}``."""
-    body = fake.body(request)
-    ctx = fake.write_context(request, parent_field, parent_id)
+    body = tenant.body(request)
+    ctx = tenant.write_context(request, parent_field, parent_id)
     method = request.method.upper()
     if method == "POST":
-        return _ok({"itemId": fake.writer.create(route.entity, body, ctx)})
-    return _ok({"itemId": fake.writer.update(route.entity, body, ctx, partial=method == "PATCH")})
+        return _ok({"itemId": tenant.writer.create(route.entity, body, ctx)})
+    return _ok({"itemId": tenant.writer.update(route.entity, body, ctx, partial=method == "PATCH")})
 
 
-def root(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
-    return _write(fake, route, request)
+def root(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
+    return _write(tenant, route, request)
 
 
-def _children(fake: FakeAutotask, route: Route, **match: Any) -> Plan:
+def _children(tenant: Tenant, route: Route, **match: Any) -> Plan:
     """The query for a parent's children (and ``match``); every record where no field names the parent."""
     assert route.child is not None
     filters = [{"op": "eq", "field": name, "value": value} for name, value in match.items()]
     if route.child.parent_field:
         filters.append({"op": "eq", "field": route.child.parent_field, "value": route.parent_id})
     spec = parse_query({"filter": filters or [{"op": "exist", "field": "id"}]})
-    return make_plan(route.entity, spec, fake.udf_types(route.entity))
+    return make_plan(route.entity, spec, tenant.udf_types(route.entity))
 
 
-def child_collection(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def child_collection(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     assert route.child is not None and route.parent_id is not None
     parent_name = route.child.parent_entity
-    parent = fake.catalog.get(parent_name) if parent_name else None
-    if parent_name and (parent is None or route.parent_id not in fake.store.table(parent.name)):
+    parent = tenant.catalog.get(parent_name) if parent_name else None
+    if parent_name and (parent is None or route.parent_id not in tenant.store.table(parent.name)):
         if request.method.upper() == "GET":
             return _ok(
                 {
@@ -174,35 +172,35 @@ def child_collection(fake: FakeAutotask, route: Route, request: ApiRequest) -> A
             )
         raise BusinessError(f"No {route.child.parent} record with id {route.parent_id} exists.")
     if request.method.upper() == "GET":
-        return _page(fake, route, request, _children(fake, route), None)
-    return _write(fake, route, request, route.child.parent_field or None, route.parent_id)
+        return _page(tenant, route, request, _children(tenant, route), None)
+    return _write(tenant, route, request, route.child.parent_field or None, route.parent_id)
 
 
-def child_item(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def child_item(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     assert route.child is not None and route.record_id is not None
     record_id: int | None = route.record_id
     if route.child.item_key != "id":  # /Resources/{id}/TimeOffBalances/{year}: the parent's record of that year
-        plan = _children(fake, route, **{route.child.item_key: route.record_id})
-        found = select(fake.store.table(route.entity.name), plan).ids
+        plan = _children(tenant, route, **{route.child.item_key: route.record_id})
+        found = select(tenant.store.table(route.entity.name), plan).ids
         record_id = found[0] if found else None
     if request.method.upper() == "DELETE":
         if record_id is None:
             raise BusinessError(NO_MATCHING_RECORD)
-        ctx = fake.write_context(request, route.child.parent_field or None, route.parent_id)
-        return _ok({"itemId": fake.writer.delete(route.entity, record_id, ctx)})
-    return _read_item(fake, route, record_id)
+        ctx = tenant.write_context(request, route.child.parent_field or None, route.parent_id)
+        return _ok({"itemId": tenant.writer.delete(route.entity, record_id, ctx)})
+    return _read_item(tenant, route, record_id)
 
 
-def info(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def info(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     return _ok({"info": dict(route.entity.info)})
 
 
-def info_fields(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def info_fields(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     return _ok({"fields": [f.to_api() for f in route.entity.fields]})
 
 
-def info_udfs(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
-    return _ok({"fields": udf_definitions(fake.profile, route.entity)})
+def info_udfs(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
+    return _ok({"fields": udf_definitions(tenant.profile, route.entity)})
 
 
 HANDLERS: dict[str, Handler] = {
@@ -235,5 +233,5 @@ def is_read(route: Route, method: str) -> bool:
     return (verb == "GET" and route.kind in _READS) or (verb == "POST" and route.kind in _QUERIES)
 
 
-def dispatch(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
-    return HANDLERS[route.kind](fake, route, request)
+def dispatch(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
+    return HANDLERS[route.kind](tenant, route, request)

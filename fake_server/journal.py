@@ -1,118 +1,18 @@
-"""The journal: every exchange the fake served, in order, with credentials removed."""
+"""The journal: every exchange the fake served, in order, with credentials removed (see ``redaction``)."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
 
-from .messages import ApiRequest, ApiResponse
-
-REDACTED = "REDACTED"
-# Header names compared lowercased; values of these never reach the journal.
-CREDENTIAL_HEADERS = frozenset(
-    {"username", "secret", "apiintegrationcode", "authorization", "proxy-authorization", "cookie"}
-)
-# Words that make a JSON key, query parameter or header name secret-looking; the harness's scrubber shares them.
-SECRET_WORDS = (
-    "secret",
-    "password",
-    "passwd",
-    "token",
-    "apikey",
-    "api_key",
-    "api-key",
-    "integrationcode",
-    "credential",
-)
-SECRET_KEY = re.compile("|".join(SECRET_WORDS), re.IGNORECASE)
-# Names that carry the API user's name, in any casing: the UserName header, zone discovery's user=.
-USER_NAMES = frozenset({"user", "username", "user_name", "user-name", "apiuser", "apiusername"})
-# Header names that carry a credential beyond SECRET_WORDS: X-Auth-Token, X-Api-Secret, X-Session, cookies...
-_HEADER_WORDS = (
-    *SECRET_WORDS,
-    "auth",
-    "cookie",
-    "session",
-    "signature",
-    "username",
-    "user-name",
-    "user_name",
-    "apiuser",
-    "api-user",
-)
-_SECRET_HEADER = re.compile("|".join(_HEADER_WORDS) + "|^(?:" + "|".join(USER_NAMES) + ")$", re.IGNORECASE)
-# The same over the lowercased names of a raw header dict joined by newlines: one C call per request.
-_SECRET_HEADER_BYTES = re.compile(_SECRET_HEADER.pattern.lower().encode(), re.MULTILINE)
-# Shorter credential values (a test's "u", "secret") are not hunted for in URLs and bodies: that would garble text.
-MIN_CALLER_SECRET = 8
-
-
-def is_credential_name(name: str) -> bool:
-    """Whether a JSON key or query parameter of this name carries a credential, in any casing."""
-    lowered = name.lower()
-    return lowered in USER_NAMES or lowered in CREDENTIAL_HEADERS or SECRET_KEY.search(lowered) is not None
-
-
-_HEADER_VERDICTS: dict[str, bool] = {}
-_NAME_SETS: dict[bytes, bool] = {}
-_PLAIN_HEADERS = frozenset(
-    name.encode()
-    for name in (
-        "host",
-        "user-agent",
-        "accept",
-        "accept-encoding",
-        "te",
-        "accept-language",
-        "connection",
-        "content-type",
-        "content-length",
-        "cache-control",
-    )
-)
-
-
-def is_credential_header(name: str) -> bool:
-    """Whether a header of this name carries a credential: the API's three, Authorization, cookies, and any
-    name with a secret-looking word in it (``X-Api-Secret``, ``X-Auth-Token``)."""
-    verdict = _HEADER_VERDICTS.get(name)
-    if verdict is None:
-        verdict = _SECRET_HEADER.search(name) is not None
-        if len(_HEADER_VERDICTS) < 4096:  # a client sending random header names must not grow it forever
-            _HEADER_VERDICTS[name] = verdict
-    return verdict
-
-
-def scrub_headers(headers: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> dict[str, str]:
-    """Headers without any credential, whatever the casing of their names."""
-    return {name: value for name, value in headers if not is_credential_header(name)}
-
-
-def _scrub_raw_headers(raw: dict[bytes, bytes]) -> dict[bytes, bytes]:
-    """Undecoded headers by lowercased name without any credential; C calls alone for most requests."""
-    kept = dict(raw)
-    kept.pop(b"username", None)
-    kept.pop(b"secret", None)
-    kept.pop(b"apiintegrationcode", None)
-    if kept.keys() <= _PLAIN_HEADERS:  # what most clients send: one C call
-        return kept
-    names = b"\n".join(kept)
-    verdict = _NAME_SETS.get(names)
-    if verdict is None:  # a client sends the same header names on every request: one search per set
-        verdict = _SECRET_HEADER_BYTES.search(names) is not None
-        if len(_NAME_SETS) < 4096:
-            _NAME_SETS[names] = verdict
-    if verdict:
-        kept = {name: value for name, value in kept.items() if not is_credential_header(name.decode("latin-1"))}
-    return kept
+from .exchange import Exchange
+from .http_types import ApiRequest, ApiResponse
+from .redaction import CallerSecrets, scrub_body, scrub_headers, scrub_raw_headers, scrub_url
 
 
 def _header_text(headers: dict[str, str] | dict[bytes, bytes]) -> dict[str, str]:
@@ -121,170 +21,9 @@ def _header_text(headers: dict[str, str] | dict[bytes, bytes]) -> dict[str, str]
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}  # type: ignore[union-attr]
 
 
-_USERS, _WORDS = "|".join(sorted(USER_NAMES, key=len, reverse=True)), "|".join(SECRET_WORDS)
-_NAME = rf"(?:{_USERS}|[^=&#;/?\s]*?(?:{_WORDS})[^=&#;/?\s]*?)"
-# A credential in a URL or a text: ``name=value`` at the start, after ``?``, ``&``, ``;``, a space or a quote, its
-# value running to the next ``&``, ``#`` or space; or a path segment ``/name=value``, its value ending with the
-# segment. One already redacted is left alone.
-_CREDENTIAL = re.compile(
-    rf"((?:^|[?&;\s'\"(,]){_NAME}=)(?!{REDACTED}(?:[&#;:.,\s'\")]|$))[^&#\s]*"
-    rf"|(/{_NAME}=)(?!{REDACTED}(?:[/?&#;:.,\s'\")]|$))[^/?&#;\s]*",
-    re.IGNORECASE,
-)
-# Who the URL logs in as: ``https://user:password@host/``.
-_USERINFO = re.compile(rf"^([a-z][a-z0-9+.-]*://)(?!{REDACTED}@)[^/?#@\s]*@", re.IGNORECASE)
-
-
-def _scrub_plain(url: str) -> str:
-    scrubbed = _CREDENTIAL.sub(rf"\1\2{REDACTED}", url) if "=" in url else url
-    return _USERINFO.sub(rf"\1{REDACTED}@", scrubbed) if "@" in scrubbed else scrubbed
-
-
-def scrub_url(url: str) -> str:
-    """The URL (or any text) with its credentials replaced by a placeholder: the values of ``user=``,
-    ``UserName=`` and secret-looking parameters or path segments in any casing, and a ``user:password@``
-    before the host. A credential hidden behind percent-encoding (``%3FSecret%3D...``, up to three layers)
-    is found too: the URL is then given decoded, with it redacted."""
-    if "=" not in url and "%" not in url and "@" not in url:
-        return url
-    current = probe = _scrub_plain(url)
-    for _ in range(3):
-        if "%" not in probe:
-            break
-        probe = unquote(probe)
-        if _CREDENTIAL.search(probe) is not None or ("@" in probe and _USERINFO.search(probe) is not None):
-            current = probe = _scrub_plain(probe)
-    return current
-
-
-# Matched against the lowered body before parsing it: a case-insensitive byte regex is six times slower on small
-# bodies. Secret-looking words, quoted user-name keys, a form's ``user=``, and JSON escapes that could hide them.
-_SECRET_BYTES = re.compile(
-    "|".join(
-        (
-            *SECRET_WORDS,
-            "authorization",
-            "cookie",
-            *(rf'"{name}"' for name in USER_NAMES),
-            *(rf"(?:^|&){name}=" for name in USER_NAMES),
-        )
-    ).encode()
-    + rb"|\\u"
-)
-
-
-def scrub_body(body: bytes) -> bytes:
-    """A request body with the values of credential-named keys redacted, nested or not, whatever their casing;
-    a form-encoded or other text body scrubbed as a URL is; other bodies as they came."""
-    if not body or _SECRET_BYTES.search(body.lower()) is None:  # one byte search before parsing: bodies run to MBs
-        return body
-    try:
-        data = json.loads(body)
-        scrubbed = _redact_keys(data)
-    except RecursionError:  # nested deeper than the parser goes: where its credentials are is unknowable
-        return f"{REDACTED} (nested too deeply to be searched for credentials)".encode()
-    except ValueError:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            return body
-        scrubbed = scrub_url(text)
-        return body if scrubbed == text else scrubbed.encode("utf-8")
-    return body if scrubbed == data else json.dumps(scrubbed).encode()  # ASCII: a lone surrogate cannot break it
-
-
-def _redact_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            key: REDACTED if item is not None and is_credential_name(str(key)) else _redact_keys(item)
-            for key, item in value.items()
-        }
-    return [_redact_keys(item) for item in value] if isinstance(value, list) else value
-
-
-class _CallerSecrets:
-    """The caller's own credential values, for finding them wherever a client (or the fake, as the API user's
-    Resource) put them: a path, a body, an answer. Built once per set of credentials; one regex search each."""
-
-    __slots__ = ("as_bytes", "as_text", "key")
-
-    def __init__(self, key: tuple[str | bytes | None, ...]) -> None:
-        self.key = key
-        decoded = (value.decode("latin-1") if isinstance(value, bytes) else value for value in key)
-        values = [value for value in decoded if value and len(value) >= MIN_CALLER_SECRET]
-        texts = sorted({*values, *(quote(value, safe="") for value in values)}, key=len, reverse=True)
-        self.as_text = re.compile("|".join(map(re.escape, texts))) if texts else None
-        self.as_bytes = re.compile(b"|".join(re.escape(text.encode("utf-8")) for text in texts)) if texts else None
-
-    def in_text(self, text: str) -> str:
-        assert self.as_text is not None
-        return text if self.as_text.search(text) is None else self.as_text.sub(REDACTED, text)
-
-    def in_bytes(self, data: bytes) -> bytes:
-        assert self.as_bytes is not None
-        return data if self.as_bytes.search(data) is None else self.as_bytes.sub(REDACTED.encode(), data)
-
-
-def _json_or_none(raw: bytes) -> tuple[Any, str | None]:
-    if not raw:
-        return None, None
-    text = raw.decode("utf-8", errors="replace")
-    try:
-        return json.loads(text), None
-    except (ValueError, RecursionError):  # nested deeper than the parser goes: kept as text
-        return None, text
-
-
-@dataclass(frozen=True, slots=True)
-class Exchange:
-    """One request and its answer, made when the journal is read.
-
-    Bodies are kept as the bytes that crossed the wire and decoded on reading:
-    a long journal of decoded dicts would slow every garbage collection.
-    """
-
-    method: str
-    url: str
-    request_headers: dict[str, str]
-    request_body: bytes
-    status: int
-    response_body: bytes
-    started_at: float
-    duration: float
-
-    @property
-    def request_json(self) -> Any:
-        """The request body parsed as JSON, or ``None`` when it is empty or not JSON."""
-        return _json_or_none(self.request_body)[0]
-
-    @property
-    def request_text(self) -> str | None:
-        """The request body as text when it is not JSON."""
-        return _json_or_none(self.request_body)[1]
-
-    @property
-    def response_json(self) -> Any:
-        return _json_or_none(self.response_body)[0]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain values: method, url, request_headers, request_json, request_text, status, response_json..."""
-        request_json, request_text = _json_or_none(self.request_body)
-        return {
-            "method": self.method,
-            "url": self.url,
-            "request_headers": dict(self.request_headers),
-            "request_json": request_json,
-            "request_text": request_text,
-            "status": self.status,
-            "response_json": self.response_json,
-            "started_at": self.started_at,
-            "duration": self.duration,
-        }
-
-
-def _exchange(entry: tuple[Any, ...]) -> Exchange:
-    method, url, headers, *rest = entry
-    return Exchange(method, url, _header_text(headers), *rest)
+def _exchange(entry: tuple[Any, ...], position: int) -> Exchange:
+    method, url, headers, body, status, content, started_at, duration = entry
+    return Exchange(method, url, _header_text(headers), body, status, content, started_at, duration, position)
 
 
 # Readers split lines with str.splitlines(), which also breaks at these; json.dumps leaves them raw.
@@ -344,7 +83,7 @@ class Journal:
         self._urls: dict[str, str] = {}
         # Answers already searched for the current caller's credentials, and found without them.
         self._scanned: set[bytes] = set()
-        self._caller = _CallerSecrets((None, None, None))
+        self._caller = CallerSecrets((None, None, None))
         self._last_headers: Any = None
         self._lock = threading.Lock()
         self._sink: int | None = None
@@ -386,13 +125,13 @@ class Journal:
             headers: Any = scrub_headers(request.headers)
             credentials: tuple[str | bytes | None, ...] = request.credentials()
         else:
-            headers = _scrub_raw_headers(raw)
+            headers = scrub_raw_headers(raw)
             credentials = (raw.get(b"username"), raw.get(b"secret"), raw.get(b"apiintegrationcode"))
         method = request.method
         with self._lock:
             caller = self._caller
             if credentials != caller.key:  # a new caller: what was found clean may hold its credentials
-                caller = self._caller = _CallerSecrets(credentials)
+                caller = self._caller = CallerSecrets(credentials)
                 self._urls.clear()
                 self._clean_bodies.clear()
                 self._scanned.clear()
@@ -425,9 +164,9 @@ class Journal:
             )
             self._entries.append(entry)
             if self._sink is not None:
-                _write_all(self._sink, _line(_exchange(entry)))
+                _write_all(self._sink, _line(_exchange(entry, len(self._entries))))
 
-    def _request_body(self, body: bytes, caller: _CallerSecrets) -> bytes:
+    def _request_body(self, body: bytes, caller: CallerSecrets) -> bytes:
         clean = self._clean_bodies.get(body)
         if clean is not None:
             return clean
@@ -448,10 +187,11 @@ class Journal:
     def __iter__(self) -> Iterator[Exchange]:
         with self._lock:
             entries = list(self._entries)
-        return (_exchange(entry) for entry in entries)
+        return (_exchange(entry, n) for n, entry in enumerate(entries, 1))
 
     def __getitem__(self, index: int) -> Exchange:
-        return _exchange(self._entries[index])
+        position = range(1, len(self._entries) + 1)[index]  # an IndexError as a list gives it
+        return _exchange(self._entries[position - 1], position)
 
     def clear(self) -> None:
         with self._lock:

@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from .errors import BusinessError, UnsupportedMediaType
-from .messages import ApiRequest
+from .http_types import ApiRequest
 
 MAX_DEPTH = 256
 # A JSON string escape, one at a time from the left so that ``\\\\`` (an escaped backslash) is never read as

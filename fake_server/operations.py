@@ -13,20 +13,18 @@ import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from .errors import NO_MATCHING_RECORD, BusinessError
+from .http_types import ApiRequest, ApiResponse
 from .jsonbody import parse_json
-from .messages import ApiRequest, ApiResponse
 from .routing import Route
+from .tenant import Tenant
 from .values import coerce, format_datetime
 
-if TYPE_CHECKING:
-    from .fake import FakeAutotask
-
-Action = Callable[["FakeAutotask", Route, ApiRequest], ApiResponse]
+Action = Callable[[Tenant, Route, ApiRequest], ApiResponse]
 # Invoice settings live in the store beside the entities (so reset, snapshots and kept answers see
 # them), one record per company id; no entity has this name, so no route reaches the table directly.
 SETTINGS_TABLE = "Companies/invoiceSettings"
@@ -44,18 +42,18 @@ RECIPIENTS = {"contacts": ("contactRecipients", "Contacts"), "resources": ("reso
 TOKEN_LIFETIME = timedelta(hours=1)
 
 
-def answer(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def answer(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     """The answer of the operation the route's verb names."""
     assert route.operation is not None
     name = route.operation.action(request.method) or ""
     action = ACTIONS.get(name)
     if action is None:  # the index names an operation no action answers; tests/test_swagger_paths.py guards
-        raise BusinessError(f"The operation {name} is not implemented by the fake.")
-    return action(fake, route, request)
+        raise BusinessError(f"The operation {name} is not implemented by the tenant.")
+    return action(tenant, route, request)
 
 
-def _record(fake: FakeAutotask, entity: str, record_id: int) -> dict[str, Any]:
-    record = fake.store.table(entity).get(record_id)
+def _record(tenant: Tenant, entity: str, record_id: int) -> dict[str, Any]:
+    record = tenant.store.table(entity).get(record_id)
     if record is None:
         raise BusinessError(f"No {entity} record with id {record_id} exists.")
     return record
@@ -73,10 +71,10 @@ def _body(request: ApiRequest) -> dict[str, Any]:
 # -- a company's invoice settings ---------------------------------------------------------------
 
 
-def _settings(fake: FakeAutotask, company_id: int) -> dict[str, Any]:
+def _settings(tenant: Tenant, company_id: int) -> dict[str, Any]:
     """AccountInvoiceSettingsResultModel: every field present; booleans never null, lists never null."""
-    company = _record(fake, "Companies", company_id)
-    stored = fake.store.table(SETTINGS_TABLE).get(company_id)
+    company = _record(tenant, "Companies", company_id)
+    stored = tenant.store.table(SETTINGS_TABLE).get(company_id)
     if stored is None:
         stored = {name: company.get(field) for name, field in COMPANY_FIELDS.items()}
     return {
@@ -90,89 +88,89 @@ def _settings(fake: FakeAutotask, company_id: int) -> dict[str, Any]:
     }
 
 
-def _store_settings(fake: FakeAutotask, company_id: int, settings: dict[str, Any]) -> None:
-    fake.store.table(SETTINGS_TABLE).put(company_id, settings)
+def _store_settings(tenant: Tenant, company_id: int, settings: dict[str, Any]) -> None:
+    tenant.store.table(SETTINGS_TABLE).put(company_id, settings)
 
 
-def settings_get(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
-    return ApiResponse(200, _settings(fake, route.ids[0]))
+def settings_get(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
+    return ApiResponse(200, _settings(tenant, route.ids[0]))
 
 
-def settings_put(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def settings_put(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     """Sets the model's five fields; one left out is emptied where the tenant's PUT nulls omitted fields
     (``[writes] put_nulls_omitted``), as entity PUTs do, and kept otherwise. Recipients are not touched."""
     company_id = route.ids[0]
-    settings = _settings(fake, company_id)
+    settings = _settings(tenant, company_id)
     body = _body(request)
     for name, data_type in SETTINGS_FIELDS.items():
         if name.lower() in body:
             settings[name] = coerce(name, data_type, body[name.lower()])
-        elif fake.profile.put_nulls_omitted:
+        elif tenant.profile.put_nulls_omitted:
             settings[name] = False if data_type == "boolean" else None
-    _store_settings(fake, company_id, settings)
+    _store_settings(tenant, company_id, settings)
     return ApiResponse(200, {"itemId": company_id})
 
 
-def _add_recipients(fake: FakeAutotask, route: Route, request: ApiRequest, kind: str) -> ApiResponse:
+def _add_recipients(tenant: Tenant, route: Route, request: ApiRequest, kind: str) -> ApiResponse:
     """UpdateContactRecipientsModel / UpdateResourceRecipientsModel ``{"items": [ids]}``; answers the
     whole list. A contact must be one of the company's; a resource must exist."""
     key, entity = RECIPIENTS[kind]
     company_id = route.ids[0]
-    settings = _settings(fake, company_id)
+    settings = _settings(tenant, company_id)
     items = _body(request).get("items")
     if not isinstance(items, list) or not items:
         raise BusinessError("Value cannot be null.\r\nParameter name: items")
     recipients: list[int] = settings[key]
     for raw in items:
         recipient = int(coerce("items", "integer", raw))
-        record = _record(fake, entity, recipient)
+        record = _record(tenant, entity, recipient)
         if entity == "Contacts" and record.get("companyID") != company_id:
             raise BusinessError(f"Contact {recipient} does not belong to company {company_id}.")
         if recipient not in recipients:
             recipients.append(recipient)
-    _store_settings(fake, company_id, settings)
+    _store_settings(tenant, company_id, settings)
     return ApiResponse(200, {key: recipients})
 
 
-def _delete_recipient(fake: FakeAutotask, route: Route, kind: str) -> ApiResponse:
+def _delete_recipient(tenant: Tenant, route: Route, kind: str) -> ApiResponse:
     key, _ = RECIPIENTS[kind]
     company_id, recipient = route.ids
-    settings = _settings(fake, company_id)
+    settings = _settings(tenant, company_id)
     if recipient not in settings[key]:
         raise BusinessError(NO_MATCHING_RECORD)
     settings[key].remove(recipient)
-    _store_settings(fake, company_id, settings)
+    _store_settings(tenant, company_id, settings)
     return ApiResponse(200, {"itemId": recipient})
 
 
-def contacts_add(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
-    return _add_recipients(fake, route, request, "contacts")
+def contacts_add(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
+    return _add_recipients(tenant, route, request, "contacts")
 
 
-def resources_add(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
-    return _add_recipients(fake, route, request, "resources")
+def resources_add(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
+    return _add_recipients(tenant, route, request, "resources")
 
 
-def contact_delete(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
-    return _delete_recipient(fake, route, "contacts")
+def contact_delete(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
+    return _delete_recipient(tenant, route, "contacts")
 
 
-def resource_delete(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
-    return _delete_recipient(fake, route, "resources")
+def resource_delete(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
+    return _delete_recipient(tenant, route, "resources")
 
 
 # -- an invoice's markup and PDF ------------------------------------------------------------------
 
 
-def _invoice(fake: FakeAutotask, route: Route) -> tuple[int, str, dict[str, Any]]:
+def _invoice(tenant: Tenant, route: Route) -> tuple[int, str, dict[str, Any]]:
     invoice_id = route.ids[0]
-    invoice = _record(fake, "Invoices", invoice_id)
+    invoice = _record(tenant, "Invoices", invoice_id)
     return invoice_id, str(invoice.get("invoiceNumber") or invoice_id), invoice
 
 
-def markup_html(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def markup_html(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     """InvoiceMarkupResultModel with the invoice rendered as HTML."""
-    _, number, invoice = _invoice(fake, route)
+    _, number, invoice = _invoice(tenant, route)
     html = (
         f"<html><head><title>Invoice {escape(number)}</title></head><body><h1>Invoice {escape(number)}</h1>"
         f"<p>Total: {escape(str(invoice.get('invoiceTotal') or 0))}</p></body></html>"
@@ -180,9 +178,9 @@ def markup_html(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiRes
     return ApiResponse(200, {"invoiceMarkup": html})
 
 
-def markup_xml(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def markup_xml(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     """InvoiceMarkupResultModel with the invoice rendered as XML."""
-    invoice_id, number, invoice = _invoice(fake, route)
+    invoice_id, number, invoice = _invoice(tenant, route)
     fields = "".join(
         f"<{name}>{xml_escape(str(invoice.get(name)))}</{name}>"
         for name in ("companyID", "invoiceDateTime", "invoiceTotal")
@@ -195,9 +193,9 @@ def markup_xml(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResp
     return ApiResponse(200, {"invoiceMarkup": xml})
 
 
-def pdf(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def pdf(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     """FileQueryResultModel; ``data`` is base64, as the API's JSON carries a byte array."""
-    invoice_id, number, _ = _invoice(fake, route)
+    invoice_id, number, _ = _invoice(tenant, route)
     text = f"Invoice {number}".replace("\\", "").replace("(", "").replace(")", "")
     content = (
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -220,40 +218,40 @@ def pdf(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
 # -- the tenant's service operations -------------------------------------------------------------
 
 
-def authenticate(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def authenticate(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     """AuthTokenResultModel: a token for the (already authenticated) user, valid an hour."""
-    now = fake.clock()
+    now = tenant.clock()
     user = request.credentials()[0]
     token = hashlib.sha256(f"{user}|{now.isoformat()}".encode()).hexdigest()
     return ApiResponse(200, {"authToken": token, "expiration": format_datetime(now + TOKEN_LIFETIME)})
 
 
-def entity_information(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def entity_information(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     """GlobalEntityInformationResultModel: every entity's ``entityInformation`` answer."""
-    entities = sorted(fake.catalog.entities.values(), key=lambda e: e.name)
+    entities = sorted(tenant.catalog.entities.values(), key=lambda e: e.name)
     return ApiResponse(200, {"entityDescriptions": [{"info": dict(e.info)} for e in entities]})
 
 
-def modules(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def modules(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     """ModuleAccessResultModel: module id -> access. Module ids are tenant data nothing here records."""
     return ApiResponse(200, {"modules": []})
 
 
-def approve_time_off(fake: FakeAutotask, route: Route, request: ApiRequest) -> ApiResponse:
+def approve_time_off(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     """Stamps the request approved by the API user (or the impersonated resource); answers its id. The
     status value an approval sets is tenant data nothing here records, so ``status`` is left alone."""
     request_id = route.ids[0]
-    _record(fake, "TimeOffRequests", request_id)
-    entity = fake.catalog.get("TimeOffRequests")
+    _record(tenant, "TimeOffRequests", request_id)
+    entity = tenant.catalog.get("TimeOffRequests")
     assert entity is not None
-    ctx = fake.write_context(request)
+    ctx = tenant.write_context(request)
     body = {
         "id": request_id,
         "approvedDateTime": format_datetime(ctx.now),
-        "approveRejectResourceID": fake.profile.api_resource_id,
+        "approveRejectResourceID": tenant.profile.api_resource_id,
         "impersonatorApproveRejectResourceID": ctx.impersonator,
     }
-    return ApiResponse(200, {"itemId": fake.writer.update(entity, body, ctx, partial=True)})
+    return ApiResponse(200, {"itemId": tenant.writer.update(entity, body, ctx, partial=True)})
 
 
 ACTIONS: dict[str, Action] = {

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import operator
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from .catalog import EntityInfo
 from .errors import BusinessError
-from .metadata import EntityInfo
 from .store import Table
 from .values import coerce, comparable
 
@@ -254,3 +256,26 @@ def count(table: Table, plan: Plan) -> int:
     candidates = _candidates(table, plan)
     ids: Iterable[int] = candidates if candidates is not None else (i for i, _ in table.items())
     return sum(1 for record_id in ids if plan.predicate(table.get(record_id) or {}))
+
+
+# Clients repeat the same query text; the tenant compiles it once.
+class PlanCache:
+    """Least-recently-used plans by (entity, raw query text, page size). Thread-safe."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._plans: OrderedDict[Any, Plan] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Plan | None:
+        with self._lock:
+            plan = self._plans.get(key)
+            if plan is not None:
+                self._plans.move_to_end(key)
+            return plan
+
+    def put(self, key: Any, plan: Plan) -> None:
+        with self._lock:
+            self._plans[key] = plan
+            if len(self._plans) > self.size:
+                self._plans.popitem(last=False)

@@ -9,16 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 import requests
 import responses
 
-from .answering import Dropped, answer
-from .messages import ApiRequest
-
-if TYPE_CHECKING:
-    from .fake import FakeAutotask
+from .answering import Core, Dropped, answer
+from .http_types import ApiRequest
 
 # Every zone host and the pre-release hosts (routing.AUTOTASK_HOSTS), as the start of a URL.
 AUTOTASK_URL = re.compile(r"^https?://(webservices\d*|prde|pres)\.autotask\.net(:\d+)?(/|$)", re.IGNORECASE)
@@ -35,7 +31,7 @@ def to_api_request(request: requests.PreparedRequest) -> ApiRequest:
     return ApiRequest(request.method or "GET", request.url or "", headers, content)
 
 
-def respond(fake: FakeAutotask, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+def respond(fake: Core, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
     try:
         answered = answer(fake, to_api_request(request))
     except Dropped:
@@ -46,7 +42,7 @@ def respond(fake: FakeAutotask, request: requests.PreparedRequest) -> tuple[int,
 
 
 @contextmanager
-def mounted(fake: FakeAutotask, *, allow: Sequence[str] = ()) -> Iterator[responses.RequestsMock]:
+def mounted(fake: Core, *, allow: Sequence[str] = ()) -> Iterator[responses.RequestsMock]:
     """Route every ``requests`` call to an Autotask host to the fake. Any other URL fails with
     ``requests.ConnectionError`` naming it, unless it starts with one of ``allow``."""
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)

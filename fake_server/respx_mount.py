@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 import httpx
 import respx
 
-from .answering import Dropped, answer
-from .messages import ApiRequest, ApiResponse
+from .answering import Core, Dropped, answer
+from .http_types import ApiRequest, ApiResponse
 from .routing import AUTOTASK_HOSTS
-
-if TYPE_CHECKING:
-    from .fake import FakeAutotask
 
 
 def to_api_request(request: httpx.Request) -> ApiRequest:
@@ -22,7 +18,7 @@ def to_api_request(request: httpx.Request) -> ApiRequest:
     return ApiRequest(request.method, str(request.url), headers, request.content)
 
 
-def respond(fake: FakeAutotask, request: httpx.Request) -> httpx.Response:
+def respond(fake: Core, request: httpx.Request) -> httpx.Response:
     try:
         answered = answer(fake, to_api_request(request))
     except Dropped:
@@ -38,9 +34,7 @@ def to_httpx_response(answered: ApiResponse) -> httpx.Response:
 
 
 @contextmanager
-def mounted(
-    fake: FakeAutotask, *, allow: Sequence[str] = (), assert_all_mocked: bool = True
-) -> Iterator[respx.MockRouter]:
+def mounted(fake: Core, *, allow: Sequence[str] = (), assert_all_mocked: bool = True) -> Iterator[respx.MockRouter]:
     """Route every httpx request to an Autotask host to the fake; URLs starting with ``allow`` pass through."""
     with respx.mock(assert_all_called=False, assert_all_mocked=assert_all_mocked) as router:
         router.route(host__regex=AUTOTASK_HOSTS).mock(side_effect=lambda request: respond(fake, request))

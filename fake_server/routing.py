@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from .catalog import Catalog, ChildRoute, EntityInfo, Operation
 from .errors import MethodNotAllowed, NotFound
-from .metadata import Catalog, ChildRoute, EntityInfo, Operation
 from .profile import TenantProfile
 
 BASE = ("ATServicesRest", "V1.0")

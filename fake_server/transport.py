@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import httpx
 
-from .answering import Dropped, answer, answer_async
+from .answering import Core, Dropped, answer, answer_async
 from .respx_mount import to_api_request, to_httpx_response
-
-if TYPE_CHECKING:
-    from .fake import FakeAutotask
 
 
 def _lost(request: httpx.Request) -> httpx.RemoteProtocolError:
@@ -20,7 +15,7 @@ def _lost(request: httpx.Request) -> httpx.RemoteProtocolError:
 class FakeTransport(httpx.BaseTransport):
     """``httpx.Client(transport=fake.transport())``: every request, whatever its host, goes to the fake."""
 
-    def __init__(self, fake: FakeAutotask) -> None:
+    def __init__(self, fake: Core) -> None:
         self.fake = fake
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -33,7 +28,7 @@ class FakeTransport(httpx.BaseTransport):
 class AsyncFakeTransport(httpx.AsyncBaseTransport):
     """``httpx.AsyncClient(transport=fake.async_transport())``; faults' delays wait on the event loop."""
 
-    def __init__(self, fake: FakeAutotask) -> None:
+    def __init__(self, fake: Core) -> None:
         self.fake = fake
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

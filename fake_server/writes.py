@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .catalog import Catalog, EntityInfo, FieldInfo
 from .errors import NO_MATCHING_RECORD, UPDATE_NO_MATCHING_RECORD, BusinessError
-from .metadata import Catalog, EntityInfo, FieldInfo
 from .profile import TenantProfile
-from .records import udf_types
+from .rendering import udf_types
 from .store import Store
 from .values import INTEGER_TYPES, coerce, comparable, format_datetime
 

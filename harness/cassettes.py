@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import vcr
 from vcr.request import Request
 
+from fake_server import Exchange
+
 from .scrub import Scrubber
 
 SERIALIZER = "autotask-json"
@@ -185,3 +187,29 @@ def is_cassette(path: str | Path) -> bool:
         return "interactions" in json.loads(Path(path).read_text(encoding="utf-8"))
     except ValueError:
         return False
+
+
+def cassette_traffic(path: str | Path) -> list[Exchange]:
+    """A cassette's interactions as exchanges, numbered from 1; bodies are parsed when first read."""
+    found: list[Exchange] = []
+    for position, interaction in enumerate(read_cassette(path)["interactions"], 1):
+        request, response = interaction["request"], interaction["response"]
+        headers = {k: v[0] if isinstance(v, list) else v for k, v in request.get("headers", {}).items()}
+        found.append(
+            Exchange(
+                method=str(request["method"]).upper(),
+                url=request["uri"],
+                request_headers={str(k): str(v) for k, v in headers.items()},
+                request_body=_bytes(request.get("body")),
+                status=int(response["status"]["code"]),
+                response_body=_bytes(response["body"].get("string")),
+                position=position,
+            )
+        )
+    return found
+
+
+def _bytes(body: str | bytes | None) -> bytes:
+    if body is None:
+        return b""
+    return body if isinstance(body, bytes) else body.encode("utf-8", errors="backslashreplace")

@@ -91,7 +91,7 @@ def check_command(
     """Check recorded traffic against the Autotask contract rules; exit 1 when any rule is broken."""
     from fake_server import TenantProfile
 
-    from . import report
+    from . import check_report as report
     from .rules import RuleContext, check, rules_in
     from .settings import load_settings
     from .traffic import load_traffic
@@ -183,7 +183,7 @@ def verify(
 
     from .cassettes import read_cassette
     from .live import CREDENTIAL_ENVIRONMENT, TargetRefused, check_target
-    from .verify import fake_sender, http_sender, replay, writes_in
+    from .replay import fake_sender, http_sender, replay, writes_in
 
     differences = []
     try:

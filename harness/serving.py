@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType, TracebackType
+from typing import Any
 
 import uvicorn
 
@@ -27,7 +28,7 @@ def free_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     return sock
 
 
-def uvicorn_config(app: AsgiApp, **options: object) -> uvicorn.Config:
+def uvicorn_config(app: AsgiApp, **options: Any) -> uvicorn.Config:
     # No access log: its request lines would carry zoneInformation's user= (the API user name).
     # No proxy-header rewriting: nothing stands in front of a loopback test server.
     return uvicorn.Config(
@@ -38,7 +39,7 @@ def uvicorn_config(app: AsgiApp, **options: object) -> uvicorn.Config:
         proxy_headers=False,
         timeout_graceful_shutdown=2,
         **options,
-    )  # type: ignore[arg-type]
+    )
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fake_server.metadata import SWAGGER_TYPES
+from fake_server.catalog import SWAGGER_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent / "fake_server"
 INDEX = json.loads((ROOT / "data" / "swagger_index.json").read_text(encoding="utf-8"))

@@ -28,15 +28,17 @@ class PartialPutClient(AutotaskClient):
 class TicketNotesClient(AutotaskClient):
     """Creates notes through /TicketNotes, as entityInformation's canCreate suggests."""
 
-    def add_note(self, ticket_id: int, title: str, description: str, *, note_type: int = 1, publish: int = 1) -> int:
+    def add_note(
+        self, ticket_id: int, title: str, description: str, *, note_type: int | None = None, publish: int | None = None
+    ) -> int:
         return self.create(
             "TicketNotes",
             {
                 "ticketID": ticket_id,
                 "title": title,
                 "description": description,
-                "noteType": note_type,
-                "publish": publish,
+                "noteType": 1 if note_type is None else note_type,
+                "publish": 1 if publish is None else publish,
             },
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 import pytest
@@ -18,12 +19,12 @@ PATH = "/ATServicesRest/V1.0/Companies/0"
 
 def call(fake: FakeAutotask, headers: list[tuple[bytes, bytes]], path: str = PATH) -> tuple[int, Any]:
     """One GET straight through the ASGI app, as a server would make it."""
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> MutableMapping[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     scope = {
@@ -46,7 +47,7 @@ def checked_fake() -> FakeAutotask:
     )
 
 
-def lowered(extra: list[tuple[bytes, bytes]] = ()) -> list[tuple[bytes, bytes]]:  # type: ignore[assignment]
+def lowered(extra: Sequence[tuple[bytes, bytes]] = ()) -> list[tuple[bytes, bytes]]:
     return [(b"host", b"127.0.0.1:8000"), *[(k.lower().encode(), v.encode()) for k, v in CREDENTIALS.items()], *extra]
 
 

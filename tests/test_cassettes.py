@@ -17,11 +17,11 @@ from fake_server import Credentials, FakeAutotask, Limits
 from harness.cassettes import Provenance, autotask_vcr, read_cassette, recording
 from harness.cli import app
 from harness.client import AutotaskClient
+from harness.replay import compare, fake_sender, replay
 from harness.rules import CONTRACT, WORKFLOW, check
 from harness.scrub import Scrubber, placeholder
 from harness.serving import ServedFake
 from harness.traffic import load_traffic
-from harness.verify import compare, fake_sender, replay
 
 from .conftest import ticket_body
 

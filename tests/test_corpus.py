@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from fake_server import TenantProfile
-from fake_server.journal import CREDENTIAL_HEADERS
+from fake_server.redaction import CREDENTIAL_HEADERS
 from harness.rules import CONTRACT, REGISTRY, WORKFLOW, RuleContext, check
 from harness.traffic import load_traffic
 

@@ -21,8 +21,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from fake_server import FakeAutotask, Limits
-from fake_server.journal import scrub_body, scrub_url
-from harness import report
+from fake_server.redaction import scrub_body, scrub_url
+from harness import check_report as report
 from harness.cassettes import Provenance, read_cassette, recording
 from harness.cli import app
 from harness.rules import CONTRACT, WORKFLOW, check, rules_in
@@ -229,11 +229,12 @@ def test_check_reports_never_repeat_a_credential_from_a_path_or_query(
         "follow-next-page",
         "notes-via-ticket",
     } <= fired
-    console = Console(file=StringIO(), width=500)
+    written = StringIO()
+    console = Console(file=written, width=500)
     report.text(violations, traffic, rules_in((CONTRACT, WORKFLOW)), console)
     outputs = [
-        console.file.getvalue(),
-        report.as_json(violations, traffic),  # type: ignore[attr-defined]
+        written.getvalue(),
+        report.as_json(violations, traffic),
         report.junit(violations, traffic, rules_in((CONTRACT, WORKFLOW))),
     ]
     journal = tmp_path / "leaky.jsonl"

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from fake_server import FakeAutotask, Journal
-from fake_server.messages import ApiRequest, ApiResponse
+from fake_server.http_types import ApiRequest, ApiResponse
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = {"UserName": "api@example.invalid", "Secret": "s", "ApiIntegrationCode": "c"}

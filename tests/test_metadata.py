@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from fake_server import FakeAutotask
-from fake_server.metadata import Catalog
+from fake_server.catalog import Catalog
 
 from .conftest import BASE, STABILISING_FIELDS
 

@@ -22,8 +22,8 @@ from harness.live import TargetRefused
 from harness.probe import ProbeOptions, ProbeResult, load_learned, run_probe
 from harness.probe.experiments import RESOURCE_STAMP, STAMP_FIELDS
 from harness.probe.ledger import CLOSED_PREFIX, PREFIX
-from harness.probe.metadata import CORE_ENTITIES
 from harness.probe.points import probed_points
+from harness.probe.tenant_metadata import CORE_ENTITIES
 from harness.serving import ServedFake
 
 USER, SECRET, CODE = "probe-user@example.invalid", "probe-secret", "PROBE-CODE"
@@ -268,7 +268,12 @@ def test_the_next_full_run_closes_what_an_interrupted_run_left_open(served: Serv
 
 def test_a_production_zone_is_refused_before_anything_is_sent(tmp_path: Path) -> None:
     sent: list[httpx.Request] = []
-    http = httpx.Client(transport=httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(500)))
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    http = httpx.Client(transport=httpx.MockTransport(record))
     with pytest.raises(TargetRefused, match="--allow-production"):
         run_probe(
             ProbeOptions("https://webservices.autotask.net", tmp_path),

@@ -16,7 +16,7 @@ from harness.probe import ProbeOptions, ProbeResult, run_probe
 from harness.probe.experiments import Observations, StatusObservation
 from harness.probe.infer import learned_profile
 from harness.probe.ledger import CLOSED_PREFIX, PREFIX
-from harness.probe.metadata import TenantMetadata
+from harness.probe.tenant_metadata import TenantMetadata
 from harness.serving import ServedFake
 
 USER, SECRET, CODE = "edge-user@example.invalid", "edge-secret-value", "EDGE-CODE"

@@ -47,7 +47,7 @@ def _names(client: httpx.Client, *filters: dict[str, Any], entity: str = "Compan
     return [item["companyName"] for item in answer.json()["items"] if item["id"] != 0]
 
 
-CASES = [
+CASES: list[tuple[dict[str, Any], list[str]]] = [
     ({"op": "eq", "field": "companyName", "value": "beta works"}, ["Beta Works"]),
     ({"op": "noteq", "field": "city", "value": "Leeds"}, ["Beta Works"]),
     ({"op": "gt", "field": "companyType", "value": 1}, ["Beta Works", "Gamma Alpha"]),

@@ -25,7 +25,7 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import strategies as st
-from schemathesis import Case, CheckContext, Response
+from schemathesis import Case, CheckContext, CheckFunction, Response
 from schemathesis.errors import FailureGroup
 
 from fake_server import FakeAutotask, Limits
@@ -44,9 +44,17 @@ TENANT = sample_snapshot(tickets=20)
 FAKE = FakeAutotask(limits=Limits.off())
 FAKE.load_snapshot(TENANT)
 TICKET_IDS = sorted(FAKE.snapshot()["Tickets"])
+
+
+def _whole_ticket(ticket_id: int) -> dict[str, Any]:
+    ticket = FAKE.get("Tickets", ticket_id)
+    assert ticket is not None  # the id is the snapshot's own
+    return ticket
+
+
 # Whole records as GET answers them: a PUT or POST of one is accepted, so a body built on one gets past the
 # first check and meets the later ones (references, picklists, dates), where a half-applied write would hide.
-TICKETS = {ticket_id: FAKE.get("Tickets", ticket_id) for ticket_id in TICKET_IDS}
+TICKETS = {ticket_id: _whole_ticket(ticket_id) for ticket_id in TICKET_IDS}
 QUERY = {"filter": [{"op": "exist", "field": "id"}], "maxRecords": 5}
 NOTE = {k: v for k, v in (FAKE.get("TicketNotes", 1) or {}).items() if k not in ("id", "ticketID")}
 
@@ -83,6 +91,7 @@ def _on_a_real_record(ctx: schemathesis.HookContext, body: Any) -> st.SearchStra
     if not isinstance(body, dict) or operation is None:
         return st.just(body)
     fields = sorted(body)
+    bases: st.SearchStrategy[dict[str, Any]]
     if operation.path.endswith("/query"):
         bases = st.just(QUERY)
     elif operation.path.endswith("/Notes"):
@@ -113,20 +122,20 @@ def _body(response: Response) -> Any:
         raise AssertionError(f"[{response.status_code}] the answer is not JSON: {response.content[:200]!r}") from None
 
 
-def answers_json(ctx: CheckContext, response: Response, case: Case) -> None:
+def answers_json(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     _body(response)
     content_type = response.headers.get("content-type", [""])[0]
     assert content_type.startswith("application/json"), f"Content-Type {content_type!r}"
 
 
-def no_catch_all(ctx: CheckContext, response: Response, case: Case) -> None:
+def no_catch_all(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     body = _body(response)
     assert not (isinstance(body, dict) and CATCH_ALL in body.get("errors", [])), (
         f"[{response.status_code}] the fake's catch-all answer: {body}"
     )
 
 
-def server_errors_in_envelope(ctx: CheckContext, response: Response, case: Case) -> None:
+def server_errors_in_envelope(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     if response.status_code < 500:
         return
     body = _body(response)
@@ -139,7 +148,7 @@ def server_errors_in_envelope(ctx: CheckContext, response: Response, case: Case)
     ), f"[{response.status_code}] not the API's error envelope: {body}"
 
 
-def state_kept_after_error(ctx: CheckContext, response: Response, case: Case) -> None:
+def state_kept_after_error(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     before = _before.pop(id(case), None)
     if response.status_code < 400 or before is None:
         return
@@ -148,11 +157,11 @@ def state_kept_after_error(ctx: CheckContext, response: Response, case: Case) ->
     assert not changed, f"[{response.status_code}] an error answer changed {changed}: {_body(response)}"
 
 
-CHECKS = [answers_json, no_catch_all, server_errors_in_envelope, state_kept_after_error]
+CHECKS: list[CheckFunction] = [answers_json, no_catch_all, server_errors_in_envelope, state_kept_after_error]
 
 
 @SCHEMA.parametrize()
-def test_fake_answers_generated_requests_in_the_api_envelope(case: Case) -> None:
+def test_fake_answers_generated_requests_in_the_api_envelope(case: Case[Any]) -> None:
     if _fresh_for[-1:] != [case.operation.label]:  # each operation starts from the sample tenant, so that a
         _fresh_for.append(case.operation.label)  # run does not depend on which tests shared the worker
         FAKE.reset()
@@ -172,7 +181,7 @@ def test_fake_answers_generated_requests_in_the_api_envelope(case: Case) -> None
 # -- the checks have teeth ----------------------------------------------------------------------------
 
 
-def _ticket_case() -> Case:
+def _ticket_case() -> Case[Any]:
     return SCHEMA["/V1.0/Tickets/{id}"]["GET"].Case(path_parameters={"id": TICKET_IDS[0]}, headers=dict(CREDENTIALS))
 
 

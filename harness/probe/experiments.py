@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .ledger import PREFIX, Ledger
-from .metadata import EntityCapture
 from .session import Answer, ProbeFailed, Session
+from .tenant_metadata import EntityCapture
 
 STAMP_FIELDS = ("completedDate", "resolvedDateTime")
 RESOURCE_STAMP = "completedByResourceID"

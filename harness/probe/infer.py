@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fake_server import TenantProfile
-from fake_server.metadata import Catalog
+from fake_server.catalog import Catalog
 from fake_server.routing import AUTOTASK_HOSTS
 
 from .experiments import (
@@ -21,7 +21,7 @@ from .experiments import (
     Observations,
     as_int,
 )
-from .metadata import TenantMetadata
+from .tenant_metadata import TenantMetadata
 
 # The user name is a credential: a written profile names a placeholder, never the API user.
 API_USER_PLACEHOLDER = "api-user@example.invalid"

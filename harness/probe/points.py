@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fake_server import FakeAutotask, Limits, TenantProfile
-from fake_server.records import udf_definitions
+from fake_server.rendering import udf_definitions
 
 from .experiments import PROBED_ENDPOINTS
 from .infer import swagger_allows
-from .metadata import CORE_ENTITIES
+from .tenant_metadata import CORE_ENTITIES
 
 
 def endpoint_outcome(profile: TenantProfile, endpoint: str) -> str:

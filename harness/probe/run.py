@@ -38,9 +38,9 @@ from .experiments import (
 )
 from .infer import learned_profile
 from .ledger import Ledger
-from .metadata import CORE_ENTITIES, TenantMetadata, read_entity, read_service, write_entity_files
 from .report import Point, compare_with_seed_004, write_reports
 from .session import ProbeFailed, Session
+from .tenant_metadata import CORE_ENTITIES, TenantMetadata, read_entity, read_service, write_entity_files
 
 PROFILE_FILE = "profile.toml"
 ENTITY_DIR = "entities"

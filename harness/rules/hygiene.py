@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from fake_server.journal import scrub_url
+from fake_server.redaction import scrub_url
 
 from ..traffic import BASE, Exchange
 from .model import RuleContext, Violation, rule

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from fake_server.metadata import Catalog
+from fake_server.catalog import Catalog
 
 from ..traffic import Exchange
 

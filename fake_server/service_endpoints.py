@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
+from .auth import Credentials
 from .errors import BusinessError
-from .messages import ApiRequest, ApiResponse
+from .http_types import ApiRequest, ApiResponse
+from .profile import TenantProfile
 from .routing import AUTOTASK_HOSTS, BASE
-
-if TYPE_CHECKING:
-    from .fake import FakeAutotask
 
 ZONE_UNKNOWN = "Zone information could not be determined"
 API_VERSIONS = ("V1.0", "V2.0")
 
 
-def zone_url(fake: FakeAutotask, request: ApiRequest) -> str:
+def zone_url(profile: TenantProfile, request: ApiRequest) -> str:
     """Where the client should go next: this fake, wherever it is reached."""
     host = request.origin.split("://", 1)[1]
     if AUTOTASK_HOSTS.match(host.split(":")[0]):
         # In-process every zone host reaches the fake; send clients to the tenant's own zone.
-        return f"https://{fake.profile.zone.get('host', 'webservices19.autotask.net')}/{BASE[0]}/"
+        return f"https://{profile.zone.get('host', 'webservices19.autotask.net')}/{BASE[0]}/"
     return f"{request.origin}/{BASE[0]}/"
 
 
-def unauthenticated(fake: FakeAutotask, request: ApiRequest, segments: list[str]) -> ApiResponse | None:
+def unauthenticated(
+    profile: TenantProfile, accepted: Credentials | None, request: ApiRequest, segments: list[str]
+) -> ApiResponse | None:
     """Answers for the paths that need no credentials, or ``None`` for every other path."""
     lowered = [s.lower() for s in segments]
     if lowered == ["versioninformation"]:
@@ -32,15 +33,15 @@ def unauthenticated(fake: FakeAutotask, request: ApiRequest, segments: list[str]
         return ApiResponse(200, {"apiVersions": list(API_VERSIONS)})
     if len(lowered) == 2 and lowered[0] == BASE[1].lower() and lowered[1] == "zoneinformation":
         user = request.query.get("user", "").strip()
-        known = fake.credentials.username if fake.credentials else None
+        known = accepted.username if accepted else None
         if not user or (known is not None and user.lower() != known.lower()):
             raise BusinessError(ZONE_UNKNOWN)
-        zone = fake.profile.zone
+        zone = profile.zone
         return ApiResponse(
             200,
             {
                 "zoneName": zone.get("zone_name", "EU1"),
-                "url": zone_url(fake, request),
+                "url": zone_url(profile, request),
                 "webUrl": zone.get("web_url", "https://ww19.autotask.net/"),
                 "ci": int(zone.get("ci", 19)),
             },
@@ -48,13 +49,13 @@ def unauthenticated(fake: FakeAutotask, request: ApiRequest, segments: list[str]
     return None
 
 
-def authenticated(fake: FakeAutotask, segments: list[str]) -> ApiResponse | None:
+def authenticated(profile: TenantProfile, usage: Callable[[], int], segments: list[str]) -> ApiResponse | None:
     """``/Version`` and ``/ThresholdInformation``, or ``None`` for every other path."""
     if len(segments) != 1:
         return None
     name = segments[0].lower()
     if name == "version":
-        version = fake.profile.zone.get("version", {})
+        version = profile.zone.get("version", {})
         return ApiResponse(
             200,
             {
@@ -68,13 +69,13 @@ def authenticated(fake: FakeAutotask, segments: list[str]) -> ApiResponse | None
             },
         )
     if name == "thresholdinformation":
-        limits = fake.profile.limits
+        limits = profile.limits
         return ApiResponse(
             200,
             {
                 "externalRequestThreshold": limits.hourly_threshold,
                 "requestThresholdTimeframe": limits.window_seconds // 60,
-                "currentTimeframeRequestCount": fake.gate.usage(),
+                "currentTimeframeRequestCount": usage(),
             },
         )
     return None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .messages import dumps
-from .metadata import EntityInfo
+from .catalog import EntityInfo
+from .http_types import dumps
 from .profile import TenantProfile
 from .store import Table
 

@@ -1,0 +1,175 @@
+"""``Tenant``: one Autotask tenant's state and its rules of change, with no HTTP in sight.
+
+The catalog (its entities, with the profile's picklists), the profile, the store, the writer that changes
+it, compiled queries and UDF types. Handlers are given the tenant, never the fake around it: routing,
+credentials, kept answers, limits and the journal are the core's (``fake.FakeAutotask``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .catalog import Catalog, EntityInfo
+from .errors import BusinessError
+from .http_types import ApiRequest
+from .jsonbody import parse_json
+from .profile import TenantProfile
+from .query import PlanCache
+from .rendering import render, udf_types
+from .store import Store
+from .writes import WriteContext, Writer
+
+
+class Tenant:
+    """One tenant: what is stored and how it may change. ``lock`` guards every change and read of it."""
+
+    def __init__(
+        self, profile: TenantProfile, *, entity_dirs: tuple[str | Path, ...] = (), clock: Callable[[], datetime]
+    ) -> None:
+        self.profile = profile
+        self.catalog = _catalog(profile, entity_dirs)
+        self.clock = clock
+        self.store = Store()
+        self.plans = PlanCache()
+        self.lock = threading.RLock()
+        self.writer = Writer(self.catalog, profile, self.store)
+        self._udf_types: dict[str, dict[str, str]] = {}
+        # Reference records are stamped with the tenant's birth time, so every reset yields the same state.
+        self._born = clock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the profile's reference records alone."""
+        with self.lock:
+            self.store.clear()
+            self.writer = Writer(self.catalog, self.profile, self.store)
+            for entity_name, records in self.profile.reference_records.items():
+                for record in records:
+                    self.writer.seed(self.entity(entity_name), record, self._born)
+
+    # -- records -----------------------------------------------------------------------------------
+
+    def seed(self, entity: str, record: dict[str, Any]) -> int:
+        """Put a record straight into the tenant (no HTTP, no business validation); returns its id."""
+        with self.lock:
+            return self.writer.seed(self.entity(entity), record, self.clock())
+
+    def get(self, entity: str, record_id: int) -> dict[str, Any] | None:
+        """The record as ``GET /{entity}/{id}`` would return it, or ``None``."""
+        with self.lock:
+            info = self.entity(entity)
+            stored = self.store.table(info.name).get(record_id)
+            return None if stored is None else render(info, stored, list(self.udf_types(info)))
+
+    def records(self, entity: str) -> list[dict[str, Any]]:
+        """Every stored record of an entity, in id order, in the API's item shape."""
+        with self.lock:
+            info = self.entity(entity)
+            names = list(self.udf_types(info))
+            return [render(info, rec, names) for _, rec in self.store.table(info.name).items()]
+
+    def load_snapshot(self, snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+        """Seed a tenant snapshot (entity name -> records); returns how many records each entity got."""
+        if not isinstance(snapshot, dict) or not all(isinstance(v, list) for v in snapshot.values()):
+            raise ValueError("a snapshot maps entity names to lists of records")
+        with self.lock:
+            for entity, records in snapshot.items():
+                for record in records:
+                    self.seed(entity, record)
+        return {entity: len(records) for entity, records in snapshot.items()}
+
+    def export_snapshot(self) -> dict[str, list[dict[str, Any]]]:
+        """Every stored entity record in ``load_snapshot``'s format. State that is not an entity (a company's
+        invoice settings) is not part of a snapshot."""
+        with self.lock:
+            exported: dict[str, list[dict[str, Any]]] = {}
+            for entity, records in self.store.snapshot().items():
+                if self.catalog.get(entity) is None:
+                    continue
+                rows = []
+                for record in records.values():
+                    udfs = record.pop("userDefinedFields", None) or {}
+                    if udfs:
+                        record["userDefinedFields"] = [{"name": k, "value": v} for k, v in udfs.items()]
+                    rows.append(record)
+                exported[entity] = rows
+            return exported
+
+    def snapshot(self) -> dict[str, dict[int, dict[str, Any]]]:
+        """Every stored value, for comparing the state before and after something."""
+        with self.lock:
+            return self.store.snapshot()
+
+    # -- what handlers ask of it -----------------------------------------------------------------------
+
+    def entity(self, name: str) -> EntityInfo:
+        info = self.catalog.get(name)
+        if info is None:
+            raise ValueError(f"Autotask has no entity named {name!r}")
+        return info
+
+    def udf_types(self, entity: EntityInfo) -> dict[str, str]:
+        """The tenant's UDFs on an entity with their value types; fixed for the tenant's life, so cached."""
+        cached = self._udf_types.get(entity.name)
+        if cached is None:
+            cached = self._udf_types[entity.name] = udf_types(self.profile, entity)
+        return cached
+
+    def write_context(
+        self, request: ApiRequest, parent_field: str | None = None, parent_id: int | None = None
+    ) -> WriteContext:
+        """The time, who acts (``ImpersonationResourceId``, which must name a resource) and the parent."""
+        raw = request.header("ImpersonationResourceId")
+        impersonator = None
+        if raw:
+            if not raw.strip().isdigit():
+                raise BusinessError(f"ImpersonationResourceId '{raw}' is not a resource id.")
+            impersonator = int(raw)
+            if impersonator not in self.store.table("Resources"):
+                raise BusinessError(f"Impersonation failed: no resource with id {impersonator} exists.")
+        return WriteContext(self.clock(), impersonator, parent_field, parent_id)
+
+    @staticmethod
+    def body(request: ApiRequest) -> Any:
+        """A write's body, parsed as the API reads it; an empty one is the API's own null-model error."""
+        if not request.body:
+            raise BusinessError("Value cannot be null.\r\nParameter name: restModelInput")
+        return parse_json(request.body)
+
+    def adopt_api_user(self, username: str | None) -> dict[str, Any] | None:
+        """Give the API user's Resource the caller's ``username`` as its email and userName; returns the
+        record as it was, for ``restore_api_user``, or ``None`` when nothing changed.
+
+        In Autotask the API user is a Resource, and clients find themselves by querying Resources for
+        ``email eq <UserName>`` (autotask-client does on start). The fake takes any user name, so the
+        record follows whoever reads Resources.
+        """
+        table = self.store.table("Resources")
+        record = table.get(self.profile.api_resource_id)
+        if not username or record is None or (record.get("email"), record.get("userName")) == (username,) * 2:
+            return None
+        table.put(self.profile.api_resource_id, {**record, "email": username, "userName": username})
+        return record
+
+    def restore_api_user(self, record: dict[str, Any] | None) -> None:
+        """Put back what ``adopt_api_user`` changed (a read that failed leaves the record as it was)."""
+        if record is not None:
+            self.store.table("Resources").put(self.profile.api_resource_id, record)
+
+
+def _catalog(profile: TenantProfile, entity_dirs: tuple[str | Path, ...]) -> Catalog:
+    """The entities this tenant has: bundled, then the profile's and the caller's captured files, with the
+    profile's picklists."""
+    catalog = Catalog((*profile.entity_dirs, *(Path(d) for d in entity_dirs)))
+    for entity_name, fields in profile.picklists.items():
+        entity = catalog.get(entity_name)
+        if entity is None:
+            raise ValueError(f"profile {profile.name!r} names unknown entity {entity_name!r}")
+        for field_name, values in fields.items():
+            entity = entity.with_picklist(field_name, values)
+        catalog.replace(entity)
+    return catalog

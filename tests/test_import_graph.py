@@ -1,0 +1,115 @@
+"""The packages' import graphs: ``harness`` builds on ``fake_server``, never the reverse, and neither has a cycle.
+
+Every import counts, those under ``if TYPE_CHECKING:`` and inside functions too: a cycle hidden that way
+still means two modules that cannot be read, changed or reused one without the other.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("fake_server", "harness")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _modules(package: str) -> dict[str, Path]:
+    return {_module_name(path): path for path in sorted((ROOT / package).rglob("*.py"))}
+
+
+def _imports(name: str, path: Path, known: set[str]) -> Iterator[str]:
+    """The modules of ``known`` that this module imports, by any import statement anywhere in it."""
+    is_package = path.name == "__init__.py"
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".") if is_package else name.split(".")[:-1]
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            # ``from . import hygiene`` names a module and needs nothing else of the package;
+            # ``from .x import y`` needs module x itself
+            submodules = [f"{module}.{alias.name}" for alias in node.names]
+            targets = submodules if all(s in known for s in submodules) else [*submodules, module]
+        else:
+            continue
+        for target in targets:
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                yield target
+
+
+def _graph(package: str) -> dict[str, set[str]]:
+    modules = {name: path for pkg in PACKAGES for name, path in _modules(pkg).items()}
+    known = set(modules)
+    return {name: set(_imports(name, path, known)) for name, path in _modules(package).items()}
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle within the graph's own modules, or None."""
+    state: dict[str, int] = {}
+    trail: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        trail.append(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in graph:
+                continue
+            if state.get(target) == 1:
+                return [*trail[trail.index(target) :], target]
+            if target not in state and (found := visit(target)):
+                return found
+        trail.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+# A package's __init__ imports its modules to give the package a face; a module importing the package
+# itself (``from fake_server import X``) is then the only way back, and that is a cycle too.
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_import_cycle(package: str) -> None:
+    graph = _graph(package)
+    assert len(graph) > 5, "the walk found the package's modules"
+    assert _cycle(graph) is None, f"import cycle: {' -> '.join(_cycle(graph) or [])}"
+
+
+def test_fake_server_never_imports_the_harness() -> None:
+    reaching = {
+        name: sorted(t for t in targets if t.startswith("harness")) for name, targets in _graph("fake_server").items()
+    }
+    assert {name: found for name, found in reaching.items() if found} == {}
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_the_import_reader_counts_what_each_form_needs(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        "from . import sibling\nfrom .other import thing\ndef later():\n    from pkg import Face\n", encoding="utf-8"
+    )
+    known = {"pkg", "pkg.m", "pkg.sibling", "pkg.other"}
+    # a submodule taken by name needs only itself; a name taken from the package needs its __init__
+    assert set(_imports("pkg.m", module, known)) == {"pkg.sibling", "pkg.other", "pkg"}
+    module.write_text("from . import sibling\nfrom .other import thing\n", encoding="utf-8")
+    assert set(_imports("pkg.m", module, known)) == {"pkg.sibling", "pkg.other"}

@@ -45,6 +45,19 @@ def test_every_rule_has_an_id_statement_source_and_pack() -> None:
         assert rule.id and rule.statement.endswith(".") and rule.source and rule.pack in ALL_PACKS
 
 
+def test_a_rule_id_is_written_once_and_stamped_on_its_violations() -> None:
+    # The id lives in @rule only; Rule.run attributes each Finding to the rule that made it.
+    sources = "".join(
+        (Path(__file__).parent.parent / "harness" / "rules" / f"{name}.py").read_text()
+        for name in ("hygiene", "tickets", "workflow")
+    )
+    for rule_id in REGISTRY:
+        assert sources.count(f'"{rule_id}"') == 1, rule_id
+    traffic = _journal(FakeAutotask(), lambda http: http.patch(f"{BASE}/Tickets", json={"id": 1, "status": 5}))
+    [violation] = REGISTRY["no-ticket-patch"].run(traffic)
+    assert violation.rule == "no-ticket-patch" and violation.exchanges == (1,)
+
+
 def test_reference_client_traffic_breaks_no_rule(seeded: tuple[FakeAutotask, int, str]) -> None:
     fake, _, number = seeded
     with fake.mock():

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..traffic import Exchange
 from . import hygiene, tickets, workflow  # noqa: F401  (importing registers the rules)
-from .model import CONTRACT, REGISTRY, WORKFLOW, Rule, RuleContext, Violation
+from .model import CONTRACT, REGISTRY, WORKFLOW, Finding, Rule, RuleContext, Violation
 
 DEFAULT_PACKS = (CONTRACT,)
 
@@ -33,4 +33,15 @@ def check(
     return found
 
 
-__all__ = ["CONTRACT", "DEFAULT_PACKS", "REGISTRY", "WORKFLOW", "Rule", "RuleContext", "Violation", "check", "rules_in"]
+__all__ = [
+    "CONTRACT",
+    "DEFAULT_PACKS",
+    "REGISTRY",
+    "WORKFLOW",
+    "Finding",
+    "Rule",
+    "RuleContext",
+    "Violation",
+    "check",
+    "rules_in",
+]

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from fake_server.redaction import scrub_url
 
 from ..traffic import BASE, Exchange
-from .model import RuleContext, Violation, rule
+from .model import Finding, RuleContext, rule
 from .state import catalog, query_model, record_id
 
 BACK_OFF_SECONDS = 1.0  # the least pause after a 429 before the same request goes again
@@ -26,7 +26,7 @@ ZONE_LOOKUPS = frozenset({"zoneinformation", "versioninformation"})
     "(the version segment may be v1.0 or V1.0).",
     "seed 004 §0",
 )
-def exact_base_path(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def exact_base_path(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     if not context.base_path_case_sensitive:
         return []  # a tenant that takes any casing refuses none
     found = []
@@ -37,8 +37,7 @@ def exact_base_path(traffic: Sequence[Exchange], context: RuleContext) -> list[V
         if parts[-1].lower() in ZONE_LOOKUPS:
             continue
         found.append(
-            Violation(
-                "exact-base-path",
+            Finding(
                 f"base path written {scrub_url(parts[0])!r}; the tenant answers 404 to any casing but {BASE[0]!r}",
                 (exchange.position,),
             )
@@ -60,16 +59,14 @@ def _write_target(exchange: Exchange) -> str | None:
 
 
 @rule("create-without-id", "A create carries no id, or id 0.", "seed 000")
-def create_without_id(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def create_without_id(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for exchange in traffic:
         if exchange.method != "POST" or _write_target(exchange) is None:
             continue
         value = exchange.body.get("id")
         if value not in (None, 0, "0"):
-            found.append(
-                Violation("create-without-id", f"create sends id {scrub_url(repr(value))}", (exchange.position,))
-            )
+            found.append(Finding(f"create sends id {scrub_url(repr(value))}", (exchange.position,)))
     return found
 
 
@@ -78,7 +75,7 @@ def create_without_id(traffic: Sequence[Exchange], context: RuleContext) -> list
     "Write bodies use only fields the entity's metadata knows.",
     "seed 004 rules: Never guess fields or values",
 )
-def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for exchange in traffic:
         target = _write_target(exchange)
@@ -95,8 +92,7 @@ def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list
         ]
         if unknown:
             found.append(
-                Violation(
-                    "known-fields-only",
+                Finding(
                     f"{entity.name} has no field " + ", ".join(unknown),
                     (exchange.position,),
                     {"fields": unknown},
@@ -113,13 +109,13 @@ def _page_size(exchange: Exchange) -> int | None:
 
 
 @rule("max-records-500", "A query asks for at most 500 records a page.", "facts §3.4 (the API refuses more)")
-def max_records_500(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def max_records_500(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for exchange in traffic:
         if len(exchange.segments) >= 2 and exchange.segments[1].lower() == "query":
             size = _page_size(exchange)
             if size is not None and not 1 <= size <= 500:
-                found.append(Violation("max-records-500", f"MaxRecords {size}", (exchange.position,)))
+                found.append(Finding(f"MaxRecords {size}", (exchange.position,)))
     return found
 
 
@@ -187,7 +183,7 @@ def _rest_was_read(traffic: Sequence[Exchange], page: Exchange, next_url: str) -
     "query with the same filter from the next id on (keyset paging).",
     "facts §3.5 (paging)",
 )
-def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for exchange in traffic:
         if len(exchange.segments) < 2 or exchange.segments[1].lower() != "query" or exchange.status != 200:
@@ -198,8 +194,7 @@ def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[
         next_url = details.get("nextPageUrl") if isinstance(details, dict) else None
         if next_url and _page_size(exchange) in (None, 500) and not _rest_was_read(traffic, exchange, next_url):
             found.append(
-                Violation(
-                    "follow-next-page",
+                Finding(
                     "the records after this page were never read",
                     (exchange.position,),
                     {"nextPageUrl": scrub_url(str(next_url))},
@@ -209,7 +204,7 @@ def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[
 
 
 @rule("back-off-after-429", "After a 429 the same request waits before it goes again.", "facts §7 (limits)")
-def back_off_after_429(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def back_off_after_429(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for index, refused in enumerate(traffic):
         if refused.status != 429:
@@ -218,8 +213,7 @@ def back_off_after_429(traffic: Sequence[Exchange], context: RuleContext) -> lis
             if (retry.method, retry.path) == (refused.method, refused.path):
                 if retry.started_at - refused.started_at < BACK_OFF_SECONDS:
                     found.append(
-                        Violation(
-                            "back-off-after-429",
+                        Finding(
                             f"retried after {retry.started_at - refused.started_at:.3f} s",
                             (refused.position, retry.position),
                         )

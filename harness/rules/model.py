@@ -15,8 +15,18 @@ WORKFLOW = "resolution-workflow"
 
 
 @dataclass(frozen=True)
+class Finding:
+    """What a check function reports: one breach, naming the exchanges involved by position. The
+    rule's id is not repeated here; ``Rule.run`` stamps it, so each id is written once, in ``@rule``."""
+
+    message: str
+    exchanges: tuple[int, ...]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Violation:
-    """One breach of a rule, naming the exchanges involved by position."""
+    """A finding attributed to the rule that made it."""
 
     rule: str
     message: str
@@ -38,7 +48,7 @@ class RuleContext:
         return cls(frozenset(profile.completion.completing_values), profile.base_path_case_sensitive)
 
 
-Check = Callable[[Sequence[Exchange], RuleContext], list[Violation]]
+Check = Callable[[Sequence[Exchange], RuleContext], list[Finding]]
 
 
 @dataclass(frozen=True)
@@ -52,7 +62,8 @@ class Rule:
     check: Check
 
     def run(self, traffic: Sequence[Exchange], context: RuleContext | None = None) -> list[Violation]:
-        return self.check(traffic, context or RuleContext())
+        found = self.check(traffic, context or RuleContext())
+        return [Violation(self.id, f.message, f.exchanges, f.details) for f in found]
 
 
 REGISTRY: dict[str, Rule] = {}

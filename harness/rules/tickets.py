@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from fake_server.redaction import scrub_url
 
 from ..traffic import Exchange
-from .model import RuleContext, Violation, rule
+from .model import Finding, RuleContext, rule
 from .state import (
     STABILISING_FIELDS,
     catalog,
@@ -43,9 +43,9 @@ def _is_ticket_path(exchange: Exchange) -> bool:
     "Tickets are never updated with PATCH, at /Tickets or /Tickets/{id}.",
     "seed 004 §0.1, §4, rules: Never use PATCH",
 )
-def no_ticket_patch(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def no_ticket_patch(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     return [
-        Violation("no-ticket-patch", f"PATCH sent to {scrub_url(e.api_path)}: {_outcome(e)}", (e.position,))
+        Finding(f"PATCH sent to {scrub_url(e.api_path)}: {_outcome(e)}", (e.position,))
         for e in traffic
         if e.method == "PATCH" and _is_ticket_path(e)
     ]
@@ -64,10 +64,9 @@ def _wrong_note_path(exchange: Exchange) -> bool:
     "Ticket notes are created and reached under a ticket only as /Tickets/{id}/Notes.",
     "seed 004 §7, §10",
 )
-def notes_via_ticket(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def notes_via_ticket(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     return [
-        Violation(
-            "notes-via-ticket",
+        Finding(
             f"{e.method} {scrub_url(e.api_path)}: the API has no such route (404); "
             "notes go through /Tickets/{id}/Notes",
             (e.position,),
@@ -82,13 +81,12 @@ def notes_via_ticket(traffic: Sequence[Exchange], context: RuleContext) -> list[
     "Every PUT /Tickets follows a GET /Tickets/{id} with no other write in between.",
     "seed 004 §2, §4, rules: Always GET before PUT",
 )
-def fresh_get_before_put(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def fresh_get_before_put(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for put, target, read in ticket_puts(traffic):
         if read is None:
             found.append(
-                Violation(
-                    "fresh-get-before-put",
+                Finding(
                     f"PUT of ticket {target} without a GET of it first",
                     (put.position,),
                     {"ticket": target},
@@ -98,8 +96,7 @@ def fresh_get_before_put(traffic: Sequence[Exchange], context: RuleContext) -> l
         between = writes_between(traffic, read.position, put.position, "Tickets", target)
         if between:
             found.append(
-                Violation(
-                    "fresh-get-before-put",
+                Finding(
                     f"PUT of ticket {target} reuses a GET that an earlier write made stale",
                     (read.position, *(e.position for e in between), put.position),
                     {"ticket": target},
@@ -113,7 +110,7 @@ def fresh_get_before_put(traffic: Sequence[Exchange], context: RuleContext) -> l
     "Every PUT /Tickets carries each stabilising field with the value of the latest GET (status may change).",
     "seed 004 §2.1, §8",
 )
-def put_carries_stabilising_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def put_carries_stabilising_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for put, target, read in ticket_puts(traffic):
         missing = [name for name in STABILISING_FIELDS if not sent(put, name)[0]]
@@ -127,8 +124,7 @@ def put_carries_stabilising_fields(traffic: Sequence[Exchange], context: RuleCon
         if missing or changed:
             positions = (read.position, put.position) if read else (put.position,)
             found.append(
-                Violation(
-                    "put-carries-stabilising-fields",
+                Finding(
                     f"PUT of ticket {target}: "
                     + "; ".join(
                         part
@@ -146,7 +142,7 @@ def put_carries_stabilising_fields(traffic: Sequence[Exchange], context: RuleCon
 
 
 @rule("no-null-overwrite", "No update sends null for a field the latest GET read as non-null.", "seed 004 §8")
-def no_null_overwrite(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def no_null_overwrite(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for put, target in updates(traffic, "Tickets"):
         read = latest_read(traffic, put.position, "Tickets", target)
@@ -157,8 +153,7 @@ def no_null_overwrite(traffic: Sequence[Exchange], context: RuleContext) -> list
         ]
         if nulled:
             found.append(
-                Violation(
-                    "no-null-overwrite",
+                Finding(
                     f"{put.method} of ticket {target} sends null for " + ", ".join(nulled),
                     (read.position, put.position),
                     {"ticket": target, "fields": nulled},
@@ -172,7 +167,7 @@ def no_null_overwrite(traffic: Sequence[Exchange], context: RuleContext) -> list
     "A PUT /Tickets leaves out no writable field the latest GET read as non-null (PUT nulls what it omits).",
     "seed 001 (PUT sets omitted fields to null); seed 004 §8",
 )
-def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     tickets = catalog().get("Tickets")
     assert tickets is not None
     writable = [f.name for f in tickets.fields if not f.is_read_only]
@@ -183,8 +178,7 @@ def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -
         dropped = [name for name in writable if read.item.get(name) not in (None, "", []) and not sent(put, name)[0]]
         if dropped:
             found.append(
-                Violation(
-                    "put-keeps-unsent-fields",
+                Finding(
                     f"PUT of ticket {target} leaves out " + ", ".join(dropped) + ", which the PUT nulls",
                     (read.position, put.position),
                     {"ticket": target, "fields": dropped},
@@ -198,7 +192,7 @@ def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -
     "A ticket update (PUT or PATCH) that changes the status changes nothing else.",
     "seed 004 §9, rules: Never change status implicitly",
 )
-def no_implicit_status_change(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def no_implicit_status_change(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     tickets = catalog().get("Tickets")
     assert tickets is not None
     found = []
@@ -215,8 +209,7 @@ def no_implicit_status_change(traffic: Sequence[Exchange], context: RuleContext)
         ]
         if others:
             found.append(
-                Violation(
-                    "no-implicit-status-change",
+                Finding(
                     f"status of ticket {target} changes together with " + ", ".join(others),
                     (read.position, put.position),
                     {"ticket": target, "fields": others},
@@ -230,7 +223,7 @@ def no_implicit_status_change(traffic: Sequence[Exchange], context: RuleContext)
     "Single-ticket URLs use the numeric TicketID, never a ticket number.",
     "seed 004 §0.1, §1",
 )
-def numeric_ticket_id_in_url(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def numeric_ticket_id_in_url(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for exchange in traffic:
         segments = exchange.segments
@@ -240,9 +233,5 @@ def numeric_ticket_id_in_url(traffic: Sequence[Exchange], context: RuleContext) 
             and segments[1].lower() not in ("query", "entityinformation")
             and not segments[1].lstrip("-").isdigit()
         ):
-            found.append(
-                Violation(
-                    "numeric-ticket-id-in-url", f"ticket addressed as {scrub_url(segments[1])!r}", (exchange.position,)
-                )
-            )
+            found.append(Finding(f"ticket addressed as {scrub_url(segments[1])!r}", (exchange.position,)))
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..traffic import Exchange
-from .model import WORKFLOW, RuleContext, Violation, rule
+from .model import WORKFLOW, Finding, RuleContext, rule
 from .state import filter_values, record_id, sent, status_changes, updates
 
 
@@ -26,7 +26,7 @@ def _empty_time_entry_check(traffic: Sequence[Exchange], before: int, ticket: in
     "seed 004 §6, §9 test 2",
     pack=WORKFLOW,
 )
-def complete_only_without_time_entries(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def complete_only_without_time_entries(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for put, target, status, _ in status_changes(traffic):
         if (
@@ -34,8 +34,7 @@ def complete_only_without_time_entries(traffic: Sequence[Exchange], context: Rul
             and _empty_time_entry_check(traffic, put.position, target) is None
         ):
             found.append(
-                Violation(
-                    "complete-only-without-time-entries",
+                Finding(
                     f"ticket {target} set to status {status} without an empty TimeEntries check",
                     (put.position,),
                     {"ticket": target},
@@ -50,14 +49,13 @@ def complete_only_without_time_entries(traffic: Sequence[Exchange], context: Rul
     "seed 004 §5, §9",
     pack=WORKFLOW,
 )
-def resolve_with_completing_status(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def resolve_with_completing_status(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for put, target, status, _ in status_changes(traffic):
         checked = _empty_time_entry_check(traffic, put.position, target)
         if checked and record_id(status) not in context.completing_statuses:
             found.append(
-                Violation(
-                    "resolve-with-completing-status",
+                Finding(
                     f"ticket {target} resolved with status {status}, which stamps no completedDate",
                     (put.position,),
                     {"ticket": target, "status": status},
@@ -83,7 +81,7 @@ def _resolved_tickets(traffic: Sequence[Exchange], context: RuleContext) -> set[
     "seed 004 §1, §10",
     pack=WORKFLOW,
 )
-def ticket_number_via_query(traffic: Sequence[Exchange], context: RuleContext) -> list[Violation]:
+def ticket_number_via_query(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     # Only the resolution workflow starts from a number: a sync or a callback that is handed ids is judged
     # by nothing here.
     resolved = _resolved_tickets(traffic, context)
@@ -96,8 +94,7 @@ def ticket_number_via_query(traffic: Sequence[Exchange], context: RuleContext) -
             target = record_id(exchange.segments[1])
             if target is not None and target in resolved and target not in looked_up:
                 found.append(
-                    Violation(
-                        "ticket-number-via-query",
+                    Finding(
                         f"ticket {target} read before its number was looked up",
                         (exchange.position,),
                         {"ticket": target},

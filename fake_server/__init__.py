@@ -7,10 +7,11 @@ from .exchange import Exchange
 from .fake import FakeAutotask
 from .http_types import ApiRequest, ApiResponse
 from .journal import Journal
-from .profile import Latency, Limits, TenantProfile
+from .profile import DEFAULT_COMPLETING_STATUS, Latency, Limits, TenantProfile
 from .tenant import Tenant
 
 __all__ = [
+    "DEFAULT_COMPLETING_STATUS",
     "ApiError",
     "ApiRequest",
     "ApiResponse",

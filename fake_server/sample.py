@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .fake import FakeAutotask
-from .profile import TenantProfile
+from .profile import DEFAULT_COMPLETING_STATUS, TenantProfile
 from .values import format_datetime
 
 COMPANIES = [
@@ -38,8 +38,14 @@ OPEN_STATUSES = [1, 7, 9, 10, 11, 12, 13, 17, 19]
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
 
-def sample_snapshot(tickets: int = 1200, seed: int = 2026) -> dict[str, list[dict[str, Any]]]:
-    """The same snapshot every time for the same arguments; load it with ``FakeAutotask.load_snapshot``."""
+def sample_snapshot(
+    tickets: int = 1200, seed: int = 2026, completing_status: int | None = DEFAULT_COMPLETING_STATUS
+) -> dict[str, list[dict[str, Any]]]:
+    """The same snapshot every time for the same arguments; load it with ``FakeAutotask.load_snapshot``.
+
+    About 40% of tickets are complete, in ``completing_status`` and stamped; ``None`` (a tenant where no
+    status completes) leaves every ticket open.
+    """
     rng = random.Random(seed)
     snapshot: dict[str, list[dict[str, Any]]] = {
         "Resources": [
@@ -94,7 +100,9 @@ def sample_snapshot(tickets: int = 1200, seed: int = 2026) -> dict[str, list[dic
         company = snapshot["Companies"][rng.randrange(len(COMPANIES))]
         title, issue, sub_issue = rng.choice(PROBLEMS)
         created = START + timedelta(hours=n * 3 + rng.randrange(3))
-        status = 5 if rng.random() < 0.4 else rng.choice(OPEN_STATUSES)
+        done = rng.random() < 0.4
+        status = completing_status if done and completing_status is not None else rng.choice(OPEN_STATUSES)
+        done = done and completing_status is not None
         technician = rng.choice(TECHNICIANS)[0]
         ticket: dict[str, Any] = {
             "id": n,
@@ -116,11 +124,11 @@ def sample_snapshot(tickets: int = 1200, seed: int = 2026) -> dict[str, list[dic
             "dueDateTime": format_datetime(created + timedelta(days=2)),
             "lastTrackedModificationDateTime": format_datetime(created + timedelta(hours=1)),
         }
-        if status == 5:
-            done = created + timedelta(hours=rng.randrange(2, 40))
+        if done:
+            finished = created + timedelta(hours=rng.randrange(2, 40))
             ticket.update(
-                completedDate=format_datetime(done),
-                resolvedDateTime=format_datetime(done),
+                completedDate=format_datetime(finished),
+                resolvedDateTime=format_datetime(finished),
                 completedByResourceID=technician,
                 resolution="Resolved remotely.",
             )
@@ -160,5 +168,6 @@ def sample_snapshot(tickets: int = 1200, seed: int = 2026) -> dict[str, list[dic
 def sample_tenant(profile: str | Path | TenantProfile = "default", **options: Any) -> FakeAutotask:
     """A fake holding the sample tenant, as ``serve --seed sample`` serves it (``options`` go to the fake)."""
     fake = FakeAutotask(profile, **options)
-    fake.load_snapshot(sample_snapshot())
+    completing = fake.profile.completion.completing_values
+    fake.load_snapshot(sample_snapshot(completing_status=min(completing) if completing else None))
     return fake

@@ -14,11 +14,13 @@ from typing import Any
 
 import httpx
 
+from fake_server import DEFAULT_COMPLETING_STATUS
 from fake_server.errors import error_texts
 
 from .picklists import choose
 
-COMPLETE = 5  # seed 004 §5: the status that stamps completedDate and resolvedDateTime
+# Seed 004 §5: the status that stamps completedDate and resolvedDateTime on the default tenant.
+COMPLETE = DEFAULT_COMPLETING_STATUS
 
 
 class AutotaskError(Exception):

@@ -12,7 +12,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from fake_server import FakeAutotask
+from fake_server import DEFAULT_COMPLETING_STATUS, FakeAutotask
 
 BASE = "https://webservices19.autotask.net/ATServicesRest/V1.0"
 # Demo credentials for the fake only; the journal never keeps them.
@@ -79,7 +79,7 @@ def resolve_ticket(client: httpx.Client, ticket_number: str, note: str, resoluti
     )
     if not entries.raise_for_status().json()["items"]:
         fresh = client.get(f"{BASE}/Tickets/{ticket_id}").raise_for_status().json()["item"]
-        client.put(f"{BASE}/Tickets", json={**fresh, "status": 5}).raise_for_status()
+        client.put(f"{BASE}/Tickets", json={**fresh, "status": DEFAULT_COMPLETING_STATUS}).raise_for_status()
     result: dict[str, Any] = client.get(f"{BASE}/Tickets/{ticket_id}").raise_for_status().json()["item"]
     return result
 
@@ -137,7 +137,7 @@ def main() -> None:
         f"Status {before['status']} -> {after['status']}; completedDate stamped: "
         f"{after['completedDate'] is not None}; {verdict}"
     )
-    if unchanged or after["status"] != 5 or after["completedDate"] is None:
+    if unchanged or after["status"] != DEFAULT_COMPLETING_STATUS or after["completedDate"] is None:
         raise SystemExit(1)
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from pathlib import Path
 
 import httpx
 import pytest
 
-from fake_server import FakeAutotask, TenantProfile
+from fake_server import DEFAULT_COMPLETING_STATUS, FakeAutotask, Latency, Limits, TenantProfile
+from fake_server.profile import Completion
+from fake_server.profile_schema import probed_settings
+from fake_server.profile_toml import profile_to_dict
+from fake_server.sample import sample_tenant
 
 from .conftest import BASE, CREDENTIALS, ticket_body
 
@@ -162,3 +167,37 @@ def test_bundled_profiles_differ_where_seed_004_and_the_docs_disagree() -> None:
     assert default.base_path_case_sensitive and not documented.base_path_case_sensitive
     assert default.method_refused("PATCH", "/Tickets") and not documented.method_refused("PATCH", "/Tickets")
     assert default.completion == documented.completion
+
+
+def test_the_profile_schema_is_declared_once_for_defaults_reading_and_writing() -> None:
+    # Every field but entity_dirs names its TOML key; an empty document reads as the dataclass defaults,
+    # and what is written reads back equal, for each bundled profile.
+    for schema in (TenantProfile, Completion, Limits, Latency):
+        undeclared = [f.name for f in fields(schema) if "toml" not in f.metadata]
+        assert undeclared == (["entity_dirs"] if schema is TenantProfile else []), schema
+    assert TenantProfile.from_dict({}) == TenantProfile()
+    for name in ("default", "documented"):
+        profile = TenantProfile.load(name)
+        assert TenantProfile.from_dict(profile_to_dict(profile)) == profile
+    written = profile_to_dict(TenantProfile(limits=Limits(hourly_threshold=7, thread_limit=2)))
+    assert written["limits"]["hourly_threshold"] == 7 and written["limits"]["thread_limit"] == 2
+    assert written["responses"] == {"missing_item_status": 200, "max_body_bytes": 4 * 1024 * 1024}
+
+
+def test_the_probe_learns_the_settings_the_schema_marks_probed() -> None:
+    profile = TenantProfile(missing_item_status=404, limits=Limits(hourly_threshold=123))
+    assert probed_settings(profile) == {
+        "base_path_case_sensitive": True,
+        "missing_item_status": 404,
+        "put_nulls_omitted": True,
+        "hourly_threshold": 123,
+    }
+
+
+def test_the_sample_tenant_completes_tickets_in_the_profiles_completing_status() -> None:
+    profile = TenantProfile.load("default")
+    seven = replace(profile, completion=replace(profile.completion, completing_values=frozenset({7})))
+    tickets = sample_tenant(seven).records("Tickets")
+    done = [t for t in tickets if t.get("completedDate")]
+    assert done and {t["status"] for t in done} == {7}
+    assert DEFAULT_COMPLETING_STATUS not in {t["status"] for t in tickets}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fake_server import FakeAutotask, Limits, TenantProfile
+from fake_server.profile_schema import probed_settings
 from fake_server.rendering import udf_definitions
 
 from .experiments import PROBED_ENDPOINTS
@@ -33,15 +34,13 @@ def probed_points(profile: TenantProfile, entities: tuple[str, ...] = CORE_ENTIT
     completing = sorted(values & set(rule.completing_values))
     stamps = sorted({*rule.stamp_fields, *([rule.stamp_resource_field] if rule.stamp_resource_field else [])})
     points: dict[str, Any] = {
-        "base_path_case_sensitive": profile.base_path_case_sensitive,
-        "missing_item_status": profile.missing_item_status,
-        "put_nulls_omitted": profile.put_nulls_omitted,
+        # The simple points are the settings the profile schema marks ``probed``; the rest are derived.
+        **probed_settings(profile),
         **{endpoint: endpoint_outcome(profile, endpoint) for endpoint in PROBED_ENDPOINTS},
         "status_picklist": sorted((int(v["value"]), v["label"], bool(v.get("isDefaultValue"))) for v in active),
         "completing_values": completing,
         "stamps": stamps if completing else None,
         "reopen_clears": sorted(set(rule.reopen_clears) & set(stamps)) if completing else None,
-        "hourly_threshold": profile.limits.hourly_threshold,
         "api_resource_id": profile.api_resource_id,
         "zone": {key: profile.zone.get(key) for key in ("zone_name", "web_url", "ci")},
         "version": {k: str(v) for k, v in profile.zone.get("version", {}).items()},

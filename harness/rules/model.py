@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fake_server import TenantProfile
+from fake_server import DEFAULT_COMPLETING_STATUS, TenantProfile
 
 from ..traffic import Exchange
 
@@ -39,7 +39,7 @@ class RuleContext:
     """What the rules need to know about the tenant they judge for: which statuses complete a ticket
     (seed 004 §5), and whether it refuses other casings of ``ATServicesRest`` (seed 004 §0)."""
 
-    completing_statuses: frozenset[int] = frozenset({5})
+    completing_statuses: frozenset[int] = frozenset({DEFAULT_COMPLETING_STATUS})
     base_path_case_sensitive: bool = True
 
     @classmethod

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from fake_server import FakeAutotask, TenantProfile
 from harness.adapter import ClientConfig, CommandAdapter, load_factory, reference_adapter
 from harness.settings import find_pyproject
 from harness.tenant_values import TenantValues
+
+# The contract suite's examples per property: 20 keeps the suite under a minute on 2 cores. Shrinking a
+# failure costs a served fake per attempt (minutes for a broken client), so it is opt-in. Registered here,
+# for the suite that uses it, not by the plugin for every pytest run.
+settings.register_profile(
+    "contract",
+    max_examples=int(os.environ.get("AUTOTASK_CONTRACT_EXAMPLES", "20")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=tuple(Phase)
+    if os.environ.get("AUTOTASK_CONTRACT_SHRINK")
+    else (Phase.explicit, Phase.reuse, Phase.generate),
+)
 
 
 @pytest.fixture(scope="session")

@@ -92,6 +92,11 @@ class Completion:
         "reopen_clears", ("completedDate", "resolvedDateTime", "completedByResourceID"), read=tuple, write=list
     )
 
+    @property
+    def first_value(self) -> int | None:
+        """The lowest completing value, the one a workflow sets; ``None`` where no status completes."""
+        return min(self.completing_values) if self.completing_values else None
+
 
 # The kinds of operation a latency can be given for (``Limits.latency_by_operation``).
 OPERATIONS = ("read", "query", "write")

@@ -168,6 +168,5 @@ def sample_snapshot(
 def sample_tenant(profile: str | Path | TenantProfile = "default", **options: Any) -> FakeAutotask:
     """A fake holding the sample tenant, as ``serve --seed sample`` serves it (``options`` go to the fake)."""
     fake = FakeAutotask(profile, **options)
-    completing = fake.profile.completion.completing_values
-    fake.load_snapshot(sample_snapshot(completing_status=min(completing) if completing else None))
+    fake.load_snapshot(sample_snapshot(completing_status=fake.profile.completion.first_value))
     return fake

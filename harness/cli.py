@@ -13,8 +13,8 @@ from rich.markup import escape
 
 from fake_server import FakeAutotask, Limits
 from fake_server.asgi import AsgiApp
-from fake_server.sample import sample_snapshot
 
+from .seeding import load_seed
 from .serving import free_socket, sigterm_as_ctrl_c, uvicorn_config
 
 app = typer.Typer(help="Contract testing for Autotask PSA REST API integrations.", no_args_is_help=True)
@@ -24,13 +24,6 @@ console = Console(soft_wrap=True)  # URLs stay on one line, whatever the width
 @app.callback()
 def main() -> None:
     """Contract testing for Autotask PSA REST API integrations."""
-
-
-def load_seed(fake: FakeAutotask, seed: str) -> dict[str, int]:
-    """``sample`` loads the bundled sample tenant; anything else is a JSON snapshot file."""
-    if seed == "sample":
-        return fake.load_snapshot(sample_snapshot())
-    return fake.load_snapshot(json.loads(Path(seed).read_text(encoding="utf-8")))
 
 
 @app.command()
@@ -144,7 +137,6 @@ def contract(
         "no:cacheprovider",
         "-rs",
         "--tb=line",
-        "--hypothesis-profile=contract",
         "-W",
         "ignore::pytest.PytestAssertRewriteWarning",
         "--autotask-profile",

@@ -1,4 +1,4 @@
-"""The main job until the contract suite exists: drive the fake through seed 004's resolution workflow.
+"""A walk-through: drive the fake through seed 004's resolution workflow, step by step, and show its traps.
 
 Run ``python -m harness.demo``. Every request goes through a real ``httpx.Client``
 to the in-process fake; the table printed at the end is the fake's journal.

@@ -7,29 +7,18 @@ Installed with the package through the ``pytest11`` entry point. Options per tes
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
 
 from fake_server import FakeAutotask, Limits
 
-from .serving import ServedFake
-
-# The contract suite's examples per property: 20 keeps the suite under a minute on 2 cores. Shrinking a
-# failure costs a served fake per attempt (minutes for a broken client), so it is opt-in.
-_CONTRACT_PHASES = (
-    tuple(Phase) if os.environ.get("AUTOTASK_CONTRACT_SHRINK") else (Phase.explicit, Phase.reuse, Phase.generate)
-)
-settings.register_profile(
-    "contract",
-    max_examples=int(os.environ.get("AUTOTASK_CONTRACT_EXAMPLES", "20")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-    phases=_CONTRACT_PHASES,
-)
+# Every pytest run of everyone who installs the package loads this module: what it imports at the top is
+# what they all pay for. The server (uvicorn), cassettes (vcrpy) and seeds load in the fixtures that use
+# them; nothing global (a hypothesis profile, say) is registered here.
+if TYPE_CHECKING:
+    from .serving import ServedFake
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -93,7 +82,7 @@ def _make_fake(request: pytest.FixtureRequest, options: dict[str, Any]) -> FakeA
     )
     seed = options.get("seed")
     if seed is not None:
-        from .cli import load_seed
+        from .seeding import load_seed
 
         load_seed(fake, seed) if isinstance(seed, str) else fake.load_snapshot(seed)
         fake.journal.clear()
@@ -111,6 +100,8 @@ def autotask_fake(request: pytest.FixtureRequest) -> Iterator[FakeAutotask]:
 @pytest.fixture
 def autotask_server(request: pytest.FixtureRequest) -> Iterator[ServedFake]:
     """A fresh fake tenant served on a free 127.0.0.1 port; ``.base_url``, ``.fake`` and ``.journal``."""
+    from .serving import ServedFake
+
     options = _options(request)
     served = ServedFake(_make_fake(request, options), state_api=bool(options.get("state_api", False)))
     with served:
@@ -136,6 +127,7 @@ def autotask_vcr(request: pytest.FixtureRequest, vcr_config: dict[str, Any]) -> 
 def autotask_target(request: pytest.FixtureRequest) -> Iterator[Any]:
     """The served fake, or with --autotask-live the sandbox from the environment."""
     from .live import Target, live_target
+    from .serving import ServedFake
 
     if request.config.getoption("--autotask-live"):
         yield live_target()

@@ -26,7 +26,7 @@ MODEL_REF = re.compile(r"#/definitions/(?:\w+\[)?(\w+Model)")
 # The SOAP-era name a REST entity answers under, e.g. QueryActionResult[ConfigurationItemModel,InstalledProduct].
 SOAP_NAME = re.compile(r"#/definitions/(?:QueryActionResult|ItemQueryResultModel)\[\w+Model,(\w+)\]")
 VERBS = ("get", "post", "put", "patch", "delete")
-# Answered by fake_server/service.py before any route is resolved.
+# Answered by fake_server/service_endpoints.py before any route is resolved.
 SERVICE_PATHS = ("Version", "VersionInformation", "ThresholdInformation", "ZoneInformation")
 # Child routes whose parent link does not follow the {singularParent}ID naming (nor the parent's SOAP name).
 PARENT_FIELD_OVERRIDES = {
@@ -94,7 +94,7 @@ def build(swagger: dict[str, Any]) -> dict[str, Any]:
 
     for path, all_operations in swagger["paths"].items():
         if not path.startswith("/V1.0/"):
-            continue  # /VersionInformation, answered by fake_server/service.py
+            continue  # /VersionInformation, answered by fake_server/service_endpoints.py
         operations_here = {v: op for v, op in all_operations.items() if v in VERBS}
         parts = path[len("/V1.0/") :].split("/")
         verbs = sorted(operations_here)

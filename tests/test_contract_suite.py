@@ -13,9 +13,7 @@ NODE_CLIENT = ROOT / "tests" / "clients" / "node_contract_client.mjs"
 
 def _run(pytester: pytest.Pytester, *options: str) -> pytest.RunResult:
     pytester.chdir()
-    return pytester.runpytest_subprocess(
-        "--pyargs", "contract_tests", "-p", "no:cacheprovider", "--hypothesis-profile=contract", "-rs", *options
-    )
+    return pytester.runpytest_subprocess("--pyargs", "contract_tests", "-p", "no:cacheprovider", "-rs", *options)
 
 
 def test_reference_client_passes_the_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
-from .admission import LET_THROUGH, Admission, Gate
+from .admission import LET_THROUGH, Admission, Fault, Gate
 from .http_types import ApiRequest, ApiResponse
 from .journal import Journal
+from .profile import TenantProfile
 
 
 class Core(Protocol):
@@ -28,6 +29,31 @@ class Core(Protocol):
     def journal(self) -> Journal: ...
 
     def handle(self, request: ApiRequest, override: ApiResponse | None = None) -> ApiResponse: ...
+
+
+class ServedCore(Core, Protocol):
+    """What serving needs beyond an adapter's ``Core``: the profile (its body limit) and, for the state API,
+    reset, seed and faults. ``FakeAutotask`` is one."""
+
+    @property
+    def profile(self) -> TenantProfile: ...
+
+    def reset(self) -> None: ...
+
+    def load_snapshot(self, snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, int]: ...
+
+    def inject_fault(
+        self,
+        *,
+        status: int = 500,
+        errors: list[str] | None = None,
+        times: int = 1,
+        method: str | None = None,
+        path: str | None = None,
+        delay: float = 0.0,
+        drop: bool = False,
+        after: int = 0,
+    ) -> Fault: ...
 
 
 class Dropped(Exception):

@@ -2,63 +2,43 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, Protocol
+from typing import Any
 
-from .admission import LET_THROUGH, Fault
-from .answering import Core, Dropped, answer_admitted_async
-from .errors import BusinessError
+from .admission import LET_THROUGH
+from .answering import Dropped, ServedCore, answer_admitted_async
 from .http_types import JSON_CONTENT_TYPE, JSON_HEADERS, ApiRequest, ApiResponse
-from .profile import TenantProfile
+from .state_api import PREFIX, answer_state
+from .tenancy import TenantsByCredentials
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-STATE_PREFIX = "/_harness/"
-
-
-class ServedCore(Core, Protocol):
-    """What serving needs beyond an adapter's ``Core``: the profile (its body limit) and, for the state API,
-    reset, seed and faults. ``FakeAutotask`` is one."""
-
-    @property
-    def profile(self) -> TenantProfile: ...
-
-    def reset(self) -> None: ...
-
-    def load_snapshot(self, snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, int]: ...
-
-    def inject_fault(
-        self,
-        *,
-        status: int = 500,
-        errors: list[str] | None = None,
-        times: int = 1,
-        method: str | None = None,
-        path: str | None = None,
-        delay: float = 0.0,
-        drop: bool = False,
-        after: int = 0,
-    ) -> Fault: ...
-
 
 class AsgiApp:
-    """Serves one fake (a ``ServedCore``; ``FakeAutotask`` is one). ``state_api`` adds ``/_harness/`` routes
-    for tests in other languages."""
+    """Serves one fake (a ``ServedCore``; ``FakeAutotask`` is one), or with ``tenants`` a fake per API user
+    (``TenantsByCredentials``; then ``fake`` is its anonymous tenant). ``state_api`` adds the ``/_harness/``
+    routes (``state_api.py``) for tests in other languages."""
 
-    def __init__(self, fake: ServedCore, *, state_api: bool = False) -> None:
-        self.fake = fake
+    def __init__(
+        self, fake: ServedCore, *, state_api: bool = False, tenants: TenantsByCredentials[Any] | None = None
+    ) -> None:
+        self.fake = fake if tenants is None else tenants.anonymous
+        self.tenants = tenants
         self.state_api = state_api
         self._keep = fake.profile.max_body_bytes + 1  # enough of a body to see it is too large
+
+    @classmethod
+    def by_credentials(cls, tenants: TenantsByCredentials[Any], *, state_api: bool = False) -> AsgiApp:
+        return cls(tenants.anonymous, state_api=state_api, tenants=tenants)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind != "http":
             if kind == "lifespan":
-                await _lifespan(receive, send)
+                await answer_lifespan(receive, send)
             return
         message = await receive()
         if message.get("more_body", False) or message["type"] != "http.request":
@@ -66,16 +46,17 @@ class AsgiApp:
         else:  # the usual case, read here rather than in a helper: the whole body in one message
             body = message.get("body", b"")[: self._keep]
         request = _to_api_request(scope, body)
-        if self.state_api and scope["path"].startswith(STATE_PREFIX):
-            answer = self._state(scope["path"][len(STATE_PREFIX) :], request)
+        if self.state_api and scope["path"].startswith(PREFIX):
+            answer = answer_state(scope["path"][len(PREFIX) :], request, self.fake, self.tenants)
         else:
-            gate = self.fake.gate
-            admission = gate.admit(request)
+            # One tenant (the default): no lookup on the hot path.
+            fake = self.fake if self.tenants is None else self.tenants.core_for(request)
+            admission = fake.gate.admit(request)
             if admission is LET_THROUGH:  # nothing to wait for, count or inject: most requests
-                answer = self.fake.handle(request)
+                answer = fake.handle(request)
             else:
                 try:
-                    answer = await answer_admitted_async(self.fake, request, admission)
+                    answer = await answer_admitted_async(fake, request, admission)
                 except Dropped:
                     # Start an answer and never finish it: the server closes the connection mid-response.
                     await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -83,24 +64,6 @@ class AsgiApp:
         start, content = _messages(answer, head=scope["method"] == "HEAD")
         await send(start)
         await send(content)
-
-    def _state(self, action: str, request: ApiRequest) -> ApiResponse:
-        """reset, seed (a snapshot), journal, faults: never reachable by a real client unless switched on."""
-        fake = self.fake
-        try:
-            if action == "reset" and request.method == "POST":
-                fake.reset()
-                return ApiResponse(200, {"reset": True})
-            if action == "seed" and request.method == "POST":
-                return ApiResponse(200, {"seeded": fake.load_snapshot(json.loads(request.body or b"{}"))})
-            if action == "journal" and request.method == "GET":
-                return ApiResponse(200, {"exchanges": fake.journal.to_dicts()})
-            if action == "faults" and request.method == "POST":
-                spec = json.loads(request.body or b"{}")
-                return ApiResponse(200, {"fault": fake.inject_fault(**spec).to_dict()})
-        except (ValueError, TypeError, BusinessError) as error:
-            return ApiResponse(400, {"errors": [f"{type(error).__name__}: {error}"]})
-        return ApiResponse(404, {"errors": [f"No harness action {request.method} {action!r}."]})
 
 
 def _to_api_request(scope: Scope, body: bytes) -> ApiRequest:
@@ -168,7 +131,8 @@ def _messages(answer: ApiResponse, *, head: bool = False) -> tuple[Message, Mess
     )
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def answer_lifespan(receive: Receive, send: Send) -> None:
+    """Startup and shutdown, acknowledged: the app holds nothing to open or close."""
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":

@@ -121,6 +121,12 @@ class FakeAutotask:
         """Seed a tenant snapshot (entity name -> records); returns how many records each entity got."""
         return self.tenant.load_snapshot(snapshot)
 
+    def restore_snapshot(self, snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+        """The tenant holds exactly this snapshot's records (``serve --state`` reading its file back)."""
+        with self.tenant.lock:
+            self._answers.clear()
+            return self.tenant.restore(snapshot)
+
     def export_snapshot(self) -> dict[str, list[dict[str, Any]]]:
         """Every stored entity record in ``load_snapshot``'s format, so a recording can say what it started
         from."""

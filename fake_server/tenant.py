@@ -82,6 +82,14 @@ class Tenant:
                     self.seed(entity, record)
         return {entity: len(records) for entity, records in snapshot.items()}
 
+    def restore(self, snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+        """Exactly the records of a snapshot ``export_snapshot`` gave (reference records included), nothing
+        else: a state file read back."""
+        with self.lock:
+            self.store.clear()
+            self.writer = Writer(self.catalog, self.profile, self.store)
+            return self.load_snapshot(snapshot)
+
     def export_snapshot(self) -> dict[str, list[dict[str, Any]]]:
         """Every stored entity record in ``load_snapshot``'s format. State that is not an entity (a company's
         invoice settings) is not part of a snapshot."""

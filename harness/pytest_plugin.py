@@ -19,6 +19,9 @@ from fake_server import FakeAutotask, Limits
 # them; nothing global (a hypothesis profile, say) is registered here.
 if TYPE_CHECKING:
     from .serving import ServedFake
+    from .shared_server import WorkerTenant
+
+_SHARED = pytest.StashKey["ServedFake"]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -56,6 +59,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             help="vcrpy record mode for the Autotask cassettes (default none: replay only)",
         )
     group.addoption(
+        "--autotask-shared-server",
+        action="store_true",
+        default=False,
+        help="serve one fake (a tenant per API user) for the whole run; under xdist each worker gets its own "
+        "tenant on it (fixture autotask_tenant)",
+    )
+    group.addoption(
         "--autotask-in-process",
         action="store_true",
         default=False,
@@ -67,6 +77,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help='a non-Python client the contract suite runs, e.g. "pwsh ./resolve.ps1 {base_url} {ticket_number}"',
     )
+
+
+def _own_server(config: pytest.Config) -> ServedFake:
+    """This process's shared server, started on first use and stopped when pytest unconfigures."""
+    served = config.stash.get(_SHARED, None)
+    if served is None:
+        from .shared_server import start_shared_server
+
+        served = config.stash[_SHARED] = start_shared_server(config.getoption("--autotask-profile"))
+    return served
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist, in the controller: each worker is handed the one shared server's URL."""
+    if node.config.getoption("--autotask-shared-server"):
+        from .shared_server import WORKER_INPUT
+
+        node.workerinput[WORKER_INPUT] = _own_server(node.config).root_url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    served = config.stash.get(_SHARED, None)
+    if served is not None:
+        served.stop()
 
 
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
@@ -106,6 +141,27 @@ def autotask_server(request: pytest.FixtureRequest) -> Iterator[ServedFake]:
     served = ServedFake(_make_fake(request, options), state_api=bool(options.get("state_api", False)))
     with served:
         yield served
+
+
+@pytest.fixture(scope="session")
+def autotask_shared_url(request: pytest.FixtureRequest) -> str:
+    """The root URL of the run's shared served fake (``--autotask-shared-server``), or of this process's."""
+    from .shared_server import WORKER_INPUT
+
+    handed: str | None = getattr(request.config, "workerinput", {}).get(WORKER_INPUT)
+    return handed or _own_server(request.config).root_url
+
+
+@pytest.fixture
+def autotask_tenant(request: pytest.FixtureRequest, autotask_shared_url: str) -> WorkerTenant:
+    """This worker's own tenant on the shared served fake, reset for each test: ``.base_url``, ``.headers``
+    (send them with every request), ``.seed()``, ``.journal()``."""
+    from .shared_server import WorkerTenant
+
+    worker = str(getattr(request.config, "workerinput", {}).get("workerid", "main"))
+    tenant = WorkerTenant(autotask_shared_url, worker)
+    tenant.reset()
+    return tenant
 
 
 @pytest.fixture

@@ -6,17 +6,21 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
 import uvicorn
 
-from fake_server import FakeAutotask, Journal
-from fake_server.asgi import AsgiApp
+from fake_server import FakeAutotask, Journal, Limits, TenantProfile
+from fake_server.asgi import AsgiApp, Receive, Scope, Send
 from fake_server.routing import BASE
+from fake_server.tenancy import TenantsByCredentials
+
+from .seeding import load_seed
 
 
 def free_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -28,7 +32,7 @@ def free_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     return sock
 
 
-def uvicorn_config(app: AsgiApp, **options: Any) -> uvicorn.Config:
+def uvicorn_config(app: Callable[[Scope, Receive, Send], Awaitable[None]], **options: Any) -> uvicorn.Config:
     # No access log: its request lines would carry zoneInformation's user= (the API user name).
     # No proxy-header rewriting: nothing stands in front of a loopback test server.
     return uvicorn.Config(
@@ -76,6 +80,8 @@ class ServedFake:
     host: str = "127.0.0.1"
     port: int = 0
     state_api: bool = False
+    # A tenant per API user (``serve --tenants by-credentials``); ``fake`` is then unused.
+    tenants: TenantsByCredentials[FakeAutotask] | None = None
     _server: uvicorn.Server | None = field(default=None, init=False, repr=False)
     _thread: threading.Thread | None = field(default=None, init=False, repr=False)
 
@@ -94,7 +100,8 @@ class ServedFake:
     def start(self) -> ServedFake:
         sock = free_socket(self.host, self.port)
         self.port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn_config(AsgiApp(self.fake, state_api=self.state_api)))
+        app = AsgiApp(self.fake, state_api=self.state_api, tenants=self.tenants)
+        server = uvicorn.Server(uvicorn_config(app))
         self._server = server
         self._thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"autotask-fake:{self.port}"
@@ -121,3 +128,27 @@ class ServedFake:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def tenant_maker(
+    profile: str | TenantProfile,
+    *,
+    limits: Limits | None = None,
+    seed: str | None = None,
+    journal_dir: Path | None = None,
+) -> Callable[[str], FakeAutotask]:
+    """What ``serve --tenants by-credentials`` makes for each new API user: a fake from the served profile
+    and seed, journalling to ``journal_dir/<key>.jsonl`` when given."""
+    resolved = profile if isinstance(profile, TenantProfile) else TenantProfile.load(profile)
+
+    def make(key: str) -> FakeAutotask:
+        fake = FakeAutotask(resolved, limits=limits)
+        if seed:
+            load_seed(fake, seed)
+            fake.journal.clear()
+        if journal_dir is not None:
+            journal_dir.mkdir(parents=True, exist_ok=True)
+            fake.journal.stream_to(journal_dir / f"{key}.jsonl")
+        return fake
+
+    return make

@@ -5,11 +5,8 @@ line a killed one tore, so every line of the file parses."""
 from __future__ import annotations
 
 import json
-import os
-import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -20,30 +17,14 @@ import pytest
 from fake_server import FakeAutotask, Journal
 from fake_server.http_types import ApiRequest, ApiResponse
 
+from .serve_process import serve_process
+
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = {"UserName": "api@example.invalid", "Secret": "s", "ApiIntegrationCode": "c"}
 
 
 def _serve(journal: Path, *args: str) -> tuple[subprocess.Popen[str], str, list[str]]:
-    """``serve`` on a free port of 127.0.0.1; its base URL and the lines it printed up to it."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "serve", "--port", "0", "--journal", str(journal), "--no-limits", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"},
-    )
-    assert process.stdout is not None
-    printed: list[str] = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        printed.append(process.stdout.readline())
-        match = re.search(r"base URL:\s+(\S+)", printed[-1])
-        if match:
-            return process, match.group(1), printed
-    process.kill()
-    raise AssertionError("serve printed no base URL:\n" + "".join(printed))
+    return serve_process("--journal", str(journal), *args)
 
 
 def _lines(journal: Path) -> list[dict[str, object]]:

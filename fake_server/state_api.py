@@ -1,0 +1,78 @@
+"""The ``/_harness/`` state API of a served fake: reset, seed, journal and faults, per tenant.
+
+Off unless ``serve --state-api`` switches it on, so a real client never sees it. With one tenant the
+actions act on it. With tenants by credentials, ``/_harness/tenants`` lists them,
+``/_harness/tenants/{key}/{action}`` addresses one by key, and ``/_harness/{action}`` acts on the tenant
+whose ``UserName`` and ``ApiIntegrationCode`` headers the request carries (made if new, so a worker can
+seed its tenant before its client's first call); ``GET /_harness/tenant`` tells a caller its key.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .answering import ServedCore
+from .errors import BusinessError
+from .http_types import ApiRequest, ApiResponse
+from .tenancy import TenantsByCredentials, request_key
+
+PREFIX = "/_harness/"
+ACTIONS = ("reset", "seed", "journal", "faults")
+
+
+def answer_state(
+    action: str, request: ApiRequest, one: ServedCore, tenants: TenantsByCredentials[Any] | None
+) -> ApiResponse:
+    """The answer to ``/_harness/{action}``; ``tenants`` is ``None`` for a single-tenant fake."""
+    if tenants is None:
+        return _act(one, action, request)
+    parts = action.strip("/").split("/")
+    if parts == ["tenants"] and request.method == "GET":
+        return ApiResponse(200, {"tenants": [_summary(key, core) for key, core in tenants.items()]})
+    if len(parts) == 3 and parts[0] == "tenants":
+        core = tenants.get(parts[1])
+        if core is None:
+            return _refused(
+                404,
+                f"No tenant {parts[1]!r}: a tenant is made by its first request with its credentials, "
+                "or by /_harness/seed sent with them.",
+            )
+        return _act(core, parts[2], request)
+    key = request_key(request)
+    if parts == ["tenant"] and request.method == "GET":
+        if key is None:
+            return _refused(400, "Send the UserName and ApiIntegrationCode headers to learn their tenant's key.")
+        return ApiResponse(200, {"key": key})
+    if key is None:
+        return _refused(
+            400,
+            "This fake keeps a tenant per API user: send the tenant's UserName and ApiIntegrationCode "
+            "headers, or use /_harness/tenants/{key}/" + action,
+        )
+    return _act(tenants.get_or_make(key), action, request)
+
+
+def _act(core: ServedCore, action: str, request: ApiRequest) -> ApiResponse:
+    try:
+        if action == "reset" and request.method == "POST":
+            core.reset()
+            return ApiResponse(200, {"reset": True})
+        if action == "seed" and request.method == "POST":
+            return ApiResponse(200, {"seeded": core.load_snapshot(json.loads(request.body or b"{}"))})
+        if action == "journal" and request.method == "GET":
+            return ApiResponse(200, {"exchanges": core.journal.to_dicts()})
+        if action == "faults" and request.method == "POST":
+            spec = json.loads(request.body or b"{}")
+            return ApiResponse(200, {"fault": core.inject_fault(**spec).to_dict()})
+    except (ValueError, TypeError, BusinessError) as error:
+        return _refused(400, f"{type(error).__name__}: {error}")
+    return _refused(404, f"No harness action {request.method} {action!r}.")
+
+
+def _summary(key: str, core: ServedCore) -> dict[str, object]:
+    return {"key": key, "exchanges": len(core.journal)}
+
+
+def _refused(status: int, message: str) -> ApiResponse:
+    return ApiResponse(status, {"errors": [message]})

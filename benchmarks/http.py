@@ -1,7 +1,7 @@
 """Requests per second of the served fake, against a floor and WireMock measured in the same run.
 
 Run: ``python benchmarks/http.py [--connections 8] [--seconds 4] [--rounds 5] [--server uvicorn|granian|both]
-[--baseline DIR] [--no-wiremock]``
+[--baseline DIR] [--no-wiremock] [--by-credentials]``
 
 Needs ``wrk`` (Debian package ``wrk``). For each target it measures ``GET /Tickets/{id}``
 and a ``ticketNumber`` ``eq`` query (POST), keep-alive, N concurrent connections:
@@ -15,7 +15,8 @@ and a ``ticketNumber`` ``eq`` query (POST), keep-alive, N concurrent connections
 
 ``--baseline DIR`` adds the fake as a checkout of another commit serves it (``git worktree add DIR REV``),
 started the same way with that tree first on the import path: before/after figures of a change, side by
-side in one run, as "fake/baseline".
+side in one run, as "fake/baseline". ``--by-credentials`` adds ``serve --tenants by-credentials``, whose
+tenant is looked up from the credential headers on every request, as "by-credentials/fake".
 
 Rounds are interleaved: each round runs every target once, one after the other. Ratios are taken within
 a round and the median over rounds is reported with the range, since this machine's speed swings between
@@ -209,6 +210,11 @@ def main() -> None:
         "--baseline", type=Path, default=None, help="a checkout of another commit: its fake is measured beside this one"
     )
     parser.add_argument("--no-wiremock", action="store_true", help="leave WireMock out (no Java needed)")
+    parser.add_argument(
+        "--by-credentials",
+        action="store_true",
+        help="add the fake served with --tenants by-credentials (wrk's one API user: one tenant, found per request)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("benchmarks/http.py needs wrk (apt-get install wrk); nothing measured")
@@ -241,11 +247,12 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
             ), port
 
-        def fake(tree: Path | None = None) -> tuple[subprocess.Popen[bytes], int] | str:
+        def fake(tree: Path | None = None, *extra: str) -> tuple[subprocess.Popen[bytes], int] | str:
             port = free_port()
             where = env if tree is None else {**env, "PYTHONPATH": str(tree.resolve())}
+            serve = ["serve", "--port", str(port), "--seed", "sample", "--no-limits", *extra]
             return subprocess.Popen(
-                [sys.executable, "-m", "harness.cli", "serve", "--port", str(port), "--seed", "sample", "--no-limits"],
+                [sys.executable, "-m", "harness.cli", *serve],
                 env=where,
                 stdout=subprocess.DEVNULL,
                 cwd=None if tree is None else tree,
@@ -253,6 +260,9 @@ def main() -> None:
 
         def baseline() -> tuple[subprocess.Popen[bytes], int] | str:
             return fake(args.baseline)
+
+        def by_credentials() -> tuple[subprocess.Popen[bytes], int] | str:
+            return fake(None, "--tenants", "by-credentials")
 
         def under_granian(factory: str) -> Any:
             def start() -> tuple[subprocess.Popen[bytes], int] | str:
@@ -269,6 +279,8 @@ def main() -> None:
             targets.update({"floor (fixed body, uvicorn)": floor, "fake (serve, uvicorn)": fake})
             if args.baseline is not None:
                 targets["baseline fake (serve, uvicorn)"] = baseline
+            if args.by_credentials:
+                targets["fake by credentials (uvicorn)"] = by_credentials
         if "granian" in servers:
             targets.update(
                 {
@@ -347,10 +359,12 @@ def report(rounds: dict[str, list[tuple[float, ...]]], servers: list[str], args:
     print("Ratios taken within each round: median (range)")
     for server in servers:
         floor = rounds[next(n for n in rounds if n.startswith("floor") and server in n)]
-        fake = rounds[next(n for n in rounds if n.startswith("fake") and server in n)]
+        fake = rounds[next(n for n in rounds if n.startswith("fake (") and server in n)]
         pairs = [(f"floor/fake {server} (<= 1.5x)", floor, fake)]
         if "baseline fake (serve, uvicorn)" in rounds and server == "uvicorn":
             pairs.append(("fake/baseline (1x: unchanged)", fake, rounds["baseline fake (serve, uvicorn)"]))
+        if "fake by credentials (uvicorn)" in rounds and server == "uvicorn":
+            pairs.append(("by-credentials/fake", rounds["fake by credentials (uvicorn)"], fake))
         if mock:
             pairs.append((f"fake {server}/WireMock (> 1x)", fake, mock))
         for label, numerator, denominator in pairs:

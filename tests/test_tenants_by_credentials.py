@@ -121,3 +121,11 @@ def test_serve_by_credentials_journals_each_tenant_to_its_own_file(tmp_path: Pat
     for path in journals.iterdir():
         text = path.read_text()
         assert not any(value in text for i in (1, 2) for value in credentials(i).values()), path
+
+
+def test_each_tenant_counts_its_own_requests_against_the_hourly_limit() -> None:
+    tenants = TenantsByCredentials(tenant_maker("default", limits=Limits(hourly_threshold=2, latency_tiers=())))
+    api = "/ATServicesRest/V1.0/Tickets/1"
+    with ServedFake(tenants=tenants) as server, httpx.Client(base_url=server.root_url) as http:
+        assert [http.get(api, headers=credentials(1)).status_code for _ in range(3)] == [200, 200, 429]
+        assert http.get(api, headers=credentials(2)).status_code == 200  # another API user's own hour

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from fake_server import FakeAutotask, TenantProfile
 from harness.adapter import ClientConfig, CommandAdapter, load_factory, reference_adapter
+from harness.contract_report import ContractReport
 from harness.settings import find_pyproject
 from harness.tenant_values import TenantValues
 
@@ -25,6 +26,24 @@ settings.register_profile(
     if os.environ.get("AUTOTASK_CONTRACT_SHRINK")
     else (Phase.explicit, Phase.reuse, Phase.generate),
 )
+
+
+REFERENCE = "harness.adapter:reference_adapter"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The report is made where the test reports arrive: the xdist controller, or the only process.
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(ContractReport(config, client_under_test(config)), "autotask-contract-report")
+
+
+def client_under_test(config: pytest.Config) -> str:
+    """The client the suite drives, as the report names it."""
+    command = config.getoption("--autotask-command")
+    if command:
+        return f"command: {command}"
+    spec = config.getoption("--autotask-client") or _client_from_pyproject() or REFERENCE
+    return f"the reference client ({REFERENCE})" if spec == REFERENCE else f"adapter: {spec}"
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,18 @@ from typing import Any
 import pytest
 
 from fake_server import TenantProfile
+from harness.contract_report import SCENARIO_PROPERTY, scenario_record
 from harness.scenarios import SCENARIOS
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
 def test_contract_scenario(
-    scenario: Any, client_factory: Any, tenant_profile: TenantProfile, in_process: bool, pytestconfig: pytest.Config
+    scenario: Any,
+    client_factory: Any,
+    tenant_profile: TenantProfile,
+    in_process: bool,
+    pytestconfig: pytest.Config,
+    request: pytest.FixtureRequest,
 ) -> None:
     if pytestconfig.getoption("--autotask-live"):
         from harness.live import live_target
@@ -26,6 +32,8 @@ def test_contract_scenario(
         outcome = scenario(tenant_profile).run_live(client_factory, live_target(), folder)
     else:
         outcome = scenario(tenant_profile).run(client_factory, in_process=in_process)
+    # For the contract report (harness.contract_report): it travels with the test's report, xdist or not.
+    request.node.user_properties.append((SCENARIO_PROPERTY, scenario_record(scenario.name, outcome)))
     if outcome.skipped:
         pytest.skip(outcome.skipped)
-    assert outcome.passed, "\n".join(f"[{f.rule}] {f.message}" for f in outcome.findings)
+    assert outcome.passed, "\n".join(f.line() for f in outcome.findings)

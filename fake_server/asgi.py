@@ -23,11 +23,18 @@ class AsgiApp:
     routes (``state_api.py``) for tests in other languages."""
 
     def __init__(
-        self, fake: ServedCore, *, state_api: bool = False, tenants: TenantsByCredentials[Any] | None = None
+        self,
+        fake: ServedCore,
+        *,
+        state_api: bool = False,
+        tenants: TenantsByCredentials[Any] | None = None,
+        views: Callable[[str, ApiRequest], ApiResponse | None] | None = None,
     ) -> None:
         self.fake = fake if tenants is None else tenants.anonymous
         self.tenants = tenants
         self.state_api = state_api
+        # Pages under /_harness/ that the serving side adds (the harness's live view); asked first.
+        self.views = views
         self._keep = fake.profile.max_body_bytes + 1  # enough of a body to see it is too large
 
     @classmethod
@@ -47,7 +54,9 @@ class AsgiApp:
             body = message.get("body", b"")[: self._keep]
         request = _to_api_request(scope, body)
         if self.state_api and scope["path"].startswith(PREFIX):
-            answer = answer_state(scope["path"][len(PREFIX) :], request, self.fake, self.tenants)
+            action = scope["path"][len(PREFIX) :]
+            shown = self.views(action, request) if self.views is not None else None
+            answer = shown if shown is not None else answer_state(action, request, self.fake, self.tenants)
         else:
             # One tenant (the default): no lookup on the hot path.
             fake = self.fake if self.tenants is None else self.tenants.core_for(request)

@@ -56,13 +56,19 @@ def as_dicts(violations: Sequence[Violation], traffic: Sequence[Exchange]) -> li
 
 
 def text(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: Sequence[Rule], console: Console) -> None:
+    """A table on a terminal; piped or redirected, plain lines that no width can wrap mid-word."""
     if not violations:
         console.print(f"[green]no violations[/] in {len(traffic)} exchanges ({len(rules)} rules)")
         return
-    table = Table(
-        title=f"{len(violations)} contract violation{'s' if len(violations) != 1 else ''} in {len(traffic)} exchanges",
-        show_lines=True,
-    )
+    title = f"{len(violations)} contract violation{'s' if len(violations) != 1 else ''} in {len(traffic)} exchanges"
+    if not console.is_terminal:
+        lines = [title]
+        for violation in violations:
+            lines.append(f"[{violation.rule}] {_message(violation)} ({REGISTRY[violation.rule].source})")
+            lines += [f"    {involved}" for involved in _involved(violation, traffic)]
+        console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+        return
+    table = Table(title=title, show_lines=True)
     for column in ("rule", "what happened", "exchanges", "source"):
         table.add_column(column, overflow="fold")
     for violation in violations:
@@ -75,11 +81,18 @@ def text(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: Se
     console.print(table)
 
 
-def junit(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: Sequence[Rule]) -> str:
-    """One test case per rule: failed with every violation's message, or passed."""
+def junit(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: Sequence[Rule], source: str = "") -> str:
+    """One test case per rule: failed with every violation's message and exchanges, or passed. The suite
+    names the journal or cassette it judged, and its system-out lists every exchange."""
     suite = ElementTree.Element(
-        "testsuite", name="autotask-contract", tests=str(len(rules)), failures=str(len({v.rule for v in violations}))
+        "testsuite",
+        name=f"autotask-contract: {_clean(source)}" if source else "autotask-contract",
+        tests=str(len(rules)),
+        failures=str(len({v.rule for v in violations})),
     )
+    properties = ElementTree.SubElement(suite, "properties")
+    ElementTree.SubElement(properties, "property", name="source", value=_clean(source))
+    ElementTree.SubElement(properties, "property", name="exchanges", value=str(len(traffic)))
     for contract_rule in rules:
         case = ElementTree.SubElement(
             suite, "testcase", classname=f"autotask.{contract_rule.pack}", name=contract_rule.id
@@ -89,6 +102,8 @@ def junit(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: S
             message = f"{contract_rule.statement} ({contract_rule.source})"
             failure = ElementTree.SubElement(case, "failure", message=message)
             failure.text = "\n".join(f"{_message(v)}: " + ", ".join(_involved(v, traffic)) for v in mine)
+    out = ElementTree.SubElement(suite, "system-out")
+    out.text = "\n".join(_clean(e.describe()) for e in traffic)
     return str(ElementTree.tostring(suite, encoding="unicode"))
 
 

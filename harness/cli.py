@@ -7,20 +7,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.console import Console
 from rich.markup import escape
 
-from fake_server import FakeAutotask, Limits
-from fake_server.asgi import AsgiApp
-from fake_server.tenancy import TenantsByCredentials
-
+from .cli_help import PlainHelp
 from .record_command import record
-from .seeding import load_seed
-from .serving import free_socket, sigterm_as_ctrl_c, tenant_maker, uvicorn_config
-from .state_file import StateKeeper, StateRefused, read_state, restore_served, served_snapshots
+from .serve_command import serve
 
-app = typer.Typer(help="Contract testing for Autotask PSA REST API integrations.", no_args_is_help=True)
+# Plain click help, not rich panels: piped (CI logs, `| less`) rich cuts option names off at 80 columns.
+app = typer.Typer(
+    help="Contract testing for Autotask PSA REST API integrations.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 120},
+)
 console = Console(soft_wrap=True)  # URLs stay on one line, whatever the width
 
 
@@ -29,122 +29,36 @@ def main() -> None:
     """Contract testing for Autotask PSA REST API integrations."""
 
 
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on; keep it on loopback.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on; 0 picks a free one.")] = 8765,
-    profile: Annotated[str, typer.Option(help="Tenant profile: default, documented, or a TOML path.")] = "default",
-    seed: Annotated[str | None, typer.Option(help="Tenant snapshot JSON to load, or 'sample'.")] = None,
-    journal: Annotated[
-        Path | None,
-        typer.Option(
-            help="Append every exchange to this JSON-lines file; with --tenants by-credentials, a directory "
-            "holding KEY.jsonl per tenant."
-        ),
-    ] = None,
-    state_api: Annotated[bool, typer.Option(help="Serve /_harness/ reset, seed, journal and faults.")] = False,
-    limits: Annotated[bool, typer.Option(help="Apply the API's hourly and thread limits.")] = True,
-    tenants: Annotated[
-        str,
-        typer.Option(
-            help="one: every request reaches one tenant. by-credentials: each ApiIntegrationCode + UserName "
-            "gets its own tenant, made on first use from the profile and seed."
-        ),
-    ] = "one",
-    state: Annotated[
-        Path | None,
-        typer.Option(
-            help="Keep the tenants in this file: loaded at start, written at stop and every --state-interval "
-            "seconds (atomically). A torn or foreign file is refused."
-        ),
-    ] = None,
-    state_interval: Annotated[
-        float, typer.Option(help="Seconds between writes of --state; 0 writes only at stop.")
-    ] = 30.0,
-) -> None:
-    """Serve a fake Autotask tenant over HTTP for clients in any language."""
-    if tenants not in ("one", "by-credentials"):
-        raise typer.BadParameter("choose one or by-credentials", param_hint="--tenants")
-    chosen_limits = None if limits else Limits.off()
-    directory: TenantsByCredentials[FakeAutotask] | None = None
-    if tenants == "by-credentials":
-        directory = TenantsByCredentials(tenant_maker(profile, limits=chosen_limits, seed=seed, journal_dir=journal))
-        fake = directory.anonymous
-    else:
-        fake = FakeAutotask(profile, limits=chosen_limits)
-    keeper: StateKeeper | None = None
-    if state is not None:
-        try:
-            kept = read_state(state)
-        except StateRefused as error:
-            console.print(f"[red]{escape(str(error))}[/]")
-            raise typer.Exit(2) from None
-        if kept is not None:
-            try:
-                restored = restore_served(kept, state, fake, directory)
-            except StateRefused as error:
-                console.print(f"[red]{escape(str(error))}[/]")
-                raise typer.Exit(2) from None
-            console.print(f"state: {restored} tenant{'' if restored == 1 else 's'} read from {state}")
-            seed = None if directory is None else seed  # the state is the tenant now, not the seed
-        keeper = StateKeeper(state, lambda: served_snapshots(fake, directory), state_interval)
-    # Ctrl-C and SIGTERM stop it alike: in-flight answers finish, then the summary. Every answered exchange
-    # is in the journal file before its answer is sent, so even SIGKILL loses none of them.
-    with sigterm_as_ctrl_c():
-        try:
-            if keeper is not None:
-                keeper.start()
-            if seed and directory is None:
-                counts = load_seed(fake, seed)
-                console.print("seeded " + ", ".join(f"{n} {entity}" for entity, n in counts.items()))
-                fake.journal.clear()
-            if journal and directory is None and (torn := fake.journal.stream_to(journal)):
-                console.print(f"{journal} ended in a line torn by a killed serve: cut its {torn} bytes off")
-            sock = free_socket(host, port)
-            bound = sock.getsockname()[1]
-            root = f"http://{host}:{bound}"
-            console.print(f"Fake Autotask ({fake.profile.name} profile) serving")
-            console.print(f"  base URL:        {root}/ATServicesRest/V1.0")
-            console.print(f"  zone discovery:  {root}/ATServicesRest/V1.0/zoneInformation?user=<api user>")
-            if directory is not None:
-                console.print("  tenants:         one per ApiIntegrationCode + UserName, made on first use")
-            if state_api:
-                console.print(f"  state API:       {root}/_harness/ (reset, seed, journal, faults)")
-            console.print("Press Ctrl-C to stop.")
-            app = AsgiApp(fake, state_api=state_api, tenants=directory)
-            uvicorn.Server(uvicorn_config(app)).run(sockets=[sock])
-        except KeyboardInterrupt:
-            pass  # uvicorn hands the signal back once it has shut down; stopping is the point, not an error
-        finally:
-            if keeper is not None:
-                keeper.stop()
-                console.print(f"state written to {state}")
-            served = directory.items() if directory is not None else [("", fake)]
-            for _, core in served:
-                core.journal.close()
-            count = sum(len(core.journal) for _, core in served)
-            summary = f"stopped after {count} exchange{'' if count == 1 else 's'}"
-            if directory is not None:
-                summary += f" with {len(directory)} tenant{'' if len(directory) == 1 else 's'}"
-            console.print(summary + (f"; journal in {journal}" if journal else ""))
+app.command(cls=PlainHelp)(serve)
+app.command("record", cls=PlainHelp)(record)
 
 
-app.command("record")(record)
-
-
-@app.command("check")
+@app.command("check", cls=PlainHelp)
 def check_command(
-    source: Annotated[Path, typer.Argument(help="A journal (.jsonl from serve --journal) or a cassette.")],
-    output_format: Annotated[str, typer.Option("--format", help="text, json or junit.")] = "text",
-    pack: Annotated[list[str] | None, typer.Option(help="Rule packs to run (default: from pyproject.toml).")] = None,
-    disable: Annotated[list[str] | None, typer.Option(help="Switch a rule off: RULE=REASON.")] = None,
+    source: Annotated[
+        Path,
+        typer.Argument(metavar="JOURNAL_OR_CASSETTE", help="A journal (.jsonl from serve --journal) or a cassette."),
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", metavar="text|json|junit", help="text, json or junit.")
+    ] = "text",
+    pack: Annotated[
+        list[str] | None, typer.Option(metavar="PACK", help="Rule packs to run (default: from pyproject.toml).")
+    ] = None,
+    disable: Annotated[
+        list[str] | None, typer.Option(metavar="RULE=REASON", help="Switch a rule off: RULE=REASON.")
+    ] = None,
     profile: Annotated[
         str,
         typer.Option(
+            metavar="PROFILE",
             help="Judge for this tenant: default, documented, or a profile.toml "
-            "(its completing statuses and base-path casing)."
+            "(its completing statuses and base-path casing).",
         ),
     ] = "default",
+    html: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Also write the report as one self-contained HTML file here.")
+    ] = None,
 ) -> None:
     """Check recorded traffic against the Autotask contract rules; exit 1 when any rule is broken."""
     from fake_server import TenantProfile
@@ -161,29 +75,51 @@ def check_command(
     traffic = load_traffic(source)
     context = RuleContext.for_profile(TenantProfile.load(profile))
     violations = check(traffic, packs, settings.disabled, context)
+    judged_by = rules_in(packs, settings.disabled)
     if output_format == "json":
         typer.echo(report.as_json(violations, traffic))
     elif output_format == "junit":
-        typer.echo(report.junit(violations, traffic, rules_in(packs, settings.disabled)))
+        typer.echo(report.junit(violations, traffic, judged_by, source=str(source)))
     else:
-        report.text(violations, traffic, rules_in(packs, settings.disabled), console)
+        report.text(violations, traffic, judged_by, console)
         for rule_id, reason in settings.disabled.items():
             console.print(f"[yellow]switched off[/] {rule_id}: {reason}")
+    if html:
+        from .report_pages import check_page
+
+        html.write_text(check_page(source, traffic, violations, judged_by, profile), encoding="utf-8")
+        console.print(f"HTML report: {html}", markup=False)
     raise typer.Exit(1 if violations else 0)
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def contract(
     client: Annotated[
-        str | None, typer.Option(help="Your client as module:factory (default: pyproject, then the reference client).")
+        str | None,
+        typer.Option(
+            metavar="MODULE:FACTORY",
+            help="Your client as module:factory (default: pyproject, then the reference client).",
+        ),
     ] = None,
     command: Annotated[
-        str | None, typer.Option(help='A non-Python client, e.g. "pwsh ./resolve.ps1 {base_url} {ticket_number}".')
+        str | None,
+        typer.Option(
+            metavar="COMMAND",
+            help="A non-Python client, run once per workflow; placeholders {root_url}, {base_url}, {ticket_number}, "
+            "{note}, {resolution}, {completing_status}; credentials in AT_USERNAME, AT_SECRET, AT_INTEGRATION_CODE. "
+            'E.g. "pwsh ./resolve.ps1 {root_url} {ticket_number} {note} {resolution} {completing_status}".',
+        ),
     ] = None,
-    workers: Annotated[int, typer.Option(help="Spread the suite over N processes (pytest-xdist).")] = 0,
-    junit_xml: Annotated[Path | None, typer.Option(help="Also write a JUnit XML report here.")] = None,
+    workers: Annotated[int, typer.Option(metavar="N", help="Spread the suite over N processes (pytest-xdist).")] = 0,
+    junit_xml: Annotated[Path | None, typer.Option(metavar="FILE", help="Also write a JUnit XML report here.")] = None,
+    html: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Also write the report as one self-contained HTML file here.")
+    ] = None,
     profile: Annotated[
-        str, typer.Option(help="The tenant to run on: default, documented, or a profile.toml that probe wrote.")
+        str,
+        typer.Option(
+            metavar="PROFILE", help="The tenant to run on: default, documented, or a profile.toml that probe wrote."
+        ),
     ] = "default",
     in_process: Annotated[
         bool,
@@ -217,21 +153,29 @@ def contract(
         arguments += ["-n", str(workers)]
     if junit_xml:
         arguments += ["--junit-xml", str(junit_xml)]
+    if html:
+        arguments += ["--autotask-html", str(html)]
     console.print(
         f"Autotask contract suite against {command or client or 'the configured client'} on the {profile} tenant"
     )
     raise typer.Exit(int(pytest.main(arguments)))
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def verify(
-    cassettes: Annotated[list[Path], typer.Argument(help="Cassettes to replay, in order.")],
+    cassettes: Annotated[list[Path], typer.Argument(metavar="CASSETTE...", help="Cassettes to replay, in order.")],
     target: Annotated[
         str,
-        typer.Option(help="fake, fake:PROFILE (name or TOML path), or a URL such as https://webservices2.autotask.net"),
+        typer.Option(
+            metavar="TARGET",
+            help="fake, fake:PROFILE (name or TOML path), or a URL such as https://webservices2.autotask.net",
+        ),
     ] = "fake",
     allow_production: Annotated[bool, typer.Option(help="Replay against a host that is not a known sandbox.")] = False,
     yes: Annotated[bool, typer.Option(help="Send the writes without asking.")] = False,
+    html: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Also write the drift as one self-contained HTML file here.")
+    ] = None,
 ) -> None:
     """Replay cassettes against a target and report every structural difference; exit 1 on drift."""
     import os
@@ -269,6 +213,13 @@ def verify(
         raise typer.Exit(2) from None
     for difference in differences:
         console.print(difference.describe(), markup=False)
+    if html:
+        from .cassettes import cassette_traffic
+        from .report_pages import verify_page
+
+        traffic = {str(path): cassette_traffic(path) for path in cassettes}
+        html.write_text(verify_page(cassettes, target, differences, traffic), encoding="utf-8")
+        console.print(f"HTML report: {html}", markup=False)
     console.print(
         f"{len(differences)} difference{'' if len(differences) == 1 else 's'} in "
         f"{len(cassettes)} cassette{'' if len(cassettes) == 1 else 's'} against {target}"
@@ -287,27 +238,38 @@ def _field_value(entry: str) -> tuple[str, object]:
         return name.strip(), raw
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def probe(
     target: Annotated[
-        str, typer.Option(help="Zone lookup host, e.g. https://webservices.autotask.net (or a served fake's URL).")
+        str,
+        typer.Option(
+            metavar="TARGET", help="Zone lookup host, e.g. https://webservices.autotask.net (or a served fake's URL)."
+        ),
     ],
-    out: Annotated[Path, typer.Option(help="Folder for the profile, entity files, cassette and report.")] = Path(
-        "probe-out"
-    ),
+    out: Annotated[
+        Path, typer.Option(metavar="DIR", help="Folder for the profile, entity files, cassette and report.")
+    ] = Path("probe-out"),
     company: Annotated[
-        int | None, typer.Option(help="Company for the throw-away ticket (default: id 0, the tenant's own).")
+        int | None,
+        typer.Option(metavar="ID", help="Company for the throw-away ticket (default: id 0, the tenant's own)."),
     ] = None,
     queue: Annotated[
-        int | None, typer.Option(help="Queue for the throw-away ticket (default: the picklist's default).")
+        int | None,
+        typer.Option(metavar="ID", help="Queue for the throw-away ticket (default: the picklist's default)."),
     ] = None,
-    set_field: Annotated[list[str] | None, typer.Option("--set", help="Another ticket field: FIELD=VALUE.")] = None,
+    set_field: Annotated[
+        list[str] | None, typer.Option("--set", metavar="FIELD=VALUE", help="Another ticket field: FIELD=VALUE.")
+    ] = None,
     closing_status: Annotated[
-        int | None, typer.Option(help="Status that closes the probe's tickets (default: one seen completing).")
+        int | None,
+        typer.Option(metavar="STATUS", help="Status that closes the probe's tickets (default: one seen completing)."),
     ] = None,
     cleanup_only: Annotated[bool, typer.Option(help="Only close what earlier, interrupted runs left open.")] = False,
     cassette: Annotated[bool, typer.Option(help="Record the probe's traffic, scrubbed.")] = True,
     allow_production: Annotated[bool, typer.Option(help="Probe a host that is not a known sandbox.")] = False,
+    html: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Also write the report as one self-contained HTML file here.")
+    ] = None,
 ) -> None:
     """Learn how a tenant behaves and write a profile the fake loads; credentials come from the environment."""
     import os
@@ -347,6 +309,12 @@ def probe(
         console.print(f"[yellow]problem:[/] {escape(problem)}")
     if result.failed:
         console.print(f"[red]stopped at[/] {escape(result.failed)}")
+    if html:
+        from .report_pages import probe_page
+
+        problems = [*result.observations.problems, *result.problems]
+        html.write_text(probe_page(target, result.points, result.created, problems), encoding="utf-8")
+        console.print(f"HTML report: {html}", markup=False)
     report_file = out / ("cleanup-report.md" if cleanup_only else "report.md")
     console.print(
         f"{result.requests} requests in {result.seconds:.1f} s; report in {report_file}"

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from fake_server import FakeAutotask, Limits, TenantProfile
+from fake_server import Exchange, FakeAutotask, Limits, TenantProfile
 
 from .adapter import ClientAdapter, ClientConfig, NotSupported, supports
 from .client import AutotaskClient
 from .live import Target
 from .picklists import ticket_from_fields
-from .rules import CONTRACT, RuleContext, check
+from .rules import CONTRACT, RuleContext, check, rules_in
 from .serving import ServedFake
 from .tenant_values import TenantValues
 from .traffic import load_traffic
@@ -45,16 +45,26 @@ AdapterFactory = Callable[[ClientConfig], ClientAdapter]
 
 @dataclass(frozen=True)
 class Finding:
-    """Something the client did against the contract: the rule it broke and what was seen."""
+    """Something the client did against the contract: the rule it broke, what was seen, and the positions of
+    the exchanges that show it (none for a finding on the tenant's state)."""
 
     rule: str
     message: str
+    exchanges: tuple[int, ...] = ()
+
+    def line(self) -> str:
+        where = f" (exchanges {', '.join(map(str, self.exchanges))})" if self.exchanges else ""
+        return f"[{self.rule}] {self.message}{where}"
 
 
 @dataclass
 class Outcome:
+    """A scenario's verdict, with what the report shows: the rules that judged it and its traffic."""
+
     findings: list[Finding] = field(default_factory=list)
     skipped: str | None = None
+    rules: list[str] = field(default_factory=list)
+    traffic: list[Exchange] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -170,11 +180,8 @@ class Scenario:
     def _verdict(self, view: TenantView, given: dict[str, Any], error: Exception | None, traffic: list[Any]) -> Outcome:
         findings = self.judge(view, given, error)
         context = RuleContext(frozenset({self.completing_status}), self.profile.base_path_case_sensitive)
-        findings += [
-            Finding(v.rule, f"{v.message} (exchanges {', '.join(map(str, v.exchanges))})")
-            for v in check(traffic, self.packs, context=context)
-        ]
-        return Outcome(findings)
+        findings += [Finding(v.rule, v.message, v.exchanges) for v in check(traffic, self.packs, context=context)]
+        return Outcome(findings, rules=[r.id for r in rules_in(self.packs)], traffic=list(traffic))
 
     def run(self, factory: AdapterFactory, *, in_process: bool = False) -> Outcome:
         """Against a fake seeded by ``setup``, served on loopback or (``in_process``) mounted into every

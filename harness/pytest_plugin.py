@@ -59,6 +59,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             help="vcrpy record mode for the Autotask cassettes (default none: replay only)",
         )
     group.addoption(
+        "--autotask-html",
+        default=None,
+        metavar="FILE",
+        help="the contract suite writes its report as one self-contained HTML file here",
+    )
+    group.addoption(
         "--autotask-shared-server",
         action="store_true",
         default=False,

@@ -29,16 +29,25 @@ console = Console(soft_wrap=True)
 
 def record(
     upstream: Annotated[
-        str, typer.Option(help="Where to forward: a sandbox's zone-lookup host, or a served fake's root URL.")
+        str,
+        typer.Option(
+            metavar="URL", help="Where to forward: a sandbox's zone-lookup host, or a served fake's root URL."
+        ),
     ],
-    out: Annotated[Path, typer.Option(help="Directory for the cassette (NAME.json) and journal (NAME.jsonl).")],
-    name: Annotated[str, typer.Option(help="File name of the cassette and journal, without suffix.")] = "recording",
-    host: Annotated[str, typer.Option(help="Address to listen on; keep it on loopback.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on; 0 picks a free one.")] = 8766,
+    out: Annotated[
+        Path, typer.Option(metavar="DIR", help="Directory for the cassette (NAME.json) and journal (NAME.jsonl).")
+    ],
+    name: Annotated[
+        str, typer.Option(metavar="NAME", help="File name of the cassette and journal, without suffix.")
+    ] = "recording",
+    host: Annotated[str, typer.Option(metavar="HOST", help="Address to listen on; keep it on loopback.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on; 0 picks a free one.")] = 8766,
     allow_production: Annotated[bool, typer.Option(help="Forward to a host that is not a known sandbox.")] = False,
     seed: Annotated[
         Path | None,
-        typer.Option(help="The snapshot the upstream started from, stamped in the cassette for verify."),
+        typer.Option(
+            metavar="SEED", help="The snapshot the upstream started from, stamped in the cassette for verify."
+        ),
     ] = None,
 ) -> None:
     """Record any client's traffic: a proxy it points at instead of the sandbox, writing a scrubbed cassette."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -101,3 +102,18 @@ def ticket_body(company: int, **changes: Any) -> dict[str, Any]:
 @pytest.fixture
 def ticket_id(fake: FakeAutotask, company_id: int) -> int:
     return fake.seed("Tickets", ticket_body(company_id))
+
+
+@pytest.fixture
+def breach_journal(tmp_path: Path) -> Iterator[Path]:
+    """A journal with a rule breach (a PATCH of a ticket) among ordinary reads."""
+    fake = FakeAutotask()
+    ticket = fake.seed("Tickets", ticket_body(0))
+    path = tmp_path / "journal.jsonl"
+    fake.journal.stream_to(path)
+    with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:
+        http.get(f"{BASE}/Tickets/{ticket}")
+        http.patch(f"{BASE}/Tickets", json={"id": ticket, "title": "patched"})
+        http.get(f"{BASE}/Tickets/{ticket}")
+    fake.journal.close()
+    yield path

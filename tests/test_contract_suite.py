@@ -174,3 +174,33 @@ def test_in_process_refuses_a_command_client(pytester: pytest.Pytester) -> None:
     result = _run(pytester, "--autotask-in-process", "--autotask-command", "true")
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*--autotask-in-process needs a Python client*"])
+
+
+def test_the_report_names_the_client_each_workflow_its_rules_and_a_failures_exchanges(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "2")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    page = pytester.path / "contract.html"
+    result = _run(pytester, "--autotask-client", "tests.broken_clients:make_patching", "--autotask-html", str(page))
+    assert result.ret == 1
+    out = result.stdout.str()
+    assert "Contract report: adapter: tests.broken_clients:make_patching, default tenant" in out
+    # A row per workflow with its verdict and the rules that judged it.
+    result.stdout.re_match_lines([r"\s+scenario \S+\s+(passed|failed|skipped)\s+\d+\.\d\ds\s+\S.*no-ticket-patch.*"])
+    # A failure shows the exchange behind it: method, path, status and the fields that matter.
+    result.stdout.re_match_lines(
+        [r"\s+\[no-ticket-patch\] PATCH sent to .*", r"\s+#\d+ PATCH /ATServicesRest/V1.0/Tickets -> \d+.*id=\d+.*"]
+    )
+    assert "Traceback" not in out
+    html = page.read_text(encoding="utf-8")
+    assert "adapter: tests.broken_clients:make_patching" in html
+    assert html.count('class="workflow"') >= 9 and "no-ticket-patch" in html
+
+
+def test_verbose_lists_every_exchange(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "1")
+    result = _run(pytester, "-v", "-k", "resolve")
+    out = result.stdout.str()
+    assert "Contract report: the reference client" in out
+    result.stdout.re_match_lines([r"\s+#1 (GET|POST) /ATServicesRest/.* -> 200.*"])

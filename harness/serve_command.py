@@ -1,0 +1,128 @@
+"""The ``serve`` command: one tenant, or a tenant per API user, over HTTP until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.markup import escape
+
+from fake_server import FakeAutotask, Limits
+from fake_server.asgi import AsgiApp
+from fake_server.tenancy import TenantsByCredentials
+
+from .live_view import live_view
+from .seeding import load_seed
+from .serving import free_socket, sigterm_as_ctrl_c, tenant_maker, uvicorn_config
+from .state_file import StateKeeper, StateRefused, read_state, restore_served, served_snapshots
+
+console = Console(soft_wrap=True)  # URLs stay on one line, whatever the width
+
+
+def serve(
+    host: Annotated[str, typer.Option(metavar="HOST", help="Address to listen on; keep it on loopback.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on; 0 picks a free one.")] = 8765,
+    profile: Annotated[
+        str, typer.Option(metavar="PROFILE", help="Tenant profile: default, documented, or a TOML path.")
+    ] = "default",
+    seed: Annotated[str | None, typer.Option(metavar="SEED", help="Tenant snapshot JSON to load, or 'sample'.")] = None,
+    journal: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="PATH",
+            help="Append every exchange to this JSON-lines file; with --tenants by-credentials, a directory "
+            "holding KEY.jsonl per tenant.",
+        ),
+    ] = None,
+    state_api: Annotated[bool, typer.Option(help="Serve /_harness/ reset, seed, journal and faults.")] = False,
+    limits: Annotated[bool, typer.Option(help="Apply the API's hourly and thread limits.")] = True,
+    tenants: Annotated[
+        str,
+        typer.Option(
+            metavar="one|by-credentials",
+            help="one: every request reaches one tenant. by-credentials: each ApiIntegrationCode + UserName "
+            "gets its own tenant, made on first use from the profile and seed.",
+        ),
+    ] = "one",
+    state: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Keep the tenants in this file: loaded at start, written at stop and every --state-interval "
+            "seconds (atomically). A torn or foreign file is refused.",
+        ),
+    ] = None,
+    state_interval: Annotated[
+        float, typer.Option(metavar="SECONDS", help="Seconds between writes of --state; 0 writes only at stop.")
+    ] = 30.0,
+) -> None:
+    """Serve a fake Autotask tenant over HTTP for clients in any language."""
+    if tenants not in ("one", "by-credentials"):
+        raise typer.BadParameter("choose one or by-credentials", param_hint="--tenants")
+    chosen_limits = None if limits else Limits.off()
+    directory: TenantsByCredentials[FakeAutotask] | None = None
+    if tenants == "by-credentials":
+        directory = TenantsByCredentials(tenant_maker(profile, limits=chosen_limits, seed=seed, journal_dir=journal))
+        fake = directory.anonymous
+    else:
+        fake = FakeAutotask(profile, limits=chosen_limits)
+    keeper: StateKeeper | None = None
+    if state is not None:
+        try:
+            kept = read_state(state)
+        except StateRefused as error:
+            console.print(f"[red]{escape(str(error))}[/]")
+            raise typer.Exit(2) from None
+        if kept is not None:
+            try:
+                restored = restore_served(kept, state, fake, directory)
+            except StateRefused as error:
+                console.print(f"[red]{escape(str(error))}[/]")
+                raise typer.Exit(2) from None
+            console.print(f"state: {restored} tenant{'' if restored == 1 else 's'} read from {state}")
+            seed = None if directory is None else seed  # the state is the tenant now, not the seed
+        keeper = StateKeeper(state, lambda: served_snapshots(fake, directory), state_interval)
+    # Ctrl-C and SIGTERM stop it alike: in-flight answers finish, then the summary. Every answered exchange
+    # is in the journal file before its answer is sent, so even SIGKILL loses none of them.
+    with sigterm_as_ctrl_c():
+        try:
+            if keeper is not None:
+                keeper.start()
+            if seed and directory is None:
+                counts = load_seed(fake, seed)
+                console.print("seeded " + ", ".join(f"{n} {entity}" for entity, n in counts.items()))
+                fake.journal.clear()
+            if journal and directory is None and (torn := fake.journal.stream_to(journal)):
+                console.print(f"{journal} ended in a line torn by a killed serve: cut its {torn} bytes off")
+            sock = free_socket(host, port)
+            bound = sock.getsockname()[1]
+            root = f"http://{host}:{bound}"
+            console.print(f"Fake Autotask ({fake.profile.name} profile) serving")
+            console.print(f"  base URL:        {root}/ATServicesRest/V1.0")
+            console.print(f"  zone discovery:  {root}/ATServicesRest/V1.0/zoneInformation?user=<api user>")
+            if directory is not None:
+                console.print("  tenants:         one per ApiIntegrationCode + UserName, made on first use")
+            if state_api:
+                console.print(f"  state API:       {root}/_harness/ (reset, seed, journal, faults)")
+                console.print(f"  live view:       {root}/_harness/")
+            console.print("Press Ctrl-C to stop.")
+            views = live_view(fake, directory) if state_api else None
+            app = AsgiApp(fake, state_api=state_api, tenants=directory, views=views)
+            uvicorn.Server(uvicorn_config(app)).run(sockets=[sock])
+        except KeyboardInterrupt:
+            pass  # uvicorn hands the signal back once it has shut down; stopping is the point, not an error
+        finally:
+            if keeper is not None:
+                keeper.stop()
+                console.print(f"state written to {state}")
+            served = directory.items() if directory is not None else [("", fake)]
+            for _, core in served:
+                core.journal.close()
+            count = sum(len(core.journal) for _, core in served)
+            summary = f"stopped after {count} exchange{'' if count == 1 else 's'}"
+            if directory is not None:
+                summary += f" with {len(directory)} tenant{'' if len(directory) == 1 else 's'}"
+            console.print(summary + (f"; journal in {journal}" if journal else ""))

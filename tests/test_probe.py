@@ -319,16 +319,22 @@ def test_the_cli_probes_with_credentials_from_the_environment_and_keeps_them_out
     monkeypatch.setenv("AUTOTASK_USERNAME", user)
     monkeypatch.setenv("AUTOTASK_SECRET", secret)
     monkeypatch.setenv("AUTOTASK_INTEGRATION_CODE", code)
+    out, page = tmp_path / "out", tmp_path / "probe.html"
     with ServedFake(FakeAutotask("default", limits=Limits.off())) as running:
-        outcome = CliRunner().invoke(app, ["probe", "--target", running.root_url, "--out", str(tmp_path)])
+        outcome = CliRunner().invoke(
+            app, ["probe", "--target", running.root_url, "--out", str(out), "--html", str(page)]
+        )
     assert outcome.exit_code == 0, outcome.output
     assert "This tenant against seed 004" in outcome.output and "closed (status 5)" in outcome.output
-    written = [p.read_text("utf-8") for p in tmp_path.rglob("*") if p.is_file()]
+    written = [p.read_text("utf-8") for p in out.rglob("*") if p.is_file()]
     assert len(written) == 4 + len(CORE_ENTITIES)
+    shown = page.read_text("utf-8")  # the HTML report: the tenant against seed 004, point by point
+    assert "This tenant against seed 004" in shown and "ATServicesRest is case-sensitive" in shown
+    assert 'class="verdict same"' in shown
     for value in (user, secret, code):
         assert value not in outcome.output
-        assert not [text for text in written if value in text]
-    assert FakeAutotask(tmp_path / "profile.toml").profile.name == "probed-EU1"
+        assert not [text for text in [*written, shown] if value in text]
+    assert FakeAutotask(out / "profile.toml").profile.name == "probed-EU1"
 
 
 def test_the_cli_refuses_without_credentials_or_for_production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -143,6 +143,14 @@ def write_reports(
 
 
 def print_points(points: list[Point], console: Console) -> None:
+    """A table on a terminal; piped or redirected, one plain line per point, which no width wraps."""
+    if not console.is_terminal:
+        lines = ["This tenant against seed 004"]
+        lines += [
+            f"{p.verdict:>16}  {p.point} ({p.seed_section}): seed 004 {p.seed_004}; tenant {p.tenant}" for p in points
+        ]
+        console.print("\n".join(lines), markup=False, highlight=False)
+        return
     table = Table(title="This tenant against seed 004")
     for column in ("point", "seed 004", "seed 004 says", "this tenant", "verdict"):
         table.add_column(column)

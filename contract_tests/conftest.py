@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from fake_server import FakeAutotask, TenantProfile
 from harness.adapter import ClientConfig, CommandAdapter, load_factory, reference_adapter
-from harness.contract_report import ContractReport
+from harness.contract_report import LAST_OUTCOMES, SCENARIO_PROPERTY, ContractReport, scenario_record
 from harness.settings import find_pyproject
 from harness.tenant_values import TenantValues
 
@@ -29,6 +29,16 @@ settings.register_profile(
 
 
 REFERENCE = "harness.adapter:reference_adapter"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    made = yield
+    report = made.get_result()
+    outcome = LAST_OUTCOMES.pop(item.nodeid, None) if report.when == "call" else None
+    if outcome is not None:
+        label = f"{item.name} (last example)"
+        report.user_properties.append((SCENARIO_PROPERTY, scenario_record("generated", outcome, label)))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Any, Literal
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from fake_server import FakeAutotask, TenantProfile
 from harness.contract import WORKFLOW_FIELDS, Finding, TenantView, unchanged_fields
+from harness.contract_report import LAST_OUTCOMES
 from harness.scenarios import ResolveWithoutTimeEntries
 from harness.tenant_values import TenantValues
 
@@ -138,6 +140,8 @@ def test_workflow_keeps_the_contract_on_any_tenant_and_ticket(
     outcome = GeneratedResolution(profile, completing, ticket, time_entries, note, resolution).run(
         client_factory, in_process=in_process
     )
+    # The report shows the last example's traffic and the rules that judged it (conftest attaches it).
+    LAST_OUTCOMES[os.environ["PYTEST_CURRENT_TEST"].rsplit(" ", 1)[0]] = outcome
     if outcome.skipped:
         pytest.skip(outcome.skipped)
-    assert outcome.passed, "\n".join(f"[{f.rule}] {f.message}" for f in outcome.findings)
+    assert outcome.passed, "\n".join(f.line() for f in outcome.findings)

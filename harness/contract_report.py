@@ -21,17 +21,23 @@ from fake_server import Exchange
 
 from .contract import Outcome
 from .html_report import Report, Workflow, render
+from .rules import REGISTRY
 
 SCENARIO_PROPERTY = "autotask_scenario"
+# Property tests run a workflow per example and cannot take ``request``: each leaves its last outcome here
+# by node id, and the suite's conftest attaches it to the test's report.
+LAST_OUTCOMES: dict[str, Outcome] = {}
 # Request fields worth a glance when an exchange is shown under a failure.
 TELLING_FIELDS = ("id", "status", "resolution", "title", "ticketNumber", "filter", "MaxRecords")
 
 
-def scenario_record(name: str, outcome: Outcome) -> str:
-    """What a scenario hands the report, as JSON text (user properties cross xdist's process boundary)."""
+def scenario_record(name: str, outcome: Outcome, label: str | None = None) -> str:
+    """What a scenario hands the report, as JSON text (user properties cross xdist's process boundary);
+    ``label`` names the row (default ``scenario NAME``)."""
     return json.dumps(
         {
             "scenario": name,
+            "label": label or f"scenario {name}",
             "rules": outcome.rules,
             "skipped": outcome.skipped,
             "findings": [[f.rule, f.message, list(f.exchanges)] for f in outcome.findings],
@@ -60,7 +66,7 @@ def _row(report: pytest.TestReport) -> Row:
         if key != SCENARIO_PROPERTY:
             continue
         record = json.loads(str(value))
-        row.name = f"scenario {record['scenario']}"
+        row.name = record["label"]
         row.rules = list(record["rules"])
         row.findings = [(rule, message, tuple(at)) for rule, message, at in record["findings"]]
         row.exchanges = [Exchange.from_dict(e, n) for n, e in enumerate(record["exchanges"], 1)]
@@ -78,6 +84,27 @@ def _telling(exchange: Exchange) -> str:
         return ""
     shown = [f"{k}={json.dumps(body[k], ensure_ascii=False)[:60]}" for k in TELLING_FIELDS if k in body]
     return "  " + " ".join(shown) if shown else ""
+
+
+def _rules_by_pack(rows: list[Row]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        for rule in row.rules:
+            pack = REGISTRY[rule].pack if rule in REGISTRY else "other"
+            if rule not in found.setdefault(pack, []):
+                found[pack].append(rule)
+    return found
+
+
+def _packs(rules: list[str]) -> str:
+    """``contract (14) + resolution-workflow (3)``: which packs judged a row, and how many rules of each."""
+    if not rules:
+        return "- (judged by the tenant's state)"
+    counts: dict[str, int] = {}
+    for rule in rules:
+        pack = REGISTRY[rule].pack if rule in REGISTRY else "other"
+        counts[pack] = counts.get(pack, 0) + 1
+    return " + ".join(f"{pack} ({n})" for pack, n in counts.items())
 
 
 class ContractReport:
@@ -104,8 +131,9 @@ class ContractReport:
         width = max([len(r.name) for r in self.rows] + [8])
         write(f"  {'workflow':{width}}  {'verdict':8} {'time':>7}  rules that judged it")
         for row in self.rows:
-            rules = ", ".join(row.rules) if row.rules else "-"
-            write(f"  {row.name:{width}}  {row.verdict:8} {row.seconds:6.2f}s  {rules}")
+            write(f"  {row.name:{width}}  {row.verdict:8} {row.seconds:6.2f}s  {_packs(row.rules)}")
+        for pack, rules in _rules_by_pack(self.rows).items():
+            write(f"  {pack} rules: {', '.join(rules)}")
         for row in self.rows:
             if row.verdict == "passed" and not verbose:
                 continue

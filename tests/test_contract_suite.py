@@ -187,7 +187,8 @@ def test_the_report_names_the_client_each_workflow_its_rules_and_a_failures_exch
     out = result.stdout.str()
     assert "Contract report: adapter: tests.broken_clients:make_patching, default tenant" in out
     # A row per workflow with its verdict and the rules that judged it.
-    result.stdout.re_match_lines([r"\s+scenario \S+\s+(passed|failed|skipped)\s+\d+\.\d\ds\s+\S.*no-ticket-patch.*"])
+    result.stdout.re_match_lines([r"\s+scenario \S+\s+(passed|failed|skipped)\s+\d+\.\d\ds\s+contract \(\d+\).*"])
+    result.stdout.re_match_lines([r"\s+contract rules: .*no-ticket-patch.*"])
     # A failure shows the exchange behind it: method, path, status and the fields that matter.
     result.stdout.re_match_lines(
         [r"\s+\[no-ticket-patch\] PATCH sent to .*", r"\s+#\d+ PATCH /ATServicesRest/V1.0/Tickets -> \d+.*id=\d+.*"]

@@ -39,6 +39,7 @@ class TenantsByCredentials(Generic[CoreT]):
     def __init__(self, make: Callable[[str], CoreT]) -> None:
         self._make = make
         self._tenants: dict[str, CoreT] = {}
+        self._by_credentials: dict[tuple[str, str], CoreT] = {}
         # The ASGI app answers on one event loop, but a served fake's state writer and tests read from
         # other threads: making a tenant is done once, under the lock.
         self._lock = threading.Lock()
@@ -46,8 +47,15 @@ class TenantsByCredentials(Generic[CoreT]):
 
     def core_for(self, request: ApiRequest) -> CoreT:
         """The tenant that answers this request (made now if its credentials are new)."""
-        key = request_key(request)
-        return self.anonymous if key is None else self.get_or_make(key)
+        username, _, code = request.credentials()
+        if not username or not code:
+            return self.anonymous
+        # Found by the credentials themselves, so that a known caller costs a dict lookup, not a digest;
+        # they stay in this process's memory only, as the request's headers do.
+        found = self._by_credentials.get((username, code))
+        if found is None:
+            found = self._by_credentials[(username, code)] = self.get_or_make(tenant_key(username, code))
+        return found
 
     def get_or_make(self, key: str) -> CoreT:
         found = self._tenants.get(key)

@@ -197,6 +197,9 @@ def test_the_report_names_the_client_each_workflow_its_rules_and_a_failures_exch
     html = page.read_text(encoding="utf-8")
     assert "adapter: tests.broken_clients:make_patching" in html
     assert html.count('class="workflow"') >= 9 and "no-ticket-patch" in html
+    from harness.contract import CREDENTIALS
+
+    assert not [value for value in CREDENTIALS.values() if value in html + out]  # never in a report
 
 
 def test_verbose_lists_every_exchange(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:

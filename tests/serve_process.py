@@ -1,4 +1,5 @@
-"""``autotask-harness serve`` as a child process on a free port of 127.0.0.1, for tests that stop it."""
+"""``autotask-harness`` commands that serve (``serve``, ``record``) as child processes on loopback, for tests
+that talk to them and stop them."""
 
 from __future__ import annotations
 
@@ -12,19 +13,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def serve_process(*args: str) -> tuple[subprocess.Popen[str], str, list[str]]:
-    """``serve --port 0 --no-limits ARGS``; its base URL and the lines it printed up to it."""
+def harness_process(
+    command: str, *args: str, columns: str = "200", timeout: float = 30
+) -> tuple[subprocess.Popen[str], str, list[str]]:
+    """``autotask-harness COMMAND ARGS``; its printed base URL and the lines it printed up to it."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "serve", "--port", "0", "--no-limits", *args],
+        [sys.executable, "-m", "harness.cli", command, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         cwd=ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": columns},
     )
     assert process.stdout is not None
     printed: list[str] = []
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         printed.append(line)
@@ -34,4 +37,23 @@ def serve_process(*args: str) -> tuple[subprocess.Popen[str], str, list[str]]:
         if not line and process.poll() is not None:
             break
     process.kill()
-    raise AssertionError("serve printed no base URL:\n" + "".join(printed))
+    raise AssertionError(f"{command} printed no base URL:\n" + "".join(printed))
+
+
+def serve_process(*args: str) -> tuple[subprocess.Popen[str], str, list[str]]:
+    """``serve --port 0 --no-limits ARGS``."""
+    return harness_process("serve", "--port", "0", "--no-limits", *args)
+
+
+def run_harness(
+    *args: str, cwd: Path = ROOT, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``autotask-harness ARGS`` run to its end; ``env`` adds to this process's environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "harness.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from typer.testing import CliRunner
 from harness.cli import app
 
 from .conftest import CREDENTIALS
-from .serve_process import ROOT, serve_process
+from .serve_process import run_harness, serve_process
 
 CHROMIUM = next((found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None)
 try:
@@ -78,14 +76,7 @@ def test_the_check_report_links_each_finding_to_its_exchanges(
 
 def test_the_contract_report_answers_which_client_workflows_rules_and_outcome(browser: Browser, tmp_path: Path) -> None:
     report = tmp_path / "contract.html"
-    done = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "contract", "--html", str(report)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "AUTOTASK_CONTRACT_EXAMPLES": "2"},
-    )
+    done = run_harness("contract", "--html", str(report), timeout=300, env={"AUTOTASK_CONTRACT_EXAMPLES": "2"})
     assert done.returncode == 0, done.stdout[-2000:]
     page = browser.new_page()
     page.goto(report.as_uri())

@@ -3,39 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
-import re
 import secrets
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from .conftest import ticket_body
+from .serve_process import harness_process
 
 
 def _start(*args: str) -> tuple[subprocess.Popen[str], str, str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "60"},
-    )
-    assert process.stdout is not None
-    lines = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        lines.append(line)
-        match = re.search(r"base URL:\s+(\S+)", line)
-        if match:
-            return process, match.group(1), "".join(lines)
-    process.kill()
-    raise AssertionError("serve printed no base URL:\n" + "".join(lines))
+    process, base, printed = harness_process("serve", "--port", "0", *args, columns="60", timeout=60)
+    return process, base, "".join(printed)
 
 
 def _stop(process: subprocess.Popen[str]) -> str:

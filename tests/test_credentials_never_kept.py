@@ -4,13 +4,9 @@
 from __future__ import annotations
 
 import json
-import os
-import re
 import secrets
 import signal
 import subprocess
-import sys
-import time
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -31,6 +27,7 @@ from harness.serving import ServedFake
 from harness.traffic import load_traffic
 
 from .conftest import BASE, ticket_body
+from .serve_process import harness_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -261,22 +258,8 @@ def test_check_reports_never_repeat_a_credential_from_a_path_or_query(
 
 
 def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        match = re.search(r"base URL:\s+(\S+)", process.stdout.readline())
-        if match:
-            return process, match.group(1)
-    process.kill()
-    raise AssertionError("serve printed no base URL")
+    process, base, _ = harness_process("serve", "--port", "0", *args)
+    return process, base
 
 
 def test_the_404_echo_of_a_uri_with_credentials_reaches_no_journal_in_clear(tmp_path: Path) -> None:

@@ -8,8 +8,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from fake_server.sample import sample_snapshot
 from harness.cassettes import read_cassette
 from harness.serving import ServedFake
 
-from .serve_process import ROOT
+from .serve_process import ROOT, harness_process, run_harness
 
 NODE_CLIENT = ROOT / "tests" / "clients" / "node_contract_client.mjs"
 CREDENTIALS = {
@@ -32,26 +30,8 @@ CREDENTIALS = {
 
 
 def _record(*args: str) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "record", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"},
-    )
-    assert process.stdout is not None
-    printed: list[str] = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        printed.append(process.stdout.readline())
-        found = re.search(r"base URL:\s+(\S+)", printed[-1])
-        if found:
-            return process, found.group(1)
-        if not printed[-1] and process.poll() is not None:
-            break
-    process.kill()
-    raise AssertionError("record printed no base URL:\n" + "".join(printed))
+    process, base, _ = harness_process("record", "--port", "0", *args)
+    return process, base
 
 
 @pytest.fixture
@@ -99,14 +79,7 @@ def test_a_node_client_recorded_through_the_proxy_verifies_against_a_fresh_fake(
     for path in out.iterdir():  # no credential value in any file written
         text = path.read_text(encoding="utf-8")
         assert not [value for value in CREDENTIALS.values() if value in text], path
-    verified = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "verify", str(out / "recording.json"), "--target", "fake"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "COLUMNS": "200"},
-        timeout=120,
-    )
+    verified = run_harness("verify", str(out / "recording.json"), "--target", "fake")
     assert verified.returncode == 0, verified.stdout
     assert "0 differences" in verified.stdout
 
@@ -135,24 +108,8 @@ def test_the_proxy_rewrites_next_page_links_and_prints_findings(
 
 
 def test_a_production_upstream_is_refused_without_the_flag(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "harness.cli",
-            "record",
-            "--upstream",
-            "https://webservices.autotask.net",
-            "--out",
-            str(tmp_path / "x"),
-            "--port",
-            "0",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "200"},
+    done = run_harness(
+        "record", "--upstream", "https://webservices.autotask.net", "--out", str(tmp_path / "x"), "--port", "0"
     )
     assert done.returncode == 2 and "allow-production" in done.stdout
     assert not (tmp_path / "x").exists()

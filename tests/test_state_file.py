@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 from fake_server import FakeAutotask
 from harness.state_file import SINGLE, StateRefused, read_state, write_state
 
-from .serve_process import ROOT, serve_process
+from .serve_process import run_harness, serve_process
 from .tenant_worker import credentials
 
 HEADERS = credentials(0)
@@ -140,11 +138,4 @@ def test_the_state_is_written_by_rename_never_in_place(tmp_path: Path) -> None:
 
 
 def _refused_serve(state: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "harness.cli", "serve", "--port", "0", "--state", str(state)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+    return run_harness("serve", "--port", "0", "--state", str(state), timeout=60)

@@ -35,10 +35,9 @@ REFERENCE = "harness.adapter:reference_adapter"
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     made = yield
     report = made.get_result()
-    outcome = LAST_OUTCOMES.pop(item.nodeid, None) if report.when == "call" else None
-    if outcome is not None:
-        label = f"{item.name} (last example)"
-        report.user_properties.append((SCENARIO_PROPERTY, scenario_record("generated", outcome, label)))
+    left = LAST_OUTCOMES.pop(item.nodeid, None) if report.when == "call" else None
+    if left is not None:
+        report.user_properties.append((SCENARIO_PROPERTY, scenario_record(*left)))
 
 
 def pytest_configure(config: pytest.Config) -> None:

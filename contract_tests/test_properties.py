@@ -141,7 +141,8 @@ def test_workflow_keeps_the_contract_on_any_tenant_and_ticket(
         client_factory, in_process=in_process
     )
     # The report shows the last example's traffic and the rules that judged it (conftest attaches it).
-    LAST_OUTCOMES[os.environ["PYTEST_CURRENT_TEST"].rsplit(" ", 1)[0]] = outcome
+    node = os.environ["PYTEST_CURRENT_TEST"].rsplit(" ", 1)[0]
+    LAST_OUTCOMES[node] = (f"{node.rsplit('::', 1)[-1]} (last example)", outcome)
     if outcome.skipped:
         pytest.skip(outcome.skipped)
     assert outcome.passed, "\n".join(f.line() for f in outcome.findings)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from fake_server import TenantProfile
-from harness.contract_report import SCENARIO_PROPERTY, scenario_record
+from harness.contract_report import LAST_OUTCOMES
 from harness.scenarios import SCENARIOS
 
 
@@ -33,7 +33,7 @@ def test_contract_scenario(
     else:
         outcome = scenario(tenant_profile).run(client_factory, in_process=in_process)
     # For the contract report (harness.contract_report): it travels with the test's report, xdist or not.
-    request.node.user_properties.append((SCENARIO_PROPERTY, scenario_record(scenario.name, outcome)))
+    LAST_OUTCOMES[request.node.nodeid] = (f"scenario {scenario.name}", outcome)
     if outcome.skipped:
         pytest.skip(outcome.skipped)
     assert outcome.passed, "\n".join(f.line() for f in outcome.findings)

@@ -49,7 +49,7 @@ class AsgiApp:
             return
         message = await receive()
         if message.get("more_body", False) or message["type"] != "http.request":
-            body = await _read_rest(receive, message, self._keep)
+            body = await read_rest(receive, message, self._keep)
         else:  # the usual case, read here rather than in a helper: the whole body in one message
             body = message.get("body", b"")[: self._keep]
         request = _to_api_request(scope, body)
@@ -101,7 +101,7 @@ def _to_api_request(scope: Scope, body: bytes) -> ApiRequest:
     return ApiRequest(scope["method"], url, headers, body, raw_headers=raw, path=path if plain else None)
 
 
-async def _read_rest(receive: Receive, first: Message, keep: int) -> bytes:
+async def read_rest(receive: Receive, first: Message, keep: int) -> bytes:
     """The whole body is drained, but only ``keep`` bytes are held: enough to see it is too large."""
     if first["type"] == "http.disconnect":
         return b""

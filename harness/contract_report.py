@@ -24,20 +24,20 @@ from .html_report import Report, Workflow, render
 from .rules import REGISTRY
 
 SCENARIO_PROPERTY = "autotask_scenario"
-# Property tests run a workflow per example and cannot take ``request``: each leaves its last outcome here
-# by node id, and the suite's conftest attaches it to the test's report.
-LAST_OUTCOMES: dict[str, Outcome] = {}
+# A test that runs a workflow leaves (row label, outcome) here by node id, and the suite's conftest attaches
+# it to the test's report. A dict rather than the ``request`` fixture, because property tests cannot take
+# ``request``; a property test leaves its last example.
+LAST_OUTCOMES: dict[str, tuple[str, Outcome]] = {}
 # Request fields worth a glance when an exchange is shown under a failure.
 TELLING_FIELDS = ("id", "status", "resolution", "title", "ticketNumber", "filter", "MaxRecords")
 
 
-def scenario_record(name: str, outcome: Outcome, label: str | None = None) -> str:
-    """What a scenario hands the report, as JSON text (user properties cross xdist's process boundary);
-    ``label`` names the row (default ``scenario NAME``)."""
+def scenario_record(label: str, outcome: Outcome) -> str:
+    """What a workflow hands the report, as JSON text (user properties cross xdist's process boundary);
+    ``label`` names its row."""
     return json.dumps(
         {
-            "scenario": name,
-            "label": label or f"scenario {name}",
+            "label": label,
             "rules": outcome.rules,
             "skipped": outcome.skipped,
             "findings": [[f.rule, f.message, list(f.exchanges)] for f in outcome.findings],

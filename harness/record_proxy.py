@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from fake_server import Journal
-from fake_server.asgi import Receive, Scope, Send, answer_lifespan
+from fake_server.asgi import Receive, Scope, Send, answer_lifespan, read_rest
 from fake_server.http_types import ApiRequest, ApiResponse
 
 from .rules import Violation, check
@@ -66,7 +66,7 @@ class RecordingProxy:
             if scope["type"] == "lifespan":
                 await answer_lifespan(receive, send)
             return
-        body = await _body(receive)
+        body = await read_rest(receive, await receive(), MAX_BODY)
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         host = next((v for k, v in headers if k.lower() == "host"), "127.0.0.1")
         self.proxy_root = f"{scope.get('scheme', 'http')}://{host}"
@@ -127,22 +127,6 @@ class RecordingProxy:
             if key not in self._reported:
                 self._reported.add(key)
                 self.on_violation(violation)
-
-
-async def _body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    held = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        if held < MAX_BODY:
-            chunks.append(chunk[: MAX_BODY - held])
-            held += len(chunks[-1])
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
 
 
 def describe(violation: Violation) -> str:

@@ -157,7 +157,7 @@ def test_bytes_that_are_not_what_their_label_says_get_an_envelope_and_change_not
 
 
 def test_brotli_is_not_undone_as_net_framework_has_no_decoder() -> None:
-    fake, ticket = _note_fake()
+    fake, _ = _note_fake()
     with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:
         answer = http.post(
             f"{BASE}/Tickets/query",
@@ -204,9 +204,11 @@ def test_chunked_bodies_reach_the_fake_from_every_python_stack() -> None:
             for chunk in _chunks(QUERY):
                 yield chunk
 
-        async with aiohttp.ClientSession(headers=CREDENTIALS) as session:
-            async with session.post(url, data=chunks(), headers=JSON_TYPE) as answer:
-                return len((await answer.json())["items"])
+        async with (
+            aiohttp.ClientSession(headers=CREDENTIALS) as session,
+            session.post(url, data=chunks(), headers=JSON_TYPE) as answer,
+        ):
+            return len((await answer.json())["items"])
 
     with fake.mock():
         with httpx.Client(headers=CREDENTIALS) as http:
@@ -226,7 +228,8 @@ def test_served_chunked_and_gzipped_bodies_are_read(coding: str | None) -> None:
     body = gzip.compress(QUERY) if coding else QUERY
     headers = {**CREDENTIALS, **JSON_TYPE, **({"Content-Encoding": coding} if coding else {})}
     with ServedFake(fake) as served, httpx.Client() as http:
-        answer = http.post(f"{served.root_url}/ATServicesRest/V1.0/Tickets/query", content=_chunks(body), headers=headers)
+        url = f"{served.root_url}/ATServicesRest/V1.0/Tickets/query"
+        answer = http.post(url, content=_chunks(body), headers=headers)
         assert answer.request.headers["transfer-encoding"] == "chunked"
     assert answer.status_code == 200 and len(answer.json()["items"]) == 1
     assert fake.journal[-1].request_json == json.loads(QUERY)

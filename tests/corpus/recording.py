@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,8 +29,9 @@ PROFILES = (("default", "journal.jsonl"), ("documented", "journal.documented.jso
 
 
 @contextmanager
-def served_tls(fake: FakeAutotask) -> Iterator[tuple[str, Path]]:
-    """The fake on ``https://127.0.0.1:PORT`` with a fresh self-signed certificate (openssl on PATH).
+def served_tls(fake: FakeAutotask, names: Sequence[str] = ()) -> Iterator[tuple[str, Path]]:
+    """The fake on ``https://127.0.0.1:PORT`` with a fresh self-signed certificate (openssl on PATH), valid
+    for 127.0.0.1, localhost and ``names`` (the production host names a hard-wired client connects to).
 
     Yields the root URL and the certificate file, which a client trusts as its CA (NODE_EXTRA_CA_CERTS,
     SSL_CERT_FILE). Used for clients that only take ``https://`` URLs, so the fake's page links start the
@@ -38,9 +39,10 @@ def served_tls(fake: FakeAutotask) -> Iterator[tuple[str, Path]]:
     """
     with tempfile.TemporaryDirectory(prefix="corpus-tls-") as folder:
         cert, key = Path(folder) / "cert.pem", Path(folder) / "key.pem"
+        alt_names = ",".join(["IP:127.0.0.1", "DNS:localhost", *(f"DNS:{name}" for name in names)])
         subprocess.run(
             ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+             "-addext", f"subjectAltName={alt_names}", "-keyout", str(key), "-out", str(cert)],
             check=True, capture_output=True,
         )  # fmt: skip
         sock = free_socket()
@@ -60,14 +62,16 @@ def served_tls(fake: FakeAutotask) -> Iterator[tuple[str, Path]]:
             thread.join(timeout=10)
 
 
-def record_profiles(here: Path, drive: Callable[[str, Path | None], None], *, tls: bool = False) -> None:
+def record_profiles(
+    here: Path, drive: Callable[[str, Path | None], None], *, tls: bool = False, tls_names: Sequence[str] = ()
+) -> None:
     """Serve a fresh sample tenant per profile, run ``drive(root_url, ca_file)``, write that profile's journal."""
     assert any(t["ticketNumber"] == TICKET_NUMBER for t in sample_snapshot()["Tickets"])
     for profile, name in PROFILES:
         fake = sample_tenant(profile)  # what `serve --seed sample --profile PROFILE` serves
         print(f"--- profile {profile}")
         if tls:
-            with served_tls(fake) as (root_url, cert):
+            with served_tls(fake, tls_names) as (root_url, cert):
                 drive(root_url, cert)
         else:
             with ServedFake(fake) as served:

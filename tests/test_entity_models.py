@@ -9,6 +9,7 @@ that refuses its model or gives back something else.
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ def _read(http: httpx.Client, route: CreateRoute, parent_id: int | None, record_
     elif route.parent and route.item_get:
         answer = http.get(f"{BASE}/{route.parent}/{parent_id}/{route.segment}/{record_id}")
     elif entry["query"]:
-        search = '{"filter":[{"op":"eq","field":"id","value":%d}]}' % record_id
+        search = json.dumps({"filter": [{"op": "eq", "field": "id", "value": record_id}]})
         items = http.get(f"{BASE}/{route.entity}/query", params={"search": search}).json().get("items") or [None]
         return items[0] if isinstance(items[0], dict) else None
     else:

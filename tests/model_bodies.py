@@ -22,6 +22,17 @@ from fake_server.values import parse_datetime
 # Webhook entities and their children get their behaviour from another branch (callouts, secret keys); their
 # create rules are tested there, not here.
 SKIPPED_MARK = "Webhook"
+# Link fields by name into the entities the fake models by hand.
+NAMED_LINKS = {
+    "companyID": "Companies",
+    "contactID": "Contacts",
+    "contractID": "Contracts",
+    "configurationItemID": "ConfigurationItems",
+    "projectID": "Projects",
+    "resourceID": "Resources",
+    "taskID": "Tasks",
+    "ticketID": "Tickets",
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class CreateRoute:
     parent_entity: str = ""
     parent_field: str = ""
     item_get: bool = False
+    puts: bool = False  # the same path takes a PUT
 
     @property
     def label(self) -> str:
@@ -51,7 +63,7 @@ def swagger_index() -> dict[str, Any]:
 def create_routes(index: dict[str, Any]) -> list[CreateRoute]:
     """Every create route of the swagger: entities with ``POST /{entity}``, then every child collection's POST."""
     routes = [
-        CreateRoute(name, item_get="get" in entry["item"])
+        CreateRoute(name, item_get="get" in entry["item"], puts="put" in entry["root"])
         for name, entry in index["entities"].items()
         if "post" in entry["root"]
     ]
@@ -63,6 +75,7 @@ def create_routes(index: dict[str, Any]) -> list[CreateRoute]:
             c.get("parent_entity", c["parent"]),
             c["parent_field"],
             "get" in c["item"],
+            "put" in c["collection"],
         )
         for c in index["children"]
         if "post" in c["collection"]
@@ -114,10 +127,13 @@ class BodyMaker:
     def _value(self, entity: EntityInfo, info: FieldInfo, json_type: str, json_format: str, number: int) -> Any:
         if info.is_pick_list and info.picklist_values:
             return _entry_value(info, _preferred_entry(info.picklist_values))
+        target = None
         if info.is_reference and info.reference_entity_type:
             target = self.fake.catalog.entity_for_reference(info.reference_entity_type)
-            if target is not None:
-                return self.record_of(target)
+        # The generic entities carry no reference metadata; their links into the core entities still get real ids.
+        target = target or NAMED_LINKS.get(info.name)
+        if target is not None:
+            return self.record_of(target)
         if json_type == "boolean":
             return True  # the API's default is false: true shows the value was kept
         if json_type == "integer":

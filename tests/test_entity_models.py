@@ -2,7 +2,8 @@
 
 For each create route (``POST /{entity}`` and every child collection's ``POST /{parent}/{id}/{segment}``) the
 test posts every writable field of the entity's swagger model (tests/model_bodies.py says how values are
-chosen), then reads the record by id and compares field by field. Its assertion message names every entity
+chosen), then reads the record by id and compares field by field; where the same path takes a PUT, it puts the
+record back as read and reads it again. Its assertion message names every entity
 that refuses its model or gives back something else.
 """
 
@@ -26,9 +27,11 @@ INDEX = swagger_index()
 ROUTES = create_routes(INDEX)
 
 
-def _post(http: httpx.Client, route: CreateRoute, parent_id: int | None, body: dict[str, Any]) -> httpx.Response:
+def _write(
+    http: httpx.Client, verb: str, route: CreateRoute, parent_id: int | None, body: dict[str, Any]
+) -> httpx.Response:
     path = f"/{route.parent}/{parent_id}/{route.segment}" if route.parent else f"/{route.entity}"
-    return http.post(BASE + path, json=body)
+    return http.request(verb, BASE + path, json=body)
 
 
 def _readable(route: CreateRoute) -> bool:
@@ -60,7 +63,7 @@ def _try_route(fake: FakeAutotask, http: httpx.Client, maker: BodyMaker, route: 
         return "the swagger index holds no model fields for it: every field a client sends is refused"
     parent_id = maker.record_of(route.parent_entity) if route.parent_entity else (1 if route.parent else None)
     body = maker.body(route, parent_id)
-    answer = _post(http, route, parent_id, body)
+    answer = _write(http, "POST", route, parent_id, body)
     if answer.status_code != 200:
         return f"refused {answer.status_code}: {answer.text[:300]}"
     record_id = answer.json().get("itemId")
@@ -74,7 +77,17 @@ def _try_route(fake: FakeAutotask, http: httpx.Client, maker: BodyMaker, route: 
     entity = fake.catalog.get(route.entity)
     assert entity is not None
     wrong = differences(body, item, entity)
-    return "read back differs: " + "; ".join(wrong) if wrong else None
+    if wrong:
+        return "read back differs: " + "; ".join(wrong)
+    if not route.puts:
+        return None
+    # What clients do next: PUT the record as read. Nothing the create wrote may change.
+    answer = _write(http, "PUT", route, parent_id, item)
+    if answer.status_code != 200:
+        return f"its own record PUT back is refused {answer.status_code}: {answer.text[:300]}"
+    again = _read(http, route, parent_id, record_id) or {}
+    wrong = differences(body, again, entity)
+    return "PUT of the record as read changes it: " + "; ".join(wrong) if wrong else None
 
 
 @pytest.mark.parametrize("profile", ["default", "documented"])

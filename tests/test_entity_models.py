@@ -159,8 +159,8 @@ def _build_module() -> Any:
 
 def _swagger(tag: str, body_model: str) -> dict[str, Any]:
     """The smallest swagger with one writable entity, as Autotask's shapes it."""
-    write = {"tags": [tag], "operationId": f"{tag}_CreateEntity", "responses": {}}
-    write["parameters"] = [{"in": "body", "name": "entity", "schema": {"$ref": f"#/definitions/{body_model}"}}]
+    body = {"in": "body", "name": "entity", "schema": {"$ref": f"#/definitions/{body_model}"}}
+    write: dict[str, Any] = {"tags": [tag], "operationId": f"{tag}_CreateEntity", "responses": {}, "parameters": [body]}
     return {
         "paths": {"/V1.0/OrganizationalLevel1s": {"post": write}},
         "definitions": {

@@ -19,12 +19,12 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 import uvicorn
 
 from fake_server import Exchange, FakeAutotask, Limits, TenantProfile
+from fake_server.asgi import Receive, Scope, Send
 
 from .contract import CREDENTIALS, Finding, Outcome
 from .rules import CONTRACT, RuleContext, check, rules_in
@@ -35,7 +35,7 @@ from .webhook_rules import RECEIVER
 # Autotask waits 10 s for an answer (DOCS Webhooks_Error_Handling.htm); tests pass a shorter one.
 AUTOTASK_TIMEOUT = 10.0
 SECRET_KEY_VARIABLE = "AUTOTASK_WEBHOOK_SECRET"
-Asgi = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 @dataclass(frozen=True)

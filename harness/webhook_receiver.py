@@ -27,14 +27,15 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import httpx
 
 log = logging.getLogger("webhook-receiver")
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
+Scope = MutableMapping[str, Any]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 
 
 def verify(secret_key: str, body: bytes, header: str | None) -> bool:
@@ -62,7 +63,7 @@ class Receiver:
         self.jobs: queue.Queue[dict[str, Any]] = queue.Queue()
         threading.Thread(target=self._work, daemon=True, name="webhook-worker").start()
 
-    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
         body = b""

@@ -25,6 +25,7 @@ import uvicorn
 
 from fake_server import Exchange, FakeAutotask, Limits, TenantProfile
 from fake_server.asgi import Receive, Scope, Send
+from fake_server.redaction import REDACTED
 
 from .contract import CREDENTIALS, Finding, Outcome
 from .rules import CONTRACT, RuleContext, check, rules_in
@@ -67,6 +68,9 @@ class ReceiverRun:
     receiver: str
     cases: list[CaseResult] = field(default_factory=list)
     output: str = ""
+    # The secret key and every signature the battery sent: reports redact them wherever a receiver echoed
+    # one (kept in memory only, never shown).
+    redactions: frozenset[str] = field(default=frozenset(), repr=False)
 
     @property
     def passed(self) -> bool:
@@ -89,11 +93,17 @@ def _wait_quiet(fake: FakeAutotask, quiet: float, longest: float) -> None:
             return
 
 
-def _send(http: httpx.Client, url: str, case: str, delivery: Delivery) -> Exchange:
+def _without(content: bytes, secrets: frozenset[str]) -> bytes:
+    for value in secrets:
+        content = content.replace(value.encode(), REDACTED.encode())
+    return content
+
+
+def _send(http: httpx.Client, url: str, case: str, delivery: Delivery, secrets: frozenset[str]) -> Exchange:
     started = time.time()
     try:
         answer = http.post(url, content=delivery.body, headers=delivery.sent_headers())
-        status, content = answer.status_code, answer.content
+        status, content = answer.status_code, _without(answer.content, secrets)
     except httpx.HTTPError:  # no answer in time, or none at all: Autotask counts both as a failed delivery
         status, content = 0, b""
     return Exchange(
@@ -114,6 +124,11 @@ def _judge(traffic: list[Exchange], context: RuleContext) -> list[Finding]:
     return found
 
 
+def secrets_of(cases: list[Case]) -> frozenset[str]:
+    """Every signature the battery sends (the secret key itself is added by whoever holds it)."""
+    return frozenset(d.header.removeprefix("sha1=") for c in cases for d in c.deliveries if d.header)
+
+
 def run_battery(
     fake: FakeAutotask,
     cases: list[Case],
@@ -126,6 +141,7 @@ def run_battery(
     context = RuleContext.for_profile(fake.profile)
     judged_by = [r.id for r in rules_in((RECEIVER, CONTRACT))]
     results = []
+    secrets = secrets_of(cases)
     with httpx.Client(timeout=timeout) as http:
         for case in cases:
             started = time.monotonic()
@@ -134,7 +150,7 @@ def run_battery(
                 if delivery.before is not None:
                     delivery.before(fake)  # the user's change: in the journal, but not the receiver's doing
                 mark = len(fake.journal)
-                traffic.append(_send(http, url, case.name, delivery))
+                traffic.append(_send(http, url, case.name, delivery, secrets))
                 _wait_quiet(fake, quiet, longest=max(5.0, timeout))
                 traffic += list(fake.journal)[mark:]
             traffic = [e.numbered(n) for n, e in enumerate(traffic, 1)]
@@ -223,7 +239,7 @@ def run_contract(
     cases = battery(fake, key)
     fake.journal.clear()
     name = receiver if isinstance(receiver, str) else f"{receiver.__module__}:{receiver.__qualname__}"
-    run = ReceiverRun(name)
+    run = ReceiverRun(name, redactions=secrets_of(cases) | {key})
     output: list[str] = []
     with ServedFake(fake) as served:
         config = ReceiverConfig(
@@ -236,5 +252,5 @@ def run_contract(
         )
         with launch as url:
             run.cases = run_battery(fake, cases, url, timeout=timeout, quiet=quiet)
-    run.output = "".join(output)
+    run.output = _without("".join(output).encode(), run.redactions).decode()
     return run

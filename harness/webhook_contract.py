@@ -136,12 +136,14 @@ def run_battery(
     *,
     timeout: float = AUTOTASK_TIMEOUT,
     quiet: float = 0.3,
+    redactions: frozenset[str] = frozenset(),
 ) -> list[CaseResult]:
-    """Send each case's deliveries to ``url`` and judge what came back and what the receiver did."""
+    """Send each case's deliveries to ``url`` and judge what came back and what the receiver did; the
+    ``redactions`` (and every signature sent) are cut out of the answers as they arrive."""
     context = RuleContext.for_profile(fake.profile)
     judged_by = [r.id for r in rules_in((RECEIVER, CONTRACT))]
     results = []
-    secrets = secrets_of(cases)
+    secrets = secrets_of(cases) | redactions
     with httpx.Client(timeout=timeout) as http:
         for case in cases:
             started = time.monotonic()
@@ -251,6 +253,6 @@ def run_contract(
             else serving_app(receiver(config))
         )
         with launch as url:
-            run.cases = run_battery(fake, cases, url, timeout=timeout, quiet=quiet)
+            run.cases = run_battery(fake, cases, url, timeout=timeout, quiet=quiet, redactions=run.redactions)
     run.output = _without("".join(output).encode(), run.redactions).decode()
     return run

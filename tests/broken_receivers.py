@@ -122,3 +122,6 @@ CATALOGUE: dict[str, tuple[Any, str]] = {
     "trusts the deactivation notice": (_factory(DeactivationTrustingReceiver), "deactivation-changes-nothing"),
     "patches the ticket": (_factory(PatchingReceiver), "no-ticket-patch"),
 }
+
+make_twice = CATALOGUE["acts twice on a redelivery"][0]
+make_reserialising = CATALOGUE["verifies a re-serialised body"][0]

@@ -130,3 +130,27 @@ def test_serve_lets_callouts_reach_only_loopback_and_the_hosts_named_on_its_comm
         assert courier.timeout == pytest.approx(10 / 60)
     finally:
         fake.webhooks.stop()
+
+
+def test_the_state_api_moves_a_tenants_webhook_clock_and_refuses_a_bad_amount(receiver: Receiver) -> None:
+    from fake_server import ApiRequest
+    from fake_server.state_api import answer_state
+
+    fake = FakeAutotask(clock=TickingClock())
+    company = fake.seed("Companies", {"companyName": "Contoso", "companyType": 1, "ownerResourceID": 4})
+    with httpx.Client(transport=fake.transport(), headers=CREDENTIALS) as http:
+        register(http, receiver)
+        receiver.status = 500
+        http.post(f"{BASE}/Tickets", json=ticket_body(company))
+
+    def advance(body: bytes) -> tuple[int, object]:
+        answer = answer_state(
+            "webhooks", ApiRequest("POST", "http://127.0.0.1/_harness/webhooks", body=body), fake, None
+        )
+        return answer.status, answer.body
+
+    assert advance(b'{"advance": 0}') == (200, {"attempts": 1, "pending": 1})
+    assert advance(b'{"advance": 120}') == (200, {"attempts": 4, "pending": 0})
+    status, body = advance(b'{"advance": "soon"}')
+    assert status == 400 and "advance must be a number" in str(body)
+    assert len(receiver.callouts()) == 5

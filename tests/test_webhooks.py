@@ -186,3 +186,26 @@ def test_a_delete_sends_a_delete_callout_and_deleting_the_webhook_an_unsigned_de
     [notice] = receiver.notices()
     assert notice.signature is None and notice.json["Action"] == "Deactivated"
     assert http.get(f"{BASE}/ContactWebhooks/{hook}/Fields").json()["items"] == []
+
+
+def test_a_subscribed_udf_triggers_a_callout_with_its_value_and_an_unknown_udf_id_is_refused(
+    fake: FakeAutotask, http: httpx.Client, receiver: Receiver, company: int
+) -> None:
+    hook = http.post(f"{BASE}/TicketWebhooks", json=webhook_body(receiver)).json()["itemId"]
+    # The tenant's Ticket UDFs, numbered from 1 in entityInformation/userDefinedFields order.
+    udfs = [d["name"] for d in http.get(f"{BASE}/Tickets/entityInformation/userDefinedFields").json()["fields"]]
+    unknown = http.post(
+        f"{BASE}/TicketWebhooks/{hook}/UdfFields", json={"udfFieldID": len(udfs) + 1, "isSubscribedField": True}
+    )
+    assert unknown.status_code == 500 and "names no user-defined field" in unknown.json()["errors"][0]
+    subscribed = http.post(f"{BASE}/TicketWebhooks/{hook}/UdfFields", json={"udfFieldID": 1, "isSubscribedField": True})
+    assert subscribed.status_code == 200, subscribed.text
+    assert http.get(f"{BASE}/TicketWebhooks/{hook}").json()["item"]["isReady"] is True
+    ticket_id = http.post(f"{BASE}/Tickets", json=ticket_body(company)).json()["itemId"]
+    full = http.get(f"{BASE}/Tickets/{ticket_id}").json()["item"]
+    http.put(f"{BASE}/Tickets", json={**full, "userDefinedFields": [{"name": udfs[0], "value": "EXT-1"}]})
+    fake.webhooks.drain()
+    assert [(c.json["Action"], c.json["Fields"]) for c in receiver.callouts()] == [
+        ("Create", {}),
+        ("Update", {udfs[0]: "EXT-1"}),
+    ]

@@ -34,7 +34,7 @@ from ..writes import WriteContext
 from .events import Change, payload
 from .metadata import CONFIG_ENTITIES, KINDS, WebhookKind
 from .outbox import Outbox
-from .subscriptions import load
+from .subscriptions import load, udf_ids
 
 _ROLES: dict[str, tuple[WebhookKind, str]] = {}
 for _kind in KINDS:
@@ -58,7 +58,8 @@ class Webhooks:
     ) -> None:
         self._store = store
         self._profile = profile
-        self.outbox = Outbox(store, lock, clock, lambda: load(store, catalog))
+        self._udfs = {name: [str(d["name"]) for d in defs] for name, defs in profile.udfs.items()}
+        self.outbox = Outbox(store, lock, clock, lambda: load(store, catalog, self._udfs))
 
     def observe(
         self, entity: EntityInfo, old: dict[str, Any] | None, record: dict[str, Any] | None, ctx: WriteContext
@@ -122,6 +123,10 @@ class Webhooks:
             assert current is not None
             if record is not None:
                 self._refuse_duplicate(name, record, "fieldID" if what == "fields" else "udfFieldID")
+                if what == "udf_fields" and record.get("udfFieldID") not in udf_ids(self._udfs.get(kind.parent, [])):
+                    raise BusinessError(
+                        f"udfFieldID {record.get('udfFieldID')} names no user-defined field of {kind.parent}."
+                    )
             self._mark_ready(kind, current.get("webhookID"), name, (current["id"], record))
         self.outbox.invalidate()
 

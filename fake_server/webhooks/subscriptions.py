@@ -45,16 +45,16 @@ def field_names(catalog: Catalog, kind: WebhookKind) -> dict[int, str]:
     return {} if parent is None else {number: info.name for number, info in supported_fields(parent)}
 
 
-def udf_names(store: Store) -> dict[int, str]:
-    """``udfFieldID`` -> UDF name, from the tenant's ``UserDefinedFieldDefinitions`` records."""
-    table = store.table("UserDefinedFieldDefinitions")
-    return {record_id: str(record.get("name")) for record_id, record in table.items() if record.get("name")}
+def udf_ids(udf_names: list[str]) -> dict[int, str]:
+    """``udfFieldID`` -> UDF name: the tenant's UDFs of the entity numbered from 1 in the profile's order
+    (INFERRED: Autotask's ids are its UserDefinedFieldDefinitions ids, which the fake's profiles do not carry)."""
+    return dict(enumerate(udf_names, 1))
 
 
-def load(store: Store, catalog: Catalog) -> dict[str, list[Subscription]]:
-    """Every webhook of the tenant by the entity it watches (``Tickets``), active or not."""
+def load(store: Store, catalog: Catalog, udfs: dict[str, list[str]]) -> dict[str, list[Subscription]]:
+    """Every webhook of the tenant by the entity it watches (``Tickets``), active or not; ``udfs`` names each
+    entity's UDFs in order."""
     found: dict[str, list[Subscription]] = {}
-    udf_by_id: dict[int, str] | None = None
     for kind in KINDS:
         hooks = store.table(kind.webhooks)
         if not len(hooks):
@@ -62,8 +62,7 @@ def load(store: Store, catalog: Catalog) -> dict[str, list[Subscription]]:
         names = field_names(catalog, kind)
         rows = [r for _, r in store.table(kind.fields).items()]
         udf_rows = [r for _, r in store.table(kind.udf_fields).items()] if kind.udf_fields else []
-        if udf_rows and udf_by_id is None:
-            udf_by_id = udf_names(store)
+        udf_by_id = udf_ids(udfs.get(kind.parent, []))
         excluded_rows = [r for _, r in store.table(kind.excluded).items()]
         for webhook_id, record in hooks.items():
             mine = [r for r in rows if r.get("webhookID") == webhook_id]
@@ -82,8 +81,8 @@ def load(store: Store, catalog: Catalog) -> dict[str, list[Subscription]]:
                     on_delete=bool(record.get("isSubscribedToDeleteEvents")),
                     fields=_named(mine, "fieldID", "isSubscribedField", names),
                     display_fields=_named(mine, "fieldID", "isDisplayAlwaysField", names),
-                    udfs=_named(mine_udfs, "udfFieldID", "isSubscribedField", udf_by_id or {}),
-                    display_udfs=_named(mine_udfs, "udfFieldID", "isDisplayAlwaysField", udf_by_id or {}),
+                    udfs=_named(mine_udfs, "udfFieldID", "isSubscribedField", udf_by_id),
+                    display_udfs=_named(mine_udfs, "udfFieldID", "isDisplayAlwaysField", udf_by_id),
                     excluded=frozenset(
                         int(r["resourceID"])
                         for r in excluded_rows

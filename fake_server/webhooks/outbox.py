@@ -228,7 +228,10 @@ class Outbox:
                 time.time() - outcome.duration,
                 outcome.duration,
             )
-        deactivate: Subscription | None = None
+        # Decided under the outbox's lock, acted on after it: the store is changed under the tenant's lock,
+        # which a write holds while it enqueues (taking the outbox's): never the two the other way round.
+        failed_for_good = False
+        failed = 0
         with self._condition:
             if key is None:  # a notice: one attempt, whatever it gets
                 if callout in self._notices:
@@ -245,15 +248,18 @@ class Outbox:
             else:
                 queue.popleft()
                 failed = self._failed_events[key] = self._failed_events.get(key, 0) + 1
-                self._log_error(key, callout, outcome)
-                if failed >= FAILED_EVENTS_TO_DEACTIVATE:
-                    deactivate = self._find(key)
-        if deactivate is not None:
-            self._deactivate(deactivate)
+                failed_for_good = True
+        if failed_for_good:
+            self._log_error(key, callout, outcome)
+            if failed >= FAILED_EVENTS_TO_DEACTIVATE:
+                subscription = self._find(key)
+                if subscription is not None:
+                    self._deactivate(subscription)
 
     def _find(self, key: Key) -> Subscription | None:
         kind = BY_WEBHOOKS[key[0]]
-        return next((s for s in self.subscriptions(kind.parent) if s.webhook_id == key[1]), None)
+        with self._tenant_lock:  # the subscriptions may be read from the store afresh
+            return next((s for s in self.subscriptions(kind.parent) if s.webhook_id == key[1]), None)
 
     def _log_error(self, key: Key, callout: Callout, outcome: Outcome) -> None:
         kind: WebhookKind = BY_WEBHOOKS[key[0]]

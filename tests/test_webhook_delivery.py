@@ -258,3 +258,33 @@ def test_a_seeded_webhook_keeps_its_secret_out_of_the_store_and_still_signs(
     http.post(f"{BASE}/Tickets", json=ticket_body(company))
     fake.webhooks.drain()
     assert [c.verified for c in receiver.callouts()] == [True]
+
+
+def test_a_delivery_thread_and_concurrent_writers_deliver_every_callout_in_sequence(
+    fake: FakeAutotask, http: httpx.Client, receiver: Receiver, company: int
+) -> None:
+    import threading
+
+    register(http, receiver, subscribed=("title",))
+    fake.webhooks.start(time_scale=1000)
+    try:
+
+        def write(worker: int) -> None:
+            with httpx.Client(transport=fake.transport(), headers=CREDENTIALS) as own:
+                for n in range(10):
+                    assert (
+                        own.post(f"{BASE}/Tickets", json=ticket_body(company, title=f"w{worker}-{n}")).status_code
+                        == 200
+                    )
+
+        writers = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+        for thread in writers:
+            thread.start()
+        for thread in writers:
+            thread.join()
+        assert fake.webhooks.wait(timeout=20)
+    finally:
+        fake.webhooks.stop()
+    callouts = receiver.callouts()
+    assert len(callouts) == 40 and all(c.verified for c in callouts)
+    assert [c.json["SequenceNumber"] for c in callouts] == list(range(1, 41))

@@ -44,6 +44,9 @@ class Exchange:
     started_at: float = 0.0
     duration: float = 0.0
     position: int = 0
+    # A callout the fake sent (a webhook), not a request it answered: the request is the fake's, the answer
+    # the receiver's.
+    outbound: bool = False
 
     # -- bodies, parsed once ------------------------------------------------------------------------
 
@@ -156,6 +159,7 @@ class Exchange:
             "response_json": self.response_json,
             "started_at": self.started_at,
             "duration": self.duration,
+            **({"outbound": True} if self.outbound else {}),
         }
 
     @classmethod
@@ -177,6 +181,7 @@ class Exchange:
             started_at=float(data.get("started_at") or 0.0),
             duration=float(data.get("duration") or 0.0),
             position=position,
+            outbound=bool(data.get("outbound")),
         )
         exchange.__dict__.update(request_json=request_json, response_json=response_json)
         return exchange

@@ -22,8 +22,12 @@ def _header_text(headers: dict[str, str] | dict[bytes, bytes]) -> dict[str, str]
 
 
 def _exchange(entry: tuple[Any, ...], position: int) -> Exchange:
-    method, url, headers, body, status, content, started_at, duration = entry
-    return Exchange(method, url, _header_text(headers), body, status, content, started_at, duration, position)
+    if len(entry) == 9:  # an outbound callout (record_outbound) carries a ninth value: True
+        method, url, headers, body, status, content, started_at, duration, outbound = entry
+    else:
+        method, url, headers, body, status, content, started_at, duration = entry
+        outbound = False
+    return Exchange(method, url, _header_text(headers), body, status, content, started_at, duration, position, outbound)
 
 
 # Readers split lines with str.splitlines(), which also breaks at these; json.dumps leaves them raw.
@@ -162,6 +166,35 @@ class Journal:
                 started_at,
                 duration,
             )
+            self._entries.append(entry)
+            if self._sink is not None:
+                _write_all(self._sink, _line(_exchange(entry, len(self._entries))))
+
+    def record_outbound(
+        self,
+        url: str,
+        headers: tuple[tuple[str, str], ...],
+        body: bytes,
+        status: int,
+        content: bytes,
+        started_at: float,
+        duration: float,
+    ) -> None:
+        """A webhook callout the fake POSTed and the receiver's answer (``status`` 0: none came), marked
+        ``outbound``. Headers lose their credentials (``X-Hook-Signature`` among them) and bodies their
+        secret-looking keys, as requests do."""
+        entry = (
+            "POST",
+            scrub_url(url),
+            scrub_headers(headers),
+            scrub_body(body) if body else b"",
+            status,
+            scrub_body(content) if content else b"",
+            started_at,
+            duration,
+            True,
+        )
+        with self._lock:
             self._entries.append(entry)
             if self._sink is not None:
                 _write_all(self._sink, _line(_exchange(entry, len(self._entries))))

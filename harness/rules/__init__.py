@@ -26,7 +26,10 @@ def check(
     disabled: Mapping[str, str] | None = None,
     context: RuleContext | None = None,
 ) -> list[Violation]:
-    """Every violation of the enabled rules, in rule order then position."""
+    """Every violation of the enabled rules, in rule order then position. Webhook callouts the fake sent
+    (``outbound``) are the fake's traffic, not the client's: the rules never judge them."""
+    if any(exchange.outbound for exchange in traffic):
+        traffic = [exchange for exchange in traffic if not exchange.outbound]
     found: list[Violation] = []
     for contract_rule in rules_in(packs, disabled):
         found.extend(sorted(contract_rule.run(traffic, context), key=lambda v: v.exchanges))

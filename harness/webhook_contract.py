@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -31,7 +31,7 @@ from .contract import CREDENTIALS, Finding, Outcome
 from .rules import CONTRACT, RuleContext, check, rules_in
 from .serving import ServedFake, free_socket, uvicorn_config
 from .webhook_battery import Case, Delivery, battery
-from .webhook_rules import RECEIVER
+from .webhook_rules import RECEIVER, is_callout
 
 # Autotask waits 10 s for an answer (DOCS Webhooks_Error_Handling.htm); tests pass a shorter one.
 AUTOTASK_TIMEOUT = 10.0
@@ -156,7 +156,9 @@ def run_battery(
                 _wait_quiet(fake, quiet, longest=max(5.0, timeout))
                 traffic += list(fake.journal)[mark:]
             traffic = [e.numbered(n) for n, e in enumerate(traffic, 1)]
-            outcome = Outcome(_judge(traffic, context), rules=judged_by, traffic=traffic)
+            # Judged as plain exchanges (the rules skip outbound ones); shown as the callouts they are.
+            shown = [replace(e, outbound=True) if is_callout(e) else e for e in traffic]
+            outcome = Outcome(_judge(traffic, context), rules=judged_by, traffic=shown)
             results.append(CaseResult(case.name, case.summary, outcome, time.monotonic() - started))
     return results
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from fake_server import FakeAutotask
+from harness.webhook_battery import battery
 from harness.webhook_contract import ReceiverConfig, run_contract
 from harness.webhook_receiver import Receiver, make_receiver
 from harness.webhook_report import html, junit, text
@@ -69,6 +71,8 @@ def test_html_report_shows_each_case_with_its_findings() -> None:
     page = html(run_contract(make_reserialising, timeout=3, quiet=0.15))
     assert page.count('<section class="workflow"') == 9
     assert "verify-raw-body" in page and "escaped characters" in page
+    deliveries = sum(len(case.deliveries) for case in battery(FakeAutotask(), "any-key"))
+    assert page.count("webhook callout</b>") == deliveries == 13  # every delivery, marked as a callout
 
 
 def test_command_line_fails_a_broken_receiver_naming_the_rule() -> None:

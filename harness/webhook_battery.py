@@ -30,15 +30,9 @@ from fake_server.webhook_wire import (
     signature,
 )
 
+from .rules.receiver import CALLOUT_HEADER, OTHER_BYTES, SIGNING_LABELS, UNSIGNED, VALID, WRONG_KEY
 from .tenant_values import TenantValues
 
-CALLOUT_HEADER = "X-Harness-Callout"  # only in the report's copy of a callout: which case sent it
-VALID, WRONG_KEY, OTHER_BYTES, UNSIGNED = "valid", "wrong-key", "other-bytes", "unsigned"
-SIGNING_LABELS = {
-    VALID: "(valid signature)",
-    WRONG_KEY: "(signature made with another key)",
-    OTHER_BYTES: "(valid signature of other bytes)",
-}
 GUID = "0e4c1f5a-7d2b-4c8e-9a61-3b5d2f8e4a17"  # the webhook's WebhookGUID (one webhook sends the battery)
 ENTITY_TYPE = "Ticket"  # n8n maps "Ticket" to Tickets; Nango's table gives "Ticket" as the example
 PERSON_ID = 29682899  # a resource of the default tenant (who made the change)

@@ -29,9 +29,9 @@ from fake_server.redaction import REDACTED
 
 from .contract import CREDENTIALS, Finding, Outcome
 from .rules import CONTRACT, RuleContext, check, rules_in
+from .rules.receiver import RECEIVER, is_callout
 from .serving import ServedFake, free_socket, uvicorn_config
 from .webhook_battery import Case, Delivery, battery
-from .webhook_rules import RECEIVER, is_callout
 
 # Autotask waits 10 s for an answer (DOCS Webhooks_Error_Handling.htm); tests pass a shorter one.
 AUTOTASK_TIMEOUT = 10.0

@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 
-from harness.rules import rules_in
+from harness.rules import RECEIVER, rules_in
 from harness.webhook_contract import run_contract
 from harness.webhook_receiver import make_receiver
-from harness.webhook_rules import RECEIVER
 
 from .broken_receivers import CATALOGUE, SLOW_ANSWER
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..traffic import Exchange
-from . import hygiene, tickets, workflow  # noqa: F401  (importing registers the rules)
+from . import hygiene, receiver, tickets, workflow  # noqa: F401  (importing registers the rules)
 from .model import CONTRACT, REGISTRY, WORKFLOW, Finding, Rule, RuleContext, Violation
+from .receiver import RECEIVER
 
 DEFAULT_PACKS = (CONTRACT,)
 
@@ -39,6 +40,7 @@ def check(
 __all__ = [
     "CONTRACT",
     "DEFAULT_PACKS",
+    "RECEIVER",
     "REGISTRY",
     "WORKFLOW",
     "Finding",

@@ -1,4 +1,5 @@
-"""The receiver contract's rules (pack ``webhook-receiver``), judged over one traffic list.
+"""The webhook receiver contract's rules (pack ``webhook-receiver``, run by ``autotask-harness webhooks``),
+judged over one traffic list.
 
 The traffic holds the callouts the harness sent (each marked with ``X-Harness-Callout``, its signature
 replaced by what kind it was) and, after each, the API requests the receiver made before the next one, in the
@@ -12,12 +13,19 @@ from typing import Any
 
 from fake_server.webhook_wire import DEACTIVATED, SIGNATURE_HEADER
 
-from .rules import Finding, RuleContext
-from .rules.model import rule
-from .traffic import Exchange
-from .webhook_battery import CALLOUT_HEADER, SIGNING_LABELS, VALID
+from ..traffic import Exchange
+from .model import Finding, RuleContext, rule
 
 RECEIVER = "webhook-receiver"
+# How the harness records a callout it sent (harness/webhook_battery.py): this header names its case, and
+# X-Hook-Signature is replaced by the kind of signature it carried, so no signature reaches a report.
+CALLOUT_HEADER = "X-Harness-Callout"
+VALID, WRONG_KEY, OTHER_BYTES, UNSIGNED = "valid", "wrong-key", "other-bytes", "unsigned"
+SIGNING_LABELS = {
+    VALID: "(valid signature)",
+    WRONG_KEY: "(signature made with another key)",
+    OTHER_BYTES: "(valid signature of other bytes)",
+}
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _LABEL_KIND = {label: kind for kind, label in SIGNING_LABELS.items()}
 
@@ -29,7 +37,7 @@ def is_callout(exchange: Exchange) -> bool:
 def signing(callout: Exchange) -> str:
     """``valid``, ``wrong-key``, ``other-bytes``, or ``unsigned`` (no header was sent)."""
     label = callout.request_headers.get(SIGNATURE_HEADER)
-    return _LABEL_KIND.get(label or "", "unsigned")
+    return _LABEL_KIND.get(label or "", UNSIGNED)
 
 
 def payload(callout: Exchange) -> dict[str, Any]:
@@ -121,7 +129,7 @@ def answered_in_time(traffic: Sequence[Exchange], context: RuleContext) -> list[
 def refuse_bad_signature(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found: list[Finding] = []
     for callout, effects in callouts(traffic):
-        if signing(callout) == "wrong-key":
+        if signing(callout) == WRONG_KEY:
             found += _refusal(callout, effects, f"{_event(callout)} signed with another key")
     return found
 
@@ -135,7 +143,7 @@ def refuse_bad_signature(traffic: Sequence[Exchange], context: RuleContext) -> l
 def refuse_missing_signature(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found: list[Finding] = []
     for callout, effects in callouts(traffic):
-        if signing(callout) == "unsigned" and not is_notice(callout):
+        if signing(callout) == UNSIGNED and not is_notice(callout):
             found += _refusal(callout, effects, f"{_event(callout)} without a signature")
     return found
 
@@ -150,7 +158,7 @@ def refuse_missing_signature(traffic: Sequence[Exchange], context: RuleContext) 
 def verify_raw_body(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found: list[Finding] = []
     for callout, effects in callouts(traffic):
-        if signing(callout) == "other-bytes":
+        if signing(callout) == OTHER_BYTES:
             found += _refusal(callout, effects, f"{_event(callout)} re-ordered after signing")
         elif signing(callout) == VALID and b"\\u" in callout.request_body and callout.status and not accepted(callout):
             found.append(

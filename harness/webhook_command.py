@@ -70,7 +70,18 @@ def webhooks(
             raise typer.BadParameter(
                 f"cannot load {receiver!r} as module:factory ({failed})", param_hint="--receiver"
             ) from None
-    run = run_contract(target, profile=tenant, timeout=timeout, path=path)
+    if command:
+        try:
+            command.format(port=0, base_url="")
+        except (KeyError, IndexError, ValueError) as failed:
+            raise typer.BadParameter(
+                f"placeholders are {{port}} and {{base_url}} ({failed!r})", param_hint="--command"
+            ) from None
+    try:
+        run = run_contract(target, profile=tenant, timeout=timeout, path=path)
+    except RuntimeError as failed:  # the receiver did not start: its own last words, in one line
+        typer.echo(f"error: {' '.join(str(failed).split())[:300]}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(text(run, verbose=verbose))
     if junit_xml:
         junit_xml.write_text(junit(run), encoding="utf-8")

@@ -87,6 +87,8 @@ class Receiver:
                 return 200, {"notice": "received"}
             return 401, {"errors": ["X-Hook-Signature is missing or does not sign this body"]}
         event = json.loads(body)
+        if not isinstance(event, dict):
+            return 400, {"errors": ["a callout is a JSON object"]}
         if not self.is_new(event):
             return 200, {"event": "already handled"}
         self.jobs.put(event)
@@ -124,6 +126,20 @@ class Receiver:
                 log.exception(
                     "event %s of %s %s failed", event.get("SequenceNumber"), event.get("EntityType"), event.get("Id")
                 )
+
+    def note_defaults(self) -> dict[str, Any]:
+        """The tenant's own default note type and publish level, read once (picklist values differ per tenant)."""
+        if not hasattr(self, "_note_defaults"):
+            fields = self.api.get("/TicketNotes/entityInformation/fields").raise_for_status().json()["fields"]
+            self._note_defaults = {
+                f["name"]: next(
+                    (v["value"] for v in f["picklistValues"] if v.get("isDefaultValue")),
+                    f["picklistValues"][0]["value"],
+                )
+                for f in fields
+                if f["name"] in ("noteType", "publish") and f.get("picklistValues")
+            }
+        return self._note_defaults
 
     def act(self, event: dict[str, Any]) -> None:
         if event.get("EntityType") not in ("Ticket", "Tickets") or event.get("Action") not in ("Create", "Update"):

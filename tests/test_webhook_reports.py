@@ -90,6 +90,8 @@ def test_command_line_fails_a_broken_receiver_naming_the_rule() -> None:
         (["--receiver", "nothing"], "module:factory"),
         (["--path", "hook"], "must start with /"),
         (["--profile", "nope"], "no tenant profile named"),
+        (["--command", "receiver --port {prot}"], "placeholders are {port} and {base_url}"),
+        (["--command", ".venv/bin/python -c pass"], "the receiver did not listen"),
     ],
 )
 def test_command_line_mistakes_exit_2_with_a_short_message(args: list[str], says: str) -> None:

@@ -181,8 +181,8 @@ def battery(fake: FakeAutotask, secret_key: str) -> list[Case]:
     cases.append(
         Case(
             "deactivation notice",
-            "the unsigned notice, then a callout signed with another key",
-            (make.delivery(notice, UNSIGNED), update(make.ticket(), WRONG_KEY)),
+            "a callout signed with another key, the unsigned notice, then another such callout",
+            (update(make.ticket(), WRONG_KEY), make.delivery(notice, UNSIGNED), update(make.ticket(), WRONG_KEY)),
         )
     )
     return cases

@@ -72,7 +72,7 @@ def test_html_report_shows_each_case_with_its_findings() -> None:
     assert page.count('<section class="workflow"') == 9
     assert "verify-raw-body" in page and "escaped characters" in page
     deliveries = sum(len(case.deliveries) for case in battery(FakeAutotask(), "any-key"))
-    assert page.count("webhook callout</b>") == deliveries == 13  # every delivery, marked as a callout
+    assert page.count("webhook callout</b>") == deliveries == 14  # every delivery, marked as a callout
 
 
 def test_command_line_fails_a_broken_receiver_naming_the_rule() -> None:

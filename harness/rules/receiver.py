@@ -232,7 +232,9 @@ def ignore_stale(traffic: Sequence[Exchange], context: RuleContext) -> list[Find
 def deactivation_changes_nothing(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found: list[Finding] = []
     notice: Exchange | None = None
+    refused_before = False  # a forgery refused before the notice: verification was on
     for callout, effects in callouts(traffic):
+        forged = signing(callout) != VALID and not is_notice(callout)
         if is_notice(callout):
             notice = callout
             if effects:
@@ -242,12 +244,14 @@ def deactivation_changes_nothing(traffic: Sequence[Exchange], context: RuleConte
                         (callout.position, *(e.position for e in effects)),
                     )
                 )
-        elif notice is not None and signing(callout) != VALID and (accepted(callout) or effects):
+        elif forged and notice is None:
+            refused_before = refused_before or not (accepted(callout) or effects)
+        elif forged and refused_before and (accepted(callout) or effects):
             found.append(
                 Finding(
                     f"after the deactivation notice, {_event(callout)} with a {signing(callout)} signature "
-                    "was accepted: the notice switched verification off",
-                    (notice.position, callout.position),
+                    "was accepted, where one was refused before it: the notice switched verification off",
+                    (callout.position, notice.position) if notice else (callout.position,),
                 )
             )
     return found

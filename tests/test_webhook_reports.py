@@ -46,13 +46,20 @@ def test_no_report_or_journal_carries_the_key_or_a_signature() -> None:
     assert any('"key": "REDACTED"' in a for a in answers)
 
 
-def test_command_receiver_output_and_journal_carry_no_secret() -> None:
+def test_command_receiver_takes_callouts_on_its_path_and_its_output_and_journal_carry_no_secret() -> None:
     run = run_contract(
-        ".venv/bin/python -m harness.webhook_receiver --port {port}", secret_key=KEY, timeout=3, quiet=0.15
+        ".venv/bin/python -m harness.webhook_receiver --port {port}",
+        secret_key=KEY,
+        timeout=3,
+        quiet=0.15,
+        path="/hook",
     )
     assert run.passed, text(run)
+    assert {e.url.rsplit(":", 1)[1].split("/", 1)[1] for c in run.cases for e in c.outcome.traffic if e.outbound} == {
+        "hook"
+    }
     assert "deactivation notice received" in run.output  # what it logged reached us, without the key
-    assert KEY not in run.output
+    assert KEY not in run.output and not any(s in run.output for s in run.redactions)
     journal = json.dumps([e.to_dict() for c in run.cases for e in c.outcome.traffic])
     assert KEY not in journal
 

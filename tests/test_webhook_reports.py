@@ -33,7 +33,7 @@ def make_echoing(config: ReceiverConfig) -> EchoingReceiver:
 
 
 def test_no_report_or_journal_carries_the_key_or_a_signature() -> None:
-    run = run_contract(make_echoing, secret_key=KEY, timeout=3, quiet=0.15)
+    run = run_contract(make_echoing, secret_key=KEY, timeout=3)
     signatures = {s for s in run.redactions if s != KEY}
     assert len(signatures) >= 8
     reports = [text(run, verbose=True), junit(run), html(run)]
@@ -51,7 +51,6 @@ def test_command_receiver_takes_callouts_on_its_path_and_its_output_and_journal_
         ".venv/bin/python -m harness.webhook_receiver --port {port}",
         secret_key=KEY,
         timeout=3,
-        quiet=0.15,
         path="/hook",
     )
     assert run.passed, text(run)
@@ -65,7 +64,7 @@ def test_command_receiver_takes_callouts_on_its_path_and_its_output_and_journal_
 
 
 def test_junit_has_a_case_per_callout_case_and_names_the_broken_rule() -> None:
-    run = run_contract(make_twice, timeout=3, quiet=0.15)
+    run = run_contract(make_twice, timeout=3)
     suite = ElementTree.fromstring(junit(run))
     cases = {c.get("name"): c for c in suite.iter("testcase")}
     assert len(cases) == 9 and suite.get("failures") == str(sum(not c.outcome.passed for c in run.cases))
@@ -75,7 +74,7 @@ def test_junit_has_a_case_per_callout_case_and_names_the_broken_rule() -> None:
 
 
 def test_html_report_shows_each_case_with_its_findings() -> None:
-    page = html(run_contract(make_reserialising, timeout=3, quiet=0.15))
+    page = html(run_contract(make_reserialising, timeout=3))
     assert page.count('<section class="workflow"') == 9
     assert "verify-raw-body" in page and "escaped characters" in page
     deliveries = sum(len(case.deliveries) for case in battery(FakeAutotask(), "any-key"))
@@ -109,7 +108,7 @@ def test_command_line_mistakes_exit_2_with_a_short_message(args: list[str], says
 
 
 def test_fixture_checks_a_receiver_and_fails_a_broken_one(autotask_webhook_contract: Any) -> None:
-    assert autotask_webhook_contract.check(make_receiver, timeout=3, quiet=0.15).passed
+    assert autotask_webhook_contract.check(make_receiver, timeout=3).passed
     with pytest.raises(pytest.fail.Exception) as failed:
-        autotask_webhook_contract.check(make_twice, timeout=3, quiet=0.15)
+        autotask_webhook_contract.check(make_twice, timeout=3)
     assert "[act-once-per-event]" in str(failed.value)

@@ -251,7 +251,7 @@ def deactivation_changes_nothing(traffic: Sequence[Exchange], context: RuleConte
                 Finding(
                     f"after the deactivation notice, {_event(callout)} with a {signing(callout)} signature "
                     "was accepted, where one was refused before it: the notice switched verification off",
-                    (callout.position, notice.position) if notice else (callout.position,),
+                    (notice.position, callout.position) if notice else (callout.position,),
                 )
             )
     return found

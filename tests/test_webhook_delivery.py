@@ -288,3 +288,16 @@ def test_a_delivery_thread_and_concurrent_writers_deliver_every_callout_in_seque
     callouts = receiver.callouts()
     assert len(callouts) == 40 and all(c.verified for c in callouts)
     assert [c.json["SequenceNumber"] for c in callouts] == list(range(1, 41))
+
+
+def test_a_receiver_slower_than_the_timeout_counts_as_a_failed_attempt(
+    fake: FakeAutotask, http: httpx.Client, receiver: Receiver, company: int
+) -> None:
+    register(http, receiver)
+    fake.webhooks.courier.timeout = 0.2  # the documented 10 s, shortened so the test stays quick
+    receiver.delay = 1.0
+    http.post(f"{BASE}/Tickets", json=ticket_body(company))
+    fake.webhooks.drain()
+    [attempt] = fake.webhooks.attempts
+    assert attempt.outcome.status == 0 and attempt.outcome.error == "no answer within 0.2 s"
+    assert fake.webhooks.pending() == 1  # to be retried 30 s later

@@ -205,6 +205,8 @@ def test_callouts_are_journalled_as_outbound_without_the_signature_or_the_secret
         ({"DeactivationUrl": None}, "deactivationUrl is a required field"),
         ({"SecretKey": None}, "secretKey is a required field"),
         ({"WebhookUrl": "ftp://127.0.0.1/x"}, "not an absolute http or https URL"),
+        ({"DeactivationUrl": "http://[::1/x"}, "not an absolute http or https URL"),
+        ({"WebhookUrl": "http://127.0.0.1:99999/x"}, "not an absolute http or https URL"),
         ({"Name": "n" * 51}, "holds at most 50"),
         ({"SecretKey": "k" * 65}, "holds at most 64"),
     ],

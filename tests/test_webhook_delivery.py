@@ -205,6 +205,8 @@ def test_callouts_are_journalled_as_outbound_without_the_signature_or_the_secret
         ({"DeactivationUrl": None}, "deactivationUrl is a required field"),
         ({"SecretKey": None}, "secretKey is a required field"),
         ({"WebhookUrl": "ftp://127.0.0.1/x"}, "not an absolute http or https URL"),
+        ({"DeactivationUrl": "http://[::1/x"}, "not an absolute http or https URL"),
+        ({"WebhookUrl": "http://127.0.0.1:99999/x"}, "not an absolute http or https URL"),
         ({"Name": "n" * 51}, "holds at most 50"),
         ({"SecretKey": "k" * 65}, "holds at most 64"),
     ],
@@ -288,3 +290,16 @@ def test_a_delivery_thread_and_concurrent_writers_deliver_every_callout_in_seque
     callouts = receiver.callouts()
     assert len(callouts) == 40 and all(c.verified for c in callouts)
     assert [c.json["SequenceNumber"] for c in callouts] == list(range(1, 41))
+
+
+def test_a_receiver_slower_than_the_timeout_counts_as_a_failed_attempt(
+    fake: FakeAutotask, http: httpx.Client, receiver: Receiver, company: int
+) -> None:
+    register(http, receiver)
+    fake.webhooks.courier.timeout = 0.2  # the documented 10 s, shortened so the test stays quick
+    receiver.delay = 1.0
+    http.post(f"{BASE}/Tickets", json=ticket_body(company))
+    fake.webhooks.drain()
+    [attempt] = fake.webhooks.attempts
+    assert attempt.outcome.status == 0 and attempt.outcome.error == "no answer within 0.2 s"
+    assert fake.webhooks.pending() == 1  # to be retried 30 s later

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class Receiver:
     secret_key: str
     url: str = ""
     status: int = 200  # what it answers; a test sets 500 to make deliveries fail
+    delay: float = 0.0  # seconds it waits before answering
     received: list[Received] = field(default_factory=list)
 
     def callouts(self) -> list[Received]:
@@ -55,6 +57,7 @@ def serving(secret_key: str) -> Iterator[Receiver]:
             expected = "sha1=" + base64.b64encode(digest).decode("ascii")
             verified = sent is not None and hmac.compare_digest(expected, sent)
             receiver.received.append(Received(self.path, body, sent, verified))
+            time.sleep(receiver.delay)
             self.send_response(receiver.status)
             self.send_header("Content-Length", "0")
             self.end_headers()

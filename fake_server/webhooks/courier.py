@@ -9,17 +9,16 @@ test lets through with ``allow=``, or a respx route, receives them).
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import ipaddress
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
+if TYPE_CHECKING:  # httpx is imported when a callout is sent: importing the fake must not load it
+    import httpx
 
 # DOCS Webhooks_Error_Handling.htm: "If the callout is not delivered successfully, it will time out after 10
 # seconds."
@@ -65,12 +64,10 @@ class Courier:
         """Deliver callouts whose URL starts with ``prefix`` to ``app`` in this process: a WSGI app (Flask,
         Django's ``get_wsgi_application()``) or an ASGI app (FastAPI, Starlette; told apart by
         ``inspect.iscoroutinefunction``, or say ``asgi=``)."""
+        from .mounted import transport_for
+
         is_asgi = inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(type(app).__call__)
-        if asgi if asgi is not None else is_asgi:
-            transport: httpx.BaseTransport = _AsgiOnItsOwnLoop(app)
-        else:
-            transport = httpx.WSGITransport(app=app)
-        self._mounts.append((prefix, transport))
+        self._mounts.append((prefix, transport_for(app, asgi=asgi if asgi is not None else is_asgi)))
 
     def refusal(self, url: str) -> str | None:
         """Why ``url`` may not be contacted, or ``None`` when it may."""
@@ -89,6 +86,8 @@ class Courier:
         refused = self.refusal(url)
         if refused is not None:
             return Outcome(0, error=refused)
+        import httpx
+
         transport = next((t for prefix, t in self._mounts if url.startswith(prefix)), None)
         try:
             with httpx.Client(transport=transport, timeout=self.timeout, trust_env=False) as client:
@@ -98,33 +97,3 @@ class Courier:
             return Outcome(0, error=f"no answer within {self.timeout:g} s", duration=time.perf_counter() - started)
         except Exception as error:  # a refused connection, respx's "not mocked", a receiver app that raised
             return Outcome(0, error=f"{type(error).__name__}: {error}", duration=time.perf_counter() - started)
-
-
-class _AsgiOnItsOwnLoop(httpx.BaseTransport):
-    """An ASGI app behind a sync transport: each request runs on a fresh event loop in a thread of its own, so
-    delivery works whether or not the caller is inside a running loop."""
-
-    def __init__(self, app: Any) -> None:
-        self._transport = httpx.ASGITransport(app=app)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        result: dict[str, Any] = {}
-
-        async def call() -> None:
-            response = await self._transport.handle_async_request(request)
-            result["content"] = await response.aread()
-            result["response"] = response
-
-        def run() -> None:
-            try:
-                asyncio.run(call())
-            except BaseException as error:  # handed to the caller's thread below
-                result["error"] = error
-
-        worker = threading.Thread(target=run, name="webhook-asgi-receiver")
-        worker.start()
-        worker.join()
-        if "error" in result:
-            raise result["error"]
-        answered: httpx.Response = result["response"]
-        return httpx.Response(answered.status_code, headers=answered.headers, content=result["content"])

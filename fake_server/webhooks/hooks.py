@@ -148,8 +148,7 @@ class Webhooks:
             raise BusinessError(f"secretKey is a required field of {kind.webhooks} and has no value.")
         for url_field in ("webhookUrl", "deactivationUrl"):
             url = record.get(url_field)
-            parts = urlsplit(str(url)) if url else None
-            if parts is not None and (parts.scheme.lower() not in ("http", "https") or not parts.hostname):
+            if url and not _absolute_http(str(url)):
                 raise BusinessError(f"{url_field} '{url}' is not an absolute http or https URL.")
         if old is None:
             record["webhookGUID"] = str(uuid.uuid4())
@@ -219,3 +218,11 @@ class Webhooks:
             table = self._store.table(entity)
             for row_id in [i for i, r in table.items() if r.get("webhookID") == webhook_id]:
                 table.delete(row_id)
+
+
+def _absolute_http(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and (parts.port or 1) > 0
+    except ValueError:  # "http://[::1", a port beyond 65535
+        return False

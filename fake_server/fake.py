@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     import respx
 
     from .asgi import AsgiApp
+    from .webhooks import Outbox
 
 log = logging.getLogger("fake_server")
 # Resolved routes kept per (method, path); a client polling the same URLs skips routing. Emptied when full.
@@ -72,6 +73,7 @@ class FakeAutotask:
         self.tenant = Tenant(resolved, entity_dirs=entity_dirs, clock=clock)
         self.credentials = credentials
         self.journal = Journal()
+        self.tenant.webhooks.outbox.journal = self.journal  # callouts are journalled, marked outbound
         self.gate = Gate(limits if limits is not None else resolved.limits)
         self._routes: dict[tuple[str, str], tuple[Route, bool]] = {}  # with whether it only reads
         self._answers: dict[tuple[str, str, bytes], tuple[int, ApiResponse]] = {}
@@ -97,6 +99,13 @@ class FakeAutotask:
     @property
     def clock(self) -> Callable[[], datetime]:
         return self.tenant.clock
+
+    @property
+    def webhooks(self) -> Outbox:
+        """The tenant's webhook outbox: ``drain()`` delivers due callouts, ``advance(seconds)`` moves its clock
+        (retries, deactivation), ``attempts`` lists what was sent, ``mount(prefix, app)`` serves a receiver
+        in-process (see ``fake_server.webhooks``)."""
+        return self.tenant.webhooks.outbox
 
     def reset(self) -> None:
         """Back to a fresh tenant: only the profile's reference records, an empty journal, no faults."""

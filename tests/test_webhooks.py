@@ -209,3 +209,20 @@ def test_a_subscribed_udf_triggers_a_callout_with_its_value_and_an_unknown_udf_i
         ("Create", {}),
         ("Update", {udfs[0]: "EXT-1"}),
     ]
+
+
+def test_a_patch_without_the_secret_key_keeps_it_and_deleting_the_last_subscribed_field_unreadies_the_webhook(
+    fake: FakeAutotask, http: httpx.Client, receiver: Receiver, company: int
+) -> None:
+    webhook_id = register(http, receiver)
+    renamed = http.patch(f"{BASE}/TicketWebhooks", json={"id": webhook_id, "name": "renamed"})
+    assert renamed.status_code == 200, renamed.text
+    http.post(f"{BASE}/Tickets", json=ticket_body(company))
+    fake.webhooks.drain()
+    assert [c.verified for c in receiver.callouts()] == [True]
+
+    [field] = http.get(f"{BASE}/TicketWebhooks/{webhook_id}/Fields").json()["items"]
+    assert http.delete(f"{BASE}/TicketWebhooks/{webhook_id}/Fields/{field['id']}").status_code == 200
+    assert http.get(f"{BASE}/TicketWebhooks/{webhook_id}").json()["item"]["isReady"] is False
+    http.post(f"{BASE}/Tickets", json=ticket_body(company))
+    assert fake.webhooks.drain() == 0

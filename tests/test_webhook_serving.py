@@ -154,3 +154,23 @@ def test_the_state_api_moves_a_tenants_webhook_clock_and_refuses_a_bad_amount(re
     status, body = advance(b'{"advance": "soon"}')
     assert status == 400 and "advance must be a number" in str(body)
     assert len(receiver.callouts()) == 5
+
+
+def test_with_a_tenant_per_api_user_each_tenant_delivers_its_own_callouts(receiver: Receiver) -> None:
+    from fake_server.tenancy import TenantsByCredentials
+    from harness.serving import deliver_callouts, tenant_maker
+
+    tenants = TenantsByCredentials(tenant_maker("default", webhooks=deliver_callouts([], 1000.0)))
+    first, second = tenants.get_or_make("first"), tenants.get_or_make("second")
+    try:
+        with httpx.Client(transport=first.transport(), headers=CREDENTIALS) as http:
+            register(http, receiver)
+            http.post(f"{BASE}/Tickets", json={"companyID": 0, "title": "t", "status": 1, "priority": 2})
+        with httpx.Client(transport=second.transport(), headers=CREDENTIALS) as http:
+            http.post(f"{BASE}/Tickets", json={"companyID": 0, "title": "t", "status": 1, "priority": 2})
+        assert first.webhooks.wait(timeout=10) and second.webhooks.pending() == 0
+        assert [c.json["Action"] for c in receiver.callouts()] == ["Create"]  # the second tenant has no webhook
+        assert [e.outbound for e in first.journal][-1] and not any(e.outbound for e in second.journal)
+    finally:
+        for _, core in tenants.items():
+            core.webhooks.stop()

@@ -49,7 +49,7 @@ def test_a_rule_id_is_written_once_and_stamped_on_its_violations() -> None:
     # The id lives in @rule only; Rule.run attributes each Finding to the rule that made it.
     sources = "".join(
         (Path(__file__).parent.parent / "harness" / "rules" / f"{name}.py").read_text()
-        for name in ("hygiene", "tickets", "workflow")
+        for name in ("hygiene", "queries", "tickets", "workflow")
     )
     for rule_id in REGISTRY:
         assert sources.count(f'"{rule_id}"') == 1, rule_id

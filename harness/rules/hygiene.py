@@ -7,7 +7,9 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from fake_server.errors import BusinessError
 from fake_server.redaction import scrub_url
+from fake_server.values import coerce
 
 from ..traffic import BASE, Exchange
 from .model import Finding, RuleContext, rule
@@ -102,20 +104,42 @@ def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list
 
 
 def _page_size(exchange: Exchange) -> int | None:
+    """The page size a query asks for (500 when it names none), or ``None`` when MaxRecords does not bind
+    as a whole number (``"abc"``, ``500.5``): the API then answers 500, as the fake does (INFERRED)."""
     model = query_model(exchange)
     if model is None:
         return None
-    return record_id(model.get("maxrecords")) if "maxrecords" in model else 500
+    raw = model.get("maxrecords")
+    if raw is None:
+        return 500
+    try:
+        size: int = coerce("MaxRecords", "integer", raw)
+    except BusinessError:
+        return None
+    return size
 
 
-@rule("max-records-500", "A query asks for at most 500 records a page.", "facts §3.4 (the API refuses more)")
+@rule(
+    "max-records-500",
+    "A query that sends MaxRecords sends a whole number from 1 to 500.",
+    "facts §3.4; WYRE-AI/autotask-mcp PR #132 (500: maxCountOfRecordsToReturn must be between 1 and 500)",
+)
 def max_records_500(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for exchange in traffic:
-        if len(exchange.segments) >= 2 and exchange.segments[1].lower() == "query":
-            size = _page_size(exchange)
-            if size is not None and not 1 <= size <= 500:
-                found.append(Finding(f"MaxRecords {size}", (exchange.position,)))
+        model = query_model(exchange) if len(exchange.segments) >= 2 else None
+        if model is None or exchange.segments[1].lower() != "query" or model.get("maxrecords") is None:
+            continue
+        size = _page_size(exchange)
+        if size is None or not 1 <= size <= 500:
+            shown = size if size is not None else scrub_url(repr(model["maxrecords"]))
+            found.append(
+                Finding(
+                    f"MaxRecords {shown}: production answers 500 (maxCountOfRecordsToReturn must be between "
+                    "1 and 500)",
+                    (exchange.position,),
+                )
+            )
     return found
 
 

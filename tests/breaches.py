@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .conftest import BASE
+from .conftest import BASE, ticket_body
 from .workflows import CHANGES, CONTEXT, LEAVES, NON_COMPLETING, NOTE, ROOT, Session, Step, query_model, run_query
 
 COMPLETING = min(CONTEXT.completing_statuses)
@@ -255,6 +255,39 @@ def _complete_unlooked(s: Session) -> None:
     s.http.put(f"{BASE}/Tickets", json={**item, "status": COMPLETING})
 
 
+@st.composite
+def required_left_out(draw: st.DrawFn) -> Step:
+    where, name = draw(
+        st.sampled_from(
+            [
+                *(("Tickets", n) for n in ("title", "priority", "status", "companyID")),
+                *(("note", n) for n in ("title", "description", "noteType", "publish")),
+                ("contact", "lastName"),
+                ("ContactGroups PUT", "name"),
+            ]
+        )
+    )
+    nulled = draw(st.booleans())
+
+    def without(body: dict[str, Any]) -> dict[str, Any]:
+        return {**body, name: None} if nulled else {k: v for k, v in body.items() if k != name}
+
+    def run(s: Session) -> None:
+        ticket, _ = s.seed_ticket()
+        if where == "Tickets":
+            s.http.post(f"{BASE}/Tickets", json=without(ticket_body(0)))
+        elif where == "note":
+            s.http.post(f"{BASE}/Tickets/{ticket}/Notes", json=without(NOTE))
+        elif where == "contact":
+            body = {"firstName": "Ada", "lastName": "Lovelace", "isActive": 1}
+            s.http.post(f"{BASE}/Companies/0/Contacts", json=without(body))
+        else:
+            group = s.fake.seed("ContactGroups", {"name": "Escalations", "isActive": True})
+            s.http.put(f"{BASE}/ContactGroups", json=without({"id": group, "name": "Escalations", "isActive": True}))
+
+    return Step(f"{where} {'nulling' if nulled else 'without'} {name}", run)
+
+
 def _nested(clause: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
     """A clause on its own or inside one or two and/or groups beside legal clauses."""
     legal = st.sampled_from([c for c in LEAVES if not c.get("udf")])
@@ -287,7 +320,7 @@ _bad_op = st.builds(
     st.sampled_from([*WRONG_OPS, None]),
     st.sampled_from([c for c in LEAVES if not c.get("udf")]),
 )
-_no_value = st.sampled_from(
+_no_value: st.SearchStrategy[dict[str, Any]] = st.sampled_from(
     [
         {"op": "eq", "field": "priority"},
         {"op": "noteq", "field": "status", "value": None},
@@ -297,7 +330,7 @@ _no_value = st.sampled_from(
         {"op": "notIn", "field": "priority"},
     ]
 )
-_unknown_field = st.sampled_from(
+_unknown_field: st.SearchStrategy[dict[str, Any]] = st.sampled_from(
     [
         {"op": "eq", "field": "nosuchField", "value": 1},
         {"op": "eq", "field": "creatorType", "value": 1},
@@ -325,6 +358,7 @@ BREACHES: dict[str, st.SearchStrategy[Step]] = {
     "exact-base-path": base_path_casing(),
     "create-without-id": create_with_id(),
     "known-fields-only": unknown_write_field(),
+    "required-fields-sent": required_left_out(),
     "max-records-500": page_size_out_of_range(),
     "follow-next-page": unread_pages(),
     "back-off-after-429": hasty_retry(),

@@ -201,6 +201,36 @@ def _create(s: Session) -> None:
     assert s.http.post(f"{BASE}/Tickets", json=ticket_body(0, id=0)).status_code == 200
 
 
+def _contact(s: Session) -> None:
+    # A child create: the parent's id comes from the URL, so the body leaves companyID out.
+    body = {"firstName": "Ada", "lastName": "Lovelace", "isActive": 1}
+    assert s.http.post(f"{BASE}/Companies/0/Contacts", json=body).status_code == 200
+
+
+def _time_entry(s: Session) -> None:
+    body = {"ticketID": s.main, "resourceID": 4, "dateWorked": "2026-12-01T00:00:00Z", "hoursWorked": 0.5}
+    assert s.http.post(f"{BASE}/TimeEntries", json=body).status_code == 200
+
+
+@st.composite
+def company_step(draw: st.DrawFn) -> Step:
+    """Companies take PATCH: a partial update, a UDF among them, or a full PUT after a GET."""
+    how = draw(st.sampled_from(["PATCH phone", "PATCH UDF", "PUT"]))
+
+    def run(s: Session) -> None:
+        if how == "PUT":
+            item = s.http.get(f"{BASE}/Companies/0").json()["item"]
+            answer = s.http.put(f"{BASE}/Companies", json={**item, "phone": "5555550199"})
+        elif how == "PATCH UDF":
+            udfs = [{"name": "CustomerRanking", "value": "Gold"}]
+            answer = s.http.patch(f"{BASE}/Companies", json={"id": 0, "userDefinedFields": udfs})
+        else:
+            answer = s.http.patch(f"{BASE}/Companies", json={"id": 0, "phone": "5555550123"})
+        assert answer.status_code == 200, answer.text
+
+    return Step(f"company {how}", run)
+
+
 def _zone(s: Session) -> None:
     # Zone lookups go lowercase in production clients, and are answered in any casing.
     s.http.get(f"{ROOT}/atservicesrest/v1.0/zoneInformation", params={"user": "someone@example.invalid"})
@@ -308,7 +338,11 @@ def _leaf(udf_allowed: bool = True) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def _group(children: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
-    return st.builds(lambda op, items: {"op": op, "items": items}, st.sampled_from(["and", "or"]), st.lists(children, min_size=1, max_size=3))
+    return st.builds(
+        lambda op, items: {"op": op, "items": items},
+        st.sampled_from(["and", "or"]),
+        st.lists(children, min_size=1, max_size=3),
+    )
 
 
 def _tree() -> st.SearchStrategy[dict[str, Any]]:
@@ -375,8 +409,16 @@ LEGAL_STEPS: st.SearchStrategy[Step] = st.one_of(
     paging_step(),
     query_step(),
     retry_step(),
+    company_step(),
     st.sampled_from(
-        [Step("note", _note), Step("read", _read), Step("create", _create), Step("zone lookup", _zone)]
+        [
+            Step("note", _note),
+            Step("read", _read),
+            Step("create", _create),
+            Step("zone lookup", _zone),
+            Step("contact under a company", _contact),
+            Step("time entry", _time_entry),
+        ]
     ),
 )
 

@@ -103,6 +103,61 @@ def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list
     return found
 
 
+def _required_missing(exchange: Exchange) -> tuple[str, list[str]] | None:
+    """The entity a create or full update (PUT) writes and the required fields its body leaves out or nulls.
+
+    Booleans are left alone (the fake stores false for one never sent; INFERRED), and so is the parent's id
+    on a child route, which the URL gives (``ticketID`` of ``POST /Tickets/{id}/Notes``).
+    """
+    segments = exchange.segments
+    if exchange.method not in ("POST", "PUT") or not isinstance(exchange.request_json, dict):
+        return None
+    parent_field = ""
+    if len(segments) == 1:
+        entity = catalog().get(segments[0])
+    elif len(segments) == 3 and record_id(segments[1]) is not None:
+        child = catalog().child(segments[0], segments[2])
+        entity = catalog().get(child.entity) if child else None
+        parent_field = child.parent_field.lower() if child else ""
+    else:
+        return None
+    if entity is None:
+        return None
+    missing = [
+        f.name
+        for f in entity.fields
+        if f.is_required
+        and not f.is_read_only
+        and f.data_type != "boolean"
+        and f.name.lower() != parent_field
+        and exchange.body.get(f.name.lower()) is None
+    ]
+    return (entity.name, missing) if missing else None
+
+
+@rule(
+    "required-fields-sent",
+    "A create or PUT carries a value for every required field of the entity (PATCH is partial and exempt).",
+    "DOCS: entityInformation/fields isRequired; WYRE-AI/autotask-mcp #46 (taskType missing: 500); "
+    "seed 004 §4 (missing fields cause hard failures)",
+)
+def required_fields_sent(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
+    found = []
+    for exchange in traffic:
+        missing = _required_missing(exchange)
+        if missing is not None:
+            entity, names = missing
+            found.append(
+                Finding(
+                    f"{exchange.method} of {entity} without {', '.join(names)}: production answers 500 "
+                    "(a required field has no value)",
+                    (exchange.position,),
+                    {"fields": names},
+                )
+            )
+    return found
+
+
 def _page_size(exchange: Exchange) -> int | None:
     """The page size a query asks for (500 when it names none), or ``None`` when MaxRecords does not bind
     as a whole number (``"abc"``, ``500.5``): the API then answers 500, as the fake does (INFERRED)."""
@@ -135,8 +190,7 @@ def max_records_500(traffic: Sequence[Exchange], context: RuleContext) -> list[F
             shown = size if size is not None else scrub_url(repr(model["maxrecords"]))
             found.append(
                 Finding(
-                    f"MaxRecords {shown}: production answers 500 (maxCountOfRecordsToReturn must be between "
-                    "1 and 500)",
+                    f"MaxRecords {shown}: production answers 500 (maxCountOfRecordsToReturn must be between 1 and 500)",
                     (exchange.position,),
                 )
             )

@@ -98,7 +98,8 @@ def known_query_operators(traffic: Sequence[Exchange], context: RuleContext) -> 
                     f"{shown} at {where} is no operator the API knows: production drops the clause and runs "
                     "the rest of the query (200, rows the clause did not filter)"
                 )
-            found.append(Finding(said, (exchange.position,), {"where": where, "op": op}))
+            shown_op = scrub_url(op) if isinstance(op, str) else op
+            found.append(Finding(said, (exchange.position,), {"where": where, "op": shown_op}))
     return found
 
 
@@ -117,8 +118,8 @@ def filter_values_given(traffic: Sequence[Exchange], context: RuleContext) -> li
             if not isinstance(op, str) or op not in OPERATORS or op in GROUPS | NO_VALUE:
                 continue  # unknown operators are known-query-operators' to judge
             value = clause.get("value")
-            if op in LISTS and isinstance(value, list) and value:
-                continue
+            if op in LISTS and isinstance(value, list):
+                continue  # an empty list is an odd question, not a missing value
             if op not in LISTS and value is not None and not isinstance(value, list | dict):
                 continue
             field = scrub_url(str(clause.get("field")))

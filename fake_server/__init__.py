@@ -9,6 +9,7 @@ from .http_types import ApiRequest, ApiResponse
 from .journal import Journal
 from .profile import DEFAULT_COMPLETING_STATUS, Latency, Limits, TenantProfile
 from .tenant import Tenant
+from .wire import read_body
 
 __all__ = [
     "DEFAULT_COMPLETING_STATUS",
@@ -24,4 +25,5 @@ __all__ = [
     "Limits",
     "Tenant",
     "TenantProfile",
+    "read_body",
 ]

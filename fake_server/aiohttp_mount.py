@@ -22,8 +22,9 @@ from .http_types import ApiRequest
 from .requests_mount import AUTOTASK_URL, METHODS
 
 
-def _body(kwargs: dict[str, Any]) -> bytes:
-    """The bytes aiohttp would send for ``json=`` or ``data=`` (text, bytes or a form dict)."""
+async def _body(kwargs: dict[str, Any]) -> bytes:
+    """The bytes aiohttp would send for ``json=`` or ``data=`` (text, bytes, a form dict, or chunks from an
+    async iterator, which aiohttp sends chunked)."""
     if kwargs.get("json") is not None:
         return json.dumps(kwargs["json"]).encode("utf-8")  # aiohttp's own default serialiser
     data = kwargs.get("data")
@@ -35,15 +36,17 @@ def _body(kwargs: dict[str, Any]) -> bytes:
         return data.encode("utf-8")
     if isinstance(data, dict):
         return urlencode(data).encode("ascii")
+    if hasattr(data, "__aiter__"):
+        return b"".join([bytes(chunk) async for chunk in data])
     raise TypeError(f"the fake reads json=, bytes, text or a dict form body, not {type(data).__name__}")
 
 
-def to_api_request(method: str, url: Any, kwargs: dict[str, Any]) -> ApiRequest:
+async def to_api_request(method: str, url: Any, kwargs: dict[str, Any]) -> ApiRequest:
     headers = kwargs.get("headers") or {}
     pairs = tuple((str(k), str(v)) for k, v in headers.items())
     if kwargs.get("json") is not None and not any(k.lower() == "content-type" for k, _ in pairs):
         pairs += (("Content-Type", "application/json"),)  # what aiohttp itself adds for json=
-    return ApiRequest(method, str(url), pairs, _body(kwargs))
+    return ApiRequest(method, str(url), pairs, await _body(kwargs))
 
 
 class _SentRequest:
@@ -68,7 +71,7 @@ _NEEDS_STREAM_WRITER = "stream_writer" in inspect.signature(aiohttp.ClientRespon
 def responder(fake: Core, method: str) -> Callable[..., Awaitable[CallbackResult]]:
     async def respond(url: Any, **kwargs: Any) -> CallbackResult:
         try:
-            answered = await answer_async(fake, to_api_request(method, url, kwargs))
+            answered = await answer_async(fake, await to_api_request(method, url, kwargs))
         except Dropped:
             raise aiohttp.ServerDisconnectedError("Server disconnected without sending a response.") from None
         headers = dict(answered.headers)

@@ -173,7 +173,8 @@ def _generic_entity(name: str, entry: dict[str, Any], children: list[ChildRoute]
     mine = [c for c in children if c.entity == name]
     writes = {v.upper() for v in entry["root"]} | {v for c in mine for v in c.collection_verbs}
     info = {
-        "name": name,
+        # entityInformation names the entity in the singular, as its swagger model does (TicketModel: Ticket).
+        "name": str(entry.get("model") or name).removesuffix("Model"),
         "canCreate": "POST" in writes,
         "canDelete": "delete" in entry["item"] or any("DELETE" in c.item_verbs for c in mine),
         "canQuery": entry["query"],

@@ -44,6 +44,9 @@ class Exchange:
     started_at: float = 0.0
     duration: float = 0.0
     position: int = 0
+    # What the fake undid to read the request body (``"gzip"``, ``"utf-16"``); the body here is the decoded
+    # JSON, and the request headers still say how it was sent.
+    request_decoded: str = ""
 
     # -- bodies, parsed once ------------------------------------------------------------------------
 
@@ -156,6 +159,7 @@ class Exchange:
             "response_json": self.response_json,
             "started_at": self.started_at,
             "duration": self.duration,
+            **({"request_decoded": self.request_decoded} if self.request_decoded else {}),
         }
 
     @classmethod
@@ -177,6 +181,7 @@ class Exchange:
             started_at=float(data.get("started_at") or 0.0),
             duration=float(data.get("duration") or 0.0),
             position=position,
+            request_decoded=str(data.get("request_decoded") or ""),
         )
         exchange.__dict__.update(request_json=request_json, response_json=response_json)
         return exchange

@@ -30,6 +30,7 @@ from .service_endpoints import authenticated, unauthenticated
 from .store import Store
 from .tenant import Tenant
 from .values import now_utc
+from .wire import as_read
 
 if TYPE_CHECKING:
     import httpx
@@ -214,6 +215,11 @@ class FakeAutotask:
         This is the pure core: rate limits and faults are applied by the adapters through ``self.gate``.
         """
         started = time.time()
+        if request.body:  # undo what the wire put on it (gzip, UTF-16) before anything reads it
+            try:
+                request = as_read(request, self.profile.max_body_bytes)
+            except ApiError as error:
+                override = override or error.response()
         response = self._respond(request, override)
         try:
             # Most bodies hold no \u escape at all; only those can need re-reading before they are kept.

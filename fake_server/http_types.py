@@ -24,7 +24,7 @@ class ApiRequest:
     for most requests means three credential values. ``path`` may bring the URL's path along.
     """
 
-    __slots__ = ("_headers", "_lower", "_path", "body", "method", "raw_headers", "url")
+    __slots__ = ("_headers", "_lower", "_path", "body", "decoded", "method", "raw_headers", "url")
 
     def __init__(
         self,
@@ -43,6 +43,17 @@ class ApiRequest:
         self._headers = None if raw_headers is not None else headers
         self._lower: dict[str, str] | None = None
         self._path = path
+        # What was undone to read the body (``"gzip"``, ``"utf-16"``: see ``wire.as_read``); ``None`` for a
+        # body read as it came, which is nearly every one.
+        self.decoded: str | None = None
+
+    def with_body(self, body: bytes, decoded: str | None) -> ApiRequest:
+        """The same request with another body, noting what was undone to get it."""
+        raw = self.raw_headers
+        copy = ApiRequest(self.method, self.url, self._headers or (), body, raw_headers=raw, path=self._path)
+        copy._lower = self._lower
+        copy.decoded = decoded
+        return copy
 
     def __repr__(self) -> str:  # no header values: they carry credentials
         return f"ApiRequest({self.method!r}, {self.url!r}, {len(self.body)} body bytes)"

@@ -22,8 +22,10 @@ def _header_text(headers: dict[str, str] | dict[bytes, bytes]) -> dict[str, str]
 
 
 def _exchange(entry: tuple[Any, ...], position: int) -> Exchange:
-    method, url, headers, body, status, content, started_at, duration = entry
-    return Exchange(method, url, _header_text(headers), body, status, content, started_at, duration, position)
+    method, url, headers, body, status, content, started_at, duration, decoded = entry
+    return Exchange(
+        method, url, _header_text(headers), body, status, content, started_at, duration, position, decoded or ""
+    )
 
 
 # Readers split lines with str.splitlines(), which also breaks at these; json.dumps leaves them raw.
@@ -161,6 +163,7 @@ class Journal:
                 content,
                 started_at,
                 duration,
+                request.decoded,
             )
             self._entries.append(entry)
             if self._sink is not None:

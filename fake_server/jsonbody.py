@@ -73,10 +73,7 @@ def recorded(request: ApiRequest) -> ApiRequest:
     body = as_read(request.body) if request.body else request.body
     if body is request.body:
         return request
-    raw = request.raw_headers
-    return ApiRequest(
-        request.method, request.url, request.headers if raw is None else (), body, raw_headers=raw, path=request.path
-    )
+    return request.with_body(body, request.decoded)
 
 
 def _too_deep(value: Any) -> bool:

@@ -1,4 +1,20 @@
-"""The query language: parsing a QueryModel, compiling its filters, and selecting a page by id keyset."""
+"""The query language: parsing a QueryModel, compiling its filters, and selecting a page by id keyset.
+
+What production does with a query that is wrong, and the evidence for each (docs/behaviours.md lists them):
+
+- **An operator it does not know** (``ne`` for ``noteq``, ``EQ``, ``startsWith``) is dropped with its clause,
+  and the rest of the query runs: 200 with rows the dropped clause would have excluded [LIVE:
+  WYRE-AI/autotask-mcp PR #193 and #211: ``{op: 'ne', field: 'status', value: 5}`` beside an ``eq`` on
+  assignedResourceID gave 500 rows, all of status 5]. Operators are matched case-sensitively, as documented
+  [DOCS]; a group whose every clause is dropped is dropped too, and a filter left empty returns every record
+  [INFERRED from the report]. ``check``'s ``known-query-operators`` rule flags such clauses, as the answer
+  itself shows nothing wrong.
+- **A field the entity lacks** is a 500 naming field and entity (``unknown_field``) [LIVE: PR #282].
+- **A value of the wrong type** (text for an integer, an unparseable date) is a 500 naming the field
+  (``values.coerce``) [INFERRED: production's text is not reported].
+- **No filter, or an empty one**, is a 500 [INFERRED; clients send ``id gte 0`` for "all rows": apigrate
+  #15, GDSTechnology/autotask-mcp].
+"""
 
 from __future__ import annotations
 
@@ -90,11 +106,15 @@ class _Compiler:
     or_conditions: int = 0
     index_hint: IndexHint | None = None
 
-    def all_of(self, items: Iterable[Any], *, top: bool = False, depth: int = 0) -> Predicate:
-        predicates = [self.condition(item, top=top, depth=depth) for item in items]
+    def all_of(self, items: Iterable[Any], *, top: bool = False, depth: int = 0) -> Predicate | None:
+        """Every condition at once; ``None`` when each was dropped (none is left to test)."""
+        predicates = [p for item in items if (p := self.condition(item, top=top, depth=depth)) is not None]
+        if len(predicates) <= 1:
+            return predicates[0] if predicates else None
         return lambda record: all(p(record) for p in predicates)
 
-    def condition(self, item: Any, *, top: bool = False, depth: int = 0) -> Predicate:
+    def condition(self, item: Any, *, top: bool = False, depth: int = 0) -> Predicate | None:
+        """The test of one condition, or ``None`` for a clause production drops (an unknown operator)."""
         if not isinstance(item, dict):
             raise BusinessError("Each filter must be an object with op, field and value.")
         op = _key(item, "op")
@@ -106,7 +126,7 @@ class _Compiler:
                 else "Invalid filter operator: a filter requires an op."
             )
         if op not in OPERATORS:
-            raise BusinessError(f"Invalid filter operator '{op}'.")
+            return None  # production drops a clause whose operator it does not know (see UNKNOWN_OPERATORS)
         if op in ("and", "or"):
             children = _key(item, "items")
             if not isinstance(children, list) or not children:
@@ -117,7 +137,9 @@ class _Compiler:
                 self.or_conditions += len(children)
                 if self.or_conditions > MAX_OR_CONDITIONS:
                     raise BusinessError("Invalid query syntax. Queries are limited to 500 or fewer 'OR' conditions.")
-                predicates = [self.condition(child, depth=depth + 1) for child in children]
+                predicates = [p for child in children if (p := self.condition(child, depth=depth + 1)) is not None]
+                if not predicates:
+                    return None
                 return lambda record: any(p(record) for p in predicates)
             return self.all_of(children, depth=depth + 1)
         field_name = _key(item, "field")
@@ -175,7 +197,7 @@ class _Compiler:
             return data_type, udf_value
         info = self.entity.field(name)
         if info is None:
-            raise BusinessError(f"Unable to find {name} in the {self.entity.name} entity.")
+            raise unknown_field(name, self.entity)
         if not info.is_queryable:
             raise BusinessError(f"The field {info.name} is not queryable.")
         canonical = info.name
@@ -199,11 +221,21 @@ class Plan(NamedTuple):
 def make_plan(entity: EntityInfo, spec: QuerySpec, udf_types: dict[str, str]) -> Plan:
     """Compile the filters once; a plan depends only on the query and the entity's metadata."""
     compiler = _Compiler(entity, udf_types)
-    predicate = compiler.all_of(spec.filters, top=True)
+    predicate = compiler.all_of(spec.filters, top=True) or _every_record
     for name in spec.include_fields or ():
         if entity.field(name) is None:
-            raise BusinessError(f"Unable to find {name} in the {entity.name} entity.")
+            raise unknown_field(name, entity)
     return Plan(spec, predicate, compiler.index_hint)
+
+
+def _every_record(record: dict[str, Any]) -> bool:
+    return True
+
+
+def unknown_field(name: str, entity: EntityInfo) -> BusinessError:
+    """A filter on a field the entity lacks: 500 naming the field as sent and the entity in the singular
+    (``Unable to find projectID in the TimeEntry Entity``) [LIVE: WYRE-AI/autotask-mcp PR #282, on v2.33.2]."""
+    return BusinessError(f"Unable to find {name} in the {entity.info.get('name') or entity.name} Entity")
 
 
 def _candidates(table: Table, plan: Plan) -> list[int] | None:

@@ -21,9 +21,21 @@ AUTOTASK_URL = re.compile(r"^https?://(webservices\d*|prde|pres)\.autotask\.net(
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 
+def _content(body: object) -> bytes:
+    """The bytes ``requests`` would send: a body as given, or a file's or a generator's (sent chunked)."""
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, bytes | bytearray):
+        return bytes(body)
+    read = getattr(body, "read", None)
+    chunks = [read()] if callable(read) else list(body)  # type: ignore[call-overload]
+    return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in chunks)
+
+
 def to_api_request(request: requests.PreparedRequest) -> ApiRequest:
-    body = request.body
-    content = body.encode("utf-8") if isinstance(body, str) else body if isinstance(body, bytes) else b""
+    content = _content(request.body)
     headers = tuple(
         (name, value.decode("latin-1") if isinstance(value, bytes) else value)
         for name, value in request.headers.items()

@@ -19,6 +19,7 @@ class FakeTransport(httpx.BaseTransport):
         self.fake = fake
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()  # a streamed (chunked) body is read whole, as the server reads it
         try:
             return to_httpx_response(answer(self.fake, to_api_request(request)))
         except Dropped:

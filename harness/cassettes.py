@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import vcr
 from vcr.request import Request
 
-from fake_server import Exchange
+from fake_server import ApiRequest, Exchange, read_body
 
 from .scrub import Scrubber
 
@@ -138,8 +138,10 @@ def autotask_vcr(
         request.headers = scrub.headers(dict(request.headers))
         request.uri = scrub.url(request.uri)
         if request.body:
-            text = request.body.decode("utf-8", errors="replace") if isinstance(request.body, bytes) else request.body
-            request.body = scrub.text(text).encode("utf-8")
+            body = request.body if isinstance(request.body, bytes) else request.body.encode("utf-8")
+            # A gzipped or UTF-16 body is kept as the JSON it carries, so it is scrubbed and matched as one.
+            read = read_body(ApiRequest(request.method, request.uri, tuple(request.headers.items()), body))
+            request.body = scrub.text(read.body.decode("utf-8", errors="replace")).encode("utf-8")
         return request
 
     def before_response(response: dict[str, Any]) -> dict[str, Any]:

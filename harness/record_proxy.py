@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from fake_server import Journal
+from fake_server import Journal, read_body
 from fake_server.asgi import Receive, Scope, Send, answer_lifespan, read_rest
 from fake_server.http_types import ApiRequest, ApiResponse
 
@@ -86,7 +86,7 @@ class RecordingProxy:
         content = self._rewrite(content)
         seen_url = self.proxy_root + path + (f"?{query}" if query else "")
         self.journal.record(
-            ApiRequest(scope["method"], seen_url, tuple(headers), body),
+            read_body(ApiRequest(scope["method"], seen_url, tuple(headers), body)),  # gzip kept decoded
             ApiResponse(status, content=content),
             started,
             time.time() - started,

@@ -8,10 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fake_server import FakeAutotask
 
-from .conftest import BASE
+from .conftest import BASE, CREDENTIALS
 
 
 @pytest.fixture
@@ -154,8 +156,6 @@ def test_only_one_udf_per_query(client: httpx.Client, companies: dict[str, int])
     "bad",
     [
         {"op": "eq", "field": "noSuchField", "value": 1},
-        {"op": "startsWith", "field": "companyName", "value": "A"},
-        {"op": "ne", "field": "companyType", "value": 1},
         {"op": "in", "field": "companyType", "value": 1},
         {"op": "eq", "field": "companyType", "value": "one"},
         {"op": "lt", "field": "companyType"},
@@ -168,6 +168,58 @@ def test_bad_filter_is_500_with_errors(client: httpx.Client, companies: dict[str
     answer = client.post(f"{BASE}/Companies/query", json={"filter": [bad]})
     assert answer.status_code == 500
     assert answer.json()["errors"]
+
+
+KNOWN = {"eq", "noteq", "gt", "gte", "lt", "lte", "beginsWith", "endsWith", "contains", "exist", "notExist"}
+UNKNOWN_OPERATORS = st.one_of(
+    st.sampled_from(["ne", "neq", "NotEq", "EQ", "Eq", "startsWith", "like", "equals", "isNull", "AND", "Or"]),
+    st.text(min_size=1, max_size=12),
+).filter(lambda op: op not in KNOWN | {"in", "notIn", "and", "or"})
+
+
+@given(op=UNKNOWN_OPERATORS, nest=st.sampled_from(["top", "in and", "in or"]))
+def test_a_clause_with_an_unknown_operator_is_dropped_and_the_rest_of_the_query_runs(op: str, nest: str) -> None:
+    """WYRE-AI/autotask-mcp PR #193: ``ne`` beside another clause returned rows the ``ne`` would exclude."""
+    fake = FakeAutotask()
+    ids = [
+        fake.seed("Companies", {"companyName": f"C{n}", "companyType": n % 3, "ownerResourceID": 4}) for n in range(6)
+    ]
+    kept = {"op": "gte", "field": "id", "value": ids[2]}
+    dropped = {"op": op, "field": "companyType", "value": 1}
+    shapes: dict[str, list[Any]] = {
+        "top": [kept, dropped],
+        "in and": [{"op": "and", "items": [kept, dropped]}],
+        "in or": [kept, {"op": "or", "items": [dropped]}],
+    }
+    clauses = shapes[nest]
+    with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:
+        answer = http.post(f"{BASE}/Companies/query", json={"filter": clauses})
+        without = http.post(f"{BASE}/Companies/query", json={"filter": [kept]})
+    assert answer.status_code == 200
+    assert [c["id"] for c in answer.json()["items"]] == [c["id"] for c in without.json()["items"]] == ids[2:]
+
+
+def test_a_filter_of_dropped_clauses_alone_returns_every_record(
+    client: httpx.Client, companies: dict[str, int]
+) -> None:
+    answer = client.post(f"{BASE}/Companies/query", json={"filter": [{"op": "ne", "field": "companyType", "value": 1}]})
+    assert answer.status_code == 200
+    assert {c["id"] for c in answer.json()["items"]} >= set(companies.values())
+
+
+@pytest.mark.parametrize(
+    ("entity", "field", "singular"),
+    [("TimeEntries", "projectID", "TimeEntry"), ("Tickets", "nosuch", "Ticket"), ("ActionTypes", "x", "ActionType")],
+)
+def test_a_field_the_entity_lacks_is_a_500_naming_it_and_the_entity_in_the_singular(
+    client: httpx.Client, entity: str, field: str, singular: str
+) -> None:
+    """WYRE-AI/autotask-mcp PR #282, verified live: ``Unable to find projectID in the TimeEntry Entity``."""
+    answer = client.post(f"{BASE}/{entity}/query", json={"filter": [{"op": "eq", "field": field, "value": 1}]})
+    assert (answer.status_code, answer.json()) == (
+        500,
+        {"errors": [f"Unable to find {field} in the {singular} Entity"]},
+    )
 
 
 @pytest.mark.parametrize("field", ["creatorType", "lastActivityPersonType"])

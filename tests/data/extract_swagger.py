@@ -1,11 +1,11 @@
 """Regenerate ``autotask-swagger-tickets.json``: the operations tests/test_schemathesis.py runs, cut from the official
 swagger with every definition they reference (transitively) and nothing else.
 
-    python tests/data/extract_swagger.py ../shared/reference/autotask-swagger.json \
+    python tests/data/extract_swagger.py PATH/TO/autotask-swagger.json \
         tests/data/autotask-swagger-tickets.json
 
-The source is the Autotask REST swagger the project keeps in ``../shared/reference/autotask-swagger.json``
-(Swagger 2.0, host webservices14.autotask.net); the test reads only the extraction, never the source.
+The source is a local copy of the official Autotask REST swagger (Swagger 2.0, host
+webservices14.autotask.net); the test reads only the extraction, never the source.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def extract(swagger: dict[str, Any]) -> dict[str, Any]:
     info = dict(swagger["info"])
     info["description"] = (
         "Extracted by tests/data/extract_swagger.py from the official Autotask REST swagger "
-        "(../shared/reference/autotask-swagger.json): only the operations "
+        "(Swagger 2.0, host webservices14.autotask.net): only the operations "
         "tests/test_schemathesis.py runs and the definitions they reference."
     )
     return {

@@ -418,3 +418,15 @@ def test_query_rule_messages_carry_no_credential(fake: FakeAutotask) -> None:
     found = _query(fake, model)
     assert {v.rule for v in found} >= {"known-query-operators", "known-query-fields"}
     assert not any("hunter2" in v.message or "hunter2" in json.dumps(v.details, default=str) for v in found)
+
+
+def test_a_dropped_operator_answers_200_and_only_the_rule_shows_it(seeded: tuple[FakeAutotask, int, str]) -> None:
+    # WYRE-AI/autotask-mcp PR #193: "open tickets" written with ne came back with every status. The fake
+    # answers as production did, so nothing in the answer tells the client; the rule does.
+    fake, ticket, _ = seeded
+    fake.seed("Tickets", ticket_body(0, status=5))
+    model = {"filter": [{"op": "ne", "field": "status", "value": 5}]}
+    traffic = _journal(fake, lambda http: http.post(f"{BASE}/Tickets/query", json=model))
+    assert traffic[0].status == 200
+    assert sorted(item["status"] for item in traffic[0].items or []) == [1, 5]
+    assert [v.rule for v in check(traffic, ALL_PACKS)] == ["known-query-operators"]

@@ -92,12 +92,14 @@ def known_query_operators(traffic: Sequence[Exchange], context: RuleContext) -> 
                     "not know is dropped: the rest of the query runs and answers 200 with rows the clause "
                     "did not filter"
                 )
-            else:
-                shown = scrub_url(repr(op)) if op is not None else "no op"
+            elif isinstance(op, str):
                 said = (
-                    f"{shown} at {where} is no operator the API knows: production drops the clause and runs "
-                    "the rest of the query (200, rows the clause did not filter)"
+                    f"{scrub_url(op)!r} at {where} is no operator the API knows: production drops the clause "
+                    "and runs the rest of the query (200, rows the clause did not filter)"
                 )
+            else:
+                # No report says what production does with a clause without a string op; the fake refuses it.
+                said = f"the clause at {where} has no operator (op is {type(op).__name__}): the fake answers 500"
             shown_op = scrub_url(op) if isinstance(op, str) else op
             found.append(Finding(said, (exchange.position,), {"where": where, "op": shown_op}))
     return found

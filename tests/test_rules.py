@@ -423,7 +423,7 @@ def test_query_rule_messages_carry_no_credential(fake: FakeAutotask) -> None:
 def test_a_dropped_operator_answers_200_and_only_the_rule_shows_it(seeded: tuple[FakeAutotask, int, str]) -> None:
     # WYRE-AI/autotask-mcp PR #193: "open tickets" written with ne came back with every status. The fake
     # answers as production did, so nothing in the answer tells the client; the rule does.
-    fake, ticket, _ = seeded
+    fake, _, _ = seeded
     fake.seed("Tickets", ticket_body(0, status=5))
     model = {"filter": [{"op": "ne", "field": "status", "value": 5}]}
     traffic = _journal(fake, lambda http: http.post(f"{BASE}/Tickets/query", json=model))

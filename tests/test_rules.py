@@ -344,6 +344,7 @@ def test_every_documented_operator_passes_the_query_rules(fake: FakeAutotask) ->
         ({"op": "notIn", "field": "priority"}, True),
         ({"op": "eq", "field": "priority", "value": 0}, False),  # a falsy value is a value
         ({"op": "eq", "field": "title", "value": ""}, False),
+        ({"op": "eq", "field": "isVisibleToComanaged", "value": False}, False),
         ({"op": "exist", "field": "title"}, False),
         ({"op": "ne", "field": "title"}, False),  # an unknown op is known-query-operators' to judge
     ],

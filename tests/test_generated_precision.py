@@ -8,6 +8,7 @@ unflagged). The table is printed (``pytest -s``) and written to the test's tempo
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from harness.rules.model import CONTRACT, Finding, RuleContext
 from harness.traffic import Exchange, load_traffic
 
 from .breaches import BREACHES
-from .workflows import CONTEXT, Step, legal_workflows, session
+from .workflows import CONTEXT, LEGAL_KINDS, Step, legal_workflows, session
 
 LEGAL_EXAMPLES = 200
 BREACH_EXAMPLES = 15  # per rule
@@ -44,8 +45,11 @@ class Tally:
     false_alarms: dict[str, int] = field(default_factory=dict)
     misses: dict[str, int] = field(default_factory=dict)
     examples: dict[str, str] = field(default_factory=dict)
+    steps: Counter[str] = field(default_factory=Counter)
 
     def judge(self, traffic: list[Exchange], steps: Iterable[Step], breach: str | None = None) -> None:
+        if breach is None:
+            self.steps.update(step.kind for step in steps)
         for contract_rule in self.rules:
             fired = contract_rule.run(traffic, CONTEXT)
             self.cases[contract_rule.id] = self.cases.get(contract_rule.id, 0) + 1
@@ -69,6 +73,7 @@ class Tally:
                 f"{rid:<{width}}  {self.cases.get(rid, 0):>5}  {self.breaches.get(rid, 0):>8}  "
                 f"{self.false_alarms.get(rid, 0):>12}  {self.misses.get(rid, 0):>6}"
             )
+        lines.append("legal steps drawn: " + ", ".join(f"{kind} {n}" for kind, n in sorted(self.steps.items())))
         lines.extend(f"first {kind}: {example}" for kind, example in sorted(self.examples.items()))
         return "\n".join(lines)
 
@@ -118,6 +123,8 @@ def test_generated_workflows_give_no_rule_a_false_alarm_or_a_miss(tmp_path: Path
     print("\n" + table)
     (tmp_path / "rule-precision.txt").write_text(table + "\n", encoding="utf-8")
     assert all(tally.breaches.get(rule_id, 0) >= BREACH_EXAMPLES for rule_id in REGISTRY), table
+    # Every kind of legal step was drawn often enough to matter.
+    assert set(tally.steps) == LEGAL_KINDS and min(tally.steps.values()) >= 10, table
     assert (sum(tally.false_alarms.values()), sum(tally.misses.values())) == (0, 0), table
 
 

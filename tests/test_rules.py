@@ -431,3 +431,20 @@ def test_a_dropped_operator_answers_200_and_only_the_rule_shows_it(seeded: tuple
     assert traffic[0].status == 200
     assert sorted(item["status"] for item in traffic[0].items or []) == [1, 5]
     assert [v.rule for v in check(traffic, ALL_PACKS)] == ["known-query-operators"]
+
+
+def test_a_resolution_text_written_by_id_breaks_no_rule(seeded: tuple[FakeAutotask, int, str]) -> None:
+    # Seed 004 §9 test 1: GET by id, a note, a PUT of the resolution; "resolution text alone does not resolve
+    # a ticket". ticket-number-via-query once counted the text as resolving and flagged the GET.
+    fake, ticket, _ = seeded
+    note = {"title": "t", "description": "d", "noteType": 1, "publish": 1}
+    traffic = _journal(
+        fake,
+        lambda http: (
+            item := _get(http, ticket),
+            http.post(f"{BASE}/Tickets/{ticket}/Notes", json=note),
+            http.put(f"{BASE}/Tickets", json={**item, "resolution": "Fixed."}),
+        ),
+    )
+    assert [e.status for e in traffic] == [200, 200, 200]
+    assert check(traffic, ALL_PACKS) == []

@@ -110,6 +110,11 @@ class Step:
     def __repr__(self) -> str:
         return self.label
 
+    @property
+    def kind(self) -> str:
+        """The first word of the label: ``PUT``, ``status``, ``paging:``..."""
+        return self.label.split(" ")[0]
+
 
 # -- legal steps --------------------------------------------------------------------------------------------
 
@@ -410,16 +415,24 @@ LEGAL_STEPS: st.SearchStrategy[Step] = st.one_of(
     query_step(),
     retry_step(),
     company_step(),
-    st.sampled_from(
-        [
-            Step("note", _note),
-            Step("read", _read),
-            Step("create", _create),
-            Step("zone lookup", _zone),
-            Step("contact under a company", _contact),
-            Step("time entry", _time_entry),
+    *(
+        st.just(Step(label, run))
+        for label, run in [
+            ("note", _note),
+            ("read", _read),
+            ("create", _create),
+            ("zone lookup", _zone),
+            ("contact under a company", _contact),
+            ("time entry", _time_entry),
         ]
     ),
+)
+
+
+# The first word of each legal step's label (Step.kind).
+LEGAL_KINDS = frozenset(
+    {"PUT", "status", "UDF", "resolve", "paging:", "query", "429,", "company", "note", "read", "create", "zone"}
+    | {"contact", "time"}
 )
 
 

@@ -448,3 +448,17 @@ def test_a_resolution_text_written_by_id_breaks_no_rule(seeded: tuple[FakeAutota
     )
     assert [e.status for e in traffic] == [200, 200, 200]
     assert check(traffic, ALL_PACKS) == []
+
+
+def test_put_carries_stabilising_fields_flags_nulls_read_from_the_response_root(
+    seeded: tuple[FakeAutotask, int, str],
+) -> None:
+    # Seed 004 §2.1: the fields live under item; read from the root they are all null, and the PUT sends them so.
+    fake, ticket, _ = seeded
+
+    def steps(http: httpx.Client) -> None:
+        answer = http.get(f"{BASE}/Tickets/{ticket}").json()
+        http.put(f"{BASE}/Tickets", json={**answer["item"], "queueID": answer.get("queueID")})
+
+    [violation] = [v for v in check(_journal(fake, steps), ALL_PACKS) if v.rule == "put-carries-stabilising-fields"]
+    assert violation.details["nulled"] == ["queueID"] and "null for queueID" in violation.message

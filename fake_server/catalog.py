@@ -21,6 +21,30 @@ SWAGGER_TYPES = {
     ("string", "date-time"): "dateTime",
 }
 
+# Fields the API fills itself on every entity that has them: creation and change stamps, who created or changed
+# the record and on whose behalf. The swagger marks no field read-only; each of these is read-only in every
+# hand-written entity file that has it (fake_server/entities: Tickets, TicketNotes, TimeEntries, Companies,
+# Contacts, Projects, Tasks, Contracts, ConfigurationItems; DOCS, facts file section 6), and the bundled profiles'
+# [stamps] tables fill them. On the generic entities they are read-only by analogy [INFERRED]: a body's value is
+# ignored, as the API does with every read-only field, rather than taken and then overwritten by the stamp.
+SYSTEM_FIELDS = frozenset(
+    {
+        "createDate",
+        "createDateTime",
+        "creatorResourceID",
+        "createdByResourceID",
+        "creatorUserID",
+        "impersonatorCreatorResourceID",
+        "impersonatorUpdaterResourceID",
+        "lastActivityDate",
+        "lastModifiedDate",
+        "lastModifiedDateTime",
+        "lastModifiedUserID",
+        "lastTrackedModificationDateTime",
+        "lastTrackedModifiedDateTime",
+    }
+)
+
 
 @dataclass(frozen=True)
 class FieldInfo:
@@ -191,7 +215,7 @@ def _generic_entity(name: str, entry: dict[str, Any], children: list[ChildRoute]
             name=f_name,
             data_type=SWAGGER_TYPES.get((f_type, f_format), "string"),
             length=8000 if SWAGGER_TYPES.get((f_type, f_format), "string") == "string" else 0,
-            is_read_only=f_name == "id",
+            is_read_only=f_name == "id" or f_name in SYSTEM_FIELDS,
         )
         for f_name, f_type, f_format in entry["fields"]
     )

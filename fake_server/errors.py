@@ -16,7 +16,7 @@ NO_MATCHING_RECORD = (
     "No message. No matching records found. The logged in Resource may not have the "
     "required permissions to delete the data."
 )
-# The update of a missing id. The delete text above is quoted from production (facts file); this one is
+# The update of a missing id. The delete text above is quoted from production (django-autotask `api.py`); this one is
 # INFERRED, worded after it so that clients matching "No matching records found" still recognise it.
 UPDATE_NO_MATCHING_RECORD = (
     "No message. No matching records found. The logged in Resource may not have the "

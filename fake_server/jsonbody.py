@@ -145,7 +145,7 @@ def parse_json(raw: bytes | str, what: str = "request body") -> Any:
         return _loads(text, what)
     except ValueError:
         pass
-    # A real GET query with single-quoted pseudo-JSON succeeded (facts file, 3.2).
+    # A real GET query with single-quoted pseudo-JSON succeeded (a captured production query).
     if "'" in text:
         try:
             return _loads(_swap_quotes(text), what)

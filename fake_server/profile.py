@@ -138,7 +138,8 @@ def _latencies(by_operation: dict[str, Any]) -> tuple[tuple[str, Latency], ...]:
 
 @dataclass(frozen=True)
 class Limits:
-    """The API's request limits (facts file, section 7); ``enabled=False`` turns them all off (``[limits]``).
+    """The API's request limits (GDSTechnology/autotask-mcp docs/THROTTLING.md; n8n-nodes-autotask PR #107);
+    ``enabled=False`` turns them all off (``[limits]``).
 
     ``latency`` is how long every answer takes (off by default); ``latency_by_operation`` overrides it for
     ``read`` (GET), ``query`` (``/query``, ``/query/count``, ``/query/next``) or ``write`` (any other verb).

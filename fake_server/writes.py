@@ -10,7 +10,7 @@ from typing import Any
 from .catalog import Catalog, EntityInfo, FieldInfo
 from .errors import NO_MATCHING_RECORD, UPDATE_NO_MATCHING_RECORD, BusinessError
 from .profile import TenantProfile
-from .rendering import udf_types
+from .rendering import udf_definitions, udf_types
 from .store import Store
 from .values import INTEGER_TYPES, coerce, comparable, format_datetime
 
@@ -56,7 +56,7 @@ class Writer:
             else:
                 record[info.name] = _default(info)
         self._bind_parent(record, ctx)
-        record["userDefinedFields"] = self._udfs(entity, {}, udfs, partial=False)
+        record["userDefinedFields"] = self._udfs(entity, None, udfs)
         self._stamp(entity, record, None, ctx)
         self._validate(entity, record, record_id)
         table.put(record_id, record)
@@ -84,7 +84,7 @@ class Writer:
                 record[info.name] = None if self.profile.put_nulls_omitted else old.get(info.name)
         self._bind_parent(record, ctx)
         record["id"] = record_id
-        record["userDefinedFields"] = self._udfs(entity, old.get("userDefinedFields") or {}, udfs, partial=partial)
+        record["userDefinedFields"] = self._udfs(entity, old.get("userDefinedFields") or {}, udfs)
         self._stamp(entity, record, old, ctx)
         self._validate(entity, record, record_id)
         table.put(record_id, record)
@@ -167,19 +167,41 @@ class Writer:
             )
         return coerced
 
-    def _udfs(self, entity: EntityInfo, old: dict[str, Any], sent: Any, *, partial: bool) -> dict[str, Any] | None:
+    def _udfs(self, entity: EntityInfo, old: dict[str, Any] | None, sent: Any) -> dict[str, Any] | None:
+        """The record's UDF values after a create (``old`` is ``None``) or an update, PUT and PATCH alike.
+
+        Autotask's UDF page (REST/Entities/UserdefinedFieldsUDFs.htm) [DOCS], under both bundled profiles:
+        - an update that leaves a UDF out keeps its value: "if no value is provided on update and the field is
+          currently populated, the current value remains in place". That holds for PUT as for PATCH: a PUT nulls
+          the entity's own fields it leaves out (``put_nulls_omitted``), never its UDFs;
+        - a UDF required in the UI is not required through the API; left out of a create, a required UDF takes
+          the definition's default value when it has one (else it stays empty);
+        - on update, a populated required UDF "cannot be removed" (the SOAP UDF page, SOAP/Entities/
+          UserdefinedFieldsUDFs.htm, whose other UDF rules the REST page repeats, says so): a null sent for it
+          keeps the value [the keeping is DOCS; that no error is raised is INFERRED].
+        A null sent for any other UDF clears it [INFERRED: the docs forbid removing only required UDFs, so the
+        others can be removed, and a null value is the only removal the {name, value} shape can say].
+        """
+        definitions = udf_definitions(self.profile, entity)
         types = udf_types(self.profile, entity)
-        result = dict(old) if partial else {}
-        if sent is None:
-            return (result or None) if partial else None
-        if not isinstance(sent, list):
+        result = dict(old or {})
+        if sent is not None and not isinstance(sent, list):
             raise BusinessError("userDefinedFields must be an array of {name, value} objects.")
-        for name, value in _udf_pairs(sent).items():
+        pairs = _udf_pairs(sent)
+        for name, value in pairs.items():
             canonical = next((n for n in types if n.lower() == name.lower()), None)
             if canonical is None:
                 raise BusinessError(f"Unable to find user-defined field {name} on the {entity.name} entity.")
             typed = coerce(canonical, types[canonical], value)
             result[canonical] = None if typed is None else _udf_text(typed)
+        for definition in definitions:
+            name = definition["name"]
+            if not definition["isRequired"]:
+                continue
+            if old is None and result.get(name) is None and definition.get("defaultValue") is not None:
+                result[name] = _udf_text(coerce(name, types[name], definition["defaultValue"]))
+            elif old is not None and result.get(name) is None and old.get(name) is not None:
+                result[name] = old[name]
         return {k: v for k, v in result.items() if v is not None} or None
 
     # -- server-side values ----------------------------------------------------

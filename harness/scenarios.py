@@ -150,7 +150,7 @@ class ErrorsAreErrors(Scenario):
 
 
 class QueryAllPages(Scenario):
-    """Facts §3.5: asking for every record means following nextPageUrl to the last page."""
+    """The docs' paging: asking for every record means following nextPageUrl to the last page."""
 
     name = "query-all-pages"
     operation = "query_all"

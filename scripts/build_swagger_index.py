@@ -104,6 +104,10 @@ def build(swagger: dict[str, Any]) -> dict[str, Any]:
             model = _model_of(op)
             if model and tag:
                 models.setdefault(tag.removesuffix("Child"), model)
+            if model and len(parts) <= 2 and "{" not in parts[0]:
+                # Keyed by the path's entity too: a few tags name the entity in the singular
+                # (OrganizationalLevel1 for /OrganizationalLevel1s), which left those entities without fields.
+                models.setdefault(parts[0], model)
             soap = SOAP_NAME.search(op.get("responses", {}).get("200", {}).get("schema", {}).get("$ref", ""))
             if soap and tag and not tag.endswith("Child"):
                 soap_names.setdefault(tag, soap.group(1))
@@ -168,6 +172,10 @@ def build(swagger: dict[str, Any]) -> dict[str, Any]:
             info["fields"], info["udf"], plumbing = _fields(swagger["definitions"][model])
             if plumbing:
                 info["ignored"] = plumbing
+    for name, info in entities.items():
+        if info["root"] and not info["fields"]:
+            # A writable entity without its model refuses every field a client sends ("Unable to find the field").
+            raise ValueError(f"no model found for {name}, which takes {info['root']}")
     by_model = {info.get("model"): name for name, info in entities.items() if info.get("model")}
     routed: list[dict[str, Any]] = []
     for (parent, segment), child in children.items():

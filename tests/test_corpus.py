@@ -12,6 +12,7 @@ import json
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -22,8 +23,13 @@ from harness.traffic import load_traffic
 
 CORPUS = Path(__file__).parent / "corpus"
 CLIENTS = sorted(p.parent for p in CORPUS.glob("*/about.toml"))
+# Clients recorded under the documented profile too (journal.documented.jsonl), and Python clients also
+# recorded in-process through fake.mock() (journal.inprocess.jsonl).
+DOCUMENTED = [p.parent for p in CORPUS.glob("*/journal.documented.jsonl")]
+IN_PROCESS = [p.parent for p in CORPUS.glob("*/journal.inprocess.jsonl")]
 # Judged for seed 004's tenant, as `check` judges by default.
 CONTEXT = RuleContext.for_profile(TenantProfile.load("default"))
+DOCUMENTED_CONTEXT = RuleContext.for_profile(TenantProfile.load("documented"))
 
 
 def _about(folder: Path) -> dict[str, Any]:
@@ -45,15 +51,16 @@ def test_each_client_says_where_its_traffic_comes_from(folder: Path) -> None:
     assert about["source"] in ("recorded", "written")
     assert about["code"] and all(isinstance(path, str) for path in about["code"])
     assert (folder / "record.py").is_file() and (folder / "journal.jsonl").is_file()
-    for finding in about.get("finding", []):
+    for finding in about.get("finding", []) + about.get("documented_finding", []):
         assert finding["rule"] in REGISTRY and finding["why"], finding
+    # A client labelled for the documented profile has that profile's journal, and the reverse.
+    assert ("documented_finding" in about) <= (folder / "journal.documented.jsonl").is_file()
 
 
-@pytest.mark.parametrize("folder", CLIENTS, ids=[p.name for p in CLIENTS])
-def test_check_gives_exactly_the_labelled_findings(folder: Path) -> None:
-    traffic = load_traffic(folder / "journal.jsonl")
-    found = [(v.rule, list(v.exchanges)) for v in check(traffic, (CONTRACT, WORKFLOW), context=CONTEXT)]
-    labelled = [(f["rule"], f["exchanges"]) for f in _about(folder).get("finding", [])]
+def _assert_labelled(journal: Path, context: RuleContext, labels: list[dict[str, Any]]) -> None:
+    traffic = load_traffic(journal)
+    found = [(v.rule, list(v.exchanges)) for v in check(traffic, (CONTRACT, WORKFLOW), context=context)]
+    labelled = [(f["rule"], f["exchanges"]) for f in labels]
     false_alarms = [f for f in found if f not in labelled]
     misses = [f for f in labelled if f not in found]
     assert (false_alarms, misses) == ([], []), f"false alarms {false_alarms}, misses {misses}"
@@ -61,11 +68,49 @@ def test_check_gives_exactly_the_labelled_findings(folder: Path) -> None:
 
 
 @pytest.mark.parametrize("folder", CLIENTS, ids=[p.name for p in CLIENTS])
+def test_check_gives_exactly_the_labelled_findings(folder: Path) -> None:
+    _assert_labelled(folder / "journal.jsonl", CONTEXT, _about(folder).get("finding", []))
+
+
+@pytest.mark.parametrize("folder", DOCUMENTED, ids=[p.name for p in DOCUMENTED])
+def test_check_gives_the_documented_profiles_labelled_findings(folder: Path) -> None:
+    """The same client served by the documented profile, judged for that tenant."""
+    _assert_labelled(
+        folder / "journal.documented.jsonl", DOCUMENTED_CONTEXT, _about(folder).get("documented_finding", [])
+    )
+
+
+def _requests(journal: Path) -> list[tuple[str, str]]:
+    return [(e.method, e.path) for e in load_traffic(journal)]
+
+
+@pytest.mark.parametrize("folder", IN_PROCESS, ids=[p.name for p in IN_PROCESS])
+def test_a_python_client_sends_the_same_requests_in_process_as_to_a_served_fake(folder: Path) -> None:
+    """fake.mock() answers the client at its production host; it must see what serve saw, step by step."""
+    served, in_process = _requests(folder / "journal.jsonl"), _requests(folder / "journal.inprocess.jsonl")
+    assert served and in_process == served
+    hosts = {urlsplit(e.url).hostname for e in load_traffic(folder / "journal.inprocess.jsonl")}
+    assert "127.0.0.1" not in hosts  # it really ran at the client's own (production) address
+
+
+def test_six_or_more_clients_are_recorded_under_both_profiles_in_four_languages() -> None:
+    about = [_about(folder) for folder in DOCUMENTED]
+    assert len(about) >= 6
+    assert all(a["source"] == "recorded" for a in about)  # run for real, not re-created
+    assert {"Python", "JavaScript", "TypeScript", "Go"} <= {a["language"] for a in about}
+
+
+@pytest.mark.parametrize("folder", CLIENTS, ids=[p.name for p in CLIENTS])
 def test_no_credential_is_in_a_corpus_journal(folder: Path) -> None:
-    for line in (folder / "journal.jsonl").read_text("utf-8").splitlines():
-        exchange = json.loads(line)
-        assert not {name.lower() for name in exchange["request_headers"]} & CREDENTIAL_HEADERS
-        assert "user=" not in exchange["url"] or "user=REDACTED" in exchange["url"]
+    for journal in sorted(folder.glob("journal*.jsonl")):
+        for line in journal.read_text("utf-8").splitlines():
+            exchange = json.loads(line)
+            assert not {name.lower() for name in exchange["request_headers"]} & CREDENTIAL_HEADERS
+            assert "user=" not in exchange["url"] or "user=REDACTED" in exchange["url"]
+            # The values the record scripts log in with: the secret, and the API user's name, which the
+            # fake also redacts where an answer echoes it (the API user is one of the tenant's Resources).
+            for credential in ("corpus-secret", "any-secret", "api-user@example.invalid"):
+                assert credential not in line, journal.name
 
 
 def test_real_clients_fall_into_seed_004s_traps() -> None:

@@ -7,8 +7,9 @@ examples; the auth headers are fixed. Every answer must be JSON, never the fake'
 "An unexpected error has occurred.", every 5xx must carry the API's ``{"errors": [...]}`` envelope, and an
 answer that is an error must leave the tenant's state as it was.
 
-The swagger's own conformance checks are not run: the real API answers validation errors with 500 (facts
-file, sections 4 and 12), which the swagger does not list, and its models do not mark nullable fields,
+The swagger's own conformance checks are not run: the real API answers validation errors with 500 (the docs'
+error handling; clients' reports, such as WYRE-AI/msp-claude-plugins #32), which the swagger does not list,
+and its models do not mark nullable fields,
 while the API answers ``null`` for every unset one.
 """
 

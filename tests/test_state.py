@@ -69,27 +69,6 @@ def test_reset_restarts_ticket_numbering(fake: FakeAutotask) -> None:
     assert first is not None and again is not None and first["ticketNumber"] == again["ticketNumber"]
 
 
-def test_put_nulls_user_defined_fields_missing_from_body(client: httpx.Client, fake: FakeAutotask) -> None:
-    company = fake.seed(
-        "Companies",
-        {
-            "companyName": "U",
-            "companyType": 1,
-            "ownerResourceID": 4,
-            "phone": "1",
-            "userDefinedFields": [
-                {"name": "CustomerRanking", "value": "Golden"},
-                {"name": "Number of Employees", "value": "12"},
-            ],
-        },
-    )
-    item = client.get(f"{BASE}/Companies/{company}").json()["item"]
-    item["userDefinedFields"] = [{"name": "CustomerRanking", "value": "Silver"}]
-    client.put(f"{BASE}/Companies", json=item).raise_for_status()
-    udfs = {u["name"]: u["value"] for u in fake.get("Companies", company)["userDefinedFields"]}  # type: ignore[index]
-    assert udfs == {"CustomerRanking": "Silver", "Number of Employees": None}
-
-
 def test_patch_with_a_udf_updates_only_that_udf(client: httpx.Client, fake: FakeAutotask) -> None:
     company = fake.seed(
         "Companies",

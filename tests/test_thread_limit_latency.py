@@ -1,6 +1,7 @@
 """The profile's latency makes the API's thread limit reachable: concurrent requests overlap as on the real API.
 
-Facts file, section 7: three concurrent requests per integration code and object endpoint, the fourth
+n8n-nodes-autotask PR #107 and GDSTechnology/autotask-mcp docs/THROTTLING.md: three concurrent requests per
+integration code and object endpoint, the fourth
 refused with ``Itgenatr005`` ("thread threshold ... exceeded"); ZoneInformation is exempt. Without latency
 the fake answers in microseconds and requests never overlap; with ``[limits] latency_ms`` each admitted
 request holds its slot while it waits.

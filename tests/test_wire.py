@@ -254,3 +254,15 @@ def test_read_body_keeps_what_the_api_would_refuse_as_it_came() -> None:
     assert read_body(refused) is refused
     packed = ApiRequest("POST", f"{BASE}/Tickets/1/Notes", (("Content-Encoding", "gzip"),), gzip.compress(b"{}"))
     assert (read_body(packed).body, read_body(packed).decoded) == (b"{}", "gzip")
+
+
+def test_answers_are_not_compressed_whatever_the_client_accepts() -> None:
+    fake, _ = _note_fake()
+    with ServedFake(fake) as served, httpx.Client() as http:
+        answer = http.post(
+            f"{served.root_url}/ATServicesRest/V1.0/Tickets/query",
+            content=QUERY,
+            headers={**CREDENTIALS, **JSON_TYPE, "Accept-Encoding": "gzip, deflate, br"},
+        )
+    assert answer.status_code == 200
+    assert "content-encoding" not in answer.headers

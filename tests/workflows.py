@@ -1,7 +1,7 @@
 """Client workflows, generated: legal ones every rule must accept, and the same with one rule's breach injected.
 
 A workflow is a list of steps a client takes against the fake (``Session``): the traffic judged is what the
-fake really answers. Legal steps follow the contract of seed 004 and the paging and limit facts: any field
+fake really answers. Legal steps follow the contract of seed 004 and the API's paging and limits: any field
 changed on purpose after a fresh GET, status changes on their own, notes under the ticket, UDF updates,
 paging by token or by id keyset, counts, queries with every documented operator at any nesting, retries
 after a 429 that wait. Each rule in ``REGISTRY`` has a strategy of breaches (``BREACHES``): one step that
@@ -134,7 +134,7 @@ NON_COMPLETING = sorted({1, 7, 8, 9, 10, 11, 12, 13} - CONTEXT.completing_status
 
 
 def _respelled(item: dict[str, Any], respell: bool) -> dict[str, Any]:
-    """The GET's values in other forms the API reads as the same (facts §8): numbers as strings, another
+    """The GET's values in other forms the API reads as the same (values the fake coerces): numbers as strings, another
     form of the same instant. Field names in other casing too."""
     if not respell:
         return dict(item)
@@ -328,7 +328,8 @@ LEAVES: list[dict[str, Any]] = [
 
 
 def _spelled(clause: dict[str, Any], capitalise: bool) -> dict[str, Any]:
-    """Model keys and field names are matched case-insensitively (facts §3.2); operators are not touched."""
+    """Model keys and field names are matched case-insensitively (apigrate/autotask-restapi README);
+    operators are not touched."""
     if not capitalise:
         return dict(clause)
     out = {key.capitalize(): value for key, value in clause.items()}
@@ -351,7 +352,7 @@ def _group(children: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]
 
 
 def _tree() -> st.SearchStrategy[dict[str, Any]]:
-    # No UDF inside trees: the API takes one UDF a query (facts §3.3), and trees may repeat a leaf.
+    # No UDF inside trees: the API takes one UDF a query (Autotask UDF docs), and trees may repeat a leaf.
     return st.recursive(_leaf(udf_allowed=False), _group, max_leaves=6)
 
 
@@ -394,7 +395,7 @@ def query_step(draw: st.DrawFn) -> Step:
 
 @st.composite
 def retry_step(draw: st.DrawFn) -> Step:
-    """A 429, then the same request again after waiting at least a second (facts §7)."""
+    """A 429, then the same request again after waiting at least a second (back-off-after-429)."""
     wait = draw(st.sampled_from([1.0, 1.5, 5.0]))
 
     def run(s: Session) -> None:

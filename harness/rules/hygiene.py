@@ -177,7 +177,7 @@ def _page_size(exchange: Exchange) -> int | None:
 @rule(
     "max-records-500",
     "A query that sends MaxRecords sends a whole number from 1 to 500.",
-    "facts §3.4; WYRE-AI/autotask-mcp PR #132 (500: maxCountOfRecordsToReturn must be between 1 and 500)",
+    "WYRE-AI/autotask-mcp PR #132 (500: maxCountOfRecordsToReturn must be between 1 and 500)",
 )
 def max_records_500(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
@@ -259,7 +259,7 @@ def _rest_was_read(traffic: Sequence[Exchange], page: Exchange, next_url: str) -
     "follow-next-page",
     "A query that gets a full page with a nextPageUrl reads the rest: that URL (in any encoding), or a "
     "query with the same filter from the next id on (keyset paging).",
-    "facts §3.5 (paging)",
+    "Autotask REST paging docs (nextPageUrl); django-autotask api.py follows it",
 )
 def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
@@ -281,7 +281,11 @@ def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[
     return found
 
 
-@rule("back-off-after-429", "After a 429 the same request waits before it goes again.", "facts §7 (limits)")
+@rule(
+    "back-off-after-429",
+    "After a 429 the same request waits before it goes again.",
+    "Autotask API thresholds docs; msoukhomlinov/n8n-nodes-autotask PR #107",
+)
 def back_off_after_429(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for index, refused in enumerate(traffic):

@@ -51,7 +51,7 @@ def is_query(exchange: Exchange) -> bool:
 def clauses(exchange: Exchange) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every filter clause of a query in the order it is written, nested groups included, with where it sits
     (``filter[0].items[1]``) and its keys in lower case (the API matches the model's keys case-insensitively:
-    facts §3.2)."""
+    apigrate/autotask-restapi README: names are not case sensitive)."""
     if not is_query(exchange):
         return
     stack: list[tuple[str, Any]] = _children("filter", (query_model(exchange) or {}).get("filter"))
@@ -74,7 +74,7 @@ def _children(where: str, items: Any) -> list[tuple[str, Any]]:
     "known-query-operators",
     "Every filter clause, at any depth, uses an operator the API knows, spelled as documented.",
     "LIVE: WYRE-AI/autotask-mcp PR #193, PR #211 (an unknown op is dropped, 200 with unfiltered rows); "
-    "DOCS: the operator list (facts §3.3)",
+    "DOCS: the REST query operators (mirrored in msoukhomlinov/n8n-nodes-autotask constants/api.ts)",
 )
 def known_query_operators(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []

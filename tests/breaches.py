@@ -13,7 +13,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from .conftest import BASE, ticket_body
-from .workflows import CHANGES, CONTEXT, LEAVES, NON_COMPLETING, NOTE, ROOT, Session, Step, query_model, run_query
+from .workflow_session import CONTEXT, NOTE, ROOT, Session, Step
+from .workflows import CHANGES, LEAVES, NON_COMPLETING, query_model, run_query
 
 COMPLETING = min(CONTEXT.completing_statuses)
 

@@ -22,7 +22,8 @@ from harness.rules.model import CONTRACT, Finding, RuleContext
 from harness.traffic import Exchange, load_traffic
 
 from .breaches import BREACHES
-from .workflows import CONTEXT, LEGAL_KINDS, Step, legal_workflows, session
+from .workflow_session import CONTEXT, Step, session
+from .workflows import LEGAL_KINDS, legal_workflows
 
 LEGAL_EXAMPLES = 200
 BREACH_EXAMPLES = 15  # per rule

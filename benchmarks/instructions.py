@@ -6,9 +6,10 @@ Run: ``python benchmarks/instructions.py [--baseline DIR ...] [--calls N]`` (nee
 For this checkout and each ``--baseline`` tree (``git worktree add DIR REV``), it counts the instructions
 of a child that makes N requests and of one that makes N + ``--calls``, and prints the difference per
 request, for ``GET /Tickets/{id}`` and a ``ticketNumber`` ``eq`` query, through ``fake.transport()``
-(httpx, in-process) and through the ASGI app called directly (what ``serve`` runs, without the server),
-single-tenant and by credentials. Ratios are against the first tree given (the baseline). The counts
-include the interpreter's own work, so they are comparable between trees, not with wall time.
+(httpx, in-process; there also a ``PUT /Tickets`` of a whole record) and through the ASGI app called
+directly (what ``serve`` runs, without the server), single-tenant and by credentials. Ratios are against
+the first tree given (the baseline). The counts include the interpreter's own work, so they are comparable
+between trees, not with wall time.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import subprocess
 
 HERE = Path(__file__).resolve()
 CASES = [(mode, kind) for mode in ("inprocess", "asgi", "asgi-tenants") for kind in ("get", "query")]
+# A write too, in-process only: what a tenant without webhooks pays on the write path (the webhook hook).
+CASES.append(("inprocess", "put"))
 
 
 def child(mode: str, kind: str, calls: int) -> None:
@@ -50,9 +53,12 @@ def child(mode: str, kind: str, calls: int) -> None:
     base = "https://webservices19.autotask.net/ATServicesRest/V1.0"
     if mode == "inprocess":
         client = httpx.Client(transport=fake.transport(), headers=headers)
+        replacement = json.dumps({**record, "title": "replaced"}).encode()
         for _ in range(calls):
             if kind == "get":
                 client.get(f"{base}/Tickets/50")
+            elif kind == "put":
+                client.put(f"{base}/Tickets", content=replacement)
             else:
                 client.post(f"{base}/Tickets/query", content=query)
         return

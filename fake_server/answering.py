@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .admission import LET_THROUGH, Admission, Fault, Gate
 from .http_types import ApiRequest, ApiResponse
 from .journal import Journal
 from .profile import TenantProfile
+
+if TYPE_CHECKING:
+    from .webhooks import Outbox
 
 
 class Core(Protocol):
@@ -37,6 +40,9 @@ class ServedCore(Core, Protocol):
 
     @property
     def profile(self) -> TenantProfile: ...
+
+    @property
+    def webhooks(self) -> Outbox: ...
 
     def reset(self) -> None: ...
 

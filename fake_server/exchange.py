@@ -47,6 +47,9 @@ class Exchange:
     # What the fake undid to read the request body (``"gzip"``, ``"utf-16"``); the body here is the decoded
     # JSON, and the request headers still say how it was sent.
     request_decoded: str = ""
+    # A callout the fake sent (a webhook), not a request it answered: the request is the fake's, the answer
+    # the receiver's.
+    outbound: bool = False
 
     # -- bodies, parsed once ------------------------------------------------------------------------
 
@@ -160,6 +163,7 @@ class Exchange:
             "started_at": self.started_at,
             "duration": self.duration,
             **({"request_decoded": self.request_decoded} if self.request_decoded else {}),
+            **({"outbound": True} if self.outbound else {}),
         }
 
     @classmethod
@@ -182,6 +186,7 @@ class Exchange:
             duration=float(data.get("duration") or 0.0),
             position=position,
             request_decoded=str(data.get("request_decoded") or ""),
+            outbound=bool(data.get("outbound")),
         )
         exchange.__dict__.update(request_json=request_json, response_json=response_json)
         return exchange

@@ -30,13 +30,14 @@ from .service_endpoints import authenticated, unauthenticated
 from .store import Store
 from .tenant import Tenant
 from .values import now_utc
-from .wire import as_read
+from .wire import MislabelledBody, as_read
 
 if TYPE_CHECKING:
     import httpx
     import respx
 
     from .asgi import AsgiApp
+    from .webhooks import Outbox
 
 log = logging.getLogger("fake_server")
 # Resolved routes kept per (method, path); a client polling the same URLs skips routing. Emptied when full.
@@ -72,6 +73,7 @@ class FakeAutotask:
         self.tenant = Tenant(resolved, entity_dirs=entity_dirs, clock=clock)
         self.credentials = credentials
         self.journal = Journal()
+        self.tenant.webhooks.outbox.journal = self.journal  # callouts are journalled, marked outbound
         self.gate = Gate(limits if limits is not None else resolved.limits)
         self._routes: dict[tuple[str, str], tuple[Route, bool]] = {}  # with whether it only reads
         self._answers: dict[tuple[str, str, bytes], tuple[int, ApiResponse]] = {}
@@ -97,6 +99,13 @@ class FakeAutotask:
     @property
     def clock(self) -> Callable[[], datetime]:
         return self.tenant.clock
+
+    @property
+    def webhooks(self) -> Outbox:
+        """The tenant's webhook outbox: ``drain()`` delivers due callouts, ``advance(seconds)`` moves its clock
+        (retries, deactivation), ``attempts`` lists what was sent, ``mount(prefix, app)`` serves a receiver
+        in-process (see ``fake_server.webhooks``)."""
+        return self.tenant.webhooks.outbox
 
     def reset(self) -> None:
         """Back to a fresh tenant: only the profile's reference records, an empty journal, no faults."""
@@ -215,12 +224,13 @@ class FakeAutotask:
         This is the pure core: rate limits and faults are applied by the adapters through ``self.gate``.
         """
         started = time.time()
+        unread = None
         if request.body:  # undo what the wire put on it (gzip, UTF-16) before anything reads it
             try:
                 request = as_read(request, self.profile.max_body_bytes)
             except ApiError as error:
-                override = override or error.response()
-        response = self._respond(request, override)
+                unread = error  # answered once the request has a route: Web API routes before it reads
+        response = self._respond(request, override, unread)
         try:
             # Most bodies hold no \u escape at all; only those can need re-reading before they are kept.
             kept = recorded(request) if b"\\u" in request.body else request
@@ -229,13 +239,13 @@ class FakeAutotask:
             log.exception("fake_server could not journal %s %s", request.method, request.path)
         return response
 
-    def _respond(self, request: ApiRequest, override: ApiResponse | None) -> ApiResponse:
+    def _respond(self, request: ApiRequest, override: ApiResponse | None, unread: ApiError | None) -> ApiResponse:
         try:
             if override is not None:
                 response = override
             else:
                 with self.tenant.lock:
-                    response = self._dispatch(request)
+                    response = self._dispatch(request, unread)
         except ApiError as error:
             response = error.response()
         except RecursionError:  # input limits keep recursion shallow; a path they miss still gets the envelope
@@ -250,7 +260,7 @@ class FakeAutotask:
             response = ApiResponse(500, {"errors": [UNEXPECTED]})
         return response
 
-    def _dispatch(self, request: ApiRequest) -> ApiResponse:
+    def _dispatch(self, request: ApiRequest, unread: ApiError | None = None) -> ApiResponse:
         if len(request.body) > self.profile.max_body_bytes:
             raise PayloadTooLarge.for_request(request, self.profile.max_body_bytes)
         key = (request.method, request.path)
@@ -265,6 +275,8 @@ class FakeAutotask:
         else:  # routing depends only on method, path, catalog and profile: all fixed; credentials do not
             self._authenticate(request)
         route, read = known
+        if unread is not None and (route.child is not None or not isinstance(unread, MislabelledBody)):
+            raise unread  # top-level routes read a mislabelled body as it came (WYRE-AI/autotask-mcp PR #32)
         check_media_type(request)
         if route.entity.name == "Resources" and read:
             return self._as_api_user(request, route)

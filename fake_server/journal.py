@@ -22,9 +22,21 @@ def _header_text(headers: dict[str, str] | dict[bytes, bytes]) -> dict[str, str]
 
 
 def _exchange(entry: tuple[Any, ...], position: int) -> Exchange:
-    method, url, headers, body, status, content, started_at, duration, decoded = entry
+    # A request's entry has nine values, the last what was undone to read its body; an outbound callout's
+    # (record_outbound) has a tenth, True.
+    method, url, headers, body, status, content, started_at, duration, decoded = entry[:9]
     return Exchange(
-        method, url, _header_text(headers), body, status, content, started_at, duration, position, decoded or ""
+        method,
+        url,
+        _header_text(headers),
+        body,
+        status,
+        content,
+        started_at,
+        duration,
+        position,
+        request_decoded=decoded or "",
+        outbound=len(entry) > 9,
     )
 
 
@@ -165,6 +177,36 @@ class Journal:
                 duration,
                 request.decoded,
             )
+            self._entries.append(entry)
+            if self._sink is not None:
+                _write_all(self._sink, _line(_exchange(entry, len(self._entries))))
+
+    def record_outbound(
+        self,
+        url: str,
+        headers: tuple[tuple[str, str], ...],
+        body: bytes,
+        status: int,
+        content: bytes,
+        started_at: float,
+        duration: float,
+    ) -> None:
+        """A webhook callout the fake POSTed and the receiver's answer (``status`` 0: none came), marked
+        ``outbound``. Headers lose their credentials (``X-Hook-Signature`` among them) and bodies their
+        secret-looking keys, as requests do."""
+        entry = (
+            "POST",
+            scrub_url(url),
+            scrub_headers(headers),
+            scrub_body(body) if body else b"",
+            status,
+            scrub_body(content) if content else b"",
+            started_at,
+            duration,
+            None,
+            True,
+        )
+        with self._lock:
             self._entries.append(entry)
             if self._sink is not None:
                 _write_all(self._sink, _line(_exchange(entry, len(self._entries))))

@@ -1,4 +1,5 @@
-"""The ``/_harness/`` state API of a served fake: reset, seed, journal and faults, per tenant.
+"""The ``/_harness/`` state API of a served fake: reset, seed, journal, faults and the webhook clock, per
+tenant.
 
 Off unless ``serve --state-api`` switches it on, so a real client never sees it. With one tenant the
 actions act on it. With tenants by credentials, ``/_harness/tenants`` lists them,
@@ -18,7 +19,7 @@ from .http_types import ApiRequest, ApiResponse
 from .tenancy import TenantsByCredentials, request_key
 
 PREFIX = "/_harness/"
-ACTIONS = ("reset", "seed", "journal", "faults")
+ACTIONS = ("reset", "seed", "journal", "faults", "webhooks")
 
 
 def answer_state(
@@ -62,6 +63,13 @@ def _act(core: ServedCore, action: str, request: ApiRequest) -> ApiResponse:
             return ApiResponse(200, {"seeded": core.load_snapshot(json.loads(request.body or b"{}"))})
         if action == "journal" and request.method == "GET":
             return ApiResponse(200, {"exchanges": core.journal.to_dicts()})
+        if action == "webhooks" and request.method == "POST":
+            # {"advance": seconds}: move the tenant's webhook clock on, delivering what falls due (0: drain).
+            seconds = json.loads(request.body or b"{}").get("advance", 0)
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < 10**9:
+                raise ValueError("advance must be a number of seconds, 0 or more")
+            made = core.webhooks.advance(float(seconds))
+            return ApiResponse(200, {"attempts": made, "pending": core.webhooks.pending()})
         if action == "faults" and request.method == "POST":
             spec = json.loads(request.body or b"{}")
             return ApiResponse(200, {"fault": core.inject_fault(**spec).to_dict()})

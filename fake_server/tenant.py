@@ -21,6 +21,8 @@ from .profile import TenantProfile
 from .query import PlanCache
 from .rendering import render, udf_types
 from .store import Store
+from .webhooks import Webhooks
+from .webhooks.metadata import apply as apply_webhook_metadata
 from .writes import WriteContext, Writer
 
 
@@ -36,7 +38,8 @@ class Tenant:
         self.store = Store()
         self.plans = PlanCache()
         self.lock = threading.RLock()
-        self.writer = Writer(self.catalog, profile, self.store)
+        self.webhooks = Webhooks(self.store, self.catalog, profile, self.lock, clock)
+        self.writer = Writer(self.catalog, profile, self.store, self.webhooks.observe)
         self._udf_types: dict[str, dict[str, str]] = {}
         # Reference records are stamped with the tenant's birth time, so every reset yields the same state.
         self._born = clock()
@@ -46,7 +49,8 @@ class Tenant:
         """Back to the profile's reference records alone."""
         with self.lock:
             self.store.clear()
-            self.writer = Writer(self.catalog, self.profile, self.store)
+            self.webhooks.outbox.clear()
+            self.writer = Writer(self.catalog, self.profile, self.store, self.webhooks.observe)
             for entity_name, records in self.profile.reference_records.items():
                 for record in records:
                     self.writer.seed(self.entity(entity_name), record, self._born)
@@ -56,7 +60,10 @@ class Tenant:
     def seed(self, entity: str, record: dict[str, Any]) -> int:
         """Put a record straight into the tenant (no HTTP, no business validation); returns its id."""
         with self.lock:
-            return self.writer.seed(self.entity(entity), record, self.clock())
+            info = self.entity(entity)
+            record_id = self.writer.seed(info, record, self.clock())
+            self.webhooks.adopt_seeded(info.name, record_id)
+            return record_id
 
     def get(self, entity: str, record_id: int) -> dict[str, Any] | None:
         """The record as ``GET /{entity}/{id}`` would return it, or ``None``."""
@@ -87,7 +94,8 @@ class Tenant:
         else: a state file read back."""
         with self.lock:
             self.store.clear()
-            self.writer = Writer(self.catalog, self.profile, self.store)
+            self.webhooks.outbox.clear()
+            self.writer = Writer(self.catalog, self.profile, self.store, self.webhooks.observe)
             return self.load_snapshot(snapshot)
 
     def export_snapshot(self) -> dict[str, list[dict[str, Any]]]:
@@ -180,4 +188,5 @@ def _catalog(profile: TenantProfile, entity_dirs: tuple[str | Path, ...]) -> Cat
         for field_name, values in fields.items():
             entity = entity.with_picklist(field_name, values)
         catalog.replace(entity)
+    apply_webhook_metadata(catalog)
     return catalog

@@ -36,7 +36,6 @@ import zlib
 
 from .errors import ApiError, BusinessError, FrameworkError
 from .http_types import ApiRequest
-from .routing import api_segments, service_segments
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _GZIP_NAMES = frozenset({"gzip", "x-gzip"})
@@ -64,13 +63,9 @@ class ServerError(FrameworkError):
         return cls("An error has occurred.")
 
 
-def _is_child_path(path: str) -> bool:
-    """``/{Entity}/{id}/{Child}...`` under the base path: where a mislabelled body is refused."""
-    service = service_segments(path)
-    segments = api_segments(service) if service is not None else None
-    if segments is None or len(segments) < 3:
-        return False
-    return segments[1].lower() not in ("query", "entityinformation")
+class MislabelledBody(ServerError):
+    """A body labelled ``gzip`` that is not gzip: refused on child routes only (the core, which knows the
+    route, decides; a path with no route is its 404 first, as Web API routes before it reads a body)."""
 
 
 def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
@@ -82,13 +77,11 @@ def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
     return out
 
 
-def _undo(coding: str, body: bytes, path: str, limit: int) -> bytes | None:
+def _undo(coding: str, body: bytes, limit: int) -> bytes | None:
     """The body with one coding undone, or ``None`` when the API would read it as it came."""
     if coding in _GZIP_NAMES:
         if not body.startswith(_GZIP_MAGIC):
-            if _is_child_path(path):
-                raise ServerError.unhandled()
-            return None  # a top-level endpoint reads the mislabelled bytes as they are
+            raise MislabelledBody("An error has occurred.")
         try:
             return _inflate(body, 16 + zlib.MAX_WBITS, limit)
         except zlib.error:
@@ -139,7 +132,7 @@ def _recode(body: bytes, encoding: str) -> bytes:
 def as_read(request: ApiRequest, limit: int) -> ApiRequest:
     """The request with its body as the API reads it; the same object when nothing on the wire needs undoing
     (nearly every request: the check is two header lookups and a byte). Raises the API's error for a body
-    it refuses."""
+    it refuses; the core answers it once the request has a route (``MislabelledBody`` on child routes only)."""
     body = request.body
     raw = request.raw_headers
     if raw is not None:
@@ -156,7 +149,7 @@ def as_read(request: ApiRequest, limit: int) -> ApiRequest:
     undone: list[str] = []
     if codings and len(body) <= limit:  # a longer body is the 413 it already is, decoded or not
         for coding in reversed([c.strip().lower() for c in codings.split(",") if c.strip()]):
-            decoded = _undo(coding, body, request.path, limit)
+            decoded = _undo(coding, body, limit)
             if decoded is None:
                 break
             body = decoded
@@ -181,4 +174,4 @@ def read_body(request: ApiRequest, limit: int = 64 * 1024 * 1024) -> ApiRequest:
         return request
 
 
-__all__ = ["ServerError", "as_read", "read_body"]
+__all__ = ["MislabelledBody", "ServerError", "as_read", "read_body"]

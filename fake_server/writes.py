@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,11 +26,19 @@ class WriteContext:
     parent_id: int | None = None
 
 
+# Told of every validated write just before the store changes: entity, stored record (None on create), record
+# about to be stored (None on delete), context. It may refuse the write (an ApiError) or add to the record.
+WriteObserver = Callable[[EntityInfo, "dict[str, Any] | None", "dict[str, Any] | None", WriteContext], None]
+
+
 class Writer:
-    def __init__(self, catalog: Catalog, profile: TenantProfile, store: Store) -> None:
+    def __init__(
+        self, catalog: Catalog, profile: TenantProfile, store: Store, observer: WriteObserver | None = None
+    ) -> None:
         self.catalog = catalog
         self.profile = profile
         self.store = store
+        self.observer = observer  # the tenant's webhooks (fake_server.webhooks.Webhooks.observe)
         self._daily: dict[tuple[str, str], int] = {}
 
     # -- public operations -------------------------------------------------
@@ -59,6 +68,8 @@ class Writer:
         record["userDefinedFields"] = self._udfs(entity, None, udfs)
         self._stamp(entity, record, None, ctx)
         self._validate(entity, record, record_id)
+        if self.observer is not None:
+            self.observer(entity, None, record, ctx)
         table.put(record_id, record)
         return record_id
 
@@ -87,6 +98,8 @@ class Writer:
         record["userDefinedFields"] = self._udfs(entity, old.get("userDefinedFields") or {}, udfs)
         self._stamp(entity, record, old, ctx)
         self._validate(entity, record, record_id)
+        if self.observer is not None:
+            self.observer(entity, old, record, ctx)
         table.put(record_id, record)
         return record_id
 
@@ -95,6 +108,8 @@ class Writer:
         old = table.get(record_id)
         if old is None or (ctx.parent_field and old.get(ctx.parent_field) != ctx.parent_id):
             raise BusinessError(NO_MATCHING_RECORD)
+        if self.observer is not None:
+            self.observer(entity, old, None, ctx)
         table.delete(record_id)
         return record_id
 

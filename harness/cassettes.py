@@ -206,9 +206,18 @@ def cassette_traffic(path: str | Path) -> list[Exchange]:
                 status=int(response["status"]["code"]),
                 response_body=_bytes(response["body"].get("string")),
                 position=position,
+                outbound=_is_callout(request.get("body")),
             )
         )
     return found
+
+
+def _is_callout(body: Any) -> bool:
+    """Whether a recorded request is a webhook callout the fake sent rather than the client's: a cassette keeps
+    no direction, but a callout's body is a JSON object that opens with ``Action`` and ``Guid``
+    (``fake_server.webhook_wire``), which no Autotask request body does."""
+    parsed = _parsed(body) if body else None
+    return isinstance(parsed, dict) and list(parsed)[:2] == ["Action", "Guid"]
 
 
 def _bytes(body: str | bytes | None) -> bytes:

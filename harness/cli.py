@@ -13,6 +13,7 @@ from rich.markup import escape
 from .cli_help import PlainHelp
 from .record_command import record
 from .serve_command import serve
+from .webhook_command import webhooks
 
 # Plain click help, not rich panels: piped (CI logs, `| less`) rich cuts option names off at 80 columns.
 app = typer.Typer(
@@ -31,6 +32,7 @@ def main() -> None:
 
 app.command(cls=PlainHelp)(serve)
 app.command("record", cls=PlainHelp)(record)
+app.command("webhooks", cls=PlainHelp)(webhooks)
 
 
 @app.command("check", cls=PlainHelp)

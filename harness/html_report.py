@@ -104,12 +104,16 @@ def _path(url: str) -> str:
 
 
 def exchange_html(exchange: Exchange, anchor: str) -> str:
-    """One exchange as a request → answer pair, bodies folded."""
+    """One exchange as a request → answer pair, bodies folded. A webhook callout the fake sent is marked as
+    such, with its whole URL (the receiver's host matters)."""
     status = exchange.status
+    outbound = exchange.outbound
     return (
-        f'<div class="exchange" id="{anchor}">'
-        f'<span class="dim">#{exchange.position}</span> <code>{html.escape(exchange.method)} '
-        f"{clean_html(_path(exchange.url))}</code> "
+        f'<div class="exchange{" outbound" if outbound else ""}" id="{anchor}">'
+        f'<span class="dim">#{exchange.position}</span> '
+        + ('<b class="outbound">webhook callout</b> ' if outbound else "")
+        + f"<code>{html.escape(exchange.method)} "
+        f"{clean_html(exchange.url if outbound else _path(exchange.url))}</code> "
         f'<span class="arrow">→</span> <b class="s{status // 100}">{status}</b>'
         f"<details><summary>request body</summary>{_body(exchange.request_body)}</details>"
         f"<details><summary>answer body</summary>{_body(exchange.response_body)}</details></div>"

@@ -20,6 +20,7 @@ from fake_server import FakeAutotask, Limits
 if TYPE_CHECKING:
     from .serving import ServedFake
     from .shared_server import WorkerTenant
+    from .webhook_fixture import WebhookContract
 
 _SHARED = pytest.StashKey["ServedFake"]()
 
@@ -168,6 +169,15 @@ def autotask_tenant(request: pytest.FixtureRequest, autotask_shared_url: str) ->
     tenant = WorkerTenant(autotask_shared_url, worker)
     tenant.reset()
     return tenant
+
+
+@pytest.fixture
+def autotask_webhook_contract(request: pytest.FixtureRequest) -> WebhookContract:
+    """The webhook receiver contract for a Python receiver (a factory taking ``ReceiverConfig`` and returning
+    an ASGI app), served in this process: ``autotask_webhook_contract.check(make_receiver)``."""
+    from .webhook_fixture import WebhookContract
+
+    return WebhookContract(_options(request).get("profile", request.config.getoption("--autotask-profile")))
 
 
 @pytest.fixture

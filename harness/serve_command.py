@@ -16,7 +16,7 @@ from fake_server.tenancy import TenantsByCredentials
 
 from .live_view import live_view
 from .seeding import load_seed
-from .serving import free_socket, sigterm_as_ctrl_c, tenant_maker, uvicorn_config
+from .serving import deliver_callouts, free_socket, sigterm_as_ctrl_c, tenant_maker, uvicorn_config
 from .state_file import StateKeeper, StateRefused, read_state, restore_served, served_snapshots
 
 console = Console(soft_wrap=True)  # URLs stay on one line, whatever the width
@@ -58,17 +58,39 @@ def serve(
     state_interval: Annotated[
         float, typer.Option(metavar="SECONDS", help="Seconds between writes of --state; 0 writes only at stop.")
     ] = 30.0,
+    webhook_allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="HOST",
+            help="A host beyond loopback that webhook callouts may reach (repeat for more). Callouts to any "
+            "other host are refused without a connection.",
+        ),
+    ] = None,
+    webhook_time_scale: Annotated[
+        float,
+        typer.Option(
+            metavar="FACTOR",
+            help="Run webhook delivery time this many times faster than real time: 60 makes the 30 s retry "
+            "wait half a second.",
+        ),
+    ] = 1.0,
 ) -> None:
     """Serve a fake Autotask tenant over HTTP for clients in any language."""
     if tenants not in ("one", "by-credentials"):
         raise typer.BadParameter("choose one or by-credentials", param_hint="--tenants")
+    if not webhook_time_scale > 0 or webhook_time_scale == float("inf"):
+        raise typer.BadParameter("must be a positive number", param_hint="--webhook-time-scale")
+    callouts = deliver_callouts(webhook_allow_host or [], webhook_time_scale)
     chosen_limits = None if limits else Limits.off()
     directory: TenantsByCredentials[FakeAutotask] | None = None
     if tenants == "by-credentials":
-        directory = TenantsByCredentials(tenant_maker(profile, limits=chosen_limits, seed=seed, journal_dir=journal))
+        directory = TenantsByCredentials(
+            tenant_maker(profile, limits=chosen_limits, seed=seed, journal_dir=journal, webhooks=callouts)
+        )
         fake = directory.anonymous
     else:
         fake = FakeAutotask(profile, limits=chosen_limits)
+        callouts(fake)
     keeper: StateKeeper | None = None
     if state is not None:
         try:
@@ -120,6 +142,7 @@ def serve(
                 console.print(f"state written to {state}")
             served = directory.items() if directory is not None else [("", fake)]
             for _, core in served:
+                core.webhooks.stop()
                 core.journal.close()
             count = sum(len(core.journal) for _, core in served)
             summary = f"stopped after {count} exchange{'' if count == 1 else 's'}"

@@ -136,6 +136,7 @@ def tenant_maker(
     limits: Limits | None = None,
     seed: str | None = None,
     journal_dir: Path | None = None,
+    webhooks: Callable[[FakeAutotask], None] | None = None,
 ) -> Callable[[str], FakeAutotask]:
     """What ``serve --tenants by-credentials`` makes for each new API user: a fake from the served profile
     and seed, journalling to ``journal_dir/<key>.jsonl`` when given."""
@@ -149,6 +150,22 @@ def tenant_maker(
         if journal_dir is not None:
             journal_dir.mkdir(parents=True, exist_ok=True)
             fake.journal.stream_to(journal_dir / f"{key}.jsonl")
+        if webhooks is not None:
+            webhooks(fake)
         return fake
 
     return make
+
+
+def deliver_callouts(allow_hosts: list[str], time_scale: float) -> Callable[[FakeAutotask], None]:
+    """What ``serve`` does to each tenant it serves: deliver its webhook callouts on a thread of their own, on
+    real time times ``time_scale`` (the documented 10 s timeout shrinks with it, to no less than 50 ms), to
+    loopback and to ``allow_hosts`` only."""
+
+    def start(fake: FakeAutotask) -> None:
+        outbox = fake.webhooks
+        outbox.allow_hosts(*allow_hosts)
+        outbox.courier.timeout = max(0.05, outbox.courier.timeout / time_scale)
+        outbox.start(time_scale)
+
+    return start

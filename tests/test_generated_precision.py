@@ -1,6 +1,7 @@
 """Rule precision by construction: generated legal workflows break no rule; each injected breach breaks its own.
 
-Workflows are drawn by hypothesis (``tests/workflows.py``, ``tests/breaches.py``), run against the fake, and
+Workflows are drawn by hypothesis (``tests/workflows.py``, ``tests/breaches.py``; a webhook receiver's callouts
+and requests in ``tests/callout_steps.py``), run against the fake, and
 the fake's journal is judged by every rule in ``REGISTRY``. Per rule: the cases generated, the false alarms
 (the rule fired on a legal workflow, or on another rule's breach) and the misses (its own breach went
 unflagged). The table is printed (``pytest -s``) and written to the test's temporary directory.
@@ -19,13 +20,15 @@ from hypothesis import strategies as st
 from fake_server import FakeAutotask
 from harness.rules import REGISTRY, Rule, check
 from harness.rules.model import CONTRACT, Finding, RuleContext
-from harness.traffic import Exchange, load_traffic
+from harness.traffic import Exchange
 
 from .breaches import BREACHES
+from .callout_steps import RECEIVER_BREACHES, receiver_workflows
 from .workflow_session import CONTEXT, Step, session
 from .workflows import LEGAL_KINDS, legal_workflows
 
 LEGAL_EXAMPLES = 200
+RECEIVER_EXAMPLES = 60
 BREACH_EXAMPLES = 15  # per rule
 SETTINGS = settings(
     max_examples=LEGAL_EXAMPLES,
@@ -83,29 +86,44 @@ def run_workflow(fake: FakeAutotask, steps: list[Step]) -> list[Exchange]:
     with session(fake) as live:
         for step in steps:
             step.run(live)
-        return load_traffic(live.fake.journal)
+        return live.traffic()
 
 
-def generate(tally: Tally, breaches: dict[str, st.SearchStrategy[Step]]) -> None:
+Workflows = st.SearchStrategy[list[Step]]
+# Each rule's breaches, and the legal workflows they are inserted into: client workflows for the contract and
+# resolution-workflow rules, a receiver's callouts and requests for the webhook-receiver rules.
+ALL_BREACHES: dict[str, tuple[st.SearchStrategy[Step], Workflows]] = {
+    **{rule_id: (breach, legal_workflows()) for rule_id, breach in BREACHES.items()},
+    **{rule_id: (breach, receiver_workflows()) for rule_id, breach in RECEIVER_BREACHES.items()},
+}
+
+
+def generate(tally: Tally, breaches: dict[str, tuple[st.SearchStrategy[Step], Workflows]]) -> None:
     """Run the legal workflows, then each rule's breaches, into ``tally`` (recorded, not asserted, so one
     mistake does not stop the count)."""
     fake = FakeAutotask()
+    _legal(fake, tally, legal_workflows(), LEGAL_EXAMPLES)()
+    _legal(fake, tally, receiver_workflows(), RECEIVER_EXAMPLES)()
+    for rule_id, (breach, workflows) in breaches.items():
+        _breached(fake, tally, rule_id, breach, workflows)()
 
-    @SETTINGS
-    @given(legal_workflows())
+
+def _legal(fake: FakeAutotask, tally: Tally, workflows: Workflows, examples: int) -> Callable[[], None]:
+    @settings(SETTINGS, max_examples=examples)
+    @given(workflows)
     def legal(steps: list[Step]) -> None:
         tally.judge(run_workflow(fake, steps), steps)
 
-    legal()
-    for rule_id, breach in breaches.items():
-        _breached(fake, tally, rule_id, breach)()
+    return legal
 
 
-def _breached(fake: FakeAutotask, tally: Tally, rule_id: str, breach: st.SearchStrategy[Step]) -> Callable[[], None]:
+def _breached(
+    fake: FakeAutotask, tally: Tally, rule_id: str, breach: st.SearchStrategy[Step], workflows: Workflows
+) -> Callable[[], None]:
     """Legal workflows with one of ``rule_id``'s breaches inserted anywhere."""
 
     @settings(SETTINGS, max_examples=BREACH_EXAMPLES)
-    @given(legal_workflows(), breach, st.integers(0, 6))
+    @given(workflows, breach, st.integers(0, 6))
     def breached(steps: list[Step], wrong: Step, at: int) -> None:
         workflow = [*steps[:at], wrong, *steps[at:]]
         tally.judge(run_workflow(fake, workflow), workflow, breach=rule_id)
@@ -114,18 +132,18 @@ def _breached(fake: FakeAutotask, tally: Tally, rule_id: str, breach: st.SearchS
 
 
 def test_every_rule_in_the_registry_has_breaches_to_catch() -> None:
-    assert set(BREACHES) == set(REGISTRY)
+    assert set(ALL_BREACHES) == set(REGISTRY)
 
 
 def test_generated_workflows_give_no_rule_a_false_alarm_or_a_miss(tmp_path: Path) -> None:
     tally = Tally(list(REGISTRY.values()))
-    generate(tally, BREACHES)
+    generate(tally, ALL_BREACHES)
     table = tally.table()
     print("\n" + table)
     (tmp_path / "rule-precision.txt").write_text(table + "\n", encoding="utf-8")
     assert all(tally.breaches.get(rule_id, 0) >= BREACH_EXAMPLES for rule_id in REGISTRY), table
     # Every kind of legal step was drawn often enough to matter.
-    assert set(tally.steps) == LEGAL_KINDS and min(tally.steps.values()) >= 10, table
+    assert set(tally.steps) == LEGAL_KINDS | {"callout:"} and min(tally.steps.values()) >= 10, table
     assert (sum(tally.false_alarms.values()), sum(tally.misses.values())) == (0, 0), table
 
 

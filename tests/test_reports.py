@@ -14,7 +14,7 @@ from harness.cli import app
 
 from .conftest import CREDENTIALS
 
-COMMANDS = ("serve", "check", "verify", "probe", "contract", "record")
+COMMANDS = ("serve", "check", "verify", "probe", "contract", "record", "webhooks")
 
 
 def test_check_piped_prints_plain_lines_that_no_width_wraps(breach_journal: Path) -> None:

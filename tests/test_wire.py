@@ -139,6 +139,20 @@ def test_plain_json_labelled_gzip_is_a_500_on_a_child_endpoint_and_creates_nothi
     assert fake.snapshot() == before
 
 
+@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+def test_a_body_that_cannot_be_read_on_a_path_with_no_route_is_the_routes_404(coding: str) -> None:
+    """Web API picks the route before it reads the body: no route is a 404 whatever the body holds."""
+    fake, ticket = _note_fake()
+    with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:
+        answer = http.post(
+            f"{BASE}/Tickets/{ticket}/TimeEntries",
+            content=b"\x1f\x8bnot gzip" if coding == "deflate" else b'{"hoursWorked": 1}',
+            headers={**JSON_TYPE, "Content-Encoding": coding},
+        )
+    assert answer.status_code == 404
+    assert "No HTTP resource was found" in answer.json()["Message"]
+
+
 @given(garbage=st.binary(max_size=200), coding=st.sampled_from(["gzip", "deflate", "br", "zstd", "GZIP"]))
 def test_bytes_that_are_not_what_their_label_says_get_an_envelope_and_change_nothing(
     garbage: bytes, coding: str

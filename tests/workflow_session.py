@@ -18,13 +18,17 @@ import httpx
 
 import fake_server.fake as fake_module
 from fake_server import FakeAutotask, TenantProfile
+from fake_server.webhook_wire import SIGNATURE_HEADER, callout_body
 from harness.rules import RuleContext
+from harness.rules.receiver import CALLOUT_HEADER, SIGNING_LABELS
+from harness.traffic import Exchange, load_traffic
 
 from .conftest import BASE, CREDENTIALS, ticket_body
 
 ROOT = BASE.split("/ATServicesRest")[0]
 CONTEXT = RuleContext.for_profile(TenantProfile.load("default"))
 PAGED_NOTES = 501  # one full page of 500 and one more: enough for a nextPageUrl
+RECEIVER_URL = "http://127.0.0.1:9/autotask-webhook"  # never dialled: callouts are crafted, not sent
 NOTE = {"title": "Called the customer", "description": "Printer back online.", "noteType": 1, "publish": 1}
 
 
@@ -51,7 +55,38 @@ class Session:
     clock: VirtualTime
     main: int = 0
     paged: int = 0
-    log: list[str] = field(default_factory=list)
+    # Callouts the harness would have sent to a receiver, each with how many API exchanges came before it:
+    # no client sends them through the fake, so they are crafted and woven into the journal (``traffic``).
+    crafted: list[tuple[int, Exchange]] = field(default_factory=list)
+    sequence: int = 0
+
+    def callout(self, payload: dict[str, Any], signing: str, status: int, body: bytes | None = None) -> None:
+        """Record a callout with the signature kind it carried and the receiver's answer (0: none in 10 s)."""
+        headers = {"Content-Type": "application/json", CALLOUT_HEADER: "generated"}
+        if signing in SIGNING_LABELS:
+            headers[SIGNATURE_HEADER] = SIGNING_LABELS[signing]
+        started = self.clock.time()
+        duration = 10.0 if status == 0 else 0.05
+        self.clock.sleep(duration)
+        sent = body if body is not None else callout_body(payload)
+        exchange = Exchange("POST", RECEIVER_URL, headers, sent, status, b"", started, duration)
+        self.crafted.append((len(self.fake.journal), exchange))
+
+    def next_sequence(self) -> int:
+        self.sequence += 1
+        return self.sequence
+
+    def traffic(self) -> list[Exchange]:
+        """The fake's journal with the crafted callouts woven in where they happened, numbered from 1."""
+        journal = list(self.fake.journal)
+        woven: list[Exchange] = []
+        taken = 0
+        for at, exchange in self.crafted:  # recorded in order, so ``at`` never decreases
+            woven.extend(journal[taken:at])
+            woven.append(exchange)
+            taken = at
+        woven.extend(journal[taken:])
+        return load_traffic(woven)
 
     def seed_ticket(self, **changes: Any) -> tuple[int, str]:
         """A ticket put straight into the tenant (no traffic), with its number."""

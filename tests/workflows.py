@@ -7,9 +7,10 @@ paging by token or by id keyset, counts, queries with every documented operator 
 after a 429 that wait. Each rule in ``REGISTRY`` has a strategy of breaches (``BREACHES``): one step that
 breaks that rule and no other, inserted anywhere among legal steps.
 
-Every breach is sent through the fake, none is a crafted exchange: the 429 of ``back-off-after-429`` comes
-from a fault injected into the fake (``inject_fault``), and time is a virtual clock the journal reads, so
-"waited 2 s" costs nothing.
+Every breach of a contract or resolution-workflow rule is sent through the fake: the 429 of
+``back-off-after-429`` comes from a fault injected into the fake (``inject_fault``), and time is a virtual
+clock the journal reads, so "waited 2 s" costs nothing. Only the webhook callouts of the receiver rules are
+crafted exchanges (``tests/callout_steps.py``): no client sends them.
 """
 
 from __future__ import annotations

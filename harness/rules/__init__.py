@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..traffic import Exchange
-from . import hygiene, queries, tickets, workflow  # noqa: F401  (importing registers the rules)
+from . import hygiene, queries, receiver, tickets, workflow  # noqa: F401  (importing registers the rules)
 from .model import CONTRACT, REGISTRY, WORKFLOW, Finding, Rule, RuleContext, Violation
+from .receiver import RECEIVER
 
 DEFAULT_PACKS = (CONTRACT,)
 
@@ -26,7 +27,10 @@ def check(
     disabled: Mapping[str, str] | None = None,
     context: RuleContext | None = None,
 ) -> list[Violation]:
-    """Every violation of the enabled rules, in rule order then position."""
+    """Every violation of the enabled rules, in rule order then position. Webhook callouts the fake sent
+    (``outbound``) are the fake's traffic, not the client's: the rules never judge them."""
+    if any(exchange.outbound for exchange in traffic):
+        traffic = [exchange for exchange in traffic if not exchange.outbound]
     found: list[Violation] = []
     for contract_rule in rules_in(packs, disabled):
         found.extend(sorted(contract_rule.run(traffic, context), key=lambda v: v.exchanges))
@@ -36,6 +40,7 @@ def check(
 __all__ = [
     "CONTRACT",
     "DEFAULT_PACKS",
+    "RECEIVER",
     "REGISTRY",
     "WORKFLOW",
     "Finding",

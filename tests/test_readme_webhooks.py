@@ -1,0 +1,61 @@
+"""The README's webhook examples, run as written: the in-process block, and the served command line."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import CREDENTIALS
+from tests.serve_process import harness_process
+from tests.test_webhooks import SECRET_KEY
+from tests.webhook_receiver import serving
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def block(marker: str) -> str:
+    """The fenced block right after ``<!-- marker -->`` in the README."""
+    found = re.search(rf"<!-- {marker} -->\n```\w+\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+    assert found, marker
+    return found.group(1)
+
+
+def test_the_readme_in_process_webhook_example_runs_and_its_receiver_verifies_the_signature() -> None:
+    namespace: dict[str, object] = {}
+    exec(compile(block("readme-webhooks-in-process"), str(README), "exec"), namespace)
+    assert namespace["got"] == [True]
+
+
+def test_the_readme_serve_line_serves_a_fake_that_calls_a_loopback_receiver() -> None:
+    words = shlex.split(block("readme-webhooks-served").strip())
+    assert words[:2] == ["autotask-harness", "serve"]
+    process, base, _ = harness_process("serve", *words[2:], "--no-limits")
+    try:
+        with serving(SECRET_KEY) as receiver, httpx.Client(headers=CREDENTIALS, timeout=10) as http:
+            hook = http.post(
+                f"{base}/TicketWebhooks",
+                json={
+                    "name": "readme",
+                    "webhookUrl": f"{receiver.url}/hook",
+                    "deactivationUrl": f"{receiver.url}/off",
+                    "secretKey": SECRET_KEY,
+                    "isActive": True,
+                    "isSubscribedToCreateEvents": True,
+                },
+            ).json()["itemId"]
+            fields = http.get(f"{base}/TicketWebhookFields/entityInformation/fields").json()["fields"]
+            picklist = next(f for f in fields if f["name"] == "fieldID")["picklistValues"]
+            status = next(v["value"] for v in picklist if v["label"] == "status")
+            http.post(f"{base}/TicketWebhooks/{hook}/Fields", json={"fieldID": status, "isSubscribedField": True})
+            http.post(f"{base}/Tickets", json={"companyID": 0, "title": "Printer offline", "status": 1, "priority": 2})
+            deadline = time.monotonic() + 10  # served, a thread delivers: nothing to drain
+            while not receiver.callouts() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert [c.verified for c in receiver.callouts()] == [True]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -37,6 +37,24 @@ def ticket_patch(draw: st.DrawFn) -> Step:
 
 
 @st.composite
+def mislabelled_body(draw: st.DrawFn) -> Step:
+    """autotask-node 2.1: plain JSON labelled gzip (WYRE-AI/autotask-mcp PR #32), a note or a query."""
+    coding = draw(st.sampled_from(["gzip", "x-gzip", "GZIP"]))
+    note = draw(st.booleans())
+
+    def run(s: Session) -> None:
+        ticket, _ = s.seed_ticket()
+        headers = {"Content-Type": "application/json", "Content-Encoding": coding}
+        if note:
+            s.http.post(f"{BASE}/Tickets/{ticket}/Notes", content=json.dumps(NOTE).encode(), headers=headers)
+        else:
+            query = {"filter": [{"op": "eq", "field": "id", "value": ticket}]}
+            s.http.post(f"{BASE}/Tickets/query", content=json.dumps(query).encode(), headers=headers)
+
+    return Step(f"plain JSON labelled {coding}", run)
+
+
+@st.composite
 def note_elsewhere(draw: st.DrawFn) -> Step:
     method, path = draw(
         st.sampled_from(
@@ -349,6 +367,7 @@ def include_unknown(draw: st.DrawFn) -> Step:
 
 BREACHES: dict[str, st.SearchStrategy[Step]] = {
     "no-ticket-patch": ticket_patch(),
+    "body-matches-content-encoding": mislabelled_body(),
     "notes-via-ticket": note_elsewhere(),
     "fresh-get-before-put": put_without_fresh_get(),
     "put-carries-stabilising-fields": put_missing_stabilising(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -222,3 +223,21 @@ def test_swagger_model_plumbing_is_read_and_ignored_by_fake_and_rule_alike() -> 
     assert typo.status_code == 500
     assert typo.json()["errors"] == ["Unable to find the field soapParentProperty on the TicketNotes entity."]
     assert [(v.exchanges, v.details["fields"]) for v in fired] == [((2,), ["soapParentProperty"])]
+
+
+@pytest.mark.parametrize(("coding", "packed"), [("gzip", True), ("deflate", True), ("gzip", False), ("x-gzip", False)])
+def test_body_matches_content_encoding_fires_only_on_a_label_that_lies(coding: str, packed: bool) -> None:
+    import gzip
+    import zlib
+
+    def steps(http: httpx.Client, ticket: int) -> None:
+        body = json.dumps({"title": "t", "description": "d", "noteType": 1, "publish": 1}).encode()
+        if packed:
+            body = gzip.compress(body) if coding == "gzip" else zlib.compress(body)
+        headers = {"Content-Type": "application/json", "Content-Encoding": coding}
+        http.post(f"{BASE}/Tickets/{ticket}/Notes", content=body, headers=headers)
+
+    fired = _fired(steps, "body-matches-content-encoding")
+    assert len(fired) == (0 if packed else 1)
+    if fired:
+        assert "500 on a child endpoint" in fired[0].message

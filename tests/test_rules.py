@@ -49,7 +49,7 @@ def test_a_rule_id_is_written_once_and_stamped_on_its_violations() -> None:
     # The id lives in @rule only; Rule.run attributes each Finding to the rule that made it.
     sources = "".join(
         (Path(__file__).parent.parent / "harness" / "rules" / f"{name}.py").read_text()
-        for name in ("hygiene", "receiver", "tickets", "workflow")
+        for name in ("hygiene", "queries", "receiver", "tickets", "workflow")
     )
     for rule_id in REGISTRY:
         assert sources.count(f'"{rule_id}"') == 1, rule_id
@@ -111,8 +111,29 @@ CASES: list[tuple[str, Any]] = [
     ),
     (
         "ticket-number-via-query",
-        lambda http, t, n: http.put(f"{BASE}/Tickets", json={**_get(http, t), "resolution": "fixed"}),
+        lambda http, t, n: (
+            _get(http, t),
+            http.post(f"{BASE}/TimeEntries/query", json={"filter": [{"op": "eq", "field": "ticketID", "value": t}]}),
+            http.put(f"{BASE}/Tickets", json={**_get(http, t), "status": 5}),
+        ),
     ),
+    (
+        "known-query-operators",
+        lambda http, t, n: http.post(
+            f"{BASE}/Tickets/query", json={"filter": [{"op": "ne", "field": "status", "value": 5}]}
+        ),
+    ),
+    (
+        "filter-values-given",
+        lambda http, t, n: http.post(f"{BASE}/Tickets/query", json={"filter": [{"op": "eq", "field": "priority"}]}),
+    ),
+    (
+        "known-query-fields",
+        lambda http, t, n: http.post(
+            f"{BASE}/TimeEntries/query", json={"filter": [{"op": "eq", "field": "projectID", "value": 9}]}
+        ),
+    ),
+    ("required-fields-sent", lambda http, t, n: http.post(f"{BASE}/Tickets/{t}/Notes", json={"title": "t"})),
 ]
 
 
@@ -221,3 +242,223 @@ def test_check_passes_clean_traffic_and_honours_disable(journal_file: Path) -> N
     result = CliRunner().invoke(app, ["check", str(journal_file), "--disable", "no-ticket-patch=allowed here"])
     assert result.exit_code == 0
     assert "switched off" in result.output
+
+
+# -- query mistakes production answers without an error, or with a 500 no other rule names --------------------
+
+
+def _query(fake: FakeAutotask, model: dict[str, Any], how: str = "POST", path: str = "/Tickets/query") -> Any:
+    def steps(http: httpx.Client) -> None:
+        if how == "GET":
+            http.get(BASE + path, params={"search": json.dumps(model)})
+        else:
+            http.post(BASE + path, json=model)
+
+    return check(_journal(fake, steps), ALL_PACKS)
+
+
+NESTED_NE = {
+    "filter": [
+        {"op": "eq", "field": "companyID", "value": 0},
+        {
+            "op": "or",
+            "items": [
+                {"op": "eq", "field": "priority", "value": 1},
+                {
+                    "op": "and",
+                    "items": [{"op": "exist", "field": "title"}, {"Op": "ne", "Field": "status", "Value": 5}],
+                },
+            ],
+        },
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("how", "path"),
+    [
+        ("POST", "/Tickets/query"),
+        ("GET", "/Tickets/query"),
+        ("POST", "/Tickets/query/count"),
+        ("GET", "/tickets/query/count"),
+    ],
+)
+def test_known_query_operators_finds_a_wrong_op_at_any_depth_in_bodies_and_search(
+    fake: FakeAutotask, how: str, path: str
+) -> None:
+    [violation] = [v for v in _query(fake, NESTED_NE, how, path) if v.rule == "known-query-operators"]
+    assert violation.details["where"] == "filter[1].items[1].items[1]"
+    assert "production drops the clause" in violation.message and "200" in violation.message
+
+
+@pytest.mark.parametrize("op", ["neq", "like", "equals", "startsWith", "isNull", "between", "", None])
+def test_known_query_operators_names_each_unknown_operator(fake: FakeAutotask, op: str | None) -> None:
+    clause: dict[str, Any] = {"field": "title", "value": "x"} | ({} if op is None else {"op": op})
+    fired = [v for v in _query(fake, {"filter": [clause]}) if v.rule == "known-query-operators"]
+    assert [v.details["op"] for v in fired] == [op]
+
+
+def test_known_query_operators_says_a_miscased_operator_is_unverified(fake: FakeAutotask) -> None:
+    [violation] = [
+        v
+        for v in _query(fake, {"filter": [{"op": "beginswith", "field": "title", "value": "P"}]})
+        if v.rule == "known-query-operators"
+    ]
+    assert "'beginsWith'" in violation.message and "unverified" in violation.message
+
+
+def test_every_documented_operator_passes_the_query_rules(fake: FakeAutotask) -> None:
+    model = {
+        "filter": [
+            {"op": "eq", "field": "status", "value": 1},
+            {"op": "noteq", "field": "status", "value": 5},
+            {"op": "gt", "field": "id", "value": 0},
+            {"op": "gte", "field": "id", "value": 0},
+            {"op": "lt", "field": "priority", "value": 9},
+            {"op": "lte", "field": "priority", "value": 9},
+            {
+                "op": "or",
+                "items": [
+                    {"op": "beginsWith", "field": "title", "value": "P"},
+                    {"op": "endsWith", "field": "title", "value": "e"},
+                    {"op": "contains", "field": "TITLE", "value": "n"},
+                ],
+            },
+            {"op": "and", "items": [{"op": "exist", "field": "title"}, {"op": "notExist", "field": "resolution"}]},
+            {"op": "in", "field": "priority", "value": [1, 2]},
+            {"op": "notIn", "field": "priority", "value": []},
+            {"op": "eq", "field": "External Reference", "udf": True, "value": "x"},
+        ],
+        "IncludeFields": ["id", "Title", "ticketNumber"],
+    }
+    assert _query(fake, model) == []
+
+
+@pytest.mark.parametrize(
+    ("clause", "fires"),
+    [
+        ({"op": "eq", "field": "priority"}, True),  # django-autotask's isActive clause, as it sends it
+        ({"op": "noteq", "field": "priority", "value": None}, True),
+        ({"op": "contains", "field": "title"}, True),
+        ({"op": "in", "field": "priority", "value": 2}, True),
+        ({"op": "notIn", "field": "priority"}, True),
+        ({"op": "eq", "field": "priority", "value": 0}, False),  # a falsy value is a value
+        ({"op": "eq", "field": "title", "value": ""}, False),
+        ({"op": "eq", "field": "isVisibleToComanaged", "value": False}, False),
+        ({"op": "exist", "field": "title"}, False),
+        ({"op": "ne", "field": "title"}, False),  # an unknown op is known-query-operators' to judge
+    ],
+)
+def test_filter_values_given_flags_comparisons_without_a_value(
+    fake: FakeAutotask, clause: dict[str, Any], fires: bool
+) -> None:
+    fired = [v for v in _query(fake, {"filter": [{"op": "or", "items": [clause]}]}) if v.rule == "filter-values-given"]
+    assert bool(fired) is fires
+
+
+@pytest.mark.parametrize(
+    ("entity", "model", "named"),
+    [
+        # WYRE-AI/autotask-mcp PR #282, live: "Unable to find projectID in the TimeEntry Entity", a 500
+        ("TimeEntries", {"filter": [{"op": "eq", "field": "projectID", "value": 9}]}, "projectID (filter[0]: no such"),
+        ("Tickets", {"filter": [{"op": "exist", "field": "creatorType"}]}, "creatorType (filter[0]: not queryable"),
+        ("TimeEntries", {"filter": [{"op": "exist", "field": "id"}], "includeFields": ["id", "hours"]}, "hours (Inc"),
+    ],
+)
+def test_known_query_fields_names_what_the_entity_lacks(
+    fake: FakeAutotask, entity: str, model: dict[str, Any], named: str
+) -> None:
+    [violation] = [v for v in _query(fake, model, path=f"/{entity}/query") if v.rule == "known-query-fields"]
+    assert named in violation.message and violation.message.startswith(f"{entity} query names")
+
+
+@pytest.mark.parametrize("size", [0, 501, "abc", 500.5, "600", True])
+def test_max_records_500_flags_every_value_the_api_refuses(fake: FakeAutotask, size: Any) -> None:
+    model = {"filter": [{"op": "exist", "field": "id"}], "MaxRecords": size}
+    fired = [v for v in _query(fake, model) if v.rule == "max-records-500"]
+    assert len(fired) == 1 and "production answers 500" in fired[0].message
+
+
+@pytest.mark.parametrize("size", [1, 500, "10", None])
+def test_max_records_500_accepts_what_the_api_takes(fake: FakeAutotask, size: Any) -> None:
+    model = {"filter": [{"op": "exist", "field": "id"}], "MaxRecords": size}
+    assert [v for v in _query(fake, model) if v.rule == "max-records-500"] == []
+
+
+def test_a_put_changing_priority_on_purpose_after_a_fresh_get_breaks_no_rule(
+    seeded: tuple[FakeAutotask, int, str],
+) -> None:
+    # Seed 004 §4: copy the fields from a fresh GET and change the intended ones. The rule once called the
+    # changed priority a breach.
+    fake, ticket, _ = seeded
+    traffic = _journal(fake, lambda http: http.put(f"{BASE}/Tickets", json={**_get(http, ticket), "priority": 1}))
+    assert traffic[-1].status == 200
+    assert check(traffic, ALL_PACKS) == []
+
+
+def test_required_fields_sent_takes_the_parent_id_from_a_child_url(seeded: tuple[FakeAutotask, int, str]) -> None:
+    fake, ticket, _ = seeded
+    note = {"title": "t", "description": "d", "noteType": 1, "publish": 1}
+    traffic = _journal(
+        fake,
+        lambda http: (
+            http.post(f"{BASE}/Tickets/{ticket}/Notes", json=note),
+            http.post(f"{BASE}/Tickets/{ticket}/Notes", json={**note, "publish": None}),
+        ),
+    )
+    assert [t.status for t in traffic] == [200, 500]
+    fired = [v for v in check(traffic, ALL_PACKS) if v.rule == "required-fields-sent"]
+    assert [(v.exchanges, v.details["fields"]) for v in fired] == [((2,), ["publish"])]
+
+
+def test_query_rule_messages_carry_no_credential(fake: FakeAutotask) -> None:
+    # A client may paste anything into a filter, a secret among it: messages go through scrub_url, as the
+    # other rules' do, so a credential-looking query string is not repeated.
+    secret = "https://x.invalid/?Secret=hunter2&ApiIntegrationCode=abc"
+    model = {"filter": [{"op": secret, "field": secret, "value": 1}], "includeFields": [secret]}
+    found = _query(fake, model)
+    assert {v.rule for v in found} >= {"known-query-operators", "known-query-fields"}
+    assert not any("hunter2" in v.message or "hunter2" in json.dumps(v.details, default=str) for v in found)
+
+
+def test_a_dropped_operator_answers_200_and_only_the_rule_shows_it(seeded: tuple[FakeAutotask, int, str]) -> None:
+    # WYRE-AI/autotask-mcp PR #193: "open tickets" written with ne came back with every status. The fake
+    # answers as production did, so nothing in the answer tells the client; the rule does.
+    fake, _, _ = seeded
+    fake.seed("Tickets", ticket_body(0, status=5))
+    model = {"filter": [{"op": "ne", "field": "status", "value": 5}]}
+    traffic = _journal(fake, lambda http: http.post(f"{BASE}/Tickets/query", json=model))
+    assert traffic[0].status == 200
+    assert sorted(item["status"] for item in traffic[0].items or []) == [1, 5]
+    assert [v.rule for v in check(traffic, ALL_PACKS)] == ["known-query-operators"]
+
+
+def test_a_resolution_text_written_by_id_breaks_no_rule(seeded: tuple[FakeAutotask, int, str]) -> None:
+    # Seed 004 §9 test 1: GET by id, a note, a PUT of the resolution; "resolution text alone does not resolve
+    # a ticket". ticket-number-via-query once counted the text as resolving and flagged the GET.
+    fake, ticket, _ = seeded
+    note = {"title": "t", "description": "d", "noteType": 1, "publish": 1}
+    traffic = _journal(
+        fake,
+        lambda http: (
+            item := _get(http, ticket),
+            http.post(f"{BASE}/Tickets/{ticket}/Notes", json=note),
+            http.put(f"{BASE}/Tickets", json={**item, "resolution": "Fixed."}),
+        ),
+    )
+    assert [e.status for e in traffic] == [200, 200, 200]
+    assert check(traffic, ALL_PACKS) == []
+
+
+def test_put_carries_stabilising_fields_flags_nulls_read_from_the_response_root(
+    seeded: tuple[FakeAutotask, int, str],
+) -> None:
+    # Seed 004 §2.1: the fields live under item; read from the root they are all null, and the PUT sends them so.
+    fake, ticket, _ = seeded
+
+    def steps(http: httpx.Client) -> None:
+        answer = http.get(f"{BASE}/Tickets/{ticket}").json()
+        http.put(f"{BASE}/Tickets", json={**answer["item"], "queueID": answer.get("queueID")})
+
+    [violation] = [v for v in check(_journal(fake, steps), ALL_PACKS) if v.rule == "put-carries-stabilising-fields"]
+    assert violation.details["nulled"] == ["queueID"] and "null for queueID" in violation.message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..traffic import Exchange
-from . import hygiene, receiver, tickets, workflow  # noqa: F401  (importing registers the rules)
+from . import hygiene, queries, receiver, tickets, wire, workflow  # noqa: F401  (importing registers the rules)
 from .model import CONTRACT, REGISTRY, WORKFLOW, Finding, Rule, RuleContext, Violation
 from .receiver import RECEIVER
 

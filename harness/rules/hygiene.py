@@ -7,7 +7,9 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from fake_server.errors import BusinessError
 from fake_server.redaction import scrub_url
+from fake_server.values import coerce
 
 from ..traffic import BASE, Exchange
 from .model import Finding, RuleContext, rule
@@ -101,21 +103,97 @@ def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list
     return found
 
 
+def _required_missing(exchange: Exchange) -> tuple[str, list[str]] | None:
+    """The entity a create or full update (PUT) writes and the required fields its body leaves out or nulls.
+
+    Booleans are left alone (the fake stores false for one never sent; INFERRED), and so is the parent's id
+    on a child route, which the URL gives (``ticketID`` of ``POST /Tickets/{id}/Notes``).
+    """
+    segments = exchange.segments
+    if exchange.method not in ("POST", "PUT") or not isinstance(exchange.request_json, dict):
+        return None
+    parent_field = ""
+    if len(segments) == 1:
+        entity = catalog().get(segments[0])
+    elif len(segments) == 3 and record_id(segments[1]) is not None:
+        child = catalog().child(segments[0], segments[2])
+        entity = catalog().get(child.entity) if child else None
+        parent_field = child.parent_field.lower() if child else ""
+    else:
+        return None
+    if entity is None:
+        return None
+    missing = [
+        f.name
+        for f in entity.fields
+        if f.is_required
+        and not f.is_read_only
+        and f.data_type != "boolean"
+        and f.name.lower() != parent_field
+        and exchange.body.get(f.name.lower()) is None
+    ]
+    return (entity.name, missing) if missing else None
+
+
+@rule(
+    "required-fields-sent",
+    "A create or PUT carries a value for every required field of the entity (PATCH is partial and exempt).",
+    "DOCS: entityInformation/fields isRequired; WYRE-AI/autotask-mcp #46 (taskType missing: 500); "
+    "seed 004 §4 (missing fields cause hard failures)",
+)
+def required_fields_sent(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
+    found = []
+    for exchange in traffic:
+        missing = _required_missing(exchange)
+        if missing is not None:
+            entity, names = missing
+            found.append(
+                Finding(
+                    f"{exchange.method} of {entity} without {', '.join(names)}: production answers 500 "
+                    "(a required field has no value)",
+                    (exchange.position,),
+                    {"fields": names},
+                )
+            )
+    return found
+
+
 def _page_size(exchange: Exchange) -> int | None:
+    """The page size a query asks for (500 when it names none), or ``None`` when MaxRecords does not bind
+    as a whole number (``"abc"``, ``500.5``): the API then answers 500, as the fake does (INFERRED)."""
     model = query_model(exchange)
     if model is None:
         return None
-    return record_id(model.get("maxrecords")) if "maxrecords" in model else 500
+    raw = model.get("maxrecords")
+    if raw is None:
+        return 500
+    try:
+        size: int = coerce("MaxRecords", "integer", raw)
+    except BusinessError:
+        return None
+    return size
 
 
-@rule("max-records-500", "A query asks for at most 500 records a page.", "facts §3.4 (the API refuses more)")
+@rule(
+    "max-records-500",
+    "A query that sends MaxRecords sends a whole number from 1 to 500.",
+    "WYRE-AI/autotask-mcp PR #132 (500: maxCountOfRecordsToReturn must be between 1 and 500)",
+)
 def max_records_500(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for exchange in traffic:
-        if len(exchange.segments) >= 2 and exchange.segments[1].lower() == "query":
-            size = _page_size(exchange)
-            if size is not None and not 1 <= size <= 500:
-                found.append(Finding(f"MaxRecords {size}", (exchange.position,)))
+        model = query_model(exchange) if len(exchange.segments) >= 2 else None
+        if model is None or exchange.segments[1].lower() != "query" or model.get("maxrecords") is None:
+            continue
+        size = _page_size(exchange)
+        if size is None or not 1 <= size <= 500:
+            shown = size if size is not None else scrub_url(repr(model["maxrecords"]))
+            found.append(
+                Finding(
+                    f"MaxRecords {shown}: production answers 500 (maxCountOfRecordsToReturn must be between 1 and 500)",
+                    (exchange.position,),
+                )
+            )
     return found
 
 
@@ -181,7 +259,7 @@ def _rest_was_read(traffic: Sequence[Exchange], page: Exchange, next_url: str) -
     "follow-next-page",
     "A query that gets a full page with a nextPageUrl reads the rest: that URL (in any encoding), or a "
     "query with the same filter from the next id on (keyset paging).",
-    "facts §3.5 (paging)",
+    "Autotask REST paging docs (nextPageUrl); django-autotask api.py follows it",
 )
 def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
@@ -203,7 +281,11 @@ def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[
     return found
 
 
-@rule("back-off-after-429", "After a 429 the same request waits before it goes again.", "facts §7 (limits)")
+@rule(
+    "back-off-after-429",
+    "After a 429 the same request waits before it goes again.",
+    "Autotask API thresholds docs; msoukhomlinov/n8n-nodes-autotask PR #107",
+)
 def back_off_after_429(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for index, refused in enumerate(traffic):

@@ -107,35 +107,39 @@ def fresh_get_before_put(traffic: Sequence[Exchange], context: RuleContext) -> l
 
 @rule(
     "put-carries-stabilising-fields",
-    "Every PUT /Tickets carries each stabilising field with the value of the latest GET (status may change).",
-    "seed 004 §2.1, §8",
+    "Every PUT /Tickets carries each stabilising field, with a value where the latest GET read one "
+    "(a value the client changes on purpose is fine).",
+    "seed 004 §2.1, §4 (change only the intended fields), §8",
 )
 def put_carries_stabilising_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
+    # Presence and non-null are judged, not equality: seed 004 §4 says to copy the fields from a fresh GET
+    # and change the intended ones, so a PUT that changes priority or title on purpose is the contract. A
+    # null where the GET read a value is a field not copied (read from the response root instead of item,
+    # seed 004 §2.1); a stale value is fresh-get-before-put's to find.
     found = []
     for put, target, read in ticket_puts(traffic):
         missing = [name for name in STABILISING_FIELDS if not sent(put, name)[0]]
-        changed = []
-        if read is not None and read.item is not None:
-            changed = [
-                name
-                for name in STABILISING_FIELDS
-                if name != "status" and sent(put, name)[0] and not same_value(read.item.get(name), sent(put, name)[1])
-            ]
-        if missing or changed:
+        item = read.item if read is not None else None
+        nulled = [
+            name
+            for name in STABILISING_FIELDS
+            if item is not None and item.get(name) not in (None, "") and sent(put, name) == (True, None)
+        ]
+        if missing or nulled:
             positions = (read.position, put.position) if read else (put.position,)
+            said = "; ".join(
+                part
+                for part in (
+                    f"missing {', '.join(missing)}" if missing else "",
+                    f"null for {', '.join(nulled)}, which the GET read with a value" if nulled else "",
+                )
+                if part
+            )
             found.append(
                 Finding(
-                    f"PUT of ticket {target}: "
-                    + "; ".join(
-                        part
-                        for part in (
-                            f"missing {', '.join(missing)}" if missing else "",
-                            f"changed {', '.join(changed)}" if changed else "",
-                        )
-                        if part
-                    ),
+                    f"PUT of ticket {target}: {said}",
                     positions,
-                    {"ticket": target, "missing": missing, "changed": changed},
+                    {"ticket": target, "missing": missing, "nulled": nulled},
                 )
             )
     return found

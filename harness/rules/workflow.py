@@ -65,19 +65,19 @@ def resolve_with_completing_status(traffic: Sequence[Exchange], context: RuleCon
 
 
 def _resolved_tickets(traffic: Sequence[Exchange], context: RuleContext) -> set[int]:
-    """Tickets the traffic resolves: an update sends them a resolution or a completing status."""
+    """Tickets the traffic resolves: an update sends them a completing status. A resolution text alone
+    resolves nothing (seed 004 §9 test 1), and writing one on a ticket read by id is legal."""
     resolved = set()
     for update, target in updates(traffic, "Tickets"):
-        has_resolution, resolution = sent(update, "resolution")
         has_status, status = sent(update, "status")
-        if (has_resolution and resolution) or (has_status and record_id(status) in context.completing_statuses):
+        if has_status and record_id(status) in context.completing_statuses:
             resolved.add(target)
     return resolved
 
 
 @rule(
     "ticket-number-via-query",
-    "A ticket the workflow resolves is first found by its number with a Tickets query (ticketNumber eq).",
+    "A ticket the workflow completes is first found by its number with a Tickets query (ticketNumber eq).",
     "seed 004 §1, §10",
     pack=WORKFLOW,
 )

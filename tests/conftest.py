@@ -117,3 +117,25 @@ def breach_journal(tmp_path: Path) -> Iterator[Path]:
         http.get(f"{BASE}/Tickets/{ticket}")
     fake.journal.close()
     yield path
+
+
+# -- webhooks: a client on the fake's transport, a receiver written from Autotask's docs, a company -------------
+
+
+@pytest.fixture
+def http(fake: FakeAutotask) -> Iterator[httpx.Client]:
+    with httpx.Client(transport=fake.transport(), headers=CREDENTIALS) as client:
+        yield client
+
+
+@pytest.fixture
+def receiver() -> Iterator[Any]:
+    from .webhook_receiver import SECRET_KEY, serving
+
+    with serving(SECRET_KEY) as running:
+        yield running
+
+
+@pytest.fixture
+def company(fake: FakeAutotask) -> int:
+    return fake.seed("Companies", {"companyName": "Contoso", "companyType": 1, "ownerResourceID": 4})

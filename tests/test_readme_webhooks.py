@@ -11,8 +11,7 @@ import httpx
 
 from tests.conftest import CREDENTIALS
 from tests.serve_process import harness_process
-from tests.test_webhooks import SECRET_KEY
-from tests.webhook_receiver import serving
+from tests.webhook_receiver import SECRET_KEY, serving
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

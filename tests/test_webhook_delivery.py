@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -13,31 +12,9 @@ import pytest
 
 from fake_server import FakeAutotask
 from fake_server.webhooks.outbox import ATTEMPTS, FAILED_EVENTS_TO_DEACTIVATE, RETRY_SECONDS
-from tests.conftest import BASE, CREDENTIALS, TickingClock, ticket_body
-from tests.test_webhooks import SECRET_KEY, field_ids, register, webhook_body
-from tests.webhook_receiver import Receiver, serving
-
-
-@pytest.fixture
-def fake() -> FakeAutotask:
-    return FakeAutotask(clock=TickingClock())
-
-
-@pytest.fixture
-def http(fake: FakeAutotask) -> Iterator[httpx.Client]:
-    with httpx.Client(transport=fake.transport(), headers=CREDENTIALS) as client:
-        yield client
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with serving(SECRET_KEY) as running:
-        yield running
-
-
-@pytest.fixture
-def company(fake: FakeAutotask) -> int:
-    return fake.seed("Companies", {"companyName": "Contoso", "companyType": 1, "ownerResourceID": 4})
+from tests.conftest import BASE, CREDENTIALS, ticket_body
+from tests.test_webhooks import field_ids, register, webhook_body
+from tests.webhook_receiver import SECRET_KEY, Receiver
 
 
 def test_a_failing_receiver_gets_five_attempts_30_seconds_apart_then_an_error_log_entry(

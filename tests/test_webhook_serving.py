@@ -4,7 +4,6 @@ on the command line), and callouts wherever traffic is shown: rules, HTML, casse
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -17,16 +16,10 @@ from harness.rules import check
 from harness.traffic import load_traffic
 from tests.conftest import CREDENTIALS, TickingClock, ticket_body
 from tests.serve_process import run_harness, serve_process
-from tests.test_webhooks import SECRET_KEY, register
-from tests.webhook_receiver import Receiver, serving
+from tests.test_webhooks import register
+from tests.webhook_receiver import SECRET_KEY, Receiver
 
 BASE = "https://webservices19.autotask.net/ATServicesRest/V1.0"
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with serving(SECRET_KEY) as running:
-        yield running
 
 
 def wait_for(condition: object, timeout: float = 10.0) -> None:

@@ -4,39 +4,13 @@ written from the docs alone, and nothing where Autotask sends nothing."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from fake_server import FakeAutotask
-from tests.conftest import BASE, CREDENTIALS, TickingClock, ticket_body
-from tests.webhook_receiver import Receiver, serving
-
-SECRET_KEY = "0123456789abcdef-webhook-secret-key"
-
-
-@pytest.fixture
-def fake() -> FakeAutotask:
-    return FakeAutotask(clock=TickingClock())
-
-
-@pytest.fixture
-def http(fake: FakeAutotask) -> Iterator[httpx.Client]:
-    with httpx.Client(transport=fake.transport(), headers=CREDENTIALS) as client:
-        yield client
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with serving(SECRET_KEY) as running:
-        yield running
-
-
-@pytest.fixture
-def company(fake: FakeAutotask) -> int:
-    return fake.seed("Companies", {"companyName": "Contoso", "companyType": 1, "ownerResourceID": 4})
+from tests.conftest import BASE, ticket_body
+from tests.webhook_receiver import SECRET_KEY, Receiver
 
 
 def field_ids(http: httpx.Client, entity: str = "Ticket") -> dict[str, int]:

@@ -29,6 +29,10 @@ class Received:
         return json.loads(self.body)
 
 
+# The key the webhook tests register and their receivers verify with.
+SECRET_KEY = "0123456789abcdef-webhook-secret-key"
+
+
 @dataclass
 class Receiver:
     secret_key: str

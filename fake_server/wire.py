@@ -40,9 +40,9 @@ from .http_types import ApiRequest
 _GZIP_MAGIC = b"\x1f\x8b"
 _GZIP_NAMES = frozenset({"gzip", "x-gzip"})
 # Content-Type values that need no reading of a charset: most bodies carry one of these.
-_PLAIN_TYPES = frozenset({b"application/json", b"application/json; charset=utf-8", b"text/json"})
+PLAIN_TYPES = frozenset({b"application/json", b"application/json; charset=utf-8", b"text/json"})
 # First bytes of a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32 BE); a JSON body starts with none of them.
-_BOM_FIRST = frozenset({0xEF, 0xFF, 0xFE, 0x00})
+BOM_FIRST = frozenset({0xEF, 0xFF, 0xFE, 0x00})
 # StreamReader's detection, longest mark first (UTF-32 LE begins with UTF-16 LE's mark).
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32-le"),
@@ -109,7 +109,7 @@ def _charset(content_type: str | None) -> str | None:
 
 def _transcode(body: bytes, charset: str | None) -> tuple[bytes, str] | None:
     """The body as UTF-8 and what was read, when it was not UTF-8 without a mark; else ``None``."""
-    if body and body[0] in _BOM_FIRST:
+    if body and body[0] in BOM_FIRST:
         for mark, encoding in _BOMS:
             if body.startswith(mark):
                 if encoding == "utf-8":
@@ -138,8 +138,8 @@ def as_read(request: ApiRequest, limit: int) -> ApiRequest:
     if raw is not None:
         coding_bytes = raw.get(b"content-encoding")
         content_type = raw.get(b"content-type")
-        plain_type = content_type is None or content_type in _PLAIN_TYPES
-        if coding_bytes is None and plain_type and body[0] not in _BOM_FIRST:
+        plain_type = content_type is None or content_type in PLAIN_TYPES
+        if coding_bytes is None and plain_type and body[0] not in BOM_FIRST:
             return request
         codings = coding_bytes.decode("latin-1") if coding_bytes is not None else None
         declared = content_type.decode("latin-1") if content_type is not None else None

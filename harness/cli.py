@@ -39,7 +39,13 @@ app.command("webhooks", cls=PlainHelp)(webhooks)
 def check_command(
     source: Annotated[
         Path,
-        typer.Argument(metavar="JOURNAL_OR_CASSETTE", help="A journal (.jsonl from serve --journal) or a cassette."),
+        typer.Argument(
+            metavar="JOURNAL_OR_CASSETTE",
+            help="A journal (.jsonl from serve --journal) or a cassette.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
     ],
     output_format: Annotated[
         str, typer.Option("--format", metavar="text|json|junit", help="text, json or junit.")
@@ -74,7 +80,10 @@ def check_command(
         raise typer.BadParameter("choose text, json or junit", param_hint="--format")
     settings = load_settings().with_disabled(disable or [])
     packs = tuple(pack) if pack else settings.packs
-    traffic = load_traffic(source)
+    try:
+        traffic = load_traffic(source)
+    except ValueError as error:  # not a journal or a cassette: say so in one line
+        raise typer.BadParameter(str(error), param_hint="JOURNAL_OR_CASSETTE") from None
     context = RuleContext.for_profile(TenantProfile.load(profile))
     violations = check(traffic, packs, settings.disabled, context)
     judged_by = rules_in(packs, settings.disabled)
@@ -165,7 +174,10 @@ def contract(
 
 @app.command(cls=PlainHelp)
 def verify(
-    cassettes: Annotated[list[Path], typer.Argument(metavar="CASSETTE...", help="Cassettes to replay, in order.")],
+    cassettes: Annotated[
+        list[Path],
+        typer.Argument(metavar="CASSETTE...", help="Cassettes to replay, in order.", exists=True, dir_okay=False),
+    ],
     target: Annotated[
         str,
         typer.Option(
@@ -184,10 +196,15 @@ def verify(
 
     import httpx
 
-    from .cassettes import read_cassette
+    from .cassettes import is_cassette, read_cassette
     from .live import CREDENTIAL_ENVIRONMENT, TargetRefused, check_target
     from .replay import fake_sender, http_sender, replay, writes_in
 
+    for path in cassettes:  # every file is read before anything is sent
+        if not is_cassette(path):
+            raise typer.BadParameter(
+                f"{path} is not a cassette (a .json file with interactions)", param_hint="CASSETTE"
+            )
     differences = []
     try:
         if target == "fake" or target.startswith("fake:"):

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fake_server import DEFAULT_COMPLETING_STATUS, FakeAutotask
+from fake_server.errors import error_texts
 
 BASE = "https://webservices19.autotask.net/ATServicesRest/V1.0"
 # Demo credentials for the fake only; the journal never keeps them.
@@ -93,9 +94,10 @@ def show_traps(client: httpx.Client, ticket_id: int) -> list[tuple[str, str]]:
     )
     partial = client.put(f"{BASE}/Tickets", json={"id": ticket_id, "resolution": "only this"})
     return [
-        ("PATCH /Tickets", f"{patch.status_code} {patch.json()['errors'][0]}"),
-        ("POST /TicketNotes", f"{note.status_code} {note.json()['errors'][0][:60]}..."),
-        ("PUT /Tickets with id + resolution only", f"{partial.status_code} {partial.json()['errors'][0]}"),
+        # 405 and 404 come in Web API's {"Message": ...}, business errors in {"errors": [...]}: either is read.
+        ("PATCH /Tickets", f"{patch.status_code} {error_texts(patch.json())[0]}"),
+        ("POST /TicketNotes", f"{note.status_code} {error_texts(note.json())[0][:60]}..."),
+        ("PUT /Tickets with id + resolution only", f"{partial.status_code} {error_texts(partial.json())[0]}"),
     ]
 
 

@@ -19,12 +19,16 @@ __all__ = ["BASE", "Exchange", "load_traffic"]
 
 def _journal_lines(path: Path) -> list[Exchange]:
     found: list[Exchange] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = path.read_text(encoding="utf-8")  # the fake writes journals in UTF-8, whatever a body held
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not UTF-8 text: neither a journal nor a cassette") from None
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         record = json_or_none(line)
-        if not isinstance(record, dict):
-            raise ValueError(f"{path}: line {number} is not a journal entry (a JSON object)")
+        if not isinstance(record, dict) or not {"method", "url"} <= record.keys():
+            raise ValueError(f"{path}: line {number} is not a journal entry (a JSON object with method and url)")
         found.append(Exchange.from_dict(record, len(found) + 1))
     return found
 

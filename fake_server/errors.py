@@ -85,6 +85,22 @@ class UnsupportedMediaType(FrameworkError):
         return cls(f"The request entity's media type '{media_type}' is not supported for this resource.")
 
 
+class ServerError(FrameworkError):
+    """An exception outside Autotask's controllers (a body the server cannot decode): Web API answers 500 with
+    its generic text [INFERRED]."""
+
+    status = 500
+
+    @classmethod
+    def unhandled(cls) -> ServerError:
+        return cls("An error has occurred.")
+
+
+class MislabelledBody(ServerError):
+    """A body labelled ``gzip`` that is not gzip: refused on child routes only (the core, which knows the
+    route, decides; a path with no route is its 404 first, as Web API routes before it reads a body)."""
+
+
 class PayloadTooLarge(ApiError):
     status = 413
 

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 from .admission import Fault, Gate
 from .auth import Credentials, authenticate
 from .catalog import Catalog, EntityInfo
-from .errors import ApiError, BusinessError, NotFound, PayloadTooLarge
+from .errors import ApiError, BusinessError, MislabelledBody, NotFound, PayloadTooLarge
 from .handlers import dispatch, is_read
 from .http_types import JSON_HEADERS, ApiRequest, ApiResponse
 from .journal import Journal
-from .jsonbody import check_media_type, recorded
+from .jsonbody import PLAIN_JSON_TYPES, check_media_type, recorded
 from .profile import Limits, TenantProfile
 from .query import PlanCache
 from .routing import Route, api_segments, base_path_accepted, resolve, service_segments
@@ -30,7 +30,7 @@ from .service_endpoints import authenticated, unauthenticated
 from .store import Store
 from .tenant import Tenant
 from .values import now_utc
-from .wire import BOM_FIRST, PLAIN_TYPES, MislabelledBody, as_read
+from .wire import BOM_FIRST, as_read
 
 if TYPE_CHECKING:
     import httpx
@@ -231,7 +231,7 @@ class FakeAutotask:
         if request.body and (
             raw is None
             or b"content-encoding" in raw
-            or raw.get(b"content-type", b"application/json") not in PLAIN_TYPES
+            or raw.get(b"content-type", b"application/json") not in PLAIN_JSON_TYPES
             or request.body[0] in BOM_FIRST
         ):
             try:

@@ -38,7 +38,8 @@ _RAW_SURROGATE = re.compile("[\ud800-\udfff]")
 # else is a 415 from its parameter binding (check_media_type says why a body without one is still read).
 JSON_MEDIA_TYPES = frozenset({"application/json", "text/json"})
 BODY_VERBS = frozenset({"POST", "PUT", "PATCH"})
-_JSON_HEADER_VALUES = frozenset({b"application/json", b"application/json; charset=utf-8", b"text/json"})
+# The Content-Type values nearly every body carries, as served headers hold them: nothing to check or read.
+PLAIN_JSON_TYPES = frozenset({b"application/json", b"application/json; charset=utf-8", b"text/json"})
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -173,7 +174,7 @@ def check_media_type(request: ApiRequest) -> None:
     raw = request.raw_headers
     if raw is not None:  # served: the usual value is seen without decoding it (this runs on every write)
         value = raw.get(b"content-type")
-        if value is None or value in _JSON_HEADER_VALUES:
+        if value is None or value in PLAIN_JSON_TYPES:
             return
         declared: str | None = value.decode("latin-1")
     else:

@@ -11,6 +11,7 @@ import httpx
 
 from tests.conftest import CREDENTIALS
 from tests.serve_process import harness_process
+from tests.test_webhooks import register
 from tests.webhook_receiver import SECRET_KEY, serving
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -35,21 +36,7 @@ def test_the_readme_serve_line_serves_a_fake_that_calls_a_loopback_receiver() ->
     process, base, _ = harness_process("serve", *words[2:], "--no-limits")
     try:
         with serving(SECRET_KEY) as receiver, httpx.Client(headers=CREDENTIALS, timeout=10) as http:
-            hook = http.post(
-                f"{base}/TicketWebhooks",
-                json={
-                    "name": "readme",
-                    "webhookUrl": f"{receiver.url}/hook",
-                    "deactivationUrl": f"{receiver.url}/off",
-                    "secretKey": SECRET_KEY,
-                    "isActive": True,
-                    "isSubscribedToCreateEvents": True,
-                },
-            ).json()["itemId"]
-            fields = http.get(f"{base}/TicketWebhookFields/entityInformation/fields").json()["fields"]
-            picklist = next(f for f in fields if f["name"] == "fieldID")["picklistValues"]
-            status = next(v["value"] for v in picklist if v["label"] == "status")
-            http.post(f"{base}/TicketWebhooks/{hook}/Fields", json={"fieldID": status, "isSubscribedField": True})
+            register(http, receiver, base=base)
             http.post(f"{base}/Tickets", json={"companyID": 0, "title": "Printer offline", "status": 1, "priority": 2})
             deadline = time.monotonic() + 10  # served, a thread delivers: nothing to drain
             while not receiver.callouts() and time.monotonic() < deadline:

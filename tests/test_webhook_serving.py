@@ -40,26 +40,7 @@ def test_a_served_fake_calls_a_loopback_receiver_and_retries_on_the_compressed_c
                 json={"companyName": "C", "companyType": 1, "ownerResourceID": 4, "phone": "5550100"},
             )
             assert company.status_code == 200, company.text
-            hook = http.post(
-                f"{base}/TicketWebhooks",
-                json={
-                    "Name": "served",
-                    "WebhookUrl": f"{receiver.url}/hook",
-                    "DeactivationUrl": f"{receiver.url}/deactivated",
-                    "SecretKey": SECRET_KEY,
-                    "IsActive": True,
-                    "IsSubscribedToCreateEvents": True,
-                },
-            ).json()["itemId"]
-            fields = http.get(f"{base}/TicketWebhookFields/entityInformation/fields").json()["fields"]
-            status_id = next(
-                int(v["value"])
-                for f in fields
-                if f["name"] == "fieldID"
-                for v in f["picklistValues"]
-                if v["label"] == "status"
-            )
-            http.post(f"{base}/TicketWebhooks/{hook}/Fields", json={"fieldID": status_id, "isSubscribedField": True})
+            register(http, receiver, base=base)
             receiver.status = 500
             started = time.monotonic()
             http.post(f"{base}/Tickets", json=ticket_body(company.json()["itemId"]))

@@ -13,9 +13,9 @@ from tests.conftest import BASE, ticket_body
 from tests.webhook_receiver import SECRET_KEY, Receiver
 
 
-def field_ids(http: httpx.Client, entity: str = "Ticket") -> dict[str, int]:
+def field_ids(http: httpx.Client, entity: str = "Ticket", base: str = BASE) -> dict[str, int]:
     """The subscribable fields' ids, looked up as n8n-nodes-autotask does: the ``fieldID`` picklist."""
-    fields = http.get(f"{BASE}/{entity}WebhookFields/entityInformation/fields").json()["fields"]
+    fields = http.get(f"{base}/{entity}WebhookFields/entityInformation/fields").json()["fields"]
     picklist = next(f for f in fields if f["name"] == "fieldID")["picklistValues"]
     return {entry["label"]: int(entry["value"]) for entry in picklist}
 
@@ -36,22 +36,26 @@ def webhook_body(receiver: Receiver, **changes: Any) -> dict[str, Any]:
 
 
 def register(
-    http: httpx.Client, receiver: Receiver, subscribed: tuple[str, ...] = ("status",), display: tuple[str, ...] = ()
+    http: httpx.Client,
+    receiver: Receiver,
+    subscribed: tuple[str, ...] = ("status",),
+    display: tuple[str, ...] = (),
+    base: str = BASE,
 ) -> int:
-    """A TicketWebhooks record and its Fields, through the REST API; returns the webhook's id."""
-    created = http.post(f"{BASE}/TicketWebhooks", json=webhook_body(receiver))
+    """A TicketWebhooks record and its Fields, through the REST API at ``base``; returns the webhook's id."""
+    created = http.post(f"{base}/TicketWebhooks", json=webhook_body(receiver))
     assert created.status_code == 200, created.text
     webhook_id = int(created.json()["itemId"])
-    ids = field_ids(http)
+    ids = field_ids(http, base=base)
     for name in subscribed:
         answer = http.post(
-            f"{BASE}/TicketWebhooks/{webhook_id}/Fields",
+            f"{base}/TicketWebhooks/{webhook_id}/Fields",
             json={"fieldID": ids[name], "isSubscribedField": True, "isDisplayAlwaysField": False},
         )
         assert answer.status_code == 200, answer.text
     for name in display:
         answer = http.post(
-            f"{BASE}/TicketWebhooks/{webhook_id}/Fields",
+            f"{base}/TicketWebhooks/{webhook_id}/Fields",
             json={"fieldID": ids[name], "isSubscribedField": False, "isDisplayAlwaysField": True},
         )
         assert answer.status_code == 200, answer.text

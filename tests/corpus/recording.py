@@ -9,12 +9,14 @@ A record.py runs as a script (``python tests/corpus/<client>/record.py``), so it
 from __future__ import annotations
 
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -60,6 +62,13 @@ def served_tls(fake: FakeAutotask, names: Sequence[str] = ()) -> Iterator[tuple[
         finally:
             server.should_exit = True
             thread.join(timeout=10)
+
+
+def run_driver(command: Sequence[str], name: str, **options: Any) -> None:
+    """Run a client's driver to its end (five minutes at most); a failing driver ends the recording, named."""
+    run = subprocess.run(list(command), timeout=300, check=False, **options)
+    if run.returncode != 0:
+        sys.exit(f"{name} exited with {run.returncode}")
 
 
 def record_profiles(

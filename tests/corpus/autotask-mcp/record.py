@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from recording import TICKET_NUMBER, record_profiles  # noqa: E402
+from recording import TICKET_NUMBER, record_profiles, run_driver  # noqa: E402
 
 
 def main() -> int:
@@ -47,9 +46,7 @@ def main() -> int:
         sys.exit("node is not on PATH")
 
     def drive(root_url: str, ca_file: Path | None) -> None:
-        run = subprocess.run([node, "driver.mjs", server, root_url, TICKET_NUMBER], cwd=HERE, timeout=300)
-        if run.returncode != 0:
-            sys.exit(f"driver.mjs exited with {run.returncode}")
+        run_driver([node, "driver.mjs", server, root_url, TICKET_NUMBER], "driver.mjs", cwd=HERE)
 
     record_profiles(HERE, drive)
     return 0

@@ -28,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from recording import TICKET_NUMBER, record_profiles  # noqa: E402
+from recording import TICKET_NUMBER, record_profiles, run_driver  # noqa: E402
 
 PACKAGE = Path("@wyre-technology") / "autotask-node"
 
@@ -46,11 +46,8 @@ def main() -> int:
 
     def drive(root_url: str, ca_file: Path | None) -> None:
         env = {**os.environ, "NODE_PATH": str(modules)}
-        run = subprocess.run(
-            [node, "driver.mjs", root_url, TICKET_NUMBER], cwd=HERE, env=env, stdout=subprocess.DEVNULL, timeout=300
-        )
-        if run.returncode != 0:
-            sys.exit(f"driver.mjs exited with {run.returncode}")
+        command = [node, "driver.mjs", root_url, TICKET_NUMBER]
+        run_driver(command, "driver.mjs", cwd=HERE, env=env, stdout=subprocess.DEVNULL)
 
     record_profiles(HERE, drive)
     return 0

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from recording import TICKET_NUMBER, record_profiles  # noqa: E402
+from recording import TICKET_NUMBER, record_profiles, run_driver  # noqa: E402
 
 PACKAGE = Path("@innovative-inc") / "autotask-restapi"
 
@@ -49,9 +48,7 @@ def main() -> int:
     def drive(root_url: str, ca_file: Path | None) -> None:
         env = {**os.environ, "NODE_PATH": str(modules), "NODE_EXTRA_CA_CERTS": str(ca_file)}
         env.pop("DEBUG", None)
-        run = subprocess.run([node, "driver.mjs", root_url, TICKET_NUMBER], cwd=HERE, env=env, timeout=300)
-        if run.returncode != 0:
-            sys.exit(f"driver.mjs exited with {run.returncode}")
+        run_driver([node, "driver.mjs", root_url, TICKET_NUMBER], "driver.mjs", cwd=HERE, env=env)
 
     record_profiles(HERE, drive, tls=True)
     return 0

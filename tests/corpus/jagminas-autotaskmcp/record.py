@@ -37,7 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from recording import record_profiles  # noqa: E402
+from recording import record_profiles, run_driver  # noqa: E402
 
 from fake_server.sample import sample_snapshot  # noqa: E402
 from harness.serving import free_socket  # noqa: E402
@@ -97,9 +97,7 @@ def main() -> int:
             wait_for_port(port, server)
             args = [server_dir, f"http://127.0.0.1:{port}/mcp", company["companyName"],
                     f"{resource['firstName']} {resource['lastName']}", str(ticket["id"])]  # fmt: skip
-            run = subprocess.run([node, "driver.mjs", *args], cwd=HERE, timeout=300)
-            if run.returncode != 0:
-                sys.exit(f"driver.mjs exited with {run.returncode}")
+            run_driver([node, "driver.mjs", *args], "driver.mjs", cwd=HERE)
         finally:
             server.terminate()
             server.wait(timeout=10)

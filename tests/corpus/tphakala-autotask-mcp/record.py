@@ -39,7 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from recording import TICKET_NUMBER, record_profiles  # noqa: E402
+from recording import TICKET_NUMBER, record_profiles, run_driver  # noqa: E402
 
 TREES = {
     "github.com/tphakala/go-autotask": "go-autotask",
@@ -89,9 +89,7 @@ def main() -> int:
         driver = go_build(go, src, driver_dir, "driver")
 
         def drive(root_url: str, ca_file: Path | None) -> None:
-            run = subprocess.run([str(driver), str(server), root_url, TICKET_NUMBER], timeout=300)
-            if run.returncode != 0:
-                sys.exit(f"the driver exited with {run.returncode}")
+            run_driver([str(driver), str(server), root_url, TICKET_NUMBER], "the driver")
 
         record_profiles(HERE, drive)
     return 0

@@ -50,7 +50,7 @@ def _cell(text: str) -> str:
 
 def _option_row(param: Any) -> str:
     if param.param_type_name == "argument":
-        names = f"`{(param.metavar or param.name).upper()}`"
+        names = "argument"
     else:
         names = ", ".join(f"`{n}`" for n in [*param.opts, *param.secondary_opts])
     flag = bool(getattr(param, "is_flag", False))

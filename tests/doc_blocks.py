@@ -7,7 +7,7 @@ A block may be preceded (directly, or across one blank line) by an HTML comment 
 - ``<!-- run: pytest -->``: a Python block that is a test module, run under pytest;
 - ``<!-- run-by: tests/test_x.py NAME -->``: the named test runs it, finding it by NAME with :func:`named`.
 
-Unmarked ``python`` and ``sh`` blocks run as they are; ``toml`` and ``json`` blocks must parse; ``text``
+Unmarked ``python`` and ``sh`` blocks run as they are; ``toml``, ``json`` and ``yaml`` blocks must parse; ``text``
 blocks are output and layouts, shown, not run. tests/test_doc_blocks.py runs them all.
 """
 

@@ -81,3 +81,14 @@ def test_the_project_names_no_file_outside_itself() -> None:
             text = path.read_text(encoding="utf-8", errors="replace")
             offenders += [f"{name}: {m.group(0)}" for m in outside.finditer(text)]
     assert not offenders, offenders
+
+
+def test_every_rule_is_explained_in_its_guide() -> None:
+    """The generated list names every rule; the guides say what each fires on, so a new rule needs its row."""
+    from harness.rules import REGISTRY
+
+    guides = {"webhook-receiver": "webhooks.md"}
+    for rule in REGISTRY.values():
+        name = guides.get(rule.pack, "check.md")
+        guide = (ROOT / "docs" / "guides" / name).read_text(encoding="utf-8")
+        assert f"`{rule.id}`" in guide, f"{rule.id} ({rule.pack}) has no row in docs/guides/{name}"

@@ -24,9 +24,10 @@ SWAGGER_TYPES = {
 # Fields the API fills itself on every entity that has them: creation and change stamps, who created or changed
 # the record and on whose behalf. The swagger marks no field read-only; each of these is read-only in every
 # hand-written entity file that has it (fake_server/entities: Tickets, TicketNotes, TimeEntries, Companies,
-# Contacts, Projects, Tasks, Contracts, ConfigurationItems; DOCS, facts file section 6), and the bundled profiles'
-# [stamps] tables fill them. On the generic entities they are read-only by analogy [INFERRED]: a body's value is
-# ignored, as the API does with every read-only field, rather than taken and then overwritten by the stamp.
+# Contacts, Projects, Tasks, Contracts, ConfigurationItems; DOCS: the entity pages of Autotask's REST docs), and
+# the bundled profiles' [stamps] tables fill them. On the generic entities they are read-only by analogy
+# [INFERRED]: a body's value is ignored, as the API does with every read-only field, rather than taken and then
+# overwritten by the stamp.
 SYSTEM_FIELDS = frozenset(
     {
         "createDate",

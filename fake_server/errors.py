@@ -1,7 +1,7 @@
 """The API's error answers: each carries its status and the envelope the API answers it with.
 
 Business and validation errors come in the API's own ``{"errors": [...]}``. A route the API has no
-controller or verb for is answered by ASP.NET Web API itself, as ``{"Message": "..."}`` (README,
+controller or verb for is answered by ASP.NET Web API itself, as ``{"Message": "..."}`` (docs/deviations.md,
 "Error bodies", gives each shape's evidence).
 """
 

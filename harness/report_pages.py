@@ -72,16 +72,16 @@ def verify_page(
 def probe_page(target: str, points: Sequence[Any], created: Sequence[str], problems: Sequence[str]) -> str:
     """The tenant against seed 004, point by point, and what the probe created."""
     rows = [(p.point, p.seed_section, p.seed_004, p.tenant, p.verdict) for p in points]
-    classes = [p.verdict.replace("not in seed 004", "unknown").replace("not probed", "unknown") for p in points]
+    classes = [p.verdict.replace("not in the contract", "unknown").replace("not probed", "unknown") for p in points]
     sections = [
         Section(
-            "This tenant against seed 004",
-            table_html(("point", "seed 004", "seed 004 says", "this tenant", "verdict"), rows, classes),
+            "This tenant against the Postman contract",
+            table_html(("point", "contract §", "the contract says", "this tenant", "verdict"), rows, classes),
         ),
         Section("What the probe created", table_html(("record, and what became of it",), [(c,) for c in created])),
     ]
     if problems:
         sections.append(Section("Problems", table_html(("problem",), [(p,) for p in problems])))
     differing = sum(1 for p in points if p.verdict == "differs")
-    summary = [("target", target), ("points", str(len(points))), ("differ from seed 004", str(differing))]
+    summary = [("target", target), ("points", str(len(points))), ("differ from the contract", str(differing))]
     return render(Report("autotask-harness probe", summary, sections=sections))

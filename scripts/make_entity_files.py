@@ -4,7 +4,8 @@ Usage: python scripts/make_entity_files.py
 
 Field names and JSON types come from the swagger index; what the swagger does
 not carry (required, read-only, queryable, references, picklists, lengths) is
-written down here, once, from the seeds and the facts file. The output is in
+written down here, once, from the validated Postman contract, the recorded API examples and
+Autotask's REST entity pages. The output is in
 the API's own ``entityInformation`` + ``entityInformation/fields`` shape, so a
 probe of a live tenant can replace any of these files with the real thing.
 """

@@ -35,7 +35,7 @@ def test_a_file_that_is_not_traffic_is_a_short_usage_error(command: str, kind: s
 
 
 def test_the_demo_runs_as_the_readme_shows_it() -> None:
-    """README: ``.venv/bin/python -m harness.demo`` shows the workflow and the traps, and exits 0."""
+    """The README's ``.venv/bin/python -m harness.demo`` shows the workflow and the traps, and exits 0."""
     import subprocess
     import sys
 

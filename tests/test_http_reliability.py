@@ -103,7 +103,7 @@ HUGE = LargeBody(b'{"title": "' + b"x" * (4 * 1024 * 1024 + 10) + b'"}')
 # One body in twenty is over the limit: enough to meet it often, few enough to keep 2,000 examples quick.
 HTTP_BODIES = st.integers(0, 19).flatmap(lambda n: st.just(HUGE) if n == 0 else BODIES)
 # Methods the HTTP parser (httptools) accepts; a made-up token such as FOO is refused by the server's
-# parser with a plain-text 400 before any application sees it (README, "Deviations and choices").
+# parser with a plain-text 400 before any application sees it (docs/deviations.md).
 HTTP_METHODS = st.sampled_from(
     ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "PROPFIND", "MKCOL", "PURGE"]
 )

@@ -79,7 +79,7 @@ def test_authorization_header_is_scrubbed_too(fake: FakeAutotask) -> None:
 
 
 def test_equal_answers_are_stored_once(client: httpx.Client, fake: FakeAutotask, company_id: int) -> None:
-    # The README's bytes-per-exchange figure rests on this: polling one record keeps one copy of its answer.
+    # The bytes-per-exchange figure in docs/speed.md rests on this: polling one record keeps one copy of its answer.
     ticket = fake.seed("Tickets", ticket_body(company_id))
     first, second = (client.get(f"{BASE}/Tickets/{ticket}") for _ in range(2))
     assert first.content == second.content
@@ -108,7 +108,7 @@ def test_exchanges_are_plain_data(client: httpx.Client, fake: FakeAutotask) -> N
 def test_repeated_headers_and_urls_are_kept_once_yet_read_as_separate_values(
     client: httpx.Client, fake: FakeAutotask
 ) -> None:
-    # The README's bytes-per-exchange figure rests on this as well.
+    # The figure in docs/speed.md rests on this as well.
     for _ in range(3):
         client.get(f"{BASE}/Companies/0")
     first, second = fake.journal._entries[0], fake.journal._entries[2]

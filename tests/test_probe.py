@@ -325,11 +325,11 @@ def test_the_cli_probes_with_credentials_from_the_environment_and_keeps_them_out
             app, ["probe", "--target", running.root_url, "--out", str(out), "--html", str(page)]
         )
     assert outcome.exit_code == 0, outcome.output
-    assert "This tenant against seed 004" in outcome.output and "closed (status 5)" in outcome.output
+    assert "This tenant against the Postman contract" in outcome.output and "closed (status 5)" in outcome.output
     written = [p.read_text("utf-8") for p in out.rglob("*") if p.is_file()]
     assert len(written) == 4 + len(CORE_ENTITIES)
     shown = page.read_text("utf-8")  # the HTML report: the tenant against seed 004, point by point
-    assert "This tenant against seed 004" in shown and "ATServicesRest is case-sensitive" in shown
+    assert "This tenant against the Postman contract" in shown and "ATServicesRest is case-sensitive" in shown
     assert 'class="verdict same"' in shown
     for value in (user, secret, code):
         assert value not in outcome.output

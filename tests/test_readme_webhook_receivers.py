@@ -1,4 +1,4 @@
-"""Every command and code block of the README's "Webhook receivers" section, run as written."""
+"""Every command and code block of the receiver contract in docs/guides/webhooks.md, run as written."""
 
 from __future__ import annotations
 
@@ -8,23 +8,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .serve_process import ROOT, run_harness
+from .doc_blocks import ROOT, named
+from .serve_process import run_harness
+
+GUIDE = "docs/guides/webhooks.md"
 
 
-def _section_blocks() -> list[tuple[str, str]]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Webhook receivers\n", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```(\w+)\n(.*?)```", section, flags=re.S)
-
-
-def test_the_section_has_its_three_blocks() -> None:
-    assert [kind for kind, _ in _section_blocks()] == ["python", "sh", "python"]
+def _block(name: str) -> str:
+    """The block of the guide marked ``<!-- run-by: tests/test_readme_webhook_receivers.py NAME -->``."""
+    return named(GUIDE, name).code
 
 
 def test_wire_block_runs() -> None:
-    code = _section_blocks()[0][1]
+    code = _block("wire")
     namespace: dict[str, object] = {}
-    exec(compile(code, "README.md", "exec"), namespace)
+    exec(compile(code, GUIDE, "exec"), namespace)
     body = namespace["body"]
     assert isinstance(body, bytes) and body.startswith(b'{"Action":"Update","Guid":"0e4c1f5a"')
     assert b"Caf\\u00E9 \\u0026 \\u003COps\\u003E" in body
@@ -32,7 +30,7 @@ def test_wire_block_runs() -> None:
 
 def test_command_lines_run_as_documented(tmp_path: Path) -> None:
     (tmp_path / ".venv").symlink_to(ROOT / ".venv")  # the lines name .venv/bin/... from the project folder
-    for line in _section_blocks()[1][1].strip().splitlines():
+    for line in _block("commands").strip().splitlines():
         command, _, comment = line.partition("  # ")
         words = shlex.split(command)
         assert words[0] == ".venv/bin/autotask-harness"
@@ -48,7 +46,7 @@ def test_command_lines_run_as_documented(tmp_path: Path) -> None:
 
 def test_fixture_block_passes_under_pytest(tmp_path: Path) -> None:
     test_file = tmp_path / "test_receiver.py"
-    test_file.write_text(_section_blocks()[2][1], encoding="utf-8")
+    test_file.write_text(_block("fixture"), encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", str(test_file), "-q", "-p", "no:cacheprovider", "-n", "0"],
         capture_output=True,

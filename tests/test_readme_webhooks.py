@@ -1,37 +1,35 @@
-"""The README's webhook examples, run as written: the in-process block, and the served command line."""
+"""The webhook guide's examples (docs/guides/webhooks.md), run as written: the in-process block, and the served
+command line."""
 
 from __future__ import annotations
 
-import re
 import shlex
 import time
-from pathlib import Path
 
 import httpx
 
 from tests.conftest import CREDENTIALS
+from tests.doc_blocks import named
 from tests.serve_process import harness_process
 from tests.test_webhooks import register
 from tests.webhook_receiver import SECRET_KEY, serving
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+GUIDE = "docs/guides/webhooks.md"
 
 
-def block(marker: str) -> str:
-    """The fenced block right after ``<!-- marker -->`` in the README."""
-    found = re.search(rf"<!-- {marker} -->\n```\w+\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
-    assert found, marker
-    return found.group(1)
+def block(name: str) -> str:
+    """The block of the guide marked ``<!-- run-by: tests/test_readme_webhooks.py NAME -->``."""
+    return named(GUIDE, name).code
 
 
 def test_the_readme_in_process_webhook_example_runs_and_its_receiver_verifies_the_signature() -> None:
     namespace: dict[str, object] = {}
-    exec(compile(block("readme-webhooks-in-process"), str(README), "exec"), namespace)
+    exec(compile(block("webhooks-in-process"), GUIDE, "exec"), namespace)
     assert namespace["got"] == [True]
 
 
 def test_the_readme_serve_line_serves_a_fake_that_calls_a_loopback_receiver() -> None:
-    words = shlex.split(block("readme-webhooks-served").strip())
+    words = shlex.split(block("webhooks-served").strip())
     assert words[:2] == ["autotask-harness", "serve"]
     process, base, _ = harness_process("serve", *words[2:], "--no-limits")
     try:

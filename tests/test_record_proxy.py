@@ -97,7 +97,7 @@ def test_the_proxy_rewrites_next_page_links_and_prints_findings(
             page = http.post(f"{base}/Tickets/query", json=query)
             link = page.json()["pageDetails"]["nextPageUrl"]
             assert link.startswith(base.rsplit("/ATServicesRest", 1)[0])  # the proxy, not the upstream
-            # A POST query's link is POSTed with the query's body (README, "Queries").
+            # A POST query's link is POSTed with the query's body (docs/reference/fake-api.md, "Queries").
             assert len(http.post(link, json=query).json()["items"]) == 2
             http.patch(f"{base}/Tickets", json={"id": 1, "title": "patched"})  # a rule breach
     finally:

@@ -36,10 +36,10 @@ def test_help_has_no_type_placeholders_and_cuts_no_option_off(command: str) -> N
     assert "--help" in options and all(not o.endswith("-") for o in options)
 
 
-def test_contract_help_lists_the_command_placeholders_readme_uses() -> None:
+def test_contract_help_lists_the_command_placeholders_the_guide_uses() -> None:
     output = " ".join(CliRunner().invoke(app, ["contract", "--help"], env={"COLUMNS": "200"}).output.split())
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    used = set(re.findall(r"\{(root_url|base_url|ticket_number|note|resolution|completing_status)\}", readme))
+    guide = (Path(__file__).parent.parent / "docs" / "guides" / "contract-suite.md").read_text(encoding="utf-8")
+    used = set(re.findall(r"\{(root_url|base_url|ticket_number|note|resolution|completing_status)\}", guide))
     assert used >= {"root_url", "ticket_number", "note", "resolution", "completing_status"}
     for name in used:
         assert "{" + name + "}" in output, name

@@ -21,7 +21,7 @@ from .experiments import (
     StatusObservation,
 )
 
-SAME, DIFFERS, EXTRA, UNKNOWN = "same", "differs", "not in seed 004", "not probed"
+SAME, DIFFERS, EXTRA, UNKNOWN = "same", "differs", "not in the contract", "not probed"
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def markdown(
     lines = [f"# {title}", ""]
     lines += [f"- {key}: {value}" for key, value in summary.items()]
     if points:
-        lines += ["", "| point | seed 004 | seed 004 says | this tenant | verdict |", "|---|---|---|---|---|"]
+        lines += ["", "| point | contract § | the contract says | this tenant | verdict |", "|---|---|---|---|---|"]
     lines += [
         "| " + " | ".join(_cell(c) for c in (p.point, p.seed_section, p.seed_004, p.tenant, p.verdict)) + " |"
         for p in points
@@ -145,14 +145,14 @@ def write_reports(
 def print_points(points: list[Point], console: Console) -> None:
     """A table on a terminal; piped or redirected, one plain line per point, which no width wraps."""
     if not console.is_terminal:
-        lines = ["This tenant against seed 004"]
+        lines = ["This tenant against the Postman contract"]
         lines += [
-            f"{p.verdict:>16}  {p.point} ({p.seed_section}): seed 004 {p.seed_004}; tenant {p.tenant}" for p in points
+            f"{p.verdict:>16}  {p.point} ({p.seed_section}): contract {p.seed_004}; tenant {p.tenant}" for p in points
         ]
         console.print("\n".join(lines), markup=False, highlight=False)
         return
-    table = Table(title="This tenant against seed 004")
-    for column in ("point", "seed 004", "seed 004 says", "this tenant", "verdict"):
+    table = Table(title="This tenant against the Postman contract")
+    for column in ("point", "contract §", "the contract says", "this tenant", "verdict"):
         table.add_column(column)
     colours = {SAME: "green", DIFFERS: "red", EXTRA: "cyan", UNKNOWN: "yellow"}
     for p in points:

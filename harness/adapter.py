@@ -83,6 +83,9 @@ def reference_adapter(config: ClientConfig) -> ReferenceAdapter:
     return ReferenceAdapter(config)
 
 
+COMMAND_PLACEHOLDERS = ("base_url", "root_url", "ticket_number", "note", "resolution", "completing_status")
+
+
 class CommandAdapter:
     """A client in any language, run as a command per operation.
 

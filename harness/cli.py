@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .cli_errors import load_profile, run_command
+from .cli_errors import InputError, http_url, load_profile, output_file, output_folder, placeholders, run_command
 from .cli_help import PlainHelp
 from .record_command import record
 from .serve_command import serve
@@ -97,6 +97,7 @@ def check_command(
     from .settings import load_settings
     from .traffic import load_traffic
 
+    output_file(html, "--html")
     if output_format not in ("text", "json", "junit"):
         raise typer.BadParameter(f"{output_format!r}: choose text, json or junit", param_hint="'--format'")
     try:
@@ -191,10 +192,14 @@ def contract(
     fails it, unless --allow-missing names it."""
     import pytest
 
-    from .adapter import OPERATIONS, load_factory
+    from .adapter import COMMAND_PLACEHOLDERS, OPERATIONS, load_factory
 
+    output_file(junit_xml, "--junit-xml")
+    output_file(html, "--html")
     if client and command:
         raise typer.BadParameter("give --client or --command, not both", param_hint="'--command'")
+    if command:
+        placeholders(command, COMMAND_PLACEHOLDERS, "--command")
     if in_process and command:
         raise typer.BadParameter(
             "needs a Python client (--client); a command runs in its own process", param_hint="'--in-process'"
@@ -275,6 +280,9 @@ def verify(
     from .live import CREDENTIAL_ENVIRONMENT, TargetRefused, check_target
     from .replay import fake_sender, http_sender, replay, writes_in
 
+    output_file(html, "--html")
+    if not (target == "fake" or target.startswith("fake:")):
+        http_url(target, "--target")
     for path in cassettes:  # every file is read before anything is sent
         if not is_cassette(path):
             raise typer.BadParameter(
@@ -305,8 +313,7 @@ def verify(
             for cassette in cassettes:
                 differences += replay(cassette, send)
     except TargetRefused as refused:
-        console.print(f"[red]refused:[/] {refused}")
-        raise typer.Exit(2) from None
+        raise InputError(f"refused: {refused}") from None
     for difference in differences:
         console.print(difference.describe(), markup=False)
     if html:
@@ -382,10 +389,12 @@ def probe(
     from .probe.report import print_points
     from .settings import load_settings
 
+    http_url(target, "--target")
+    output_folder(out, "--out")
+    output_file(html, "--html")
     missing = [name for name in CREDENTIAL_ENVIRONMENT if not os.environ.get(name)]
     if missing:
-        console.print(f"[red]refused:[/] set {', '.join(missing)} in the environment")
-        raise typer.Exit(2)
+        raise InputError(f"refused: set {', '.join(missing)} in the environment")
     options = ProbeOptions(
         target,
         out,
@@ -401,8 +410,7 @@ def probe(
     try:
         result = run_probe(options, *(os.environ[name] for name in CREDENTIAL_ENVIRONMENT), console=console)
     except TargetRefused as refused:
-        console.print(f"[red]refused:[/] {refused}")
-        raise typer.Exit(2) from None
+        raise InputError(f"refused: {refused}") from None
     if not cleanup_only:
         print_points(result.points, console)
     console.print("Created by this run, and what became of it:" if result.created else "Nothing was created.")

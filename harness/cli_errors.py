@@ -60,7 +60,8 @@ def run_command(app: typer.Typer, args: Sequence[str] | None = None) -> int:
     except UsageError as error:
         if debug:
             raise
-        hint = f"Try '{error.ctx.command_path} --help'." if error.ctx is not None else f"Try '{PROG} --help'."
+        where = error.ctx.command_path if error.ctx is not None else _command_path(app, argv)
+        hint = f"Try '{where} --help'."
         typer.echo(f"error: {one_line(error.format_message())}\n{hint}", err=True)
         return EXIT_USAGE
     except ClickException as error:
@@ -78,6 +79,13 @@ def run_command(app: typer.Typer, args: Sequence[str] | None = None) -> int:
         typer.echo(f"error: {message}; run '{PROG} --debug ...' for the traceback", err=True)
         return EXIT_FAULT
     return result if isinstance(result, int) else 0
+
+
+def _command_path(app: typer.Typer, argv: list[str]) -> str:
+    """``autotask-harness COMMAND`` for an error a command raised itself (it carries no click context)."""
+    names = {info.name or (info.callback.__name__ if info.callback else "") for info in app.registered_commands}
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    return f"{PROG} {command}" if command in names else PROG
 
 
 def load_profile(value: str | Path, option: str = "--profile") -> TenantProfile:
@@ -116,4 +124,44 @@ def bound_socket(host: str, port: int) -> socket.socket:
         reason = "is in use" if port and "in use" in str(failed) else f"cannot be opened ({failed.strerror})"
         raise InputError(
             f"port {port} on {host} {reason}: stop what holds it, choose another --port, or --port 0 for a free one"
+        ) from None
+
+
+def output_file(path: Path | None, option: str) -> None:
+    """A file a command will write: refused now, not after the work, when it is a folder or its folder is
+    missing."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise BadParameter(f"{path} is a folder; give a file name", param_hint=f"'{option}'")
+    if not path.parent.is_dir():
+        raise BadParameter(f"folder {path.parent} does not exist; create it first", param_hint=f"'{option}'")
+
+
+def output_folder(path: Path | None, option: str) -> None:
+    """A folder a command writes into (made when missing): refused when a file stands in its place."""
+    if path is not None and path.exists() and not path.is_dir():
+        raise BadParameter(f"{path} is a file, not a folder", param_hint=f"'{option}'")
+
+
+def http_url(value: str, option: str) -> None:
+    """An http(s) URL with a host, as the targets and upstreams are given."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadParameter(
+            f"{value!r} is not an http(s) URL; give one such as https://webservices.autotask.net",
+            param_hint=f"'{option}'",
+        )
+
+
+def placeholders(template: str, names: Sequence[str], option: str) -> None:
+    """A command template whose ``{placeholders}`` are all known (a typo would fail at every run)."""
+    try:
+        template.format(**dict.fromkeys(names, ""))
+    except (KeyError, IndexError, ValueError) as failed:
+        raise BadParameter(
+            f"unknown placeholder {failed}; the placeholders are {', '.join('{' + n + '}' for n in names)}",
+            param_hint=f"'{option}'",
         ) from None

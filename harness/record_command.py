@@ -17,7 +17,7 @@ from fake_server import Journal
 from fake_server.routing import BASE
 
 from .cassettes import Provenance, autotask_vcr, recording
-from .cli_errors import bound_socket, checked_seed, load_profile
+from .cli_errors import InputError, bound_socket, checked_seed, http_url, load_profile, output_folder
 from .live import LOOPBACK, TargetRefused, check_target
 from .record_proxy import RecordingProxy, describe
 from .rules import Violation
@@ -64,11 +64,14 @@ def record(
     ] = None,
 ) -> None:
     """Record any client's traffic: a proxy it points at instead of the sandbox, writing a scrubbed cassette."""
+    http_url(upstream, "--upstream")
+    output_folder(out, "--out")
+    if not name.strip() or any(c in name for c in "/\\") or name in (".", ".."):
+        raise typer.BadParameter(f"{name!r}: give a file name without a folder", param_hint="'--name'")
     try:
         check_target(upstream, load_settings().sandbox_hosts, allow_production)
     except TargetRefused as refused:
-        console.print(f"[red]refused:[/] {escape(str(refused))}")
-        raise typer.Exit(2) from None
+        raise InputError(f"refused: {refused}") from None
     tenant_profile = load_profile(profile)
     snapshot = checked_seed(seed, tenant_profile)
     sock = bound_socket(host, port)  # a port in use is refused before the cassette's folder or journal exist

@@ -14,7 +14,7 @@ from fake_server import FakeAutotask, Limits
 from fake_server.asgi import AsgiApp
 from fake_server.tenancy import TenantsByCredentials
 
-from .cli_errors import bound_socket, checked_seed, load_profile
+from .cli_errors import bound_socket, checked_seed, load_profile, output_file, output_folder
 from .exchange_log import ExchangeLog
 from .live_view import live_view
 from .seeding import SEED_HELP
@@ -96,6 +96,13 @@ def serve(
         raise typer.BadParameter("must be a positive number", param_hint="'--webhook-time-scale'")
     if state_interval < 0 or state_interval == float("inf"):
         raise typer.BadParameter("must be 0 or a positive number of seconds", param_hint="'--state-interval'")
+    for allowed in webhook_allow_host or []:
+        if not allowed.strip() or any(c in allowed for c in "/: "):
+            raise typer.BadParameter(
+                f"{allowed!r}: give a host name, such as hooks.example.com", param_hint="'--webhook-allow-host'"
+            )
+    (output_folder if tenants == "by-credentials" else output_file)(journal, "--journal")
+    output_file(state, "--state")
     tenant_profile = load_profile(profile)
     snapshot = checked_seed(seed, tenant_profile)
     callouts = deliver_callouts(webhook_allow_host or [], webhook_time_scale)

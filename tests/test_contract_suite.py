@@ -38,7 +38,8 @@ def test_a_node_client_runs_through_the_command_adapter(
     monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "3")
     command = f"node {NODE_CLIENT} {{root_url}} {{ticket_number}} {{note}} {{resolution}} {{completing_status}}"
     result = _run(pytester, "--autotask-command", command)
-    result.assert_outcomes(passed=4, skipped=5)
+    # The reference-only workflow test is deselected; the operations a command cannot carry are reported.
+    result.assert_outcomes(passed=3, skipped=5, deselected=1)
 
 
 def test_the_suite_spreads_over_xdist_workers(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -80,11 +80,7 @@ def _options(command: str) -> list[Any]:
     return [p for p in COMMANDS[command].params if p.param_type_name == "option" and p.name != "help"]
 
 
-CASES = [
-    (command, option.opts[0], bool(option.is_flag))
-    for command in COMMANDS
-    for option in _options(command)
-]
+CASES = [(command, option.opts[0], bool(option.is_flag)) for command in COMMANDS for option in _options(command)]
 
 
 def test_every_option_has_a_bad_value() -> None:

@@ -101,7 +101,11 @@ def check_command(
     if output_format not in ("text", "json", "junit"):
         raise typer.BadParameter(f"{output_format!r}: choose text, json or junit", param_hint="'--format'")
     try:
-        settings = load_settings().with_disabled(disable or [])
+        settings = load_settings()
+    except ValueError as error:  # pyproject.toml switches a rule off without a reason
+        raise InputError(str(error)) from None
+    try:
+        settings = settings.with_disabled(disable or [])
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="'--disable'") from None
     packs = tuple(pack) if pack else settings.packs

@@ -8,13 +8,12 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
-from rich.markup import escape
 
 from fake_server import FakeAutotask, Limits
 from fake_server.asgi import AsgiApp
 from fake_server.tenancy import TenantsByCredentials
 
-from .cli_errors import bound_socket, checked_seed, load_profile, output_file, output_folder
+from .cli_errors import InputError, bound_socket, checked_seed, load_profile, output_file, output_folder
 from .exchange_log import ExchangeLog
 from .live_view import live_view
 from .seeding import SEED_HELP
@@ -122,14 +121,12 @@ def serve(
         try:
             kept = read_state(state)
         except StateRefused as error:
-            console.print(f"[red]{escape(str(error))}[/]")
-            raise typer.Exit(2) from None
+            raise InputError(str(error)) from None
         if kept is not None:
             try:
                 restored = restore_served(kept, state, fake, directory)
             except StateRefused as error:
-                console.print(f"[red]{escape(str(error))}[/]")
-                raise typer.Exit(2) from None
+                raise InputError(str(error)) from None
             console.print(f"state: {restored} tenant{'' if restored == 1 else 's'} read from {state}")
             if directory is None:  # the state is the tenant now, not the seed
                 snapshot = None

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from fake_server import FakeAutotask, TenantProfile
-from harness.adapter import ClientConfig, CommandAdapter, load_factory, reference_adapter
+from harness.adapter import OPERATIONS, ClientConfig, CommandAdapter, load_factory, reference_adapter
 from harness.contract_report import LAST_OUTCOMES, SCENARIO_PROPERTY, ContractReport, scenario_record
 from harness.settings import find_pyproject
 from harness.tenant_values import TenantValues
@@ -46,6 +46,23 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(ContractReport(config, client_under_test(config)), "autotask-contract-report")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that drive the reference client itself (``DRIVES_THE_REFERENCE_CLIENT`` in their module) run only
+    when it is the client under test: their pass says nothing about another client."""
+    if _is_reference(config):
+        return
+    kept = [item for item in items if not getattr(getattr(item, "module", None), "DRIVES_THE_REFERENCE_CLIENT", False)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
+def _is_reference(config: pytest.Config) -> bool:
+    if config.getoption("--autotask-command"):
+        return False
+    return (config.getoption("--autotask-client") or _client_from_pyproject() or REFERENCE) == REFERENCE
+
+
 def client_under_test(config: pytest.Config) -> str:
     """The client the suite drives, as the report names it."""
     command = config.getoption("--autotask-command")
@@ -63,6 +80,21 @@ def client_factory(pytestconfig: pytest.Config) -> Any:
         return lambda config: CommandAdapter(command, config)
     spec = pytestconfig.getoption("--autotask-client") or _client_from_pyproject()
     return load_factory(spec) if spec else reference_adapter
+
+
+@pytest.fixture(scope="session")
+def allow_missing(pytestconfig: pytest.Config) -> frozenset[str]:
+    """Operations the user declared unsupported (``--allow-missing``); a command client offers only
+    resolve_ticket (the command interface carries nothing else), so the rest are allowed for it."""
+    named = frozenset(pytestconfig.getoption("--autotask-allow-missing") or ())
+    unknown = sorted(named - set(OPERATIONS))
+    if unknown:
+        raise pytest.UsageError(
+            f"--allow-missing: no operation {', '.join(unknown)}; choose from {', '.join(OPERATIONS)}"
+        )
+    if pytestconfig.getoption("--autotask-command"):
+        named |= frozenset(OPERATIONS) - CommandAdapter.supported_operations
+    return named
 
 
 @pytest.fixture(scope="session")

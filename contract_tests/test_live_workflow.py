@@ -1,7 +1,8 @@
 """The reference client's resolution workflow against the fake, or with --autotask-live against a sandbox.
 
 The test sets up its own ticket through the API, so it needs nothing seeded and works on
-any tenant. Live, its exchanges are recorded (scrubbed) to cassettes/ beside this file.
+any tenant. Live, its exchanges are recorded (scrubbed) to cassettes/ beside this file. It drives the
+reference client, not the client under test, so it runs only when the reference client is the one under test.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 from fake_server import TenantProfile
 from harness.client import AutotaskClient
 from harness.contract import live_ticket
+
+DRIVES_THE_REFERENCE_CLIENT = True  # conftest deselects it when another client is under test
 
 
 def test_reference_workflow_resolves_a_ticket_it_created(

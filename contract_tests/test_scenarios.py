@@ -22,6 +22,7 @@ def test_contract_scenario(
     client_factory: Any,
     tenant_profile: TenantProfile,
     in_process: bool,
+    allow_missing: frozenset[str],
     pytestconfig: pytest.Config,
     request: pytest.FixtureRequest,
 ) -> None:
@@ -29,9 +30,9 @@ def test_contract_scenario(
         from harness.live import live_target
 
         folder = Path(pytestconfig.getoption("--autotask-cassette-dir"))
-        outcome = scenario(tenant_profile).run_live(client_factory, live_target(), folder)
+        outcome = scenario(tenant_profile).run_live(client_factory, live_target(), folder, allow_missing)
     else:
-        outcome = scenario(tenant_profile).run(client_factory, in_process=in_process)
+        outcome = scenario(tenant_profile).run(client_factory, in_process=in_process, allow_missing=allow_missing)
     # For the contract report (harness.contract_report): it travels with the test's report, xdist or not.
     LAST_OUTCOMES[request.node.nodeid] = (f"scenario {scenario.name}", outcome)
     if outcome.skipped:

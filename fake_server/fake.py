@@ -77,6 +77,8 @@ class FakeAutotask:
         self.gate = Gate(limits if limits is not None else resolved.limits)
         self._routes: dict[tuple[str, str], tuple[Route, bool]] = {}  # with whether it only reads
         self._answers: dict[tuple[str, str, bytes], tuple[int, ApiResponse]] = {}
+        # What reset() comes back to beyond the profile's reference records: the seed (load_baseline).
+        self.baseline: dict[str, list[dict[str, Any]]] | None = None
 
     # -- the tenant, as the fake's users reach it ----------------------------------------------------
 
@@ -108,12 +110,26 @@ class FakeAutotask:
         return self.tenant.webhooks.outbox
 
     def reset(self) -> None:
-        """Back to a fresh tenant: only the profile's reference records, an empty journal, no faults."""
+        """Back to the seeded baseline (``load_baseline``; as moto's reset does): the profile's reference
+        records and the seed, an empty journal, no faults. Without a seed it is the same as ``empty()``."""
+        self.empty()
+        if self.baseline is not None:
+            self.tenant.load_snapshot(self.baseline)
+
+    def empty(self) -> None:
+        """Back to a tenant without the seed: only the profile's reference records, an empty journal, no
+        faults. The baseline is kept: ``reset()`` brings the seed back."""
         self.gate.reset()
         with self.tenant.lock:
             self.tenant.reset()
             self._answers.clear()
             self.journal.clear()
+
+    def load_baseline(self, snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+        """Seed a snapshot and remember it as the baseline ``reset()`` returns to (``serve --seed``)."""
+        counts = self.load_snapshot(snapshot)
+        self.baseline = snapshot
+        return counts
 
     def seed(self, entity: str, record: dict[str, Any]) -> int:
         """Put a record straight into the tenant (no HTTP, no business validation); returns its id."""

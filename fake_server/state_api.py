@@ -1,5 +1,12 @@
-"""The ``/_harness/`` state API of a served fake: reset, seed, journal, faults and the webhook clock, per
-tenant.
+"""The ``/_harness/`` state API of a served fake: health, reset, empty, seed, journal, faults and the webhook
+clock, per tenant.
+
+``POST reset`` brings a tenant back to its seeded baseline (``serve --seed``), as moto's reset does: what a
+test wants between cases. ``POST empty`` is the other, named call: the profile's reference records alone,
+the seed gone (until the next reset). A separate action rather than a parameter of reset, so that a typo
+(``/_harness/empyt``) is refused with a 404 instead of silently doing the other kind of reset.
+``GET health`` answers 200 while the fake serves, without credentials, even with tenants by credentials: a
+CI job's wait-for-port loop polls it (it needs ``--state-api``, like the rest of ``/_harness/``).
 
 Off unless ``serve --state-api`` switches it on, so a real client never sees it. With one tenant the
 actions act on it. With tenants by credentials, ``/_harness/tenants`` lists them,
@@ -19,13 +26,16 @@ from .http_types import ApiRequest, ApiResponse
 from .tenancy import TenantsByCredentials, request_key
 
 PREFIX = "/_harness/"
-ACTIONS = ("reset", "seed", "journal", "faults", "webhooks")
+ACTIONS = ("health", "reset", "empty", "seed", "journal", "faults", "webhooks")
 
 
 def answer_state(
     action: str, request: ApiRequest, one: ServedCore, tenants: TenantsByCredentials[Any] | None
 ) -> ApiResponse:
     """The answer to ``/_harness/{action}``; ``tenants`` is ``None`` for a single-tenant fake."""
+    if action == "health" and request.method == "GET":
+        tenant_count = 1 if tenants is None else len(tenants)
+        return ApiResponse(200, {"status": "ok", "profile": one.profile.name, "tenants": tenant_count})
     if tenants is None:
         return _act(one, action, request)
     parts = action.strip("/").split("/")
@@ -59,6 +69,9 @@ def _act(core: ServedCore, action: str, request: ApiRequest) -> ApiResponse:
         if action == "reset" and request.method == "POST":
             core.reset()
             return ApiResponse(200, {"reset": True})
+        if action == "empty" and request.method == "POST":
+            core.empty()
+            return ApiResponse(200, {"emptied": True})
         if action == "seed" and request.method == "POST":
             return ApiResponse(200, {"seeded": core.load_snapshot(json.loads(request.body or b"{}"))})
         if action == "journal" and request.method == "GET":

@@ -1,8 +1,8 @@
 """The adapter protocol the contract suite drives, with the reference client's adapter and a command adapter.
 
 A user plugs their own client in as ``module:factory``: a callable taking a
-``ClientConfig`` and returning an object with these operations (any it lacks are
-skipped by the scenarios that need them).
+``ClientConfig`` and returning an object with these operations. One it lacks fails the
+scenarios that need it, unless the user declares it unsupported (``--allow-missing``).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import importlib
 import os
 import shlex
 import subprocess
+import sys
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -43,8 +44,11 @@ class ClientAdapter(Protocol):
         """Every record matching the filters, however many pages that takes."""
 
 
+OPERATIONS = ("resolve_ticket", "set_resolution", "add_note", "query_all")  # what the contract suite drives
+
+
 class NotSupported(Exception):
-    """The adapter does not offer this operation; scenarios that need it are skipped."""
+    """The adapter does not offer this operation: scenarios that need it fail unless it is allowed missing."""
 
 
 def supports(adapter: object, operation: str) -> bool:
@@ -77,6 +81,9 @@ class ReferenceAdapter:
 
 def reference_adapter(config: ClientConfig) -> ReferenceAdapter:
     return ReferenceAdapter(config)
+
+
+COMMAND_PLACEHOLDERS = ("base_url", "root_url", "ticket_number", "note", "resolution", "completing_status")
 
 
 class CommandAdapter:
@@ -125,8 +132,16 @@ class CommandAdapter:
 
 
 def load_factory(spec: str) -> Any:
-    """``package.module:factory`` -> the factory."""
+    """``package.module:factory`` -> the factory. The module is looked for in the current directory first,
+    as pytest finds a test's modules from its rootdir: ``myadapter:make`` next to ``myadapter.py`` loads
+    even when the command runs from an installed script, whose ``sys.path`` starts at its own folder."""
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
         raise ValueError(f"a client is given as module:factory, got {spec!r}")
-    return getattr(importlib.import_module(module_name), attribute)
+    here = os.getcwd()
+    if here not in sys.path and "" not in sys.path:
+        sys.path.insert(0, here)
+    module = importlib.import_module(module_name)
+    if not hasattr(module, attribute):
+        raise AttributeError(f"module {module_name!r} has no {attribute!r}")
+    return getattr(module, attribute)

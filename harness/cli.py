@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
+from .cli_errors import InputError, http_url, load_profile, output_file, placeholders, run_command
 from .cli_help import PlainHelp
+from .probe_command import probe
 from .record_command import record
 from .serve_command import serve
 from .webhook_command import webhooks
@@ -20,19 +20,42 @@ app = typer.Typer(
     help="Contract testing for Autotask PSA REST API integrations.",
     no_args_is_help=True,
     rich_markup_mode=None,
+    # Errors are written by cli_errors.run_command, one or two lines each; tracebacks only with --debug.
+    pretty_exceptions_enable=False,
     context_settings={"max_content_width": 120},
 )
 console = Console(soft_wrap=True)  # URLs stay on one line, whatever the width
 
 
+def _version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        typer.echo(f"autotask-harness {version('autotask-contract-harness')}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and stop.")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback when a command fails (before the command).")
+    ] = False,
+) -> None:
     """Contract testing for Autotask PSA REST API integrations."""
+
+
+def run() -> None:
+    """The ``autotask-harness`` script: the app under the one error convention (cli_errors)."""
+    raise SystemExit(run_command(app))
 
 
 app.command(cls=PlainHelp)(serve)
 app.command("record", cls=PlainHelp)(record)
 app.command("webhooks", cls=PlainHelp)(webhooks)
+app.command("probe", cls=PlainHelp)(probe)
 
 
 @app.command("check", cls=PlainHelp)
@@ -69,22 +92,42 @@ def check_command(
     ] = None,
 ) -> None:
     """Check recorded traffic against the Autotask contract rules; exit 1 when any rule is broken."""
-    from fake_server import TenantProfile
-
     from . import check_report as report
-    from .rules import RuleContext, check, rules_in
+    from .rules import REGISTRY, RuleContext, check, rules_in
     from .settings import load_settings
     from .traffic import load_traffic
 
+    output_file(html, "--html")
     if output_format not in ("text", "json", "junit"):
-        raise typer.BadParameter("choose text, json or junit", param_hint="--format")
-    settings = load_settings().with_disabled(disable or [])
+        raise typer.BadParameter(f"{output_format!r}: choose text, json or junit", param_hint="'--format'")
+    try:
+        settings = load_settings()
+    except ValueError as error:  # pyproject.toml switches a rule off without a reason
+        raise InputError(str(error)) from None
+    try:
+        settings = settings.with_disabled(disable or [])
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="'--disable'") from None
     packs = tuple(pack) if pack else settings.packs
+    known_packs = sorted({r.pack for r in REGISTRY.values()})
+    unknown_packs = [p for p in packs if p not in known_packs]
+    if unknown_packs:  # a typo would otherwise run no rules and pass
+        raise typer.BadParameter(
+            f"no rule pack {', '.join(map(repr, unknown_packs))}; choose from {', '.join(known_packs)}",
+            param_hint="'--pack'",
+        )
+    unknown_rules = sorted(set(settings.disabled) - set(REGISTRY))
+    if unknown_rules:
+        raise typer.BadParameter(
+            f"no rule {', '.join(map(repr, unknown_rules))}; rules are {', '.join(sorted(REGISTRY))}",
+            param_hint="'--disable'",
+        )
+    tenant = load_profile(profile)
     try:
         traffic = load_traffic(source)
     except ValueError as error:  # not a journal or a cassette: say so in one line
         raise typer.BadParameter(str(error), param_hint="JOURNAL_OR_CASSETTE") from None
-    context = RuleContext.for_profile(TenantProfile.load(profile))
+    context = RuleContext.for_profile(tenant)
     violations = check(traffic, packs, settings.disabled, context)
     judged_by = rules_in(packs, settings.disabled)
     if output_format == "json":
@@ -121,7 +164,9 @@ def contract(
             'E.g. "pwsh ./resolve.ps1 {root_url} {ticket_number} {note} {resolution} {completing_status}".',
         ),
     ] = None,
-    workers: Annotated[int, typer.Option(metavar="N", help="Spread the suite over N processes (pytest-xdist).")] = 0,
+    workers: Annotated[
+        int, typer.Option(metavar="N", min=0, help="Spread the suite over N processes (pytest-xdist).")
+    ] = 0,
     junit_xml: Annotated[Path | None, typer.Option(metavar="FILE", help="Also write a JUnit XML report here.")] = None,
     html: Annotated[
         Path | None, typer.Option(metavar="FILE", help="Also write the report as one self-contained HTML file here.")
@@ -138,9 +183,46 @@ def contract(
             help="Reach a Python client in-process (fake.mock() at the production hosts) instead of over loopback."
         ),
     ] = False,
+    allow_missing: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="OPERATION",
+            help="Report this adapter operation as not supported instead of failing the scenarios that need it "
+            "(repeat for more): resolve_ticket, set_resolution, add_note, query_all.",
+        ),
+    ] = None,
 ) -> None:
-    """Run the Autotask contract suite against a client and print the report."""
+    """Run the Autotask contract suite against a client and print the report; an operation the client lacks
+    fails it, unless --allow-missing names it."""
     import pytest
+
+    from .adapter import COMMAND_PLACEHOLDERS, OPERATIONS, load_factory
+
+    output_file(junit_xml, "--junit-xml")
+    output_file(html, "--html")
+    if client and command:
+        raise typer.BadParameter("give --client or --command, not both", param_hint="'--command'")
+    if command:
+        placeholders(command, COMMAND_PLACEHOLDERS, "--command")
+    if in_process and command:
+        raise typer.BadParameter(
+            "needs a Python client (--client); a command runs in its own process", param_hint="'--in-process'"
+        )
+    unknown = [name for name in allow_missing or [] if name not in OPERATIONS]
+    if unknown:
+        raise typer.BadParameter(
+            f"no operation {', '.join(map(repr, unknown))}; choose from {', '.join(OPERATIONS)}",
+            param_hint="'--allow-missing'",
+        )
+    load_profile(profile)
+    if client:  # found and loaded here once, so a typo is one line rather than an error in every test
+        try:
+            load_factory(client)
+        except (ValueError, ImportError, AttributeError) as failed:
+            raise typer.BadParameter(
+                f"cannot load {client!r} as module:factory ({failed}); run from the folder that holds the module",
+                param_hint="'--client'",
+            ) from None
 
     arguments = [
         "--pyargs",
@@ -160,6 +242,8 @@ def contract(
         arguments += ["--autotask-command", command]
     if in_process:
         arguments.append("--autotask-in-process")
+    for name in allow_missing or []:
+        arguments += ["--autotask-allow-missing", name]
     if workers:
         arguments += ["-n", str(workers)]
     if junit_xml:
@@ -200,6 +284,9 @@ def verify(
     from .live import CREDENTIAL_ENVIRONMENT, TargetRefused, check_target
     from .replay import fake_sender, http_sender, replay, writes_in
 
+    output_file(html, "--html")
+    if not (target == "fake" or target.startswith("fake:")):
+        http_url(target, "--target")
     for path in cassettes:  # every file is read before anything is sent
         if not is_cassette(path):
             raise typer.BadParameter(
@@ -208,10 +295,12 @@ def verify(
     differences = []
     try:
         if target == "fake" or target.startswith("fake:"):
-            profile = target.partition(":")[2] or "default"
+            named = target.partition(":")[2]
             for cassette in cassettes:
-                seed = read_cassette(cassette).get("metadata", {}).get("provenance", {}).get("seed")
-                differences += replay(cassette, fake_sender(profile, seed))
+                provenance = read_cassette(cassette).get("metadata", {}).get("provenance", {})
+                # A cassette recorded from a served fake names its profile and seed: replay starts from both.
+                profile = load_profile(named or _bundled(provenance.get("profile")), "--target")
+                differences += replay(cassette, fake_sender(profile, provenance.get("seed")))
         else:
             from .settings import load_settings
 
@@ -228,8 +317,7 @@ def verify(
             for cassette in cassettes:
                 differences += replay(cassette, send)
     except TargetRefused as refused:
-        console.print(f"[red]refused:[/] {refused}")
-        raise typer.Exit(2) from None
+        raise InputError(f"refused: {refused}") from None
     for difference in differences:
         console.print(difference.describe(), markup=False)
     if html:
@@ -246,101 +334,12 @@ def verify(
     raise typer.Exit(1 if differences else 0)
 
 
-def _field_value(entry: str) -> tuple[str, object]:
-    """``--set FIELD=VALUE``: JSON when it parses (numbers, true, null), text otherwise."""
-    name, _, raw = entry.partition("=")
-    if not name.strip() or not raw:
-        raise typer.BadParameter(f"expected FIELD=VALUE, got {entry!r}", param_hint="--set")
-    try:
-        return name.strip(), json.loads(raw)
-    except ValueError:
-        return name.strip(), raw
+def _bundled(profile: object) -> str:
+    """A cassette's recorded profile when it is one of the bundled ones (a TOML path names another machine)."""
+    from fake_server.profile import BUNDLED
 
-
-@app.command(cls=PlainHelp)
-def probe(
-    target: Annotated[
-        str,
-        typer.Option(
-            metavar="TARGET", help="Zone lookup host, e.g. https://webservices.autotask.net (or a served fake's URL)."
-        ),
-    ],
-    out: Annotated[
-        Path, typer.Option(metavar="DIR", help="Folder for the profile, entity files, cassette and report.")
-    ] = Path("probe-out"),
-    company: Annotated[
-        int | None,
-        typer.Option(metavar="ID", help="Company for the throw-away ticket (default: id 0, the tenant's own)."),
-    ] = None,
-    queue: Annotated[
-        int | None,
-        typer.Option(metavar="ID", help="Queue for the throw-away ticket (default: the picklist's default)."),
-    ] = None,
-    set_field: Annotated[
-        list[str] | None, typer.Option("--set", metavar="FIELD=VALUE", help="Another ticket field: FIELD=VALUE.")
-    ] = None,
-    closing_status: Annotated[
-        int | None,
-        typer.Option(metavar="STATUS", help="Status that closes the probe's tickets (default: one seen completing)."),
-    ] = None,
-    cleanup_only: Annotated[bool, typer.Option(help="Only close what earlier, interrupted runs left open.")] = False,
-    cassette: Annotated[bool, typer.Option(help="Record the probe's traffic, scrubbed.")] = True,
-    allow_production: Annotated[bool, typer.Option(help="Probe a host that is not a known sandbox.")] = False,
-    html: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="Also write the report as one self-contained HTML file here.")
-    ] = None,
-) -> None:
-    """Learn how a tenant behaves and write a profile the fake loads; credentials come from the environment."""
-    import os
-
-    from .live import CREDENTIAL_ENVIRONMENT, TargetRefused
-    from .probe import ProbeOptions, run_probe
-    from .probe.report import print_points
-    from .settings import load_settings
-
-    missing = [name for name in CREDENTIAL_ENVIRONMENT if not os.environ.get(name)]
-    if missing:
-        console.print(f"[red]refused:[/] set {', '.join(missing)} in the environment")
-        raise typer.Exit(2)
-    options = ProbeOptions(
-        target,
-        out,
-        company,
-        queue,
-        dict(_field_value(e) for e in set_field or []),
-        closing_status=closing_status,
-        cleanup_only=cleanup_only,
-        cassette=cassette,
-        sandbox_hosts=load_settings().sandbox_hosts,
-        allow_production=allow_production,
-    )
-    try:
-        result = run_probe(options, *(os.environ[name] for name in CREDENTIAL_ENVIRONMENT), console=console)
-    except TargetRefused as refused:
-        console.print(f"[red]refused:[/] {refused}")
-        raise typer.Exit(2) from None
-    if not cleanup_only:
-        print_points(result.points, console)
-    console.print("Created by this run, and what became of it:" if result.created else "Nothing was created.")
-    for line in result.created:
-        console.print(f"  {line}", markup=False)
-    for problem in [*result.observations.problems, *result.problems]:
-        console.print(f"[yellow]problem:[/] {escape(problem)}")
-    if result.failed:
-        console.print(f"[red]stopped at[/] {escape(result.failed)}")
-    if html:
-        from .report_pages import probe_page
-
-        problems = [*result.observations.problems, *result.problems]
-        html.write_text(probe_page(target, result.points, result.created, problems), encoding="utf-8")
-        console.print(f"HTML report: {html}", markup=False)
-    report_file = out / ("cleanup-report.md" if cleanup_only else "report.md")
-    console.print(
-        f"{result.requests} requests in {result.seconds:.1f} s; report in {report_file}"
-        + (f", profile in {result.profile_path}" if result.profile_path else "")
-    )
-    raise typer.Exit(0 if result.ok else 1)
+    return profile if isinstance(profile, str) and profile in BUNDLED else "default"
 
 
 if __name__ == "__main__":
-    app()
+    run()

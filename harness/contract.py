@@ -163,16 +163,21 @@ class Scenario:
         return [] if error is None else [Finding("client-error", f"the client failed: {error}")]
 
     def _drive(
-        self, factory: AdapterFactory, config: ClientConfig, given: dict[str, Any], recorder: Any = None
+        self,
+        factory: AdapterFactory,
+        config: ClientConfig,
+        given: dict[str, Any],
+        recorder: Any = None,
+        allow_missing: frozenset[str] = frozenset(),
     ) -> tuple[Outcome | None, Exception | None]:
         adapter = factory(config)
         if not supports(adapter, self.operation):
-            return Outcome(skipped=f"the client offers no {self.operation}"), None
+            return missing_operation(self.operation, allow_missing), None
         try:
             with recorder or contextlib.nullcontext():
                 self.act(adapter, given)
         except NotSupported:
-            return Outcome(skipped=f"the client offers no {self.operation}"), None
+            return missing_operation(self.operation, allow_missing), None
         except Exception as caught:  # a client's own failure is a finding, not a crash of the suite
             return None, caught
         return None, None
@@ -183,9 +188,12 @@ class Scenario:
         findings += [Finding(v.rule, v.message, v.exchanges) for v in check(traffic, self.packs, context=context)]
         return Outcome(findings, rules=[r.id for r in rules_in(self.packs)], traffic=list(traffic))
 
-    def run(self, factory: AdapterFactory, *, in_process: bool = False) -> Outcome:
+    def run(
+        self, factory: AdapterFactory, *, in_process: bool = False, allow_missing: frozenset[str] = frozenset()
+    ) -> Outcome:
         """Against a fake seeded by ``setup``, served on loopback or (``in_process``) mounted into every
-        Python HTTP stack at the production hosts; judged by its state and journal."""
+        Python HTTP stack at the production hosts; judged by its state and journal. An operation the client
+        lacks fails the scenario unless it is in ``allow_missing``."""
         fake = FakeAutotask(self.profile, limits=Limits.off())
         given = self.setup(fake)
         fake.journal.clear()
@@ -198,10 +206,16 @@ class Scenario:
                 CREDENTIALS["integration_code"],
                 self.completing_status,
             )
-            skipped, error = self._drive(factory, config, given)
+            skipped, error = self._drive(factory, config, given, allow_missing=allow_missing)
         return skipped or self._verdict(FakeView(fake), given, error, load_traffic(fake.journal))
 
-    def run_live(self, factory: AdapterFactory, target: Target, cassette_dir: Path) -> Outcome:
+    def run_live(
+        self,
+        factory: AdapterFactory,
+        target: Target,
+        cassette_dir: Path,
+        allow_missing: frozenset[str] = frozenset(),
+    ) -> Outcome:
         """Against a live sandbox: set up through the API, record the client's traffic, judge through the API."""
         if not self.live:
             return Outcome(skipped=f"{self.name} needs the fake (it injects faults or seeds in bulk)")
@@ -227,9 +241,28 @@ class Scenario:
             Provenance("sandbox", description=f"contract scenario {self.name}", zone=target.zone),
             autotask_vcr(record_mode="all"),
         )
-        skipped, error = self._drive(factory, config, given, recorder)
+        skipped, error = self._drive(factory, config, given, recorder, allow_missing)
         traffic = load_traffic(path) if path.exists() else []
         return skipped or self._verdict(ApiView(helper), given, error, traffic)
+
+
+MISSING_OPERATION = "missing-operation"
+
+
+def missing_operation(operation: str, allow_missing: frozenset[str]) -> Outcome:
+    """A client without an operation the suite needs fails, naming it; the user may instead declare it
+    unsupported (``--allow-missing``), which the report shows as a skip saying so."""
+    if operation in allow_missing:
+        return Outcome(skipped=f"not supported: the client offers no {operation} (allowed by --allow-missing)")
+    return Outcome(
+        [
+            Finding(
+                MISSING_OPERATION,
+                f"the client offers no {operation}, which the contract suite needs: implement it, or pass "
+                f"--allow-missing {operation} to report it as not supported",
+            )
+        ]
+    )
 
 
 @contextlib.contextmanager

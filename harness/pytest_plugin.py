@@ -2,11 +2,14 @@
 
 Installed with the package through the ``pytest11`` entry point. Options per test:
 ``@pytest.mark.autotask(profile="documented", limits=Limits.off(), seed="sample", state_api=True)``.
+
+Every option this plugin adds starts with ``--autotask-``, and its one marker is ``autotask``: people who
+use it also use pytest-recording or pytest-vcr (``--record-mode``, ``--vcr-record``, ``vcr``, ``vcr_config``),
+and pytest refuses to start when two plugins add the same option.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +26,8 @@ if TYPE_CHECKING:
     from .webhook_fixture import WebhookContract
 
 _SHARED = pytest.StashKey["ServedFake"]()
+MARKER_KEYWORDS = ("profile", "limits", "seed", "state_api")
+RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,13 +57,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="cassettes/live",
         help="where --autotask-live writes its recordings (default cassettes/live)",
     )
-    with contextlib.suppress(ValueError):  # pytest-recording defines the same option; then both share it
-        group.addoption(
-            "--record-mode",
-            default="none",
-            choices=("none", "once", "new_episodes", "all", "rewrite"),
-            help="vcrpy record mode for the Autotask cassettes (default none: replay only)",
-        )
+    group.addoption(
+        "--autotask-record-mode",
+        default=None,
+        choices=RECORD_MODES,
+        help="vcrpy record mode for autotask_vcr (default: pytest-recording's --record-mode when it is "
+        "installed, else none: replay only)",
+    )
+    group.addoption(
+        "--autotask-allow-missing",
+        action="append",
+        default=[],
+        metavar="OPERATION",
+        help="the contract suite reports this adapter operation as not supported instead of failing on it "
+        "(repeat for more)",
+    )
     group.addoption(
         "--autotask-html",
         default=None,
@@ -112,8 +125,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The ``autotask`` marker's keywords; a typo is refused by name, never silently ignored."""
     marker = request.node.get_closest_marker("autotask")
-    return dict(marker.kwargs) if marker else {}
+    if marker is None:
+        return {}
+    unknown = sorted(set(marker.kwargs) - set(MARKER_KEYWORDS))
+    if unknown or marker.args:
+        given = ", ".join(repr(a) for a in marker.args) if marker.args else ", ".join(unknown)
+        pytest.fail(
+            f"@pytest.mark.autotask does not take {given}; its keywords are {', '.join(MARKER_KEYWORDS)}",
+            pytrace=False,
+        )
+    return dict(marker.kwargs)
 
 
 def _make_fake(request: pytest.FixtureRequest, options: dict[str, Any]) -> FakeAutotask:
@@ -126,7 +149,7 @@ def _make_fake(request: pytest.FixtureRequest, options: dict[str, Any]) -> FakeA
     if seed is not None:
         from .seeding import load_seed
 
-        load_seed(fake, seed) if isinstance(seed, str) else fake.load_snapshot(seed)
+        load_seed(fake, seed) if isinstance(seed, str) else fake.load_baseline(seed)
         fake.journal.clear()
     return fake
 
@@ -180,18 +203,28 @@ def autotask_webhook_contract(request: pytest.FixtureRequest) -> WebhookContract
     return WebhookContract(_options(request).get("profile", request.config.getoption("--autotask-profile")))
 
 
-@pytest.fixture
-def vcr_config() -> dict[str, Any]:
-    """Extra vcrpy options, as pytest-recording names them; override it in a conftest."""
-    return {}
+def _vcr_config(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A ``vcr_config`` fixture's options when there is one (the user's conftest, pytest-recording or
+    pytest-vcr define it); this plugin does not define one itself, so it never shadows theirs."""
+    try:
+        config: dict[str, Any] = dict(request.getfixturevalue("vcr_config"))
+    except pytest.FixtureLookupError:
+        return {}
+    return config
+
+
+def _record_mode(config: pytest.Config) -> str:
+    """``--autotask-record-mode``, else pytest-recording's ``--record-mode`` when installed, else none."""
+    mode: str | None = config.getoption("--autotask-record-mode")
+    return mode or str(config.getoption("record_mode", default=None) or "none")
 
 
 @pytest.fixture
-def autotask_vcr(request: pytest.FixtureRequest, vcr_config: dict[str, Any]) -> Any:
-    """The shared, scrubbing vcrpy configuration, with --record-mode and ``vcr_config`` applied."""
+def autotask_vcr(request: pytest.FixtureRequest) -> Any:
+    """The shared, scrubbing vcrpy configuration, with the record mode and a ``vcr_config`` fixture applied."""
     from .cassettes import autotask_vcr as configure
 
-    options = {"record_mode": request.config.getoption("--record-mode"), **vcr_config}
+    options = {"record_mode": _record_mode(request.config), **_vcr_config(request)}
     return configure(**options)
 
 
@@ -211,9 +244,7 @@ def autotask_target(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 @pytest.fixture
-def autotask_cassette(
-    request: pytest.FixtureRequest, vcr_config: dict[str, Any], autotask_target: Any
-) -> Iterator[Any]:
+def autotask_cassette(request: pytest.FixtureRequest, autotask_target: Any) -> Iterator[Any]:
     """Live, records this test's exchanges (scrubbed) to ``--autotask-cassette-dir/<test name>.json``,
     rewriting the old recording; against the fake, records nothing."""
     from pathlib import Path
@@ -227,7 +258,7 @@ def autotask_cassette(
     folder = Path(request.config.getoption("--autotask-cassette-dir"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{request.node.name}.json"
-    configured = configure(**{"record_mode": "all", **vcr_config})
+    configured = configure(**{"record_mode": "all", **_vcr_config(request)})
     with recording(
         path, Provenance("sandbox", description=request.node.nodeid, zone=autotask_target.zone), configured
     ) as cassette:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -18,10 +17,12 @@ from fake_server import Journal
 from fake_server.routing import BASE
 
 from .cassettes import Provenance, autotask_vcr, recording
+from .cli_errors import InputError, bound_socket, checked_seed, http_url, load_profile, output_folder
 from .live import LOOPBACK, TargetRefused, check_target
 from .record_proxy import RecordingProxy, describe
 from .rules import Violation
-from .serving import free_socket, sigterm_as_ctrl_c, uvicorn_config
+from .seeding import SEED_HELP
+from .serving import sigterm_as_ctrl_c, uvicorn_config
 from .settings import load_settings
 
 console = Console(soft_wrap=True)
@@ -41,21 +42,39 @@ def record(
         str, typer.Option(metavar="NAME", help="File name of the cassette and journal, without suffix.")
     ] = "recording",
     host: Annotated[str, typer.Option(metavar="HOST", help="Address to listen on; keep it on loopback.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on; 0 picks a free one.")] = 8766,
+    port: Annotated[
+        int, typer.Option(metavar="PORT", min=0, max=65535, help="Port to listen on; 0 picks a free one.")
+    ] = 8766,
     allow_production: Annotated[bool, typer.Option(help="Forward to a host that is not a known sandbox.")] = False,
-    seed: Annotated[
-        Path | None,
+    profile: Annotated[
+        str,
         typer.Option(
-            metavar="SEED", help="The snapshot the upstream started from, stamped in the cassette for verify."
+            metavar="PROFILE",
+            help="Tenant profile the upstream runs: default, documented, or a TOML path (stamped in the cassette "
+            "for verify, as serve takes it).",
+        ),
+    ] = "default",
+    seed: Annotated[
+        str | None,
+        typer.Option(
+            metavar="SEED",
+            help=f"The seed the upstream started from, as serve takes it: {SEED_HELP} Stamped in the cassette "
+            "for verify.",
         ),
     ] = None,
 ) -> None:
     """Record any client's traffic: a proxy it points at instead of the sandbox, writing a scrubbed cassette."""
+    http_url(upstream, "--upstream")
+    output_folder(out, "--out")
+    if not name.strip() or any(c in name for c in "/\\") or name in (".", ".."):
+        raise typer.BadParameter(f"{name!r}: give a file name without a folder", param_hint="'--name'")
     try:
         check_target(upstream, load_settings().sandbox_hosts, allow_production)
     except TargetRefused as refused:
-        console.print(f"[red]refused:[/] {escape(str(refused))}")
-        raise typer.Exit(2) from None
+        raise InputError(f"refused: {refused}") from None
+    tenant_profile = load_profile(profile)
+    snapshot = checked_seed(seed, tenant_profile)
+    sock = bound_socket(host, port)  # a port in use is refused before the cassette's folder or journal exist
     out.mkdir(parents=True, exist_ok=True)
     cassette_path, journal_path = out / f"{name}.json", out / f"{name}.jsonl"
     journal = Journal()
@@ -65,7 +84,8 @@ def record(
         "fake" if upstream_host in LOOPBACK else "sandbox",
         description=f"recorded through autotask-harness record from {upstream_host}",
         zone=None if upstream_host in LOOPBACK else upstream_host,
-        seed=json.loads(seed.read_text(encoding="utf-8")) if seed else None,
+        profile=profile if upstream_host in LOOPBACK else None,
+        seed=snapshot,
     )
     findings = 0
 
@@ -76,7 +96,6 @@ def record(
 
     with sigterm_as_ctrl_c(), httpx.Client(timeout=120) as http:
         proxy = RecordingProxy(upstream, http, journal, on_violation=report)
-        sock = free_socket(host, port)
         root = f"http://{host}:{sock.getsockname()[1]}"
         console.print(f"Recording proxy to {escape(upstream)}")
         console.print(f"  base URL:        {root}/{BASE[0]}/{BASE[1]}")

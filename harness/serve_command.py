@@ -8,15 +8,16 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
-from rich.markup import escape
 
 from fake_server import FakeAutotask, Limits
 from fake_server.asgi import AsgiApp
 from fake_server.tenancy import TenantsByCredentials
 
+from .cli_errors import InputError, bound_socket, checked_seed, load_profile, output_file, output_folder
+from .exchange_log import ExchangeLog
 from .live_view import live_view
-from .seeding import load_seed
-from .serving import deliver_callouts, free_socket, sigterm_as_ctrl_c, tenant_maker, uvicorn_config
+from .seeding import SEED_HELP
+from .serving import deliver_callouts, sigterm_as_ctrl_c, tenant_maker, uvicorn_config
 from .state_file import StateKeeper, StateRefused, read_state, restore_served, served_snapshots
 
 console = Console(soft_wrap=True)  # URLs stay on one line, whatever the width
@@ -24,11 +25,13 @@ console = Console(soft_wrap=True)  # URLs stay on one line, whatever the width
 
 def serve(
     host: Annotated[str, typer.Option(metavar="HOST", help="Address to listen on; keep it on loopback.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on; 0 picks a free one.")] = 8765,
+    port: Annotated[
+        int, typer.Option(metavar="PORT", min=0, max=65535, help="Port to listen on; 0 picks a free one.")
+    ] = 8765,
     profile: Annotated[
         str, typer.Option(metavar="PROFILE", help="Tenant profile: default, documented, or a TOML path.")
     ] = "default",
-    seed: Annotated[str | None, typer.Option(metavar="SEED", help="Tenant snapshot JSON to load, or 'sample'.")] = None,
+    seed: Annotated[str | None, typer.Option(metavar="SEED", help=SEED_HELP)] = None,
     journal: Annotated[
         Path | None,
         typer.Option(
@@ -37,7 +40,9 @@ def serve(
             "holding KEY.jsonl per tenant.",
         ),
     ] = None,
-    state_api: Annotated[bool, typer.Option(help="Serve /_harness/ reset, seed, journal and faults.")] = False,
+    state_api: Annotated[
+        bool, typer.Option(help="Serve /_harness/ health, reset, empty, seed, journal and faults.")
+    ] = False,
     limits: Annotated[bool, typer.Option(help="Apply the API's hourly and thread limits.")] = True,
     tenants: Annotated[
         str,
@@ -74,38 +79,57 @@ def serve(
             "wait half a second.",
         ),
     ] = 1.0,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Print a line per exchange: method, path, status, milliseconds (credentials redacted).",
+        ),
+    ] = False,
 ) -> None:
     """Serve a fake Autotask tenant over HTTP for clients in any language."""
     if tenants not in ("one", "by-credentials"):
-        raise typer.BadParameter("choose one or by-credentials", param_hint="--tenants")
+        raise typer.BadParameter(f"{tenants!r}: choose one or by-credentials", param_hint="'--tenants'")
     if not webhook_time_scale > 0 or webhook_time_scale == float("inf"):
-        raise typer.BadParameter("must be a positive number", param_hint="--webhook-time-scale")
+        raise typer.BadParameter("must be a positive number", param_hint="'--webhook-time-scale'")
+    if state_interval < 0 or state_interval == float("inf"):
+        raise typer.BadParameter("must be 0 or a positive number of seconds", param_hint="'--state-interval'")
+    for allowed in webhook_allow_host or []:
+        if not allowed.strip() or any(c in allowed for c in "/: "):
+            raise typer.BadParameter(
+                f"{allowed!r}: give a host name, such as hooks.example.com", param_hint="'--webhook-allow-host'"
+            )
+    (output_folder if tenants == "by-credentials" else output_file)(journal, "--journal")
+    output_file(state, "--state")
+    tenant_profile = load_profile(profile)
+    snapshot = checked_seed(seed, tenant_profile)
     callouts = deliver_callouts(webhook_allow_host or [], webhook_time_scale)
     chosen_limits = None if limits else Limits.off()
+    sock = bound_socket(host, port)  # a port in use is refused before anything is written or printed
     directory: TenantsByCredentials[FakeAutotask] | None = None
     if tenants == "by-credentials":
         directory = TenantsByCredentials(
-            tenant_maker(profile, limits=chosen_limits, seed=seed, journal_dir=journal, webhooks=callouts)
+            tenant_maker(tenant_profile, limits=chosen_limits, seed=seed, journal_dir=journal, webhooks=callouts)
         )
         fake = directory.anonymous
     else:
-        fake = FakeAutotask(profile, limits=chosen_limits)
+        fake = FakeAutotask(tenant_profile, limits=chosen_limits)
         callouts(fake)
     keeper: StateKeeper | None = None
     if state is not None:
         try:
             kept = read_state(state)
         except StateRefused as error:
-            console.print(f"[red]{escape(str(error))}[/]")
-            raise typer.Exit(2) from None
+            raise InputError(str(error)) from None
         if kept is not None:
             try:
                 restored = restore_served(kept, state, fake, directory)
             except StateRefused as error:
-                console.print(f"[red]{escape(str(error))}[/]")
-                raise typer.Exit(2) from None
+                raise InputError(str(error)) from None
             console.print(f"state: {restored} tenant{'' if restored == 1 else 's'} read from {state}")
-            seed = None if directory is None else seed  # the state is the tenant now, not the seed
+            if directory is None:  # the state is the tenant now, not the seed
+                snapshot = None
         keeper = StateKeeper(state, lambda: served_snapshots(fake, directory), state_interval)
     # Ctrl-C and SIGTERM stop it alike: in-flight answers finish, then the summary. Every answered exchange
     # is in the journal file before its answer is sent, so even SIGKILL loses none of them.
@@ -113,13 +137,12 @@ def serve(
         try:
             if keeper is not None:
                 keeper.start()
-            if seed and directory is None:
-                counts = load_seed(fake, seed)
+            if snapshot is not None and directory is None:
+                counts = fake.load_baseline(snapshot)  # POST /_harness/reset comes back to it
                 console.print("seeded " + ", ".join(f"{n} {entity}" for entity, n in counts.items()))
                 fake.journal.clear()
             if journal and directory is None and (torn := fake.journal.stream_to(journal)):
                 console.print(f"{journal} ended in a line torn by a killed serve: cut its {torn} bytes off")
-            sock = free_socket(host, port)
             bound = sock.getsockname()[1]
             root = f"http://{host}:{bound}"
             console.print(f"Fake Autotask ({fake.profile.name} profile) serving")
@@ -128,12 +151,13 @@ def serve(
             if directory is not None:
                 console.print("  tenants:         one per ApiIntegrationCode + UserName, made on first use")
             if state_api:
-                console.print(f"  state API:       {root}/_harness/ (reset, seed, journal, faults)")
+                console.print(f"  state API:       {root}/_harness/ (health, reset, empty, seed, journal, faults)")
                 console.print(f"  live view:       {root}/_harness/")
             console.print("Press Ctrl-C to stop.")
             views = live_view(fake, directory) if state_api else None
             app = AsgiApp(fake, state_api=state_api, tenants=directory, views=views)
-            uvicorn.Server(uvicorn_config(app)).run(sockets=[sock])
+            logged = ExchangeLog(app, lambda line: console.print(line, markup=False, highlight=False))
+            uvicorn.Server(uvicorn_config(logged if verbose else app)).run(sockets=[sock])
         except KeyboardInterrupt:
             pass  # uvicorn hands the signal back once it has shut down; stopping is the point, not an error
         finally:

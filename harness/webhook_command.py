@@ -46,10 +46,13 @@ def webhooks(
     from fake_server import TenantProfile
 
     from .adapter import load_factory
+    from .cli_errors import output_file
     from .webhook_contract import ReceiverFactory, run_contract
     from .webhook_report import html as html_page
     from .webhook_report import junit, text
 
+    output_file(junit_xml, "--junit-xml")
+    output_file(html, "--html")
     if receiver and command:
         raise typer.BadParameter("give --receiver or --command, not both", param_hint="--command")
     if timeout <= 0:

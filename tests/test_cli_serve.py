@@ -69,7 +69,7 @@ def test_serve_sample_seed_and_state_api(tmp_path: Path) -> None:
             base + "/Tickets/query/count", headers=headers, json={"filter": [{"op": "gte", "field": "id", "value": 0}]}
         ).json()
         assert count == {"queryCount": 1200}
-        assert httpx.post(root + "/_harness/reset").json() == {"reset": True}
+        assert httpx.post(root + "/_harness/empty").json() == {"emptied": True}  # the seed gone
         count = httpx.post(
             base + "/Tickets/query/count", headers=headers, json={"filter": [{"op": "gte", "field": "id", "value": 0}]}
         ).json()

@@ -111,5 +111,5 @@ def test_a_production_upstream_is_refused_without_the_flag(tmp_path: Path) -> No
     done = run_harness(
         "record", "--upstream", "https://webservices.autotask.net", "--out", str(tmp_path / "x"), "--port", "0"
     )
-    assert done.returncode == 2 and "allow-production" in done.stdout
+    assert done.returncode == 2 and "allow-production" in done.stderr
     assert not (tmp_path / "x").exists()

@@ -111,7 +111,7 @@ def test_a_torn_or_foreign_state_file_is_refused_at_start(tmp_path: Path, conten
     with pytest.raises(StateRefused, match=says):
         read_state(state)
     done = _refused_serve(state)
-    assert done.returncode == 2 and says in " ".join(done.stdout.split()), done.stdout
+    assert done.returncode == 2 and says in " ".join(done.stderr.split()), done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     assert state.read_text(encoding="latin-1") == content  # left as it was, for the user to look at
 

@@ -78,9 +78,16 @@ def cli_page() -> str:
         "",
         f"`autotask-harness`: {_cell(group.help or '')}",
         "",
-        "Every command takes `--help`. A usage mistake (an unknown option, file, profile, pack or rule) is",
-        "answered in a line or two with exit code 2; `check`, `verify`, `contract`, `probe` and `webhooks` exit 1",
-        "when they find violations, drift or failures.",
+        "Every command takes `--help`; `autotask-harness --version` prints the version.",
+        "",
+        "| exit code | means |",
+        "|---|---|",
+        "| 0 | done, nothing found |",
+        "| 1 | `check`, `verify`, `contract`, `probe` or `webhooks` found violations, drift or failures |",
+        "| 2 | a usage or input mistake (an unknown option, file, profile, pack, rule or seed; a bad port; a busy "
+        "port), answered in a line or two on stderr saying what to do |",
+        "| 3 | a fault of the harness itself, in one line; `autotask-harness --debug COMMAND ...` shows the "
+        "traceback |",
         "",
     ]
     context = group.context_class(group)

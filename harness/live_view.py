@@ -78,7 +78,7 @@ def _fragment(key: str, core: FakeAutotask) -> str:
         traffic = load_traffic(core.journal)
         findings, journal = traffic_html(traffic)
         records = _records_html(core)
-    except Exception as error:
+    except Exception as error:  # a page that says what failed beats a plain-text 500
         return f'<div class="finding">the live view could not show this tenant: {clean_html(repr(error)[:300])}</div>'
     return (
         f'<table><tr><th>tenant</th><td>{html.escape(key)}</td></tr><tr><th>exchanges</th><td id="count">'

@@ -126,7 +126,7 @@ class RecordingProxy:
             return
         try:
             found = check(load_traffic(self.journal), self.packs)
-        except Exception as error:
+        except Exception as error:  # judging must never stop the recording
             why = f"{type(error).__name__}: {str(error)[:200]}"
             found = [Violation(UNJUDGEABLE, f"unjudgeable: the traffic so far ({why})", (), {}, why)]
         for violation in found:

@@ -77,7 +77,7 @@ class Rule:
         context = context or RuleContext()
         try:
             return self._violations(self.check(traffic, context))
-        except Exception as error:
+        except Exception as error:  # the net: every exception of a rule becomes a finding
             return self._salvage(traffic, context, error)
 
     def _violations(self, found: list[Finding]) -> list[Violation]:
@@ -90,14 +90,15 @@ class Rule:
             try:
                 self.check([exchange.numbered(1)], context)
             except Exception as alone:
-                what = f"{self.id} could not judge {exchange.describe()}"
+                # No position in the text: the caller may renumber the findings (rules.check does).
+                what = f"{self.id} could not judge {exchange.method} {exchange.path} -> {exchange.status}"
                 failing[exchange.position] = self._unjudgeable((exchange.position,), what, alone)
         if not failing:  # only the exchanges together fail: none of them is judged
             return [self._unjudgeable((), whole, error)]
         rest = [e for e in traffic if e.position not in failing]
         try:
             judged = renumbered(rest, self._violations(self.check(numbered(rest), context)))
-        except Exception as together:
+        except Exception as together:  # the rest still fails together: none of it is judged
             judged = [self._unjudgeable((), whole, together)]
         return [*failing.values(), *judged]
 

@@ -161,7 +161,8 @@ def known_query_fields(traffic: Sequence[Exchange], context: RuleContext) -> lis
         wrong: list[str] = []
         for where, clause in clauses(exchange):
             name = clause.get("field")
-            if clause.get("op") in GROUPS or clause.get("udf") is True or not isinstance(name, str):
+            op = clause.get("op")
+            if (isinstance(op, str) and op in GROUPS) or clause.get("udf") is True or not isinstance(name, str):
                 continue
             info = entity.field(name)
             if info is None:

@@ -59,7 +59,9 @@ def test_non_finite_numbers_in_a_body_are_refused_as_json_net_reads_them(
     ):
         status, answer = _send(fake, method, path, body.encode())
         assert status == 500
-        assert answer == {"errors": [f"The {'query' if 'query' in path else 'request body'} could not be parsed as JSON: {said}"]}
+        assert answer == {
+            "errors": [f"The {'query' if 'query' in path else 'request body'} could not be parsed as JSON: {said}"]
+        }
     assert fake.snapshot() == before
 
 
@@ -84,7 +86,7 @@ FUZZ_BODIES = [
     b'{"id": NaN}',
     b'{"id": Infinity, "title": -Infinity}',
     b'{"id": 1e999}',
-    b'[NaN, 1e400, -1e400]',
+    b"[NaN, 1e400, -1e400]",
     b'{"filter": [{"op": "eq", "field": "id", "value": NaN}]}',
     b"true",
     b"5",
@@ -126,7 +128,9 @@ def test_check_writes_strict_json_about_a_journal_of_non_finite_numbers(tmp_path
         .replace('"priority": 1', '"priority": NaN')
         .replace('"id": 5', '"id": Infinity')
         + "\n"
-        + '{"method": "GET", "url": "' + BASE + '/Tickets/5", "status": 200, "started_at": NaN}\n',
+        + '{"method": "GET", "url": "'
+        + BASE
+        + '/Tickets/5", "status": 200, "started_at": NaN}\n',
         encoding="utf-8",
     )
     result = CliRunner().invoke(app, ["check", str(journal), "--format", "json"])

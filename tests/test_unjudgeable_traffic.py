@@ -43,7 +43,9 @@ def _line(method: str, path: str, request_json: Any = None, status: int = 500, *
 
 
 def _check(journal: Path, *options: str) -> Any:
-    result = CliRunner().invoke(app, ["check", str(journal), "--pack", "contract", "--pack", "resolution-workflow", *options])
+    result = CliRunner().invoke(
+        app, ["check", str(journal), "--pack", "contract", "--pack", "resolution-workflow", *options]
+    )
     assert result.exit_code in (0, 1), result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
     return result

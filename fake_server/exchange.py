@@ -27,11 +27,17 @@ def _finite(literal: str) -> float:
     return number
 
 
+# One decoder, made once: json.loads with hooks would build a decoder on every call.
+_STRICT = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+
+
 def strict_loads(text: str | bytes) -> Any:
     """JSON as RFC 8259 has it: the ``NaN``/``Infinity``/``-Infinity`` literals Python's reader takes, and
     numbers beyond a double (``1e999``, which Python reads as infinity), are a ``ValueError``. Whatever this
     returns, ``json.dumps`` writes back as strict JSON, which every other reader (Node's ``JSON.parse``) takes."""
-    return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")  # a body that is not UTF-8 is a ValueError too (UnicodeDecodeError)
+    return _STRICT.decode(text)
 
 
 def json_or_none(text: str | bytes | None) -> Any:

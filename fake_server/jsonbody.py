@@ -115,9 +115,12 @@ def _double(literal: str) -> float:
     return number
 
 
+_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_double)  # made once, not on every call
+
+
 def _loads(text: str, what: str) -> Any:
     try:
-        value = json.loads(text, parse_constant=_constant, parse_float=_double)
+        value = _DECODER.decode(text)
     except RecursionError:
         raise _nested(what) from None
     except _NotANumber as refused:

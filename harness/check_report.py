@@ -82,7 +82,10 @@ def text(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: Se
     if not violations:
         console.print(f"[green]no violations[/] in {len(traffic)} exchanges ({len(rules)} rules)")
         return
-    title = f"{len(violations)} contract violation{'s' if len(violations) != 1 else ''} in {len(traffic)} exchanges"
+    breaches = sum(1 for v in violations if not v.unjudgeable)
+    title = f"{breaches} contract violation{'s' if breaches != 1 else ''} in {len(traffic)} exchanges"
+    if breaches != len(violations):
+        title += f", {len(violations) - breaches} finding{'s' if len(violations) - breaches != 1 else ''} unjudgeable"
     if not console.is_terminal:
         lines = [title]
         for violation in violations:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from fake_server import ApiRequest, FakeAutotask, Limits, TenantProfile
+from fake_server.errors import ApiError
 from fake_server.exchange import json_or_none
 
 from .cassettes import read_cassette, unreplayable
@@ -168,7 +169,10 @@ def fake_sender(profile: str | Path | TenantProfile, seed: dict[str, list[dict[s
     """Send straight into a fresh in-process fake (no network), starting from the cassette's seed."""
     fake = FakeAutotask(profile, limits=Limits.off())
     if seed:
-        fake.load_snapshot(seed)
+        try:
+            fake.load_snapshot(seed)
+        except (ValueError, ApiError) as refused:  # a hand-made cassette's seed: said in a line, exit 2
+            raise TargetRefused(f"the cassette's seed is no snapshot the fake can load: {refused}") from None
     credentials = {"UserName": "verify", "Secret": "verify", "ApiIntegrationCode": "verify"}
 
     def send(method: str, url: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:

@@ -217,3 +217,22 @@ def test_verify_reports_an_interaction_it_cannot_replay(tmp_path: Path) -> None:
     assert unjudgeable == [1, 2, 3]
     assert {d.exchange for d in differences if not d.what.startswith("unjudgeable")} == {4}
     assert [e.position for e in load_traffic(path) if e.unjudgeable] == [1, 2, 3]
+
+
+def test_verify_on_the_command_line_reports_odd_interactions_and_refuses_an_odd_seed(tmp_path: Path) -> None:
+    request = {"method": "GET", "uri": BASE + "/Tickets/1", "body": "", "headers": ["not", "an", "object"]}
+    cassette = {"interactions": [{"request": request, "response": {"status": {"code": 404}, "body": {}}}, 5]}
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(cassette), encoding="utf-8")
+    result = CliRunner().invoke(app, ["verify", str(path), "--html", str(tmp_path / "verify.html")])
+    assert result.exit_code == 1, result.output
+    assert "#1 $: unjudgeable: the request headers are no object" in result.output
+    assert "#2 $: unjudgeable: the interaction is no JSON object" in result.output
+    cassette["metadata"] = {"provenance": {"seed": [1, 2]}}
+    path.write_text(json.dumps(cassette), encoding="utf-8")
+    result = CliRunner().invoke(app, ["verify", str(path)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "refused: the cassette's seed is no snapshot the fake can load: "
+        "a snapshot maps entity names to lists of records"
+    )

@@ -221,7 +221,9 @@ def test_verify_reports_an_interaction_it_cannot_replay(tmp_path: Path) -> None:
 
 def test_verify_on_the_command_line_reports_odd_interactions_and_refuses_an_odd_seed(tmp_path: Path) -> None:
     request = {"method": "GET", "uri": BASE + "/Tickets/1", "body": "", "headers": ["not", "an", "object"]}
-    cassette = {"interactions": [{"request": request, "response": {"status": {"code": 404}, "body": {}}}, 5]}
+    cassette: dict[str, Any] = {
+        "interactions": [{"request": request, "response": {"status": {"code": 404}, "body": {}}}, 5]
+    }
     path = tmp_path / "odd.json"
     path.write_text(json.dumps(cassette), encoding="utf-8")
     result = CliRunner().invoke(app, ["verify", str(path), "--html", str(tmp_path / "verify.html")])

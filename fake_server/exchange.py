@@ -246,10 +246,11 @@ class Exchange:
             value = data.get(key)
             if value is None:
                 return 0.0
-            if isinstance(value, bool) or not isinstance(value, int | float) or not _finite_number(value):
+            number = float(value) if isinstance(value, float) else _as_float(value)
+            if number is None or not math.isfinite(number):
                 problems.append(f"{key} is {_kind(value)}, not a finite number")
                 return 0.0
-            return float(value)
+            return number
 
         status = data.get("status", 0)
         if isinstance(status, bool) or not isinstance(status, int) or not 0 <= status <= 999:
@@ -315,8 +316,14 @@ def _spelling(value: float) -> str:
     return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
 
 
-def _finite_number(value: int | float) -> bool:
-    return isinstance(value, int) or math.isfinite(value)
+def _as_float(value: Any) -> float | None:
+    """A whole number as a float, or None for anything else (``true``, text, a number beyond a double)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return None
 
 
 def _kept(value: Any, text: str | None) -> tuple[Any, str | None]:

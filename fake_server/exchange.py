@@ -7,6 +7,7 @@ decoded dicts would slow every garbage collection, and a report reads each body 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -15,20 +16,60 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from .routing import BASE
 
 
+def _no_constant(literal: str) -> Any:
+    raise ValueError(f"{literal} is not a JSON number")
+
+
+def _finite(literal: str) -> float:
+    number = float(literal)
+    if not math.isfinite(number):
+        raise ValueError(f"{literal} is beyond the range of a double")
+    return number
+
+
+# One decoder, made once: json.loads with hooks would build a decoder on every call.
+_STRICT = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+
+
+def strict_loads(text: str | bytes) -> Any:
+    """JSON as RFC 8259 has it: the ``NaN``/``Infinity``/``-Infinity`` literals Python's reader takes, and
+    numbers beyond a double (``1e999``, which Python reads as infinity), are a ``ValueError``. Whatever this
+    returns, ``json.dumps`` writes back as strict JSON, which every other reader (Node's ``JSON.parse``) takes."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")  # a body that is not UTF-8 is a ValueError too (UnicodeDecodeError)
+    return _STRICT.decode(text)
+
+
 def json_or_none(text: str | bytes | None) -> Any:
-    """A recorded body as JSON, or None when it is none: empty, malformed, or nested deeper than Python parses.
+    """A recorded body as strict JSON, or None when it is none: empty, malformed, not strict (``NaN``,
+    ``1e999``: see ``strict_loads``), or nested deeper than Python parses.
 
     A journal keeps what a client sent, which may be a body of 5,000 nested arrays; reading it back must not
-    end a report in a RecursionError.
+    end a report in a RecursionError. A body that is not strict JSON is kept as text (``request_text``), so
+    the journal line that holds it is strict JSON.
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
     if not text:
         return None
     try:
-        return json.loads(text)
+        return strict_loads(text)
     except (ValueError, RecursionError):
         return None
+
+
+def has_non_finite(value: Any) -> bool:
+    """Whether a parsed value holds NaN or an infinity anywhere; a loop, so any depth is safe."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 @dataclass(frozen=True)
@@ -50,6 +91,9 @@ class Exchange:
     # A callout the fake sent (a webhook), not a request it answered: the request is the fake's, the answer
     # the receiver's.
     outbound: bool = False
+    # Why this is no exchange the rules can judge (a journal line cut short, a status that is not a number),
+    # or "" for every exchange the fake itself records. Reports show it; the rules never see it.
+    unjudgeable: str = ""
 
     # -- bodies, parsed once ------------------------------------------------------------------------
 
@@ -140,6 +184,8 @@ class Exchange:
 
     def describe(self) -> str:
         """``#3 PUT /ATServicesRest/V1.0/Tickets -> 200`` for reports."""
+        if self.unjudgeable:
+            return f"#{self.position} (unjudgeable: {self.unjudgeable})"
         return f"#{self.position} {self.method} {self.path} -> {self.status}"
 
     # -- plain values -------------------------------------------------------------------------------
@@ -164,30 +210,86 @@ class Exchange:
             "duration": self.duration,
             **({"request_decoded": self.request_decoded} if self.request_decoded else {}),
             **({"outbound": True} if self.outbound else {}),
+            **({"unjudgeable": self.unjudgeable} if self.unjudgeable else {}),
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], position: int = 0) -> Exchange:
+    def unreadable(cls, why: str, position: int = 0) -> Exchange:
+        """A place-holder for something in a journal or cassette that is no exchange at all (a line cut short,
+        a list where an object belongs): it keeps its position, and reports say ``why``."""
+        return cls("", "", {}, b"", 0, b"", position=position, unjudgeable=why)
+
+    @classmethod
+    def from_dict(cls, data: Any, position: int = 0) -> Exchange:
         """An exchange from ``to_dict``'s shape (a journal line, ``/_harness/journal``), its bodies already
-        parsed: they are kept as given, and written back to bytes only for ``request_body``/``response_body``."""
-        request_json = data.get("request_json")
+        parsed: they are kept as given, and written back to bytes only for ``request_body``/``response_body``.
+
+        Anything at all is taken, never an exception: a missing key has its default (GET, status 0), and a
+        value of the wrong type (a status of ``"abc"``, headers that are a list) makes an exchange marked
+        ``unjudgeable`` with the reason. A body holding NaN or an infinity (a hand-made or an older journal)
+        is kept as text, as ``json_or_none`` keeps one.
+        """
+        if not isinstance(data, dict):
+            return cls.unreadable(f"an entry is a JSON object, not {_kind(data)}", position)
+        problems: list[str] = []
+
+        def text(key: str, default: str) -> str:
+            value = data.get(key)
+            if value is None:
+                return default
+            if not isinstance(value, str):
+                problems.append(f"{key} is {_kind(value)}, not text")
+                return default
+            return value
+
+        def number(key: str) -> float:
+            value = data.get(key)
+            if value is None:
+                return 0.0
+            number = float(value) if isinstance(value, float) else _as_float(value)
+            if number is None or not math.isfinite(number):
+                problems.append(f"{key} is {_kind(value)}, not a finite number")
+                return 0.0
+            return number
+
+        status = data.get("status", 0)
+        if isinstance(status, bool) or not isinstance(status, int) or not 0 <= status <= 999:
+            problems.append(f"status is {_kind(status)}, not an HTTP status")
+            status = 0
+        headers = data.get("request_headers") or {}
+        if not isinstance(headers, dict):
+            problems.append(f"request_headers is {_kind(headers)}, not an object")
+            headers = {}
         request_text = data.get("request_text")
+        if request_text is not None and not isinstance(request_text, str):
+            problems.append(f"request_text is {_kind(request_text)}, not text")
+            request_text = None
+        request_json, request_text = _kept(data.get("request_json"), request_text)
         if request_json is None and request_text:
             request_json = json_or_none(request_text)
-        response_json = data.get("response_json")
+        response_json, response_text = _kept(data.get("response_json"), None)
+        outbound = data.get("outbound")
+        if outbound is not None and not isinstance(outbound, bool):
+            problems.append(f"outbound is {_kind(outbound)}, not true or false")
+        request_body, response_body = _as_bytes(request_json, request_text), _as_bytes(response_json, response_text)
+        if request_body is None or response_body is None:
+            problems.append("a body is nested too deeply to read")
+            request_json = response_json = None
         exchange = cls(
-            method=str(data.get("method", "GET")).upper(),
-            url=str(data.get("url", "")),
-            request_headers={str(k): str(v) for k, v in (data.get("request_headers") or {}).items()},
-            request_body=_as_bytes(request_json, request_text),
-            status=int(data.get("status", 0)),
-            response_body=_as_bytes(response_json, None),
-            started_at=float(data.get("started_at") or 0.0),
-            duration=float(data.get("duration") or 0.0),
+            method=text("method", "GET").upper(),
+            url=text("url", ""),
+            request_headers={str(k): v if isinstance(v, str) else str(v) for k, v in headers.items()},
+            request_body=request_body or b"",
+            status=status,
+            response_body=response_body or b"",
+            started_at=number("started_at"),
+            duration=number("duration"),
             position=position,
-            request_decoded=str(data.get("request_decoded") or ""),
-            outbound=bool(data.get("outbound")),
+            request_decoded=text("request_decoded", ""),
+            outbound=outbound is True,
         )
+        if problems:
+            exchange = replace(exchange, unjudgeable="; ".join(problems))
         exchange.__dict__.update(request_json=request_json, response_json=response_json)
         return exchange
 
@@ -195,7 +297,51 @@ class Exchange:
 _PARSED = frozenset({"request_json", "request_text", "response_json", "body", "path", "segments"})
 
 
-def _as_bytes(value: Any, text: str | None) -> bytes:
+def _kind(value: Any) -> str:
+    """What a value is, in a few words that quote no more than a short scalar."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        shown = json.dumps(value) if isinstance(value, int) or math.isfinite(value) else _spelling(value)
+        return f"the number {shown[:30]}"
+    if isinstance(value, str):
+        return f"the text {json.dumps(value[:30])}"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def _spelling(value: float) -> str:
+    """NaN and the infinities as JSON readers that take them spell them, never Python's ``nan``/``inf``."""
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
+def _as_float(value: Any) -> float | None:
+    """A whole number as a float, or None for anything else (``true``, text, a number beyond a double)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return None
+
+
+def _kept(value: Any, text: str | None) -> tuple[Any, str | None]:
+    """A parsed body as it can be kept: one holding NaN or an infinity becomes the text it was (JSON
+    readers that take those literals write them so), and one nested too deeply to write back is dropped."""
+    if value is None or not has_non_finite(value):
+        return value, text
+    try:
+        return None, json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return None, text
+
+
+def _as_bytes(value: Any, text: str | None) -> bytes | None:
+    """The body's bytes, or None when it is nested deeper than ``json.dumps`` writes."""
     if value is not None:
-        return json.dumps(value, ensure_ascii=False).encode("utf-8", errors="backslashreplace")
+        try:
+            return json.dumps(value, ensure_ascii=False).encode("utf-8", errors="backslashreplace")
+        except (ValueError, RecursionError):
+            return None
     return (text or "").encode("utf-8", errors="backslashreplace")

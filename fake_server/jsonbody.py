@@ -10,6 +10,15 @@ back:
   The fake stores what that reader would have read, so every later answer encodes as UTF-8. That
   Autotask reads bodies with Newtonsoft is INFERRED: it is Web API's default JSON formatter, and the
   405 and 404 bodies show Web API.
+- **Numbers are finite.** Newtonsoft's reader takes the ``NaN``, ``Infinity`` and ``-Infinity`` literals only
+  where it reads a double, and refuses them elsewhere ("Cannot read NaN value.", ``ParseNumberNaN``); no
+  field of the API stores them (its integer fields refuse them, and SQL Server's float holds no NaN). A
+  number beyond a double (``1e999``) fails ``double.TryParse`` on .NET Framework, which Web API 5 runs on,
+  and the reader throws "Input string '1e999' is not a valid number." So the fake refuses both, in a body
+  and in ``search=``, with the API's 500 and those texts, spelled as JSON spells them, never as Python
+  does (``nan``, ``inf``) [INFERRED from JamesNK/Newtonsoft.Json ``JsonTextReader`` and .NET Framework's
+  documented ``Double.TryParse``; no live answer is known]. So no NaN is ever stored, answered or
+  journalled. A whole number beyond Int64 (``2**70``) is valid JSON: the field it is written to refuses it.
 - **At most 256 levels of nesting.** Web API's JSON formatter sets the reader's ``MaxDepth`` to 256
   (aspnetwebstack, ``FormattingUtilities.DefaultMaxDepth``); deeper JSON is refused with the API's 500
   here (its real text is unknown: INFERRED).
@@ -18,6 +27,7 @@ back:
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -77,24 +87,45 @@ def recorded(request: ApiRequest) -> ApiRequest:
     return request.with_body(body, request.decoded)
 
 
-def _too_deep(value: Any) -> bool:
-    """Whether containers nest more than ``MAX_DEPTH`` levels; a loop, not recursion, whatever the depth."""
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether containers nest more than ``limit`` levels; a loop, not recursion, whatever the depth."""
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if depth > MAX_DEPTH:
+        if depth > limit:
             return True
         children = item.values() if isinstance(item, dict) else item
         stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return False
 
 
+class _NotANumber(ValueError):
+    """A number literal Newtonsoft's reader refuses where the API reads it (see the module's docstring)."""
+
+
+def _constant(literal: str) -> Any:
+    raise _NotANumber(f"Cannot read {literal} value.")
+
+
+def _double(literal: str) -> float:
+    number = float(literal)
+    if not math.isfinite(number):
+        shown = literal if len(literal) <= 40 else literal[:37] + "..."
+        raise _NotANumber(f"Input string '{shown}' is not a valid number.")
+    return number
+
+
+_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_double)  # made once, not on every call
+
+
 def _loads(text: str, what: str) -> Any:
     try:
-        value = json.loads(text)
+        value = _DECODER.decode(text)
     except RecursionError:
         raise _nested(what) from None
-    if text.count("[") + text.count("{") > MAX_DEPTH and isinstance(value, dict | list) and _too_deep(value):
+    except _NotANumber as refused:
+        raise BusinessError(f"The {what} could not be parsed as JSON: {refused}") from None
+    if text.count("[") + text.count("{") > MAX_DEPTH and isinstance(value, dict | list) and too_deep(value):
         raise _nested(what)
     return value
 

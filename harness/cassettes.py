@@ -21,6 +21,8 @@ import vcr
 from vcr.request import Request
 
 from fake_server import ApiRequest, Exchange, read_body
+from fake_server.exchange import json_or_none
+from fake_server.jsonbody import too_deep
 
 from .scrub import Scrubber
 
@@ -54,21 +56,31 @@ class Provenance:
 # -- serializer: JSON, with bodies stored as data when they are JSON ---------------------------------
 
 
+# Bodies nested deeper than this are kept as text: json.dumps with indent recurses in Python, a few frames a
+# level, and the API itself reads no more than 256 levels (fake_server.jsonbody).
+STORED_DEPTH = 64
+
+
 def _body_out(body: Any) -> Any:
+    """A body as the cassette stores it: parsed, when it is strict JSON of modest depth (so the file stays
+    strict JSON, which every reader takes); as text otherwise (``NaN``, ``1e999``, a deep or broken body)."""
     text = body.get("string") if isinstance(body, dict) else body
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
     if isinstance(text, str) and text:
-        try:
-            return {"json": json.loads(text)}
-        except ValueError:
-            return {"string": text}
-    return {"string": text or ""}
+        parsed = json_or_none(text)
+        if parsed is not None and not too_deep(parsed, STORED_DEPTH):
+            return {"json": parsed}
+        return {"string": text}
+    return {"string": text if isinstance(text, str) else ""}
 
 
 def _body_in(body: Any, *, response: bool) -> Any:
     if isinstance(body, dict) and "json" in body:
-        text = json.dumps(body["json"], ensure_ascii=False, separators=(",", ":"))
+        try:
+            text = json.dumps(body["json"], ensure_ascii=False, separators=(",", ":"))
+        except (ValueError, RecursionError):  # a hand-made body nested past what json.dumps writes
+            text = ""
         return {"string": text} if response else text
     if isinstance(body, dict):
         return body if response else body.get("string")
@@ -87,10 +99,27 @@ class ReadableJson:
 
     @staticmethod
     def deserialize(text: str) -> dict[str, Any]:
-        cassette: dict[str, Any] = json.loads(text)
+        """The cassette with bodies as vcrpy keeps them. A hand-made one of another shape is taken as it is
+        (``ValueError`` only when it is no JSON object at all): ``interactions`` is always a list and
+        ``metadata`` (with its ``provenance``) an object, and an interaction of another shape is left for
+        its reader to call unjudgeable."""
+        try:
+            cassette = json.loads(text)
+        except RecursionError:
+            raise ValueError("the cassette is nested too deeply to read") from None
+        if not isinstance(cassette, dict):
+            raise ValueError("a cassette is a JSON object with interactions")
+        if not isinstance(cassette.get("interactions"), list):
+            cassette["interactions"] = []
+        metadata = cassette.get("metadata")
+        cassette["metadata"] = metadata = metadata if isinstance(metadata, dict) else {}
+        if "provenance" in metadata and not isinstance(metadata["provenance"], dict):
+            metadata["provenance"] = {}
         for interaction in cassette["interactions"]:
-            interaction["request"]["body"] = _body_in(interaction["request"]["body"], response=False)
-            interaction["response"]["body"] = _body_in(interaction["response"]["body"], response=True)
+            for side in ("request", "response"):
+                part = interaction.get(side) if isinstance(interaction, dict) else None
+                if isinstance(part, dict) and "body" in part:
+                    part["body"] = _body_in(part["body"], response=side == "response")
         return cassette
 
 
@@ -117,7 +146,7 @@ def _parsed(body: Any) -> Any:
         return None
     try:
         return json.loads(body)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return body
 
 
@@ -188,30 +217,57 @@ def is_cassette(path: str | Path) -> bool:
     if Path(path).suffix != ".json":
         return False
     try:
-        return "interactions" in json.loads(Path(path).read_text(encoding="utf-8"))
-    except ValueError:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (ValueError, RecursionError):
         return False
+    return isinstance(document, dict) and "interactions" in document
 
 
 def cassette_traffic(path: str | Path) -> list[Exchange]:
-    """A cassette's interactions as exchanges, numbered from 1; bodies are parsed when first read."""
-    found: list[Exchange] = []
-    for position, interaction in enumerate(read_cassette(path)["interactions"], 1):
-        request, response = interaction["request"], interaction["response"]
-        headers = {k: v[0] if isinstance(v, list) else v for k, v in request.get("headers", {}).items()}
-        found.append(
-            Exchange(
-                method=str(request["method"]).upper(),
-                url=request["uri"],
-                request_headers={str(k): str(v) for k, v in headers.items()},
-                request_body=_bytes(request.get("body")),
-                status=int(response["status"]["code"]),
-                response_body=_bytes(response["body"].get("string")),
-                position=position,
-                outbound=_is_callout(request.get("body")),
-            )
-        )
-    return found
+    """A cassette's interactions as exchanges, numbered from 1; bodies are parsed when first read. An
+    interaction of another shape (no status code, headers that are a list) is an unjudgeable exchange."""
+    return [
+        _exchange(interaction, position) for position, interaction in enumerate(read_cassette(path)["interactions"], 1)
+    ]
+
+
+def unreplayable(interaction: Any) -> str:
+    """What keeps an interaction from being read as a request and its answer, or ``""``."""
+    if not isinstance(interaction, dict):
+        return "the interaction is no JSON object"
+    request, response = interaction.get("request"), interaction.get("response")
+    if not isinstance(request, dict) or not isinstance(response, dict):
+        return "the interaction has no request or no response object"
+    if not isinstance(request.get("method"), str) or not isinstance(request.get("uri"), str):
+        return "the request has no method or uri text"
+    status = response.get("status")
+    code = status.get("code") if isinstance(status, dict) else None
+    if isinstance(code, bool) or not isinstance(code, int) or not 0 <= code <= 999:
+        return "the response has no status code"
+    if not isinstance(request.get("headers", {}), dict):
+        return "the request headers are no object"
+    if not isinstance(response.get("body", {}), dict) or not isinstance(request.get("body", ""), str | bytes | None):
+        return "a body is of no type a cassette holds"
+    return ""
+
+
+def _exchange(interaction: Any, position: int) -> Exchange:
+    why = unreplayable(interaction)
+    if why:
+        return Exchange.unreadable(f"interaction {position}: {why}", position)
+    request, response = interaction["request"], interaction["response"]
+    headers = {k: v[0] if isinstance(v, list) and v else v for k, v in request.get("headers", {}).items()}
+    answer = response.get("body", {}).get("string")
+    return Exchange(
+        method=request["method"].upper(),
+        url=request["uri"],
+        request_headers={str(k): str(v) for k, v in headers.items()},
+        request_body=_bytes(request.get("body")),
+        status=response["status"]["code"],
+        response_body=_bytes(answer if isinstance(answer, str | bytes) else None),
+        position=position,
+        outbound=_is_callout(request.get("body")),
+    )
 
 
 def _is_callout(body: Any) -> bool:

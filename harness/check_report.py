@@ -3,11 +3,17 @@
 Nothing a report prints repeats a credential: every message, exchange description and detail goes through
 the journal's scrubber (``Secret=...``, ``UserName=...`` and the like in a path or query, also
 percent-encoded), and the credentials this process holds in its environment are redacted wherever they
-appear, so a client that put its secret in a bare path segment is not quoted either."""
+appear, so a client that put its secret in a bare path segment is not quoted either.
+
+An exchange that could not be judged (``Violation.unjudgeable``) is shown in every format: its message
+starts ``unjudgeable:``, the JSON marks it, and JUnit reports it as an error (the case could not run), not
+a failure."""
 
 from __future__ import annotations
 
 import json
+import math
+import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 from typing import Any
@@ -15,13 +21,28 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from .rules import REGISTRY, Rule, Violation
+from .rules import REGISTRY, UNJUDGEABLE, Rule, Violation
 from .scrub import credentials_in_environment, redact
 from .traffic import Exchange
 
+# What a report says of the exchanges no rule could read, which no registered rule owns.
+_UNREADABLE = (
+    "Every exchange in the traffic can be read: a JSON object with a method, a URL, and values of their types.",
+    "harness",
+)
+
+
+def statement(rule_id: str) -> tuple[str, str]:
+    """A rule's statement and source (those of the unreadable-exchange finding for ``unjudgeable``)."""
+    found = REGISTRY.get(rule_id)
+    return (found.statement, found.source) if found is not None else _UNREADABLE
+
 
 def _clean(value: Any) -> Any:
-    """Strings, nested or not, with every credential redacted."""
+    """Strings, nested or not, with every credential redacted; a NaN or infinity written as text, so the
+    JSON report is strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if isinstance(value, str):
         return redact(value, credentials_in_environment())
     if isinstance(value, dict):
@@ -44,12 +65,13 @@ def as_dicts(violations: Sequence[Violation], traffic: Sequence[Exchange]) -> li
     return [
         {
             "rule": v.rule,
-            "statement": REGISTRY[v.rule].statement,
-            "source": REGISTRY[v.rule].source,
+            "statement": statement(v.rule)[0],
+            "source": statement(v.rule)[1],
             "message": _message(v),
             "exchanges": list(v.exchanges),
             "involved": _involved(v, traffic),
             "details": _clean(v.details),
+            **({"unjudgeable": _clean(v.unjudgeable)} if v.unjudgeable else {}),
         }
         for v in violations
     ]
@@ -60,11 +82,14 @@ def text(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: Se
     if not violations:
         console.print(f"[green]no violations[/] in {len(traffic)} exchanges ({len(rules)} rules)")
         return
-    title = f"{len(violations)} contract violation{'s' if len(violations) != 1 else ''} in {len(traffic)} exchanges"
+    breaches = sum(1 for v in violations if not v.unjudgeable)
+    title = f"{breaches} contract violation{'s' if breaches != 1 else ''} in {len(traffic)} exchanges"
+    if breaches != len(violations):
+        title += f", {len(violations) - breaches} finding{'s' if len(violations) - breaches != 1 else ''} unjudgeable"
     if not console.is_terminal:
         lines = [title]
         for violation in violations:
-            lines.append(f"[{violation.rule}] {_message(violation)} ({REGISTRY[violation.rule].source})")
+            lines.append(f"[{violation.rule}] {_message(violation)} ({statement(violation.rule)[1]})")
             lines += [f"    {involved}" for involved in _involved(violation, traffic)]
         console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
         return
@@ -76,7 +101,7 @@ def text(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: Se
             f"[bold red]{violation.rule}[/]",
             _message(violation),
             "\n".join(_involved(violation, traffic)),
-            REGISTRY[violation.rule].source,
+            statement(violation.rule)[1],
         )
     console.print(table)
 
@@ -86,25 +111,37 @@ def junit(violations: Sequence[Violation], traffic: Sequence[Exchange], rules: S
     names the journal or cassette it judged, and its system-out lists every exchange."""
     suite = ElementTree.Element(
         "testsuite",
-        name=f"autotask-contract: {_clean(source)}" if source else "autotask-contract",
-        tests=str(len(rules)),
-        failures=str(len({v.rule for v in violations})),
+        name=_xml(f"autotask-contract: {_clean(source)}") if source else "autotask-contract",
+        tests=str(len(rules) + any(v.rule == UNJUDGEABLE for v in violations)),
+        failures=str(len({v.rule for v in violations if not v.unjudgeable})),
+        errors=str(len({v.rule for v in violations} - {v.rule for v in violations if not v.unjudgeable})),
     )
     properties = ElementTree.SubElement(suite, "properties")
-    ElementTree.SubElement(properties, "property", name="source", value=_clean(source))
+    ElementTree.SubElement(properties, "property", name="source", value=_xml(_clean(source)))
     ElementTree.SubElement(properties, "property", name="exchanges", value=str(len(traffic)))
-    for contract_rule in rules:
-        case = ElementTree.SubElement(
-            suite, "testcase", classname=f"autotask.{contract_rule.pack}", name=contract_rule.id
-        )
-        mine = [v for v in violations if v.rule == contract_rule.id]
+    cases = [(r.id, r.pack, r.statement, r.source) for r in rules]
+    if any(v.rule == UNJUDGEABLE for v in violations):
+        cases.insert(0, (UNJUDGEABLE, "traffic", *_UNREADABLE))
+    for rule_id, pack, said, origin in cases:
+        case = ElementTree.SubElement(suite, "testcase", classname=f"autotask.{pack}", name=rule_id)
+        mine = [v for v in violations if v.rule == rule_id]
         if mine:
-            message = f"{contract_rule.statement} ({contract_rule.source})"
-            failure = ElementTree.SubElement(case, "failure", message=message)
-            failure.text = "\n".join(f"{_message(v)}: " + ", ".join(_involved(v, traffic)) for v in mine)
+            # One element a case, as JUnit's schema has it: a failure when the rule found a breach, an error
+            # (the case could not run) when all it has to say is that it could not judge.
+            kind = "error" if all(v.unjudgeable for v in mine) else "failure"
+            element = ElementTree.SubElement(case, kind, message=f"{said} ({origin})")
+            element.text = _xml("\n".join(f"{_message(v)}: " + ", ".join(_involved(v, traffic)) for v in mine))
     out = ElementTree.SubElement(suite, "system-out")
-    out.text = "\n".join(_clean(e.describe()) for e in traffic)
+    out.text = _xml("\n".join(_clean(e.describe()) for e in traffic))
     return str(ElementTree.tostring(suite, encoding="unicode"))
+
+
+# Characters XML 1.0 cannot hold even escaped; ElementTree would write them and leave the file unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def as_json(violations: Sequence[Violation], traffic: Sequence[Exchange]) -> str:

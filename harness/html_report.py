@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fake_server import Exchange
+from fake_server.exchange import json_or_none
 
 from .rules import REGISTRY
 from .scrub import credentials_in_environment, redact
@@ -93,8 +94,10 @@ def _body(raw: bytes) -> str:
     if not raw:
         return '<span class="dim">(no body)</span>'
     text = raw.decode("utf-8", errors="replace")
-    with contextlib.suppress(ValueError):  # not JSON: shown as it came
-        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    parsed = json_or_none(text)  # not strict JSON, or nested past what Python reads: shown as it came
+    if parsed is not None:
+        with contextlib.suppress(ValueError, RecursionError):
+            text = json.dumps(parsed, indent=2, ensure_ascii=False)
     return f"<pre>{clean_html(text)}</pre>"
 
 
@@ -108,6 +111,11 @@ def exchange_html(exchange: Exchange, anchor: str) -> str:
     such, with its whole URL (the receiver's host matters)."""
     status = exchange.status
     outbound = exchange.outbound
+    if exchange.unjudgeable:
+        return (
+            f'<div class="exchange" id="{anchor}"><span class="dim">#{exchange.position}</span> '
+            f'<b class="s0">unjudgeable</b>: {clean_html(exchange.unjudgeable)}</div>'
+        )
     return (
         f'<div class="exchange{" outbound" if outbound else ""}" id="{anchor}">'
         f'<span class="dim">#{exchange.position}</span> '

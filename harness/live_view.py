@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import parse_qs, urlsplit
 
-from fake_server import FakeAutotask
+from fake_server import Exchange, FakeAutotask
 from fake_server.http_types import ApiRequest, ApiResponse
 from fake_server.tenancy import ANONYMOUS, TenantsByCredentials
 
@@ -74,7 +74,24 @@ def live_view(fake: FakeAutotask, tenants: TenantsByCredentials[FakeAutotask] | 
 
 
 def _fragment(key: str, core: FakeAutotask) -> str:
-    traffic = load_traffic(core.journal)
+    try:
+        traffic = load_traffic(core.journal)
+        findings, journal = traffic_html(traffic)
+        records = _records_html(core)
+    except Exception as error:  # a page that says what failed beats a plain-text 500
+        return f'<div class="finding">the live view could not show this tenant: {clean_html(repr(error)[:300])}</div>'
+    return (
+        f'<table><tr><th>tenant</th><td>{html.escape(key)}</td></tr><tr><th>exchanges</th><td id="count">'
+        f"{len(traffic)}</td></tr><tr><th>findings</th><td>{findings[0]}</td></tr></table>"
+        f"<h2>Findings</h2>{findings[1] or '<p>none so far</p>'}"
+        f"<h2>Journal</h2>{journal or '<p>no exchanges yet</p>'}"
+        f"<h2>Records</h2>{records or '<p>none</p>'}"
+    )
+
+
+def traffic_html(traffic: Sequence[Exchange]) -> tuple[tuple[int, str], str]:
+    """The findings on the traffic (how many, and their HTML, unjudgeable exchanges among them) and the
+    latest ``SHOWN_EXCHANGES`` exchanges' HTML."""
     findings = check(traffic)
     rows = "".join(
         f'<div class="finding"><b>{html.escape(v.rule)}</b> {clean_html(v.message)} '
@@ -83,17 +100,14 @@ def _fragment(key: str, core: FakeAutotask) -> str:
         for v in findings
     )
     shown = traffic[-SHOWN_EXCHANGES:]
-    exchanges = "".join(exchange_html(e, f"e{e.position}") for e in shown)
+    return (len(findings), rows), "".join(exchange_html(e, f"e{e.position}") for e in shown)
+
+
+def _records_html(core: FakeAutotask) -> str:
     records = []
     for entity, items in sorted(core.export_snapshot().items()):
         if not items:
             continue
         body = html.escape(json.dumps(items[-SHOWN_RECORDS:], indent=2, ensure_ascii=False, default=str))
         records.append(f"<details><summary>{html.escape(entity)}: {len(items)}</summary><pre>{body}</pre></details>")
-    return (
-        f'<table><tr><th>tenant</th><td>{html.escape(key)}</td></tr><tr><th>exchanges</th><td id="count">'
-        f"{len(traffic)}</td></tr><tr><th>findings</th><td>{len(findings)}</td></tr></table>"
-        f"<h2>Findings</h2>{rows or '<p>none so far</p>'}"
-        f"<h2>Journal</h2>{exchanges or '<p>no exchanges yet</p>'}"
-        f"<h2>Records</h2>{''.join(records) or '<p>none</p>'}"
-    )
+    return "".join(records)

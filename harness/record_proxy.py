@@ -23,7 +23,7 @@ from fake_server import Journal, read_body
 from fake_server.asgi import Receive, Scope, Send, answer_lifespan, read_rest
 from fake_server.http_types import ApiRequest, ApiResponse
 
-from .rules import Violation, check
+from .rules import UNJUDGEABLE, Violation, check
 from .scrub import credentials_in_environment, redact
 from .traffic import load_traffic
 
@@ -120,9 +120,16 @@ class RecordingProxy:
         return content
 
     def _judge(self) -> None:
+        """Report the findings not yet reported. The rules never raise (``Rule.run``); should anything else
+        here, the proxy still answers and journals every request, and says what it could not judge."""
         if self.on_violation is None:
             return
-        for violation in check(load_traffic(self.journal), self.packs):
+        try:
+            found = check(load_traffic(self.journal), self.packs)
+        except Exception as error:  # judging must never stop the recording
+            why = f"{type(error).__name__}: {str(error)[:200]}"
+            found = [Violation(UNJUDGEABLE, f"unjudgeable: the traffic so far ({why})", (), {}, why)]
+        for violation in found:
             key = (violation.rule, violation.exchanges)
             if key not in self._reported:
                 self._reported.add(key)

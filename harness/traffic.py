@@ -2,16 +2,21 @@
 
 Sources: a ``FakeAutotask`` journal, a JSON-lines journal file written by ``serve``, a cassette, or plain dicts
 in the journal's ``to_dict`` shape (``/_harness/journal``). Each body is parsed once, where it is first read.
+
+Whatever a source holds is read without an exception: a line or entry that is no exchange (cut short, a list,
+a status of ``"abc"``) becomes an exchange marked ``unjudgeable``, in its place, which every report shows and
+no rule judges. Only a file none of whose lines is a journal entry is refused, as not traffic at all.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from fake_server import Exchange, Journal
-from fake_server.exchange import json_or_none
 from fake_server.routing import BASE
 
 __all__ = ["BASE", "Exchange", "load_traffic"]
@@ -23,14 +28,37 @@ def _journal_lines(path: Path) -> list[Exchange]:
         text = path.read_text(encoding="utf-8")  # the fake writes journals in UTF-8, whatever a body held
     except UnicodeDecodeError:
         raise ValueError(f"{path} is not UTF-8 text: neither a journal nor a cassette") from None
+    entries = 0
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        record = json_or_none(line)
-        if not isinstance(record, dict) or not {"method", "url"} <= record.keys():
-            raise ValueError(f"{path}: line {number} is not a journal entry (a JSON object with method and url)")
-        found.append(Exchange.from_dict(record, len(found) + 1))
+        record, why = _entry(line)
+        position = len(found) + 1
+        if record is None:
+            found.append(Exchange.unreadable(f"line {number} {why}", position))
+            continue
+        entries += 1
+        exchange = Exchange.from_dict(record, position)
+        if exchange.unjudgeable:
+            exchange = replace(exchange, unjudgeable=f"line {number}: {exchange.unjudgeable}")
+        found.append(exchange)
+    if not entries:
+        raise ValueError(f"{path}: no line is a journal entry (a JSON object with method and url)")
     return found
+
+
+def _entry(line: str) -> tuple[dict[str, Any] | None, str]:
+    """A journal line's object, or None and what is wrong with it. ``NaN`` and ``Infinity`` are read here
+    (older journals hold them); ``Exchange.from_dict`` keeps such a body as text."""
+    try:
+        record = json.loads(line)
+    except RecursionError:
+        return None, "is nested too deeply to read"
+    except ValueError:
+        return None, "is not JSON (cut short?)"
+    if not isinstance(record, dict) or not {"method", "url"} <= record.keys():
+        return None, "is not a journal entry (a JSON object with method and url)"
+    return record, ""
 
 
 def load_traffic(source: Journal | str | Path | Iterable[dict[str, Any] | Exchange]) -> list[Exchange]:

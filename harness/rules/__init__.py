@@ -6,7 +6,18 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..traffic import Exchange
 from . import hygiene, queries, receiver, tickets, wire, workflow  # noqa: F401  (importing registers the rules)
-from .model import CONTRACT, REGISTRY, WORKFLOW, Finding, Rule, RuleContext, Violation
+from .model import (
+    CONTRACT,
+    REGISTRY,
+    UNJUDGEABLE,
+    WORKFLOW,
+    Finding,
+    Rule,
+    RuleContext,
+    Violation,
+    numbered,
+    renumbered,
+)
 from .receiver import RECEIVER
 
 DEFAULT_PACKS = (CONTRACT,)
@@ -27,13 +38,21 @@ def check(
     disabled: Mapping[str, str] | None = None,
     context: RuleContext | None = None,
 ) -> list[Violation]:
-    """Every violation of the enabled rules, in rule order then position. Webhook callouts the fake sent
-    (``outbound``) are the fake's traffic, not the client's: the rules never judge them."""
-    if any(exchange.outbound for exchange in traffic):
-        traffic = [exchange for exchange in traffic if not exchange.outbound]
-    found: list[Violation] = []
+    """Every violation of the enabled rules, in rule order then position, after one ``unjudgeable`` finding
+    for each exchange no rule can read (``Exchange.unjudgeable``). Webhook callouts the fake sent
+    (``outbound``) are the fake's traffic, not the client's: the rules never judge them.
+
+    The rules read the rest numbered from 1 in order, whatever was left out, and their findings name the
+    exchanges by their positions in ``traffic``."""
+    found = [
+        Violation(UNJUDGEABLE, f"unjudgeable: {e.unjudgeable}", (e.position,), {}, e.unjudgeable)
+        for e in traffic
+        if e.unjudgeable
+    ]
+    judged = [e for e in traffic if not e.outbound and not e.unjudgeable]
+    read = numbered(judged)
     for contract_rule in rules_in(packs, disabled):
-        found.extend(sorted(contract_rule.run(traffic, context), key=lambda v: v.exchanges))
+        found.extend(sorted(renumbered(judged, contract_rule.run(read, context)), key=lambda v: v.exchanges))
     return found
 
 
@@ -42,6 +61,7 @@ __all__ = [
     "DEFAULT_PACKS",
     "RECEIVER",
     "REGISTRY",
+    "UNJUDGEABLE",
     "WORKFLOW",
     "Finding",
     "Rule",

@@ -84,11 +84,13 @@ def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list
         entity = catalog().get(target) if target else None
         if entity is None:
             continue
+        body = exchange.request_json
+        if not isinstance(body, dict):
+            continue  # a body that is no object (true, 5, a list) names no field; the API refuses it whole
         unknown = [
             key
-            for key in (exchange.request_json or {})
-            if isinstance(exchange.request_json, dict)
-            and str(key).lower() != "userdefinedfields"
+            for key in body
+            if str(key).lower() != "userdefinedfields"
             and entity.field(str(key)) is None
             and not entity.ignores(str(key))
         ]
@@ -270,12 +272,17 @@ def follow_next_page(traffic: Sequence[Exchange], context: RuleContext) -> list[
             (exchange.response_json or {}).get("pageDetails") if isinstance(exchange.response_json, dict) else None
         )
         next_url = details.get("nextPageUrl") if isinstance(details, dict) else None
-        if next_url and _page_size(exchange) in (None, 500) and not _rest_was_read(traffic, exchange, next_url):
+        if (
+            isinstance(next_url, str)
+            and next_url
+            and _page_size(exchange) in (None, 500)
+            and not _rest_was_read(traffic, exchange, next_url)
+        ):
             found.append(
                 Finding(
                     "the records after this page were never read",
                     (exchange.position,),
-                    {"nextPageUrl": scrub_url(str(next_url))},
+                    {"nextPageUrl": scrub_url(next_url)},
                 )
             )
     return found

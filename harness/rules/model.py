@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fake_server import DEFAULT_COMPLETING_STATUS, TenantProfile
@@ -24,14 +24,20 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+UNJUDGEABLE = "unjudgeable"  # the rule name of exchanges no rule could read
+
+
 @dataclass(frozen=True)
 class Violation:
-    """A finding attributed to the rule that made it."""
+    """A finding attributed to the rule that made it. One with ``unjudgeable`` set is no breach: the rule
+    could not judge those exchanges (or, under the rule name ``unjudgeable``, no rule could read them), and
+    the message, starting ``unjudgeable:``, says why."""
 
     rule: str
     message: str
     exchanges: tuple[int, ...]
     details: dict[str, Any] = field(default_factory=dict)
+    unjudgeable: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,56 @@ class Rule:
     check: Check
 
     def run(self, traffic: Sequence[Exchange], context: RuleContext | None = None) -> list[Violation]:
-        found = self.check(traffic, context or RuleContext())
+        """The rule's violations over traffic numbered from 1 in order (``rules.check`` renumbers).
+
+        This is the one place a rule is run, so no exception of a rule ever leaves it: a rule that fails on
+        the traffic is run on each exchange alone to find the ones it cannot judge, which are reported as
+        unjudgeable (naming the rule and the error), and then judges the rest. The rules are written to judge
+        any exchange; this is the net under them, not their way of handling odd input."""
+        context = context or RuleContext()
+        try:
+            return self._violations(self.check(traffic, context))
+        except Exception as error:  # the net: every exception of a rule becomes a finding
+            return self._salvage(traffic, context, error)
+
+    def _violations(self, found: list[Finding]) -> list[Violation]:
         return [Violation(self.id, f.message, f.exchanges, f.details) for f in found]
+
+    def _salvage(self, traffic: Sequence[Exchange], context: RuleContext, error: Exception) -> list[Violation]:
+        whole = f"{self.id} could not judge this traffic"
+        failing: dict[int, Violation] = {}
+        for exchange in traffic:
+            try:
+                self.check([exchange.numbered(1)], context)
+            except Exception as alone:
+                # No position in the text: the caller may renumber the findings (rules.check does).
+                what = f"{self.id} could not judge {exchange.method} {exchange.path} -> {exchange.status}"
+                failing[exchange.position] = self._unjudgeable((exchange.position,), what, alone)
+        if not failing:  # only the exchanges together fail: none of them is judged
+            return [self._unjudgeable((), whole, error)]
+        rest = [e for e in traffic if e.position not in failing]
+        try:
+            judged = renumbered(rest, self._violations(self.check(numbered(rest), context)))
+        except Exception as together:  # the rest still fails together: none of it is judged
+            judged = [self._unjudgeable((), whole, together)]
+        return [*failing.values(), *judged]
+
+    def _unjudgeable(self, positions: tuple[int, ...], what: str, error: Exception) -> Violation:
+        why = f"{type(error).__name__}: {str(error)[:200]}"
+        return Violation(self.id, f"unjudgeable: {what} ({why})", positions, {}, why)
+
+
+def numbered(traffic: Sequence[Exchange]) -> list[Exchange]:
+    """The exchanges numbered from 1 in order, as every rule reads them (``traffic[position - 1]``)."""
+    return [e if e.position == n else e.numbered(n) for n, e in enumerate(traffic, 1)]
+
+
+def renumbered(kept: Sequence[Exchange], violations: list[Violation]) -> list[Violation]:
+    """Violations found over ``numbered(kept)`` with the positions the exchanges had before."""
+    back = {n: e.position for n, e in enumerate(kept, 1)}
+    if all(n == p for n, p in back.items()):
+        return violations
+    return [replace(v, exchanges=tuple(back.get(p, p) for p in v.exchanges)) for v in violations]
 
 
 REGISTRY: dict[str, Rule] = {}

@@ -100,7 +100,12 @@ def known_query_operators(traffic: Sequence[Exchange], context: RuleContext) -> 
             else:
                 # No report says what production does with a clause without a string op; the fake refuses it.
                 said = f"the clause at {where} has no operator (op is {type(op).__name__}): the fake answers 500"
-            shown_op = scrub_url(op) if isinstance(op, str) else op
+            # Details hold text and scalars only: an op that is a list nested 250 deep is named by its kind.
+            shown_op = (
+                scrub_url(op)
+                if isinstance(op, str)
+                else (op if op is None or isinstance(op, bool | int) else type(op).__name__)
+            )
             found.append(Finding(said, (exchange.position,), {"where": where, "op": shown_op}))
     return found
 
@@ -156,7 +161,8 @@ def known_query_fields(traffic: Sequence[Exchange], context: RuleContext) -> lis
         wrong: list[str] = []
         for where, clause in clauses(exchange):
             name = clause.get("field")
-            if clause.get("op") in GROUPS or clause.get("udf") is True or not isinstance(name, str):
+            op = clause.get("op")
+            if (isinstance(op, str) and op in GROUPS) or clause.get("udf") is True or not isinstance(name, str):
                 continue
             info = entity.field(name)
             if info is None:

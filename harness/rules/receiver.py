@@ -45,8 +45,15 @@ def payload(callout: Exchange) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+def field(callout: Exchange, name: str) -> Any:
+    """A payload field as a key can hold it: a scalar as it is, a list or object as its kind (``<list>``),
+    so an odd payload is compared and printed without hashing or walking what it nests."""
+    value = payload(callout).get(name)
+    return value if value is None or isinstance(value, str | int | float) else f"<{type(value).__name__}>"
+
+
 def is_notice(callout: Exchange) -> bool:
-    return payload(callout).get("Action") == DEACTIVATED
+    return bool(field(callout, "Action") == DEACTIVATED)
 
 
 def accepted(callout: Exchange) -> bool:
@@ -74,8 +81,8 @@ def callouts(traffic: Sequence[Exchange]) -> Iterator[tuple[Exchange, list[Excha
 
 
 def _event(callout: Exchange) -> str:
-    body = payload(callout)
-    return f"{body.get('Action')} of {body.get('EntityType')} {body.get('Id')} (#{body.get('SequenceNumber')})"
+    action, entity, number = (field(callout, name) for name in ("Action", "EntityType", "Id"))
+    return f"{action} of {entity} {number} (#{field(callout, 'SequenceNumber')})"
 
 
 def _refusal(callout: Exchange, effects: list[Exchange], why: str) -> list[Finding]:
@@ -183,7 +190,7 @@ def act_once(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]
     for callout, effects in callouts(traffic):
         if signing(callout) != VALID or is_notice(callout):
             continue
-        key = (payload(callout).get("Guid"), payload(callout).get("SequenceNumber"))
+        key = (field(callout, "Guid"), field(callout, "SequenceNumber"))
         again = writes(effects)
         if key in seen and again:
             found.append(
@@ -206,11 +213,10 @@ def ignore_stale(traffic: Sequence[Exchange], context: RuleContext) -> list[Find
     newest: dict[tuple[Any, Any, Any], tuple[int, int]] = {}
     found: list[Finding] = []
     for callout, effects in callouts(traffic):
-        body = payload(callout)
-        number = body.get("SequenceNumber")
+        number = field(callout, "SequenceNumber")
         if signing(callout) != VALID or not isinstance(number, int):
             continue
-        key = (body.get("Guid"), body.get("EntityType"), body.get("Id"))
+        key = (field(callout, "Guid"), field(callout, "EntityType"), field(callout, "Id"))
         if key in newest and number < newest[key][0] and writes(effects):
             found.append(
                 Finding(
@@ -263,7 +269,8 @@ def _record(exchange: Exchange) -> tuple[str, str] | None:
         return exchange.entity, exchange.segments[1]
     body = exchange.request_json
     if exchange.method in ("PUT", "PATCH") and isinstance(body, dict) and "id" in body:
-        return exchange.entity, str(body["id"])
+        target = body["id"]
+        return exchange.entity, str(target) if target is None or isinstance(target, str | int | float) else "?"
     return None
 
 

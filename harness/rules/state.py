@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from fake_server.catalog import Catalog
+from fake_server.errors import BusinessError
+from fake_server.jsonbody import parse_json, too_deep
+from fake_server.values import coerce
 
 from ..traffic import Exchange
 
@@ -37,10 +39,13 @@ def catalog() -> Catalog:
 
 
 def record_id(value: Any) -> int | None:
+    """A value as the id the API reads from it (a long: ``5``, ``5.0``, ``"5"``), or None where the API reads
+    none: ``true``, ``1.5``, text that is no whole number, a number beyond Int64 (``2**70``), a list."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number: int = coerce("id", "long", value)
+    except BusinessError:
         return None
+    return number
 
 
 def written_id(exchange: Exchange) -> int | None:
@@ -129,13 +134,20 @@ def _instant(text: str) -> datetime | None:
 
 
 def query_model(exchange: Exchange) -> dict[str, Any] | None:
-    """A query's model (POST body or GET ``search``) with lower-cased keys, or ``None`` if unreadable."""
+    """A query's model (POST body or GET ``search``) with lower-cased keys, or ``None`` where the API reads
+    none: the fake's own reader decides (single-quoted leniency, at most 256 levels of nesting, no NaN), so
+    a model the fake refused is not judged as if it had been run."""
     model: Any = exchange.request_json
     if exchange.method == "GET":
-        try:
-            model = json.loads(exchange.query.get("search", "null"))
-        except ValueError:
+        search = exchange.query.get("search")
+        if search is None:
             return None
+        try:
+            model = parse_json(search, "search parameter")
+        except BusinessError:
+            return None
+    elif isinstance(model, dict) and too_deep(model):
+        return None
     return {str(k).lower(): v for k, v in model.items()} if isinstance(model, dict) else None
 
 

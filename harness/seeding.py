@@ -1,16 +1,71 @@
-"""Loading a seed into a fake tenant: ``sample`` or a JSON snapshot file (``serve --seed``, the plugin)."""
+"""Loading a seed into a fake tenant: ``sample`` or a JSON snapshot file (``serve --seed``, ``record --seed``,
+the plugin).
+
+A seed file is checked whole, as the fake checks a write's body, before any of it is stored: a file that
+cannot be read, is not JSON, or holds a record the API would refuse is a ``SeedRefused`` naming the file, the
+entity, the record and the field, and the tenant is left as it was.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from fake_server import FakeAutotask
 from fake_server.sample import sample_snapshot
+from fake_server.seed_check import SnapshotRefused
+
+Snapshot = dict[str, list[dict[str, Any]]]
+
+
+class SeedRefused(ValueError):
+    """The seed cannot be loaded; the message names the file and what is wrong in it."""
+
+
+def read_json_file(path: Path, what: str) -> Any:
+    """The JSON document in ``path``; a ``SeedRefused`` saying what is wrong when it is none.
+
+    Strict JSON, as the API's own reader is: ``NaN`` and ``Infinity`` are no numbers."""
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise SeedRefused(f"{path} is a directory, not {what}.") from None
+    except FileNotFoundError:
+        raise SeedRefused(f"{path} does not exist: give the path of {what}.") from None
+    except OSError as error:
+        raise SeedRefused(f"{path} cannot be read ({error.strerror or error.__class__.__name__}).") from None
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except UnicodeDecodeError as error:
+        raise SeedRefused(f"{path} is not UTF-8 text (byte {error.start}): it is not {what}.") from None
+    except json.JSONDecodeError as error:
+        raise SeedRefused(f"{path} is not JSON ({error.msg}, line {error.lineno} column {error.colno}).") from None
+    except ValueError as error:
+        raise SeedRefused(f"{path} is not strict JSON: {error}.") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is no JSON number")
+
+
+def seed_snapshot(fake: FakeAutotask, seed: str) -> Snapshot:
+    """The snapshot ``seed`` names (``sample`` or a file), checked against ``fake``'s entities without
+    loading it."""
+    if seed == "sample":
+        return sample_snapshot(completing_status=fake.profile.completion.first_value)
+    snapshot = read_json_file(Path(seed), "a JSON tenant snapshot ({entity: [records]}) or 'sample'")
+    try:
+        fake.tenant.check_snapshot(snapshot)
+    except SnapshotRefused as refused:
+        raise SeedRefused(f"{seed}: {refused}") from None
+    return snapshot  # type: ignore[no-any-return]  # checked just above
 
 
 def load_seed(fake: FakeAutotask, seed: str) -> dict[str, int]:
     """``sample`` loads the bundled sample tenant; anything else is a JSON snapshot file."""
-    if seed == "sample":
-        return fake.load_snapshot(sample_snapshot(completing_status=fake.profile.completion.first_value))
-    return fake.load_snapshot(json.loads(Path(seed).read_text(encoding="utf-8")))
+    snapshot = seed_snapshot(fake, seed)
+    try:
+        return fake.load_snapshot(snapshot)
+    except SnapshotRefused as refused:  # checked already; kept so a caller only ever sees SeedRefused
+        raise SeedRefused(f"{seed}: {refused}") from None

@@ -15,7 +15,7 @@ from fake_server.asgi import AsgiApp
 from fake_server.tenancy import TenantsByCredentials
 
 from .live_view import live_view
-from .seeding import load_seed
+from .seeding import SeedRefused, seed_snapshot
 from .serving import deliver_callouts, free_socket, sigterm_as_ctrl_c, tenant_maker, uvicorn_config
 from .state_file import StateKeeper, StateRefused, read_state, restore_served, served_snapshots
 
@@ -91,6 +91,13 @@ def serve(
     else:
         fake = FakeAutotask(profile, limits=chosen_limits)
         callouts(fake)
+    seeded = None
+    if seed:
+        try:  # checked whole at start, also when tenants by credentials load it later, each on first use
+            seeded = seed_snapshot(fake, seed)
+        except SeedRefused as error:
+            console.print(f"[red]refused --seed: {escape(str(error))}[/]")
+            raise typer.Exit(2) from None
     keeper: StateKeeper | None = None
     if state is not None:
         try:
@@ -105,7 +112,7 @@ def serve(
                 console.print(f"[red]{escape(str(error))}[/]")
                 raise typer.Exit(2) from None
             console.print(f"state: {restored} tenant{'' if restored == 1 else 's'} read from {state}")
-            seed = None if directory is None else seed  # the state is the tenant now, not the seed
+            seeded = None if directory is None else seeded  # the state is the tenant now, not the seed
         keeper = StateKeeper(state, lambda: served_snapshots(fake, directory), state_interval)
     # Ctrl-C and SIGTERM stop it alike: in-flight answers finish, then the summary. Every answered exchange
     # is in the journal file before its answer is sent, so even SIGKILL loses none of them.
@@ -113,8 +120,8 @@ def serve(
         try:
             if keeper is not None:
                 keeper.start()
-            if seed and directory is None:
-                counts = load_seed(fake, seed)
+            if seeded is not None and directory is None:
+                counts = fake.load_snapshot(seeded)
                 console.print("seeded " + ", ".join(f"{n} {entity}" for entity, n in counts.items()))
                 fake.journal.clear()
             if journal and directory is None and (torn := fake.journal.stream_to(journal)):

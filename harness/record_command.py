@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -21,6 +20,7 @@ from .cassettes import Provenance, autotask_vcr, recording
 from .live import LOOPBACK, TargetRefused, check_target
 from .record_proxy import RecordingProxy, describe
 from .rules import Violation
+from .seeding import SeedRefused, read_snapshot_file
 from .serving import free_socket, sigterm_as_ctrl_c, uvicorn_config
 from .settings import load_settings
 
@@ -56,6 +56,11 @@ def record(
     except TargetRefused as refused:
         console.print(f"[red]refused:[/] {escape(str(refused))}")
         raise typer.Exit(2) from None
+    try:  # only its form: the profile verify replays it under decides which fields and UDFs it may hold
+        started_from = read_snapshot_file(seed) if seed else None
+    except SeedRefused as error:
+        console.print(f"[red]refused --seed:[/] {escape(str(error))}")
+        raise typer.Exit(2) from None
     out.mkdir(parents=True, exist_ok=True)
     cassette_path, journal_path = out / f"{name}.json", out / f"{name}.jsonl"
     journal = Journal()
@@ -65,7 +70,7 @@ def record(
         "fake" if upstream_host in LOOPBACK else "sandbox",
         description=f"recorded through autotask-harness record from {upstream_host}",
         zone=None if upstream_host in LOOPBACK else upstream_host,
-        seed=json.loads(seed.read_text(encoding="utf-8")) if seed else None,
+        seed=started_from,
     )
     findings = 0
 

@@ -49,6 +49,16 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is no JSON number")
 
 
+def read_snapshot_file(path: Path) -> Snapshot:
+    """A snapshot file's JSON, refused unless it has a snapshot's form: an object of arrays of objects."""
+    snapshot = read_json_file(path, "a JSON tenant snapshot ({entity: [records]}) or 'sample'")
+    if not isinstance(snapshot, dict) or not all(
+        isinstance(rows, list) and all(isinstance(row, dict) for row in rows) for rows in snapshot.values()
+    ):
+        raise SeedRefused(f"{path} is JSON but no tenant snapshot: write it as {{entity: [records]}}.")
+    return snapshot
+
+
 def seed_snapshot(fake: FakeAutotask, seed: str) -> Snapshot:
     """The snapshot ``seed`` names (``sample`` or a file), checked against ``fake``'s entities without
     loading it."""

@@ -81,6 +81,13 @@ def serve(
     if not webhook_time_scale > 0 or webhook_time_scale == float("inf"):
         raise typer.BadParameter("must be a positive number", param_hint="--webhook-time-scale")
     callouts = deliver_callouts(webhook_allow_host or [], webhook_time_scale)
+    seeded = None
+    if seed:
+        try:  # checked whole at start, before any tenant is made from it (by credentials, each on first use)
+            seeded = seed_snapshot(FakeAutotask(profile), seed)
+        except SeedRefused as error:
+            console.print(f"[red]refused --seed: {escape(str(error))}[/]")
+            raise typer.Exit(2) from None
     chosen_limits = None if limits else Limits.off()
     directory: TenantsByCredentials[FakeAutotask] | None = None
     if tenants == "by-credentials":
@@ -91,13 +98,6 @@ def serve(
     else:
         fake = FakeAutotask(profile, limits=chosen_limits)
         callouts(fake)
-    seeded = None
-    if seed:
-        try:  # checked whole at start, also when tenants by credentials load it later, each on first use
-            seeded = seed_snapshot(fake, seed)
-        except SeedRefused as error:
-            console.print(f"[red]refused --seed: {escape(str(error))}[/]")
-            raise typer.Exit(2) from None
     keeper: StateKeeper | None = None
     if state is not None:
         try:

@@ -10,6 +10,7 @@ envelope from ``/_harness/seed``, one or two lines and exit 2 from ``serve --see
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ GOOD = {"id": 41, "companyID": 0, "title": "good", "status": 1, "priority": 2}
 
 # Each bad snapshot puts a good record first, so a half-load would show, and says what the refusal names:
 # (entity, record, field, words of the reason).
-BAD: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
+BAD: dict[str, tuple[Any, tuple[str, ...]]] = {
     "unknown entity": ({"Tickets": [GOOD], "Tickettes": [{"id": 1}]}, ("Tickettes", "no entity")),
     "unknown field": ({"Tickets": [GOOD, {"id": 42, "colour": "red"}]}, ("Tickets", "record 2", "colour")),
     "wrong type": ({"Tickets": [GOOD, {"id": 42, "priority": "high"}]}, ("record 2", "field priority", "high")),
@@ -60,7 +61,7 @@ def test_a_bad_snapshot_is_refused_whole_naming_where(case: str) -> None:
     fake = FakeAutotask()
     before = _stored(fake)
     with pytest.raises(SnapshotRefused) as refused:
-        fake.load_snapshot(snapshot)  # type: ignore[arg-type]  # bad on purpose
+        fake.load_snapshot(snapshot)
     assert all(word in str(refused.value) for word in says), str(refused.value)
     str(refused.value).encode("utf-8")  # the message itself can be answered: no lone surrogate echoed
     assert _stored(fake) == before  # not one record of it, not even the good one before the fault
@@ -120,7 +121,7 @@ def _seed_file(tmp_path: Path, snapshot: Any) -> Path:
     return path
 
 
-FILE_FAULTS = {
+FILE_FAULTS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "a directory": (lambda tmp: tmp, "is a directory"),
     "missing": (lambda tmp: tmp / "absent.json", "does not exist"),
     "not JSON": (lambda tmp: _write(tmp / "t.json", b"{'Tickets': []}"), "is not JSON"),

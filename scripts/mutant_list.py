@@ -4,6 +4,11 @@ tenancy and seed checking, each with the few tests that should notice it.
 A mutant is (file, an exact snippet of it, what the slip makes of it, the pytest arguments that should fail).
 A snippet that is no longer in its file (the code was refactored) makes the mutant "stale": reported, not
 counted, and to be refreshed by whoever changed the code.
+
+Equivalent mutants are left out, as no test can kill them: the first run had two, a Secret header popped
+under a misspelt name in ``scrub_raw_headers`` (the name search after it drops the header all the same) and
+the credentials cache of ``TenantsByCredentials.core_for`` looked up under a wrong key (every request then
+takes the digest path to the same tenant: slower, not wrong).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ MUTANTS: tuple[Mutant, ...] = (
         VALUES,
         '"integer": (-(2**31), 2**31 - 1),',
         '"integer": (-(2**31), 2**31),',
-        ("tests/test_values.py",),
+        ("tests/test_values.py", "tests/test_value_edges.py"),
         "Int32.MaxValue + 1 accepted",
     ),
     _m(
@@ -45,7 +50,7 @@ MUTANTS: tuple[Mutant, ...] = (
         VALUES,
         'in ("true", "false"):',
         'in ("true", "false", "1", "0"):',
-        ("tests/test_values.py", "tests/test_bad_input.py"),
+        ("tests/test_value_edges.py", "tests/test_values.py"),
         'a boolean field takes "1"',
     ),
     _m(
@@ -194,12 +199,12 @@ MUTANTS: tuple[Mutant, ...] = (
         "a request with a user name alone gets a tenant",
     ),
     _m(
-        "tenant-cache-by-user-only",
+        "tenant-anonymous-unaddressable",
         "fake_server/tenancy.py",
-        "found = self._by_credentials.get((username, code))",
-        "found = self._by_credentials.get((username, username))",
+        "return self.anonymous if key == ANONYMOUS else self._tenants.get(key)",
+        "return self._tenants.get(key)",
         ("tests/test_tenant_keys.py", "tests/test_tenants_by_credentials.py"),
-        "the credentials cache keyed by the user name alone",
+        "/_harness/tenants/anonymous/... a 404",
     ),
     # -- rules (harness/rules) ------------------------------------------------------------------------------
     _m(
@@ -215,7 +220,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "harness/rules/tickets.py",
         'segments[2] in ("ticketnotes", "ticketnote")',
         'segments[2] in ("ticketnotes",)',
-        (*RULES, "-k", "note"),
+        ("tests/test_rule_edges.py", *RULES, "-k", "note"),
         "/Tickets/{id}/TicketNote not flagged",
     ),
     _m(
@@ -247,7 +252,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "harness/rules/hygiene.py",
         'if value not in (None, 0, "0"):',
         "if value not in (None, 0):",
-        (*RULES, "-k", "id"),
+        ("tests/test_rule_edges.py", *RULES, "-k", "id"),
         'a create with id "0" flagged',
     ),
     _m(
@@ -263,7 +268,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "harness/rules/queries.py",
         'if op in ("eq", "noteq") and value is None:',
         'if op == "eq" and value is None:',
-        (*RULES, "-k", "query or filter"),
+        ("tests/test_rule_edges.py", *RULES, "-k", "query or filter"),
         "noteq null passes",
     ),
     _m(
@@ -280,7 +285,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "fake_server/redaction.py",
         '    "password",\n',
         "",
-        (*SECRETS, *RULES, "-k", "password or secret or credential"),
+        ("tests/test_redaction_edges.py", *SECRETS, *RULES, "-k", "password or secret or credential"),
         "a password key kept",
     ),
     _m(
@@ -308,19 +313,19 @@ MUTANTS: tuple[Mutant, ...] = (
         "user:password@host kept in URLs",
     ),
     _m(
-        "secret-header-pop-typo",
+        "header-words-forget-cookie",
         "fake_server/redaction.py",
-        'kept.pop(b"secret", None)',
-        'kept.pop(b"secrets", None)',
-        SECRETS,
-        "the Secret header's fast path misspelt",
+        '    "auth",\n    "cookie",\n',
+        '    "auth",\n',
+        ("tests/test_redaction_edges.py", *SECRETS),
+        "a Cookie header kept in the journal",
     ),
     _m(
         "scrub-keeps-impersonation",
         "harness/scrub.py",
         '{"set-cookie", "impersonationresourceid"}',
         '{"set-cookie"}',
-        ("tests/test_cassettes.py", *SECRETS),
+        ("tests/test_redaction_edges.py", "tests/test_cassettes.py", *SECRETS),
         "who a call impersonated kept in a cassette",
     ),
     _m(

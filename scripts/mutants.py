@@ -81,7 +81,7 @@ def run(mutants: Sequence[Mutant], jobs: int, timeout: float, baseline: bool) ->
         free = list(copies)
         if baseline:
             print("baseline: the tests of every mutant, unmutated ...", flush=True)
-            broken = _baseline(live, copies[0], timeout)
+            broken = _baseline(live, copies, timeout)
             if broken:
                 print("broken    the unmutated tree fails: " + ", ".join(broken), flush=True)
                 return 2
@@ -111,9 +111,21 @@ def run(mutants: Sequence[Mutant], jobs: int, timeout: float, baseline: bool) ->
     return 0 if not survived and not other else 1
 
 
-def _baseline(mutants: Sequence[Mutant], copy: Path, timeout: float) -> list[str]:
+def _baseline(mutants: Sequence[Mutant], copies: list[Path], timeout: float) -> list[str]:
+    """The mutants whose tests fail on the unmutated tree (each distinct test list run once, in parallel)."""
     sets = {mutant.tests: mutant.name for mutant in mutants}
-    return [name for tests, name in sets.items() if _pytest(copy, tests, timeout)[0] != "passed"]
+    free = list(copies)
+
+    def passes(tests: tuple[str, ...]) -> bool:
+        copy = free.pop()
+        try:
+            return _pytest(copy, tests, timeout)[0] == "passed"
+        finally:
+            free.append(copy)
+
+    with ThreadPoolExecutor(max_workers=len(copies)) as pool:
+        verdicts = list(pool.map(passes, list(sets)))
+    return [name for (tests, name), ok in zip(sets.items(), verdicts, strict=True) if not ok]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

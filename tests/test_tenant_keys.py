@@ -59,3 +59,21 @@ def test_two_users_of_one_integration_code_get_two_tenants(served: ServedFake) -
     assert served.tenants is not None and len(served.tenants) == 3
     alice = served.tenants.get(KEYS[("alice@example.invalid", SHARED)])
     assert alice is not None and [t["title"] for t in alice.records("Tickets")] == ["alice's"]
+
+
+@pytest.mark.parametrize("missing", ["ApiIntegrationCode", "UserName"])
+def test_a_request_with_one_credential_makes_no_tenant(served: ServedFake, missing: str) -> None:
+    """Half the credentials name no API user: the request is the anonymous tenant's 401, and no tenant is made
+    for it (a tenant per user name alone would let one user's half-configured client fill another's)."""
+    headers = {name: value for name, value in ALICE.items() if name != missing}
+    with httpx.Client(base_url=served.root_url) as http:
+        assert http.get(f"{API}/Tickets/1", headers=headers).status_code == 401
+    assert served.tenants is not None and len(served.tenants) == 0
+    assert [e.status for e in served.tenants.anonymous.journal] == [401]
+
+
+def test_the_anonymous_tenant_is_addressable_by_its_key(served: ServedFake) -> None:
+    with httpx.Client(base_url=served.root_url) as http:
+        http.get(f"{API}/Tickets/1")  # no credentials: the anonymous tenant answers it
+        journal = http.get("/_harness/tenants/anonymous/journal")
+    assert journal.status_code == 200 and [e["status"] for e in journal.json()["exchanges"]] == [401]

@@ -268,7 +268,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "harness/rules/queries.py",
         'if op in ("eq", "noteq") and value is None:',
         'if op == "eq" and value is None:',
-        ("tests/test_rule_edges.py", *RULES, "-k", "query or filter"),
+        ("tests/test_rule_edges.py", *RULES, "-k", "query or filter or exist"),
         "noteq null passes",
     ),
     _m(

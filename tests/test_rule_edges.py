@@ -55,3 +55,14 @@ def _fired(rule_id: str, step: Step) -> bool:
 )
 def test_rule_edge(rule_id: str, step: Step, fires: bool) -> None:
     assert _fired(rule_id, step) is fires
+
+
+@pytest.mark.parametrize("op", ["eq", "noteq"])
+def test_a_null_comparison_is_told_to_ask_with_exist(op: str) -> None:
+    """eq or noteq without a value answers 200 in production, selecting rows nobody can name: the finding says
+    so and points at exist/notExist, for noteq as for eq."""
+    fake = FakeAutotask()
+    with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:
+        http.post(f"{BASE}/Tickets/query", json={"filter": [{"op": op, "field": "status"}]})
+    [finding] = REGISTRY["filter-values-given"].run(load_traffic(fake.journal))
+    assert finding.message.startswith(f"{op} on status") and "exist/notExist" in finding.message

@@ -7,9 +7,10 @@ controller or verb for is answered by ASP.NET Web API itself, as ``{"Message": "
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from .http_types import ApiRequest, ApiResponse
+from .http_types import JSON_HEADERS, ApiRequest, ApiResponse
 from .redaction import scrub_url
 
 NO_MATCHING_RECORD = (
@@ -67,11 +68,23 @@ class NotFound(FrameworkError):
 
 
 class MethodNotAllowed(FrameworkError):
+    """A route that exists, asked with a verb it has no action for. Web API's action selector answers it
+    with the verbs the route does take in an ``Allow`` header (aspnetwebstack ApiControllerActionSelector,
+    Create405Response: "405 must include an Allow content-header") [INFERRED: the framework's code]."""
+
     status = 405
 
+    def __init__(self, *messages: str, allowed: Iterable[str] = ()) -> None:
+        super().__init__(*messages)
+        self.allowed = tuple(sorted({verb.upper() for verb in allowed}))
+
     @classmethod
-    def for_method(cls, method: str) -> MethodNotAllowed:
-        return cls(f"The requested resource does not support http method '{method.upper()}'.")
+    def for_method(cls, method: str, allowed: Iterable[str] = ()) -> MethodNotAllowed:
+        return cls(f"The requested resource does not support http method '{method.upper()}'.", allowed=allowed)
+
+    def response(self) -> ApiResponse:
+        headers = {**JSON_HEADERS, "Allow": ", ".join(self.allowed)}
+        return ApiResponse(self.status, {"Message": self.messages[0]}, headers)
 
 
 class UnsupportedMediaType(FrameworkError):

@@ -336,18 +336,16 @@ class FakeAutotask:
         service = service_segments(request.path)
         if service is None:
             raise NotFound.for_url(request.url)
-        if request.method.upper() == "GET":
-            answer = unauthenticated(self.profile, self.credentials, request, service)
-            if answer is not None:
-                return answer
+        answer = unauthenticated(self.profile, self.credentials, request, service)
+        if answer is not None:
+            return answer
         segments = api_segments(service)
         if segments is None or not base_path_accepted(request.path, self.profile):
             raise NotFound.for_url(request.url)
         self._authenticate(request)
-        if request.method.upper() == "GET":
-            answer = authenticated(self.profile, self.gate.usage, segments)
-            if answer is not None:
-                return answer
+        answer = authenticated(self.profile, self.gate.usage, segments, request.method)
+        if answer is not None:
+            return answer
         return resolve(segments, request.method, self.catalog, self.profile, request.url)
 
     def _authenticate(self, request: ApiRequest) -> None:

@@ -92,7 +92,7 @@ def query(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
 def query_page(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     if request.method.upper() == "GET" and "search" not in request.query:
         # A POST query's page link has no search to run: Web API finds no GET action for it (PR #170's log).
-        raise MethodNotAllowed.for_method("GET")
+        raise MethodNotAllowed.for_method("GET", allowed=("POST",))
     paging = request.query.get("paging")
     if not paging:
         raise BusinessError("Value cannot be null.\r\nParameter name: paging")

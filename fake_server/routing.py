@@ -15,6 +15,7 @@ BASE = ("ATServicesRest", "V1.0")
 AUTOTASK_HOSTS = re.compile(r"^(webservices\d*|prde|pres)\.autotask\.net$", re.IGNORECASE)
 READ = frozenset({"GET"})
 QUERY = frozenset({"GET", "POST"})
+VERBS = ("DELETE", "GET", "PATCH", "POST", "PUT")  # the verbs an Allow header can name
 # Which entityInformation flag a verb needs, beyond the route existing at all.
 NEEDS_FLAG = {"POST": "canCreate", "PUT": "canUpdate", "PATCH": "canUpdate", "DELETE": "canDelete"}
 
@@ -88,15 +89,21 @@ def resolve(segments: list[str], method: str, catalog: Catalog, profile: TenantP
     method = method.upper()
     if profile.endpoint_absent(method, route.shape):
         raise NotFound.for_url(url)
+    if not _takes(route, method, profile):
+        raise MethodNotAllowed.for_method(method, [verb for verb in VERBS if _takes(route, verb, profile)])
+    return route
+
+
+def _takes(route: Route, method: str, profile: TenantProfile) -> bool:
+    """Whether the route answers this verb for this tenant: its own verbs and the profile's additions, less
+    the profile's refusals and absences, and less what the entity's flags (canCreate...) forbid."""
     allowed = method in route.allowed or profile.method_added(method, route.shape)
-    if not allowed or profile.method_refused(method, route.shape):
-        raise MethodNotAllowed.for_method(method)
+    if not allowed or profile.method_refused(method, route.shape) or profile.endpoint_absent(method, route.shape):
+        return False
     flag = "canQuery" if route.kind.startswith("query") else NEEDS_FLAG.get(method)
     if route.kind.startswith("info") or route.kind == "operation":
         flag = None  # entityInformation reads, and the non-entity operations, need no entity flag
-    if flag and not route.entity.flag(flag):
-        raise MethodNotAllowed.for_method(method)
-    return route
+    return not flag or route.entity.flag(flag)
 
 
 def _match(segments: list[str], catalog: Catalog) -> Route | None:

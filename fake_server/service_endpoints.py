@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .auth import Credentials
-from .errors import BusinessError
+from .errors import BusinessError, MethodNotAllowed
 from .http_types import ApiRequest, ApiResponse
 from .profile import TenantProfile
 from .routing import AUTOTASK_HOSTS, BASE
@@ -26,12 +26,15 @@ def zone_url(profile: TenantProfile, request: ApiRequest) -> str:
 def unauthenticated(
     profile: TenantProfile, accepted: Credentials | None, request: ApiRequest, segments: list[str]
 ) -> ApiResponse | None:
-    """Answers for the paths that need no credentials, or ``None`` for every other path."""
+    """Answers for the paths that need no credentials, or ``None`` for every other path; another verb than
+    GET on one of them is Web API's 405, before any credential is asked for."""
     lowered = [s.lower() for s in segments]
     if lowered == ["versioninformation"]:
+        _get_only(request.method)
         # As production answers since 2026 (KelvinTegelaar/AutotaskAPI PR #76); only V1.0 has routes.
         return ApiResponse(200, {"apiVersions": list(API_VERSIONS)})
     if len(lowered) == 2 and lowered[0] == BASE[1].lower() and lowered[1] == "zoneinformation":
+        _get_only(request.method)
         user = request.query.get("user", "").strip()
         known = accepted.username if accepted else None
         if not user or (known is not None and user.lower() != known.lower()):
@@ -49,11 +52,16 @@ def unauthenticated(
     return None
 
 
-def authenticated(profile: TenantProfile, usage: Callable[[], int], segments: list[str]) -> ApiResponse | None:
-    """``/Version`` and ``/ThresholdInformation``, or ``None`` for every other path."""
+def authenticated(
+    profile: TenantProfile, usage: Callable[[], int], segments: list[str], method: str = "GET"
+) -> ApiResponse | None:
+    """``/Version`` and ``/ThresholdInformation`` (a 405 for another verb than GET), or ``None`` for every
+    other path."""
     if len(segments) != 1:
         return None
     name = segments[0].lower()
+    if name in ("version", "thresholdinformation"):
+        _get_only(method)
     if name == "version":
         version = profile.zone.get("version", {})
         return ApiResponse(
@@ -79,3 +87,9 @@ def authenticated(profile: TenantProfile, usage: Callable[[], int], segments: li
             },
         )
     return None
+
+
+def _get_only(method: str) -> None:
+    # The swagger lists only GET for each service endpoint; any other verb finds the route but no action.
+    if method.upper() != "GET":
+        raise MethodNotAllowed.for_method(method, allowed=("GET",))

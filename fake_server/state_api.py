@@ -23,6 +23,7 @@ from typing import Any
 from .answering import ServedCore
 from .errors import BusinessError
 from .http_types import ApiRequest, ApiResponse
+from .seed_check import SnapshotRefused
 from .tenancy import TenantsByCredentials, request_key
 
 PREFIX = "/_harness/"
@@ -73,7 +74,10 @@ def _act(core: ServedCore, action: str, request: ApiRequest) -> ApiResponse:
             core.empty()
             return ApiResponse(200, {"emptied": True})
         if action == "seed" and request.method == "POST":
-            return ApiResponse(200, {"seeded": core.load_snapshot(json.loads(request.body or b"{}"))})
+            try:
+                return ApiResponse(200, {"seeded": core.load_snapshot(json.loads(request.body or b"{}"))})
+            except SnapshotRefused as refused:  # checked whole before any of it is stored
+                return _refused(400, f"The seed was refused and nothing of it loaded: {refused}")
         if action == "journal" and request.method == "GET":
             return ApiResponse(200, {"exchanges": core.journal.to_dicts()})
         if action == "webhooks" and request.method == "POST":

@@ -20,6 +20,7 @@ from .jsonbody import parse_json
 from .profile import TenantProfile
 from .query import PlanCache
 from .rendering import render, udf_types
+from .seed_check import Checked, check_record, check_snapshot
 from .store import Store
 from .webhooks import Webhooks
 from .webhooks.metadata import apply as apply_webhook_metadata
@@ -53,7 +54,8 @@ class Tenant:
             self.writer = Writer(self.catalog, self.profile, self.store, self.webhooks.observe)
             for entity_name, records in self.profile.reference_records.items():
                 for record in records:
-                    self.writer.seed(self.entity(entity_name), record, self._born)
+                    info = self.entity(entity_name)
+                    self.writer.store_seed(info, check_record(self.profile, info, record), self._born)
 
     # -- records -----------------------------------------------------------------------------------
 
@@ -61,7 +63,7 @@ class Tenant:
         """Put a record straight into the tenant (no HTTP, no business validation); returns its id."""
         with self.lock:
             info = self.entity(entity)
-            record_id = self.writer.seed(info, record, self.clock())
+            record_id = self.writer.store_seed(info, check_record(self.profile, info, record), self.clock())
             self.webhooks.adopt_seeded(info.name, record_id)
             return record_id
 
@@ -80,23 +82,36 @@ class Tenant:
             return [render(info, rec, names) for _, rec in self.store.table(info.name).items()]
 
     def load_snapshot(self, snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-        """Seed a tenant snapshot (entity name -> records); returns how many records each entity got."""
-        if not isinstance(snapshot, dict) or not all(isinstance(v, list) for v in snapshot.values()):
-            raise ValueError("a snapshot maps entity names to lists of records")
+        """Seed a tenant snapshot (entity name -> records); returns how many records each entity got.
+
+        The whole snapshot is checked first (``check_snapshot``), so a refused one stores nothing."""
         with self.lock:
-            for entity, records in snapshot.items():
-                for record in records:
-                    self.seed(entity, record)
+            checked = self.check_snapshot(snapshot)
+            self._store_checked(checked)
         return {entity: len(records) for entity, records in snapshot.items()}
+
+    def check_snapshot(self, snapshot: Any, *, ids_required: bool = False) -> Checked:
+        """Every record of a snapshot checked as a write's body is, no two with one id (and each with an id,
+        if ``ids_required``); a ``SnapshotRefused`` names the entity, the record and the field of the first
+        fault."""
+        return check_snapshot(self.catalog, self.profile, snapshot, ids_required=ids_required)
+
+    def _store_checked(self, checked: Checked) -> None:
+        now = self.clock()
+        for info, rows in checked:
+            for record in rows:
+                self.webhooks.adopt_seeded(info.name, self.writer.store_seed(info, record, now))
 
     def restore(self, snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
         """Exactly the records of a snapshot ``export_snapshot`` gave (reference records included), nothing
-        else: a state file read back."""
+        else: a state file read back. Checked whole before the tenant is emptied."""
         with self.lock:
+            checked = self.check_snapshot(snapshot, ids_required=True)
             self.store.clear()
             self.webhooks.outbox.clear()
             self.writer = Writer(self.catalog, self.profile, self.store, self.webhooks.observe)
-            return self.load_snapshot(snapshot)
+            self._store_checked(checked)
+            return {entity: len(records) for entity, records in snapshot.items()}
 
     def export_snapshot(self) -> dict[str, list[dict[str, Any]]]:
         """Every stored entity record in ``load_snapshot``'s format. State that is not an entity (a company's

@@ -28,6 +28,7 @@ _FRACTION = re.compile(r"\.(\d+)")
 # ("١٢"), underscores and Unicode spaces; the API does not.
 _INTEGER_TEXT = re.compile(r"[\t\n\v\f\r ]*([+-]?)0*([0-9]+)[\t\n\v\f\r ]*")
 # The same for NumberStyles.Float: a decimal point and an exponent, ASCII only.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER_TEXT = re.compile(r"[\t\n\v\f\r ]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[\t\n\v\f\r ]*")
 
 
@@ -136,6 +137,12 @@ def _boolean(field: str, value: Any) -> bool:
 
 def _string(field: str, value: Any) -> str:
     if isinstance(value, str):
+        if surrogate := _LONE_SURROGATE.search(value):
+            # Only a seed or a Python caller can hand one over (a request body's lone surrogate escapes are
+            # read as U+FFFD first, as Newtonsoft reads them); stored, it would make every answer holding the
+            # record unwritable as UTF-8.
+            escaped = surrogate.group().encode("unicode_escape").decode("ascii")
+            raise BusinessError(f"The value of field '{field}' holds a lone surrogate ({escaped}), which is not text.")
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)

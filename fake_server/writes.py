@@ -113,19 +113,12 @@ class Writer:
         table.delete(record_id)
         return record_id
 
-    def seed(self, entity: EntityInfo, values: dict[str, Any], now: datetime) -> int:
-        """Store a record directly: types coerced, system fields filled, no business validation."""
+    def store_seed(self, entity: EntityInfo, checked: dict[str, Any], now: datetime) -> int:
+        """Store a record ``seed_check.check_record`` gave (no business validation): defaults and system fields
+        filled, an id given if it has none."""
         table = self.store.table(entity.name)
-        record: dict[str, Any] = {}
-        udfs: dict[str, Any] = {}
-        for key, value in values.items():
-            if key.lower() == "userdefinedfields":
-                udfs = _udf_pairs(value)
-                continue
-            info = entity.field(key)
-            if info is None:
-                raise ValueError(f"{entity.name} has no field {key!r}")
-            record[info.name] = coerce(info.name, info.data_type, value)
+        record = dict(checked)
+        udfs = record.pop("userDefinedFields", None) or {}
         for info in entity.fields:
             # What the API itself fills on every record it makes: it never answers a null boolean, and an
             # optional picklist left out takes its default (records seeded from old exports often lack both).
@@ -137,12 +130,12 @@ class Writer:
                     record[info.name] = default
         record_id = record["id"] if record.get("id") is not None else table.new_id()
         record["id"] = record_id
-        record["userDefinedFields"] = {k: v for k, v in udfs.items() if v is not None} or None
+        record["userDefinedFields"] = udfs or None
         ctx = WriteContext(now=now)
         for field_name, source in {**self.profile.stamps_on_create, **self.profile.stamps_on_change}.items():
-            info = entity.field(field_name)
-            if info is not None and record.get(info.name) is None:
-                record[info.name] = self._stamp_value(source, ctx)
+            stamped = entity.field(field_name)
+            if stamped is not None and record.get(stamped.name) is None:
+                record[stamped.name] = self._stamp_value(source, ctx)
         self._number(entity, record, ctx, only_if_missing=True)
         table.put(int(record_id), record)
         return int(record_id)
@@ -170,17 +163,8 @@ class Writer:
                 raise BusinessError(f"Unable to find the field {key} on the {entity.name} entity.")
             if info.is_read_only:
                 continue
-            values[info.name] = self._checked(info, value)
+            values[info.name] = checked_value(info, value)
         return values, udfs, raw_id
-
-    @staticmethod
-    def _checked(info: FieldInfo, value: Any) -> Any:
-        coerced = coerce(info.name, info.data_type, value)
-        if info.data_type == "string" and info.length and coerced is not None and len(coerced) > info.length:
-            raise BusinessError(
-                f"The value of {info.name} is {len(coerced)} characters long; the field holds at most {info.length}."
-            )
-        return coerced
 
     def _udfs(self, entity: EntityInfo, old: dict[str, Any] | None, sent: Any) -> dict[str, Any] | None:
         """The record's UDF values after a create (``old`` is ``None``) or an update, PUT and PATCH alike.
@@ -202,19 +186,19 @@ class Writer:
         result = dict(old or {})
         if sent is not None and not isinstance(sent, list):
             raise BusinessError("userDefinedFields must be an array of {name, value} objects.")
-        pairs = _udf_pairs(sent)
+        pairs = udf_pairs(sent)
         for name, value in pairs.items():
             canonical = next((n for n in types if n.lower() == name.lower()), None)
             if canonical is None:
                 raise BusinessError(f"Unable to find user-defined field {name} on the {entity.name} entity.")
             typed = coerce(canonical, types[canonical], value)
-            result[canonical] = None if typed is None else _udf_text(typed)
+            result[canonical] = None if typed is None else udf_text(typed)
         for definition in definitions:
             name = definition["name"]
             if not definition["isRequired"]:
                 continue
             if old is None and result.get(name) is None and definition.get("defaultValue") is not None:
-                result[name] = _udf_text(coerce(name, types[name], definition["defaultValue"]))
+                result[name] = udf_text(coerce(name, types[name], definition["defaultValue"]))
             elif old is not None and result.get(name) is None and old.get(name) is not None:
                 result[name] = old[name]
         return {k: v for k, v in result.items() if v is not None} or None
@@ -321,6 +305,16 @@ class Writer:
             raise BusinessError(f"{info.name}: no {info.reference_entity_type} with id {value} exists.")
 
 
+def checked_value(info: FieldInfo, value: Any) -> Any:
+    """A value sent for a field as a write stores it: coerced to its type, within its length."""
+    coerced = coerce(info.name, info.data_type, value)
+    if info.data_type == "string" and info.length and coerced is not None and len(coerced) > info.length:
+        raise BusinessError(
+            f"The value of {info.name} is {len(coerced)} characters long; the field holds at most {info.length}."
+        )
+    return coerced
+
+
 def _default(info: FieldInfo) -> Any:
     if info.data_type == "boolean":
         return False
@@ -331,7 +325,7 @@ def _default(info: FieldInfo) -> Any:
     return None
 
 
-def _udf_pairs(sent: Any) -> dict[str, Any]:
+def udf_pairs(sent: Any) -> dict[str, Any]:
     pairs: dict[str, Any] = {}
     for entry in sent or []:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
@@ -340,7 +334,7 @@ def _udf_pairs(sent: Any) -> dict[str, Any]:
     return pairs
 
 
-def _udf_text(value: Any) -> str:
+def udf_text(value: Any) -> str:
     if isinstance(value, bool):
         return "True" if value else "False"
     if isinstance(value, float) and value.is_integer():

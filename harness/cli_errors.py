@@ -99,19 +99,16 @@ def load_profile(value: str | Path, option: str = "--profile") -> TenantProfile:
 
 
 def checked_seed(seed: str | None, profile: TenantProfile) -> dict[str, list[dict[str, Any]]] | None:
-    """The snapshot ``--seed`` names, tried on a scratch tenant; or a usage error saying what is wrong."""
+    """The snapshot ``--seed`` names, checked whole on a scratch tenant; or a usage error saying what is wrong
+    (the file, the entity, the record and the field)."""
     if seed is None:
         return None
-    from fake_server.errors import BusinessError
-
-    from .seeding import read_seed, try_seed
+    from .seeding import SeedRefused, read_seed
 
     try:
-        snapshot = read_seed(seed, profile)
-        try_seed(snapshot, profile)
-    except (ValueError, KeyError, TypeError, BusinessError) as failed:
-        raise BadParameter(one_line(str(failed))[:300], param_hint="'--seed'") from None
-    return snapshot
+        return read_seed(seed, profile)
+    except SeedRefused as refused:
+        raise BadParameter(one_line(str(refused))[:400], param_hint="'--seed'") from None
 
 
 def bound_socket(host: str, port: int) -> socket.socket:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fake_server import FakeAutotask
+from fake_server.seed_check import SnapshotRefused
 from fake_server.tenancy import ANONYMOUS, TenantsByCredentials
 
 FORMAT = "autotask-harness-state"
@@ -39,9 +40,14 @@ def _digest(tenants: Snapshots) -> str:
 
 def read_state(path: Path) -> Snapshots | None:
     """The snapshots a state file holds by tenant key; ``None`` when the file does not exist yet."""
-    if not path.exists():
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
         return None
-    raw = path.read_bytes()
+    except IsADirectoryError:
+        raise StateRefused(f"{path} is a directory; --state takes a file (it is made if missing).") from None
+    except OSError as error:
+        raise StateRefused(f"{path} cannot be read ({error.strerror or error.__class__.__name__}).") from None
     try:
         document = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -132,7 +138,13 @@ def served_snapshots(fake: FakeAutotask, tenants: TenantsByCredentials[FakeAutot
 def restore_served(
     state: Snapshots, path: Path, fake: FakeAutotask, tenants: TenantsByCredentials[FakeAutotask] | None
 ) -> int:
-    """Put a state file's tenants back; returns how many. A file from the other tenancy mode is refused."""
+    """Put a state file's tenants back; returns how many. A file from the other tenancy mode is refused, and
+    so is one holding a record the API would refuse (checked for every tenant before any is restored)."""
+    for key, snapshot in state.items():
+        try:
+            fake.tenant.check_snapshot(snapshot, ids_required=True)
+        except SnapshotRefused as refused:
+            raise StateRefused(f"{path}: tenant {key!r}, {refused}. Nothing was loaded.") from None
     if tenants is None:
         if set(state) - {SINGLE}:
             raise StateRefused(f"{path} holds tenants by credentials; serve it with --tenants by-credentials.")

@@ -3,6 +3,7 @@ item gives, for every kind of value a record can hold."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import given, settings
@@ -29,8 +30,12 @@ VALUES = st.recursive(
 def _rendered(entity_name: str, record: dict[str, Any], udf_names: list[str]) -> tuple[Any, Any]:
     entity = FAKE.catalog.get(entity_name)
     assert entity is not None
-    outcomes = []
-    for write in (lambda: item_text(entity, record, udf_names), lambda: dumps(render(entity, record, udf_names))):
+    outcomes: list[Any] = []
+    writers: list[Callable[[], bytes]] = [
+        lambda: item_text(entity, record, udf_names),
+        lambda: dumps(render(entity, record, udf_names)),
+    ]
+    for write in writers:
         try:
             outcomes.append(write())
         except Exception as error:  # an unencodable value fails both ways alike

@@ -4,7 +4,10 @@ Run: ``python benchmarks/http.py [--connections 8] [--seconds 4] [--rounds 5] [-
 [--baseline DIR] [--no-wiremock] [--by-credentials]``
 
 Needs ``wrk`` (Debian package ``wrk``). For each target it measures ``GET /Tickets/{id}``
-and a ``ticketNumber`` ``eq`` query (POST), keep-alive, N concurrent connections:
+and a ``ticketNumber`` ``eq`` query (POST), each repeated and each asking for a new ticket every time, and a
+mixed workload as an integration sends it (per ticket, in turn: the zone lookup, a query of its number, a
+GET, a note created, a PUT of the whole ticket, a query of its time entries), keep-alive, N concurrent
+connections:
 
 - floor: a minimal ASGI app answering the very same bytes, under the same server setup;
 - fake: ``autotask-harness serve --seed sample --no-limits`` (limits off: 10,000 an hour would throttle);
@@ -54,6 +57,13 @@ HEADERS = {"ApiIntegrationCode": "BENCH", "UserName": "bench@example.invalid", "
 TICKET_ID = 600
 GET_PATH = f"/ATServicesRest/V1.0/Tickets/{TICKET_ID}"
 QUERY_PATH = "/ATServicesRest/V1.0/Tickets/query"
+ZONE_PATH = "/ATServicesRest/V1.0/zoneInformation?user=bench@example.invalid"
+NOTES_PATH = f"/ATServicesRest/V1.0/Tickets/{TICKET_ID}/Notes"
+PUT_PATH = "/ATServicesRest/V1.0/Tickets"
+TIME_QUERY_PATH = "/ATServicesRest/V1.0/TimeEntries/query"
+NOTE = {"title": "Bench", "description": "A note from the benchmark.", "noteType": 1, "publish": 1}
+# Tickets the mixed workload cycles through (its Lua script holds a whole PUT body for each).
+MIXED_TICKETS = 300
 
 
 def free_port() -> int:
@@ -85,16 +95,37 @@ def sample_ticket_numbers() -> list[str]:
 
 
 def expected_bodies() -> tuple[dict[str, str], str]:
-    """What the fake answers for both calls, so the floor and WireMock serve identical bytes."""
+    """What the fake answers for every call, so the floor and WireMock serve identical bytes."""
     fake = FakeAutotask(limits=Limits.off())
     fake.load_snapshot(sample_snapshot())
     query = ticket_query(fake.get("Tickets", TICKET_ID)["ticketNumber"])  # type: ignore[index]
     from fake_server import ApiRequest
 
-    headers = tuple(HEADERS.items())
-    get = fake.handle(ApiRequest("GET", f"http://127.0.0.1{GET_PATH}", headers)).content().decode()
-    found = fake.handle(ApiRequest("POST", f"http://127.0.0.1{QUERY_PATH}", headers, query.encode())).content()
-    return {f"GET {GET_PATH}": get, f"POST {QUERY_PATH}": found.decode()}, query
+    headers = (*HEADERS.items(), ("Content-Type", "application/json"))
+    calls = [
+        ("GET", GET_PATH, ""),
+        ("POST", QUERY_PATH, query),
+        ("GET", ZONE_PATH, ""),
+        ("POST", NOTES_PATH, json.dumps(NOTE)),
+        ("PUT", PUT_PATH, put_body(fake, TICKET_ID)),
+        ("POST", TIME_QUERY_PATH, time_query(TICKET_ID)),
+    ]
+    bodies = {}
+    for method, path, body in calls:
+        answer = fake.handle(ApiRequest(method, f"http://127.0.0.1{path}", headers, body.encode()))
+        if answer.status != 200:
+            raise RuntimeError(f"the fake answers {method} {path} with {answer.status}: {answer.content()!r}")
+        bodies[f"{method} {path}"] = answer.content().decode()
+    return bodies, query
+
+
+def put_body(fake: FakeAutotask, ticket_id: int) -> str:
+    """A PUT of the whole ticket as stored, its title changed."""
+    return json.dumps({**fake.store.table("Tickets").get(ticket_id), "title": f"Bench {ticket_id}"})  # type: ignore[dict-item]
+
+
+def time_query(ticket_id: int) -> str:
+    return json.dumps({"filter": [{"op": "eq", "field": "ticketID", "value": ticket_id}]})
 
 
 def wiremock_jar() -> Path | None:
@@ -126,7 +157,8 @@ def start_wiremock(bodies: dict[str, str], workdir: Path) -> tuple[subprocess.Po
     for number, (key, body) in enumerate(bodies.items()):
         method, path = key.split(" ", 1)
         # The exact URL first; any ticket id next, for the rounds that ask for a different ticket each time.
-        matchers = [{"url": path, "priority": 1}, {"urlPattern": re.sub(r"/\d+$", "/[0-9]+", path), "priority": 5}]
+        pattern = re.escape(path).replace(f"/{TICKET_ID}", "/[0-9]+")
+        matchers = [{"url": path, "priority": 1}, {"urlPattern": pattern, "priority": 5}]
         for variant, matcher in enumerate(matchers):
             stub = {
                 "request": {"method": method, **{k: v for k, v in matcher.items() if k != "priority"}},
@@ -236,7 +268,10 @@ def main() -> None:
         )
         varied_get, varied_query = work / "varied_get.lua", work / "varied_query.lua"
         write_varied_scripts(varied_get, varied_query)
+        mixed = work / "mixed.lua"
+        write_mixed_script(mixed)
         calls = [(GET_PATH, None), (QUERY_PATH, post), (GET_PATH, varied_get), (QUERY_PATH, varied_query)]
+        calls.append((GET_PATH, mixed))
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "BENCH_BODIES": str(work / "bodies.json")}
 
         def floor() -> tuple[subprocess.Popen[bytes], int] | str:
@@ -333,7 +368,42 @@ def write_varied_scripts(get_script: Path, query_script: Path) -> None:
     )
 
 
-CALLS = ("GET /Tickets/{id}", "ticketNumber query", "GET, each a new id", "query, each a new number")
+def write_mixed_script(script: Path) -> None:
+    """A wrk script sending, per sample ticket in turn, what an integration sends about one ticket."""
+    fake = FakeAutotask(limits=Limits.off())
+    fake.load_snapshot(sample_snapshot())
+    rows = []
+    for ticket_id in range(1, MIXED_TICKETS + 1):
+        number = str(fake.get("Tickets", ticket_id)["ticketNumber"])  # type: ignore[index]
+        texts = (ticket_query(number), put_body(fake, ticket_id), time_query(ticket_id))
+        rows.append("{" + ", ".join(json.dumps(text) for text in texts) + "}")
+    tickets = ",\n".join(rows)
+    base = QUERY_PATH.rsplit("/", 2)[0]
+    script.write_text(
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f"local tickets = {{\n{tickets}\n}}\nlocal n, step = 1, 0\nrequest = function()\n"
+        "  step = step + 1\n"
+        "  if step > 6 then step = 1; n = n % #tickets + 1 end\n"
+        "  local t = tickets[n]\n"
+        f'  if step == 1 then return wrk.format("GET", "{ZONE_PATH}") end\n'
+        f'  if step == 2 then return wrk.format("POST", "{QUERY_PATH}", nil, t[1]) end\n'
+        f'  if step == 3 then return wrk.format("GET", "{base}/Tickets/" .. n) end\n'
+        f'  if step == 4 then return wrk.format("POST", "{base}/Tickets/" .. n .. "/Notes", nil, '
+        f"{json.dumps(json.dumps(NOTE))}) end\n"
+        f'  if step == 5 then return wrk.format("PUT", "{PUT_PATH}", nil, t[2]) end\n'
+        f'  return wrk.format("POST", "{TIME_QUERY_PATH}", nil, t[3])\n'
+        "end\n",
+        encoding="utf-8",
+    )
+
+
+CALLS = (
+    "GET /Tickets/{id}",
+    "ticketNumber query",
+    "GET, each a new id",
+    "query, each a new number",
+    "mixed integration workload",
+)
 
 
 def _ratios(numerator: list[tuple[float, ...]], denominator: list[tuple[float, ...]], call: int) -> str:

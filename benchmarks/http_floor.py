@@ -14,6 +14,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
 import json
+import re
 from typing import Any
 
 import uvicorn
@@ -23,14 +24,23 @@ from harness.serving import free_socket, uvicorn_config
 HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
 
 
+def _shape(method: str, path: str) -> str:
+    """A call without its ids or query string: another ticket's GET answers the body given for the first."""
+    return f"{method} {re.sub(r'/[0-9]+', '/N', path.split('?', 1)[0])}"
+
+
 def make_app(bodies: dict[str, bytes]) -> Any:
-    # Any other path answers its method's body: the rounds that ask for a different ticket each time.
-    by_method = {key.split(" ", 1)[0]: body for key, body in bodies.items()}
+    # Any other path answers the body of its shape, else its method's first: the rounds that ask for a
+    # different ticket each time, and the mixed workload.
+    by_shape = {_shape(*key.split(" ", 1)): body for key, body in bodies.items()}
+    by_method: dict[str, bytes] = {}
+    for key, body in bodies.items():
+        by_method.setdefault(key.split(" ", 1)[0], body)
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        body = bodies.get(f"{scope['method']} {scope['path']}") or by_method.get(scope["method"], b"{}")
+        body = by_shape.get(_shape(scope["method"], scope["path"])) or by_method.get(scope["method"], b"{}")
         more = True
         while more:  # drain the request body, as any server must
             more = (await receive()).get("more_body", False)

@@ -1,14 +1,18 @@
 """Instructions per request, counted by valgrind: a before/after figure that this machine's speed swings
 cannot blur.
 
-Run: ``python benchmarks/instructions.py [--baseline DIR ...] [--calls N]`` (needs ``valgrind``).
+Run: ``python benchmarks/instructions.py [--baseline DIR ...] [--calls N] [--cases MODE:KIND ...] [--jobs N]``
+(needs ``valgrind``).
 
 For this checkout and each ``--baseline`` tree (``git worktree add DIR REV``), it counts the instructions
 of a child that makes N requests and of one that makes N + ``--calls``, and prints the difference per
 request, for ``GET /Tickets/{id}`` and a ``ticketNumber`` ``eq`` query, through ``fake.transport()``
 (httpx, in-process; there also a ``PUT /Tickets`` of a whole record) and through the ASGI app called
-directly (what ``serve`` runs, without the server), single-tenant and by credentials. Ratios are against
-the first tree given (the baseline). The counts include the interpreter's own work, so they are comparable
+directly (what ``serve`` runs, without the server), single-tenant and by credentials. The ``-new`` kinds ask
+for a different ticket each time, as a real client does (``get-new`` by id, ``query-new`` by ticketNumber),
+so that no kept answer or plan serves them; ``plan-new`` is only the planning part of ``query-new`` (reading
+the body and compiling or binding the query, ``handlers._plan_from_request``), to show its share. Ratios
+are against the first tree given (the baseline). The counts include the interpreter's own work, so they are comparable
 between trees, not with wall time.
 """
 
@@ -28,11 +32,17 @@ import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 HERE = Path(__file__).resolve()
 CASES = [(mode, kind) for mode in ("inprocess", "asgi", "asgi-tenants") for kind in ("get", "query")]
 # A write too, in-process only: what a tenant without webhooks pays on the write path (the webhook hook).
 CASES.append(("inprocess", "put"))
+CASES += [("inprocess", "get-new"), ("inprocess", "query-new"), ("inprocess", "plan-new")]
+CASES += [("asgi", "get-new"), ("asgi", "query-new")]
+# Tickets seeded for the -new kinds, the same number whatever ``calls`` is, so that both children of a
+# difference share their setup; requests past it wrap around (and may then meet a kept answer).
+NEW_TICKETS = 1400
 
 
 def child(mode: str, kind: str, calls: int) -> None:
@@ -43,22 +53,42 @@ def child(mode: str, kind: str, calls: int) -> None:
     from fake_server.asgi import AsgiApp
 
     fake = FakeAutotask(limits=Limits.off())
-    for i in range(100):
+    for i in range(NEW_TICKETS if kind.endswith("-new") else 100):
         fake.seed("Tickets", {"companyID": 0, "title": f"t{i}", "status": 1, "priority": 2})
     record = fake.get("Tickets", 50)
     assert record is not None
-    query = json.dumps({"filter": [{"op": "eq", "field": "ticketNumber", "value": record["ticketNumber"]}]}).encode()
+    numbers = [fake.get("Tickets", i + 1)["ticketNumber"] for i in range(NEW_TICKETS)] if kind.endswith("-new") else []  # type: ignore[index]
+
+    def query_of(number: str) -> bytes:
+        return json.dumps({"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]}).encode()
+
+    query = query_of(record["ticketNumber"])
     headers = {"UserName": "u@example.invalid", "Secret": "s", "ApiIntegrationCode": "c"}
     headers["Content-Type"] = "application/json"
     base = "https://webservices19.autotask.net/ATServicesRest/V1.0"
+    if kind == "plan-new":
+        from fake_server import ApiRequest, ApiResponse
+        from fake_server.handlers import _plan_from_request
+
+        pairs = tuple(headers.items())
+        requests = [ApiRequest("POST", f"{base}/Tickets/query", pairs, query_of(n)) for n in numbers]
+        route = fake._route(requests[0])
+        assert not isinstance(route, ApiResponse)
+        for i in range(calls):
+            _plan_from_request(fake.tenant, route, requests[i % NEW_TICKETS])
+        return
     if mode == "inprocess":
         client = httpx.Client(transport=fake.transport(), headers=headers)
         replacement = json.dumps({**record, "title": "replaced"}).encode()
-        for _ in range(calls):
+        for i in range(calls):
             if kind == "get":
                 client.get(f"{base}/Tickets/50")
+            elif kind == "get-new":
+                client.get(f"{base}/Tickets/{i % NEW_TICKETS + 1}")
             elif kind == "put":
                 client.put(f"{base}/Tickets", content=replacement)
+            elif kind == "query-new":
+                client.post(f"{base}/Tickets/query", content=query_of(numbers[i % NEW_TICKETS]))
             else:
                 client.post(f"{base}/Tickets/query", content=query)
         return
@@ -68,10 +98,10 @@ def child(mode: str, kind: str, calls: int) -> None:
         app = AsgiApp.by_credentials(TenantsByCredentials(lambda key: fake))
     else:
         app = AsgiApp(fake)
-    path = "/ATServicesRest/V1.0/Tickets/50" if kind == "get" else "/ATServicesRest/V1.0/Tickets/query"
+    path = "/ATServicesRest/V1.0/Tickets/50" if kind.startswith("get") else "/ATServicesRest/V1.0/Tickets/query"
     scope = {
         "type": "http",
-        "method": "GET" if kind == "get" else "POST",
+        "method": "GET" if kind.startswith("get") else "POST",
         "path": path,
         "raw_path": path.encode(),
         "query_string": b"",
@@ -79,7 +109,20 @@ def child(mode: str, kind: str, calls: int) -> None:
         "scheme": "http",
         "server": ("127.0.0.1", 8765),
     }
-    body = b"" if kind == "get" else query
+    bodies = [b"" if kind.startswith("get") else query]
+    scopes = [scope]
+    if kind == "get-new":
+        scopes = [
+            {
+                **scope,
+                "path": f"/ATServicesRest/V1.0/Tickets/{i + 1}",
+                "raw_path": b"/ATServicesRest/V1.0/Tickets/%d" % (i + 1),
+            }
+            for i in range(NEW_TICKETS)
+        ]
+    elif kind == "query-new":
+        bodies = [query_of(n) for n in numbers]
+    body = bodies[0]
 
     async def receive() -> dict[str, object]:
         return {"type": "http.request", "body": body, "more_body": False}
@@ -88,8 +131,10 @@ def child(mode: str, kind: str, calls: int) -> None:
         return None
 
     async def run() -> None:
-        for _ in range(calls):
-            await app(scope, receive, send)
+        nonlocal body
+        for i in range(calls):
+            body = bodies[i % len(bodies)]
+            await app(scopes[i % len(scopes)], receive, send)
 
     asyncio.run(run())
 
@@ -109,17 +154,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", type=Path, action="append", default=[], help="another commit's tree")
     parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--cases", nargs="*", help="only these, as mode:kind (inprocess:query-new ...)")
+    parser.add_argument("--jobs", type=int, default=1, help="valgrind children run at once")
     args = parser.parse_args()
+    cases = [c for c in CASES if not args.cases or f"{c[0]}:{c[1]}" in args.cases]
     if shutil.which("valgrind") is None:
         print("benchmarks/instructions.py needs valgrind (apt-get install valgrind); nothing measured")
         return
     trees = [*(b.resolve() for b in args.baseline), HERE.parent.parent]
     print(f"instructions per request (difference of {args.calls} more requests), by tree")
+    runs = [(tree, mode, kind, n) for tree in trees for mode, kind in cases for n in (300, 300 + args.calls)]
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:  # each child is its own process
+        counts = dict(zip(runs, pool.map(lambda run: counted(*run), runs), strict=True))
     first: dict[tuple[str, str], float] = {}
     for tree in trees:
         cells = []
-        for mode, kind in CASES:
-            low, high = counted(tree, mode, kind, 300), counted(tree, mode, kind, 300 + args.calls)
+        for mode, kind in cases:
+            low, high = counts[(tree, mode, kind, 300)], counts[(tree, mode, kind, 300 + args.calls)]
             if low is None or high is None:  # an older tree without tenants by credentials
                 cells.append(f"{mode} {kind}: -")
                 continue

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from .journal import Journal
 from .jsonbody import PLAIN_JSON_TYPES, check_media_type, recorded
 from .profile import Limits, TenantProfile
 from .query import PlanCache
+from .route_shapes import LAST_ID_KINDS, last_id, without_last_id
 from .routing import Route, api_segments, base_path_accepted, resolve, service_segments
 from .service_endpoints import authenticated, unauthenticated
 from .store import Store
@@ -76,6 +78,9 @@ class FakeAutotask:
         self.tenant.webhooks.outbox.journal = self.journal  # callouts are journalled, marked outbound
         self.gate = Gate(limits if limits is not None else resolved.limits)
         self._routes: dict[tuple[str, str], tuple[Route, bool]] = {}  # with whether it only reads
+        # The same for a record's path by everything but its id: a GET of a record not asked for before
+        # (/Tickets/{id}, /Tickets/{id}/Notes/{id}) is routed by putting its id into the route of another.
+        self._shapes: dict[tuple[str, str], tuple[Route, bool]] = {}
         self._answers: dict[tuple[str, str, bytes], tuple[int, ApiResponse]] = {}
         # What reset() comes back to beyond the profile's reference records: the seed (load_baseline).
         self.baseline: dict[str, list[dict[str, Any]]] | None = None
@@ -290,12 +295,18 @@ class FakeAutotask:
         key = (request.method, request.path)
         known = self._routes.get(key)
         if known is None:
-            found = self._route(request)
-            if isinstance(found, ApiResponse):
-                return found
+            known = self._route_by_shape(request)
+            if known is None:
+                found = self._route(request)
+                if isinstance(found, ApiResponse):
+                    return found
+                known = (found, is_read(found, request.method))
+                if found.kind in LAST_ID_KINDS and last_id(request.path) == found.record_id:
+                    self._shapes[without_last_id(request)] = known
             if len(self._routes) >= ROUTE_CACHE_SIZE:
                 self._routes.clear()
-            known = self._routes[key] = (found, is_read(found, request.method))
+                self._shapes.clear()
+            self._routes[key] = known
         else:  # routing depends only on method, path, catalog and profile: all fixed; credentials do not
             self._authenticate(request)
         route, read = known
@@ -330,6 +341,20 @@ class FakeAutotask:
                 self._answers.clear()
             self._answers[answer_key] = (version, ApiResponse(response.status, content=content))
         return response
+
+    def _route_by_shape(self, request: ApiRequest) -> tuple[Route, bool] | None:
+        """The route of a record's path whose every segment but the id matched a route before; the request
+        is authenticated as routing would have done (no service endpoint ends in a record id)."""
+        if not self._shapes:
+            return None
+        record_id = last_id(request.path)
+        if record_id is None:
+            return None
+        known = self._shapes.get(without_last_id(request))
+        if known is None:
+            return None
+        self._authenticate(request)
+        return replace(known[0], record_id=record_id), known[1]
 
     def _route(self, request: ApiRequest) -> Route | ApiResponse:
         """The route for a request (authenticating it on the way), or the answer of a service endpoint."""

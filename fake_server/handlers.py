@@ -10,7 +10,8 @@ from .errors import NO_MATCHING_RECORD, BusinessError, MethodNotAllowed
 from .http_types import ApiRequest, ApiResponse, dumps
 from .jsonbody import parse_json
 from .paging import page_url, start_of, token
-from .query import Plan, count, make_plan, parse_query, select
+from .query import make_plan, plan_for
+from .query_select import Plan, count, select
 from .rendering import item_json, render, udf_definitions
 from .routing import BASE, Route
 from .tenant import Tenant
@@ -42,9 +43,10 @@ def _plan_from_request(tenant: Tenant, route: Route, request: ApiRequest, *, pag
     key = (route.entity.name, raw, page_size)
     plan = tenant.plans.get(key)
     if plan is None:
-        spec = parse_query(parse_json(raw, what), page_size=page_size)
-        plan = make_plan(route.entity, spec, tenant.udf_types(route.entity))
-        if len(raw) <= PLANNED_QUERY_MAX:  # a cache of huge query texts would hold megabytes each
+        keep = len(raw) <= PLANNED_QUERY_MAX  # a cache of huge query texts would hold megabytes each
+        data = parse_json(raw, what)
+        plan = plan_for(tenant.plans, route.entity, data, tenant.udf_types(route.entity), page_size, keep=keep)
+        if keep:
             tenant.plans.put(key, plan)
     return plan
 
@@ -154,8 +156,9 @@ def _children(tenant: Tenant, route: Route, **match: Any) -> Plan:
     filters = [{"op": "eq", "field": name, "value": value} for name, value in match.items()]
     if route.child.parent_field:
         filters.append({"op": "eq", "field": route.child.parent_field, "value": route.parent_id})
-    spec = parse_query({"filter": filters or [{"op": "exist", "field": "id"}]})
-    return make_plan(route.entity, spec, tenant.udf_types(route.entity))
+    return make_plan(
+        route.entity, {"filter": filters or [{"op": "exist", "field": "id"}]}, tenant.udf_types(route.entity)
+    )
 
 
 def child_collection(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:

@@ -1,4 +1,4 @@
-"""The query language: parsing a QueryModel, compiling its filters, and selecting a page by id keyset.
+"""The query language: parsing a QueryModel and compiling its filters into a plan (``query_select`` runs it).
 
 What production does with a query that is wrong, and the evidence for each (docs/behaviours.md lists them):
 
@@ -22,12 +22,13 @@ import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .catalog import EntityInfo
 from .errors import BusinessError
-from .store import Table
+from .query_select import KeyFunction, Plan, Predicate, QuerySpec
+from .query_shape import ARRAY, SCALAR, Slot, shape_key, skeleton
 from .values import coerce, comparable
 
 MAX_PAGE = 500
@@ -48,21 +49,9 @@ STRING_TESTS: dict[str, Callable[[str, str], bool]] = {
 }
 OPERATORS = frozenset({"eq", "noteq", *COMPARISONS, *STRING_TESTS, "exist", "notExist", "in", "notIn", "and", "or"})
 
-Predicate = Callable[[dict[str, Any]], bool]
-IndexHint = tuple[str, Any, Callable[[Any], Any]]
-
-
-class QuerySpec(NamedTuple):
-    """A parsed QueryModel; ``source`` is what nextPageUrl echoes back as ``search``.
-
-    Named tuples here and below rather than frozen dataclasses: a query not seen before builds one of
-    each per request, and a frozen dataclass takes several times as long to build.
-    """
-
-    filters: list[Any]
-    max_records: int
-    include_fields: list[str] | None
-    source: dict[str, Any]
+# A template's converted values, by the position each was registered at, and what makes a predicate of them.
+Bound = list[Any]
+Maker = Callable[[Bound], Predicate]
 
 
 def _key(data: dict[str, Any], name: str) -> Any:
@@ -95,25 +84,54 @@ def parse_query(data: Any, *, page_size: int | None = None) -> QuerySpec:
     include = _key(data, "includefields")
     if include is not None and (not isinstance(include, list) or not all(isinstance(i, str) for i in include)):
         raise BusinessError("IncludeFields must be an array of field names.")
-    return QuerySpec(filters, max_records, include or None, data)
+    return QuerySpec(filters, max_records, include or None)
+
+
+def _kind(value: Any) -> str | None:
+    """What a filter's value is to the compiler's checks: a slot's kind, or ``None`` for null."""
+    if isinstance(value, Slot):
+        return value.kind
+    assert value is None, "a skeleton holds values only in slots"
+    return None
 
 
 @dataclass
 class _Compiler:
+    """Compiles a query's skeleton into makers of predicates, converting each slot's value as it goes.
+
+    ``values`` are this request's values: each is converted where the compiler reaches it, so a bad value
+    is refused at the point of the query where it was before templates (an earlier clause's bad value
+    before a later clause's unknown field). The conversions are kept, in that order, for ``Template.bind``.
+    """
+
     entity: EntityInfo
     udf_types: dict[str, str]
+    values: list[Any]
     udfs_used: int = 0
     or_conditions: int = 0
-    index_hint: IndexHint | None = None
+    hint: tuple[str, int, KeyFunction] | None = None
+    converters: list[tuple[int, Callable[[Any], Any]]] = field(default_factory=list)
+    bound: Bound = field(default_factory=list)
 
-    def all_of(self, items: Iterable[Any], *, top: bool = False, depth: int = 0) -> Predicate | None:
+    def _slot(self, slot: Slot, convert: Callable[[Any], Any]) -> int:
+        """Where the slot's converted value will be in every binding of the template."""
+        self.bound.append(convert(self.values[slot.position]))
+        self.converters.append((slot.position, convert))
+        return len(self.bound) - 1
+
+    def all_of(self, items: Iterable[Any], *, top: bool = False, depth: int = 0) -> Maker | None:
         """Every condition at once; ``None`` when each was dropped (none is left to test)."""
-        predicates = [p for item in items if (p := self.condition(item, top=top, depth=depth)) is not None]
-        if len(predicates) <= 1:
-            return predicates[0] if predicates else None
-        return lambda record: all(p(record) for p in predicates)
+        makers = [m for item in items if (m := self.condition(item, top=top, depth=depth)) is not None]
+        if len(makers) <= 1:
+            return makers[0] if makers else None
 
-    def condition(self, item: Any, *, top: bool = False, depth: int = 0) -> Predicate | None:
+        def every(bound: Bound) -> Predicate:
+            predicates = [make(bound) for make in makers]
+            return lambda record: all(p(record) for p in predicates)
+
+        return every
+
+    def condition(self, item: Any, *, top: bool = False, depth: int = 0) -> Maker | None:
         """The test of one condition, or ``None`` for a clause production drops (an unknown operator)."""
         if not isinstance(item, dict):
             raise BusinessError("Each filter must be an object with op, field and value.")
@@ -128,57 +146,60 @@ class _Compiler:
         if op not in OPERATORS:
             return None  # production drops a clause whose operator it does not know (see UNKNOWN_OPERATORS)
         if op in ("and", "or"):
-            children = _key(item, "items")
-            if not isinstance(children, list) or not children:
-                raise BusinessError(f"The '{op}' filter requires a non-empty items array.")
-            if depth >= MAX_GROUP_DEPTH:
-                raise BusinessError(f"Invalid query syntax. Filter groups may nest at most {MAX_GROUP_DEPTH} levels.")
-            if op == "or":
-                self.or_conditions += len(children)
-                if self.or_conditions > MAX_OR_CONDITIONS:
-                    raise BusinessError("Invalid query syntax. Queries are limited to 500 or fewer 'OR' conditions.")
-                predicates = [p for child in children if (p := self.condition(child, depth=depth + 1)) is not None]
-                if not predicates:
-                    return None
-                return lambda record: any(p(record) for p in predicates)
-            return self.all_of(children, depth=depth + 1)
+            return self._group(op, _key(item, "items"), depth)
         field_name = _key(item, "field")
         if not isinstance(field_name, str) or not field_name:
             raise BusinessError(f"The '{op}' filter requires a field.")
         udf = _key(item, "udf") is True
         data_type, getter = self._field(field_name, udf)
         value = _key(item, "value")
+        value_kind = _kind(value)
         if op in ("exist", "notExist"):
             wanted = op == "exist"
-            return lambda record: (getter(record) is not None) == wanted
+            return _constant(lambda record: (getter(record) is not None) == wanted)
         if op in ("in", "notIn"):
-            if not isinstance(value, list):
+            if value_kind != ARRAY:
                 raise BusinessError(f"The '{op}' filter requires an array value.")
-            keys = {comparable(data_type, coerce(field_name, data_type, v)) for v in value}
-            if op == "in":
-                return lambda record: comparable(data_type, getter(record)) in keys
-            return lambda record: (v := getter(record)) is not None and comparable(data_type, v) not in keys
-        if value is None and op in ("eq", "noteq"):
+            assert isinstance(value, Slot)
+            at = self._slot(value, lambda v: {comparable(data_type, coerce(field_name, data_type, x)) for x in v})
+        elif value_kind is None and op in ("eq", "noteq"):
             # django-autotask drops falsy values and sends {"op": "eq", "field": "isActive"} on every sync
             # in production, so the API takes it; it is read as a comparison with null (inferred).
             wanted = op == "eq"
-            return lambda record: (getter(record) is None) == wanted
-        if value is None or isinstance(value, list | dict):
+            return _constant(lambda record: (getter(record) is None) == wanted)
+        elif value_kind != SCALAR:
             raise BusinessError(f"The '{op}' filter on {field_name} requires a single value.")
-        target = comparable(data_type, coerce(field_name, data_type, value))
-        if op == "eq":
-            if top and not udf and self.index_hint is None:
+        else:
+            assert isinstance(value, Slot)
+            if op in STRING_TESTS:
+                at = self._slot(value, lambda v: str(comparable(data_type, coerce(field_name, data_type, v))))
+            else:
+                at = self._slot(value, lambda v: comparable(data_type, coerce(field_name, data_type, v)))
+            if op == "eq" and top and not udf and self.hint is None:
                 canonical = self.entity.by_lower[field_name.lower()].name
-                self.index_hint = (canonical, target, lambda v: comparable(data_type, v))
-            return lambda record: comparable(data_type, getter(record)) == target
-        if op == "noteq":
-            return lambda record: (v := getter(record)) is not None and comparable(data_type, v) != target
-        if op in COMPARISONS:
-            compare = COMPARISONS[op]
-            return lambda record: (v := getter(record)) is not None and compare(comparable(data_type, v), target)
-        test = STRING_TESTS[op]
-        needle = str(target)
-        return lambda record: (v := getter(record)) is not None and test(str(v).casefold(), needle)
+                self.hint = (canonical, at, lambda v: comparable(data_type, v))
+        test = TESTS[op]
+        return lambda bound: test(data_type, getter, bound[at])
+
+    def _group(self, op: str, children: Any, depth: int) -> Maker | None:
+        if not isinstance(children, list) or not children:
+            raise BusinessError(f"The '{op}' filter requires a non-empty items array.")
+        if depth >= MAX_GROUP_DEPTH:
+            raise BusinessError(f"Invalid query syntax. Filter groups may nest at most {MAX_GROUP_DEPTH} levels.")
+        if op == "and":
+            return self.all_of(children, depth=depth + 1)
+        self.or_conditions += len(children)
+        if self.or_conditions > MAX_OR_CONDITIONS:
+            raise BusinessError("Invalid query syntax. Queries are limited to 500 or fewer 'OR' conditions.")
+        makers = [m for child in children if (m := self.condition(child, depth=depth + 1)) is not None]
+        if not makers:
+            return None
+
+        def any_of(bound: Bound) -> Predicate:
+            predicates = [make(bound) for make in makers]
+            return lambda record: any(p(record) for p in predicates)
+
+        return any_of
 
     def _field(self, name: str, udf: bool) -> tuple[str, Callable[[dict[str, Any]], Any]]:
         if udf:
@@ -204,28 +225,108 @@ class _Compiler:
         return info.data_type, lambda record: record.get(canonical)
 
 
-class Page(NamedTuple):
-    ids: list[int]
-    next_start: int | None
-    previous_start: int | None
+Getter = Callable[[dict[str, Any]], Any]
+Test = Callable[[str, Getter, Any], Predicate]
 
 
-class Plan(NamedTuple):
-    """A query ready to run: the parsed model, its predicate, and the ``eq`` an index can answer."""
+def _eq(data_type: str, getter: Getter, target: Any) -> Predicate:
+    return lambda record: comparable(data_type, getter(record)) == target
+
+
+def _noteq(data_type: str, getter: Getter, target: Any) -> Predicate:
+    return lambda record: (v := getter(record)) is not None and comparable(data_type, v) != target
+
+
+def _in(data_type: str, getter: Getter, keys: Any) -> Predicate:
+    return lambda record: comparable(data_type, getter(record)) in keys
+
+
+def _not_in(data_type: str, getter: Getter, keys: Any) -> Predicate:
+    return lambda record: (v := getter(record)) is not None and comparable(data_type, v) not in keys
+
+
+def _comparison(compare: Callable[[Any, Any], bool]) -> Test:
+    def test(data_type: str, getter: Getter, target: Any) -> Predicate:
+        return lambda record: (v := getter(record)) is not None and compare(comparable(data_type, v), target)
+
+    return test
+
+
+def _string_test(contains: Callable[[str, str], bool]) -> Test:
+    def test(data_type: str, getter: Getter, needle: Any) -> Predicate:
+        return lambda record: (v := getter(record)) is not None and contains(str(v).casefold(), needle)
+
+    return test
+
+
+# The test of each operator that reads a value, given that value converted (``Template.bind``).
+TESTS: dict[str, Test] = {
+    "eq": _eq,
+    "noteq": _noteq,
+    "in": _in,
+    "notIn": _not_in,
+    **{op: _comparison(compare) for op, compare in COMPARISONS.items()},
+    **{op: _string_test(test) for op, test in STRING_TESTS.items()},
+}
+
+
+def _constant(predicate: Predicate) -> Maker:
+    """A maker for a test that reads no value (exist, a comparison with null): the same predicate each time."""
+    return lambda bound: predicate
+
+
+class Template(NamedTuple):
+    """A compiled query shape: binding a query's values (``query_shape.shape_key`` order) gives its plan."""
 
     spec: QuerySpec
-    predicate: Predicate
-    hint: IndexHint | None
+    make: Maker
+    converters: tuple[tuple[int, Callable[[Any], Any]], ...]
+    hint: tuple[str, int, KeyFunction] | None
+
+    def bind(self, values: list[Any]) -> Plan:
+        """The plan for these values; a value its field cannot take is refused as the compiler refuses it."""
+        return self.plan([convert(values[index]) for index, convert in self.converters])
+
+    def plan(self, bound: Bound) -> Plan:
+        hint = self.hint
+        return Plan(self.spec, self.make(bound), None if hint is None else (hint[0], bound[hint[1]], hint[2]))
 
 
-def make_plan(entity: EntityInfo, spec: QuerySpec, udf_types: dict[str, str]) -> Plan:
-    """Compile the filters once; a plan depends only on the query and the entity's metadata."""
-    compiler = _Compiler(entity, udf_types)
-    predicate = compiler.all_of(spec.filters, top=True) or _every_record
+def compile_template(
+    entity: EntityInfo, data: Any, values: list[Any], udf_types: dict[str, str], page_size: int | None = None
+) -> tuple[Template, Bound]:
+    """Compile a query's skeleton (``query_shape.skeleton``), converting ``values`` on the way: the template
+    and this query's bound values. Errors come in the order the query states them."""
+    spec = parse_query(data, page_size=page_size)
+    compiler = _Compiler(entity, udf_types, values)
+    make = compiler.all_of(spec.filters, top=True) or _constant(_every_record)
     for name in spec.include_fields or ():
         if entity.field(name) is None:
             raise unknown_field(name, entity)
-    return Plan(spec, predicate, compiler.index_hint)
+    return Template(spec, make, tuple(compiler.converters), compiler.hint), compiler.bound
+
+
+def make_plan(entity: EntityInfo, data: Any, udf_types: dict[str, str], page_size: int | None = None) -> Plan:
+    """The plan of one QueryModel (parsed JSON), compiled for this once and not kept."""
+    values: list[Any] = []
+    template, bound = compile_template(entity, skeleton(data, values), values, udf_types, page_size)
+    return template.plan(bound)
+
+
+def plan_for(
+    cache: PlanCache, entity: EntityInfo, data: Any, udf_types: dict[str, str], page_size: int | None, *, keep: bool
+) -> Plan:
+    """The plan of a QueryModel, from the cache's template for its shape (compiled and kept if ``keep`` when
+    there is none yet): a query for another ticket number costs a walk and a lookup, not a compile."""
+    values: list[Any] = []
+    shape = (entity.name, shape_key(data, values), page_size)
+    template = cache.template(shape)
+    if template is not None:
+        return template.bind(values)
+    template, bound = compile_template(entity, skeleton(data), values, udf_types, page_size)
+    if keep:
+        cache.put_template(shape, template)
+    return template.plan(bound)
 
 
 def _every_record(record: dict[str, Any]) -> bool:
@@ -238,65 +339,16 @@ def unknown_field(name: str, entity: EntityInfo) -> BusinessError:
     return BusinessError(f"Unable to find {name} in the {entity.info.get('name') or entity.name} Entity")
 
 
-def _candidates(table: Table, plan: Plan) -> list[int] | None:
-    """Ids an index narrows the query to, in order; ``None`` when the whole table must be scanned."""
-    if plan.hint is None:
-        return None
-    field, key, key_function = plan.hint
-    return sorted(table.lookup(field, key, key_function))
-
-
-def select(table: Table, plan: Plan, start: int | None = None) -> Page:
-    """The page of matching ids beginning at id ``start`` (the first page when ``None``)."""
-    predicate = plan.predicate
-    size = plan.spec.max_records
-    first = -(2**63) if start is None else start
-    candidates = _candidates(table, plan)
-    if candidates is not None:
-        forward: Iterable[int] = candidates if start is None else [i for i in candidates if i >= first]
-    else:
-        forward = table.ids_from(first)
-    ids: list[int] = []
-    next_start = None
-    for record_id in forward:  # a plain loop: this runs on every query, usually over one indexed id
-        record = table.get(record_id)
-        if record is None or not predicate(record):
-            continue
-        if len(ids) == size:
-            next_start = record_id
-            break
-        ids.append(record_id)
-    previous_start = None
-    if start is not None:
-        if candidates is not None:
-            backward: Iterable[int] = (i for i in reversed(candidates) if i < first)
-        else:
-            backward = table.ids_from(first, reverse=True)
-        before = []
-        for record_id in backward:
-            record = table.get(record_id)
-            if record is None or not predicate(record):
-                continue
-            before.append(record_id)
-            if len(before) == size:
-                break
-        previous_start = before[-1] if before else None
-    return Page(ids, next_start, previous_start)
-
-
-def count(table: Table, plan: Plan) -> int:
-    candidates = _candidates(table, plan)
-    ids: Iterable[int] = candidates if candidates is not None else (i for i, _ in table.items())
-    return sum(1 for record_id in ids if plan.predicate(table.get(record_id) or {}))
-
-
-# Clients repeat the same query text; the tenant compiles it once.
+# Clients repeat the same query text, and more often the same query with other values; the tenant compiles
+# each text's plan, and each shape's template, once.
 class PlanCache:
-    """Least-recently-used plans by (entity, raw query text, page size). Thread-safe."""
+    """Least-recently-used plans by (entity, raw query text, page size), and templates by (entity, shape,
+    page size). Thread-safe."""
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
         self._plans: OrderedDict[Any, Plan] = OrderedDict()
+        self._templates: OrderedDict[Any, Template] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Any) -> Plan | None:
@@ -311,3 +363,16 @@ class PlanCache:
             self._plans[key] = plan
             if len(self._plans) > self.size:
                 self._plans.popitem(last=False)
+
+    def template(self, shape: Any) -> Template | None:
+        with self._lock:
+            template = self._templates.get(shape)
+            if template is not None:
+                self._templates.move_to_end(shape)
+            return template
+
+    def put_template(self, shape: Any, template: Template) -> None:
+        with self._lock:
+            self._templates[shape] = template
+            if len(self._templates) > self.size:
+                self._templates.popitem(last=False)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, NamedTuple
 
 from .catalog import EntityInfo
-from .http_types import dumps
 from .profile import TenantProfile
 from .store import Table
 
@@ -74,9 +74,71 @@ def render(
     return item
 
 
+# The encoder ``http_types.dumps`` builds per call, built once: item_json writes each value with it.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_STRING = json.encoder.encode_basestring  # what _ENCODER writes a str with (ensure_ascii=False)
+
+
+class _Blank(NamedTuple):
+    """What every item of an entity shares: each field's ``"name":`` and its place, and the item with
+    every field null, as text pieces that a record's values replace."""
+
+    entity: EntityInfo
+    places: dict[str, int]
+    names: tuple[str, ...]
+    nulls: tuple[str, ...]
+
+
+_BLANKS: dict[int, _Blank] = {}
+
+
+def _blank(entity: EntityInfo) -> _Blank:
+    found = _BLANKS.get(id(entity))
+    if found is None or found.entity is not entity:  # an id reused by another entity once the first is gone
+        unique = list(dict.fromkeys(f.name for f in entity.fields))
+        names = tuple(_STRING(name) + ":" for name in unique)
+        found = _BLANKS[id(entity)] = _Blank(
+            entity, {name: i for i, name in enumerate(unique)}, names, tuple(n + "null" for n in names)
+        )
+    return found
+
+
+def _value(value: Any) -> str:
+    """One value as ``_ENCODER`` writes it; the usual scalar types without its per-call setup."""
+    kind = type(value)
+    if kind is str:
+        return _STRING(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is bool:
+        return "true" if value else "false"
+    return _ENCODER.encode(value)
+
+
+def item_text(entity: EntityInfo, record: dict[str, Any], udf_names: list[str]) -> bytes:
+    """``dumps(render(entity, record, udf_names))``, byte for byte, without building the item: the
+    entity's all-null item, as text, with the record's (sparse) values written into their places."""
+    blank = _blank(entity)
+    parts = list(blank.nulls)
+    places, names = blank.places, blank.names
+    for key, value in record.items():
+        at = places.get(key)
+        if at is not None:
+            parts[at] = names[at] + _value(value)
+    if entity.has_udfs:
+        values = record.get("userDefinedFields") or {}
+        udfs = _ENCODER.encode([{"name": name, "value": values.get(name)} for name in udf_names])
+        at = places.get("userDefinedFields")
+        if at is None:
+            parts.append('"userDefinedFields":' + udfs)
+        else:
+            parts[at] = names[at] + udfs
+    return ("{" + ",".join(parts) + "}").encode("utf-8")
+
+
 def item_json(entity: EntityInfo, table: Table, record_id: int, udf_names: list[str]) -> bytes:
     """A stored record, serialised in the item shape; cached until the record changes."""
     cached = table.json_cache.get(record_id)
     if cached is None:
-        cached = table.json_cache[record_id] = dumps(render(entity, table.get(record_id) or {}, udf_names))
+        cached = table.json_cache[record_id] = item_text(entity, table.get(record_id) or {}, udf_names)
     return cached

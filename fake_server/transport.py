@@ -5,7 +5,19 @@ from __future__ import annotations
 import httpx
 
 from .answering import Core, Dropped, answer, answer_async
-from .respx_mount import to_api_request, to_httpx_response
+from .http_types import ApiRequest, ApiResponse
+
+
+def to_api_request(request: httpx.Request) -> ApiRequest:
+    headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw)
+    return ApiRequest(request.method, str(request.url), headers, request.content)
+
+
+def to_httpx_response(answered: ApiResponse) -> httpx.Response:
+    content = answered.content()
+    headers = [*answered.headers.items(), ("Content-Length", str(len(content)))]
+    # A ByteStream is handed over unread; content= would make httpx read it through its chunker first.
+    return httpx.Response(answered.status, headers=headers, stream=httpx.ByteStream(content))
 
 
 def _lost(request: httpx.Request) -> httpx.RemoteProtocolError:

@@ -112,21 +112,83 @@ def scrub_raw_headers(raw: dict[bytes, bytes]) -> dict[bytes, bytes]:
 
 
 _USERS, _WORDS = "|".join(sorted(USER_NAMES, key=len, reverse=True)), "|".join(SECRET_WORDS)
-_NAME = rf"(?:{_USERS}|[^=&#;/?\s]*?(?:{_WORDS})[^=&#;/?\s]*?)"
-# A credential in a URL or a text: ``name=value`` at the start, after ``?``, ``&``, ``;``, a space or a quote, its
-# value running to the next ``&``, ``#`` or space; or a path segment ``/name=value``, its value ending with the
-# segment. One already redacted is left alone.
-_CREDENTIAL = re.compile(
-    rf"((?:^|[?&;\s'\"(,]){_NAME}=)(?!{REDACTED}(?:[&#;:.,\s'\")]|$))[^&#\s]*"
-    rf"|(/{_NAME}=)(?!{REDACTED}(?:[/?&#;:.,\s'\")]|$))[^/?&#;\s]*",
-    re.IGNORECASE,
+# A credential in a URL or a text is ``name=value``: the name a user name (``user``, ``UserName``...) or any
+# name with a secret-looking word in it, in any casing, after the start, ``?``, ``&``, ``;``, a space, a quote,
+# ``(`` or ``,``; its value running to the next ``&``, ``#`` or space. Or a path segment ``/name=value``, its
+# value ending with the segment. One already redacted is left alone.
+#
+# Names hold none of ``=&#;/?`` or spaces, so every candidate name is a stretch of a "run" of such characters
+# ending at an ``=``. A single regex trying each ``,`` or quote as a start rescans the run from each: quadratic
+# (a 42 KB ``search=`` of ``,"`` held a served fake for seconds). Instead one regex finds, once per run, only
+# runs with a secret word or user name in them, and the rules above are applied to that run in Python.
+_RUN_CHAR = r"[^=&#;/?\s]"
+_CANDIDATE_RUN = re.compile(
+    rf"(?<!{_RUN_CHAR})(?={_RUN_CHAR}*+=){_RUN_CHAR}*?(?:{_USERS}|{_WORDS}){_RUN_CHAR}*+=", re.IGNORECASE
 )
+_IS_USER = re.compile(rf"(?:{_USERS})", re.IGNORECASE)
+_HAS_WORD = re.compile(_WORDS, re.IGNORECASE)
+_IN_RUN_START = re.compile(r"['\"(,]")
+_RUN_STARTS = frozenset("?&;")  # besides the start of the text and whitespace
+_QUERY_VALUE = re.compile(r"[^&#\s]*")
+_SEGMENT_VALUE = re.compile(r"[^/?&#;\s]*")
+_REDACTED_QUERY = re.compile(rf"{REDACTED}(?:[&#;:.,\s'\")]|$)", re.IGNORECASE)
+_REDACTED_SEGMENT = re.compile(rf"{REDACTED}(?:[/?&#;:.,\s'\")]|$)", re.IGNORECASE)
+
+
+def _is_name(name: str) -> bool:
+    return _IS_USER.fullmatch(name) is not None or _HAS_WORD.search(name) is not None
+
+
+def _value_end(text: str, run_start: int, equals: int) -> int | None:
+    """Where the credential value after the ``=`` at ``equals`` ends, if the run ``text[run_start:equals]``
+    names a credential under the rules above and its value is not redacted yet; None otherwise."""
+    run = text[run_start:equals]
+    before = text[run_start - 1] if run_start else ""
+    if before == "/" and _is_name(run) and _REDACTED_SEGMENT.match(text, equals + 1) is None:
+        return _SEGMENT_VALUE.match(text, equals + 1).end()  # type: ignore[union-attr]  # matches empty
+    # The names after a start character: the whole run if what precedes it is one, and each part of it after
+    # a quote, ``(`` or ``,``. The longest holds a secret word if any does; a user name has none of those
+    # characters, so only the last part can be one.
+    whole = not before or before in _RUN_STARTS or before.isspace()
+    first = _IN_RUN_START.search(run)
+    if not whole and first is None:
+        return None
+    longest = run if whole else run[first.end() :]  # type: ignore[union-attr]  # not None when not whole
+    last = run[max(map(run.rfind, "'\"(,")) + 1 :]  # the whole run when it has none: then it is whole
+    if _HAS_WORD.search(longest) is None and _IS_USER.fullmatch(last) is None:
+        return None
+    if _REDACTED_QUERY.match(text, equals + 1) is not None:
+        return None
+    return _QUERY_VALUE.match(text, equals + 1).end()  # type: ignore[union-attr]  # matches empty
+
+
+def _scrub_credentials(text: str, *, find_only: bool = False) -> str | None:
+    """The text with each credential value redacted (see above), in time linear in its length; with
+    ``find_only``, None if there is none to redact and the text unchanged otherwise."""
+    parts: list[str] = []
+    done = position = 0
+    while (found := _CANDIDATE_RUN.search(text, position)) is not None:
+        equals = found.end() - 1
+        end = _value_end(text, found.start(), equals)
+        if end is None:
+            position = found.end()
+            continue
+        if find_only:
+            return text
+        parts += (text[done : equals + 1], REDACTED)
+        done = position = end
+    if find_only:
+        return None
+    return text if not parts else "".join(parts) + text[done:]
+
+
 # Who the URL logs in as: ``https://user:password@host/``.
 _USERINFO = re.compile(rf"^([a-z][a-z0-9+.-]*://)(?!{REDACTED}@)[^/?#@\s]*@", re.IGNORECASE)
 
 
 def _scrub_plain(url: str) -> str:
-    scrubbed = _CREDENTIAL.sub(rf"\1\2{REDACTED}", url) if "=" in url else url
+    scrubbed = _scrub_credentials(url) if "=" in url else url
+    assert scrubbed is not None
     return _USERINFO.sub(rf"\1{REDACTED}@", scrubbed) if "@" in scrubbed else scrubbed
 
 
@@ -142,7 +204,7 @@ def scrub_url(url: str) -> str:
         if "%" not in probe:
             break
         probe = unquote(probe)
-        if _CREDENTIAL.search(probe) is not None or ("@" in probe and _USERINFO.search(probe) is not None):
+        if _scrub_credentials(probe, find_only=True) is not None or ("@" in probe and _USERINFO.search(probe) is not None):
             current = probe = _scrub_plain(probe)
     return current
 

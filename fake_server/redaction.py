@@ -182,12 +182,69 @@ def _scrub_credentials(text: str, *, find_only: bool = False) -> str | None:
     return text if not parts else "".join(parts) + text[done:]
 
 
+# A JSON object's credential-named key in a text that is not JSON as a whole: a query's ``search=`` (a GET
+# query carries its QueryModel there), a body cut short. A key's quote is one no backslash escapes, so a run of
+# escaped quotes is not rescanned from each; ``+`` may stand for the space a form encoding made of it.
+_JSON_KEY = re.compile(r'(?<!\\)"([^"\\]*+(?:\\.[^"\\]*+)*+)"[\s+]*:[\s+]*')
+_JSON_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"?')
+_JSON_SCALAR = re.compile(r"[^\s,}\]]*")
+_ANY_NAME = re.compile(rf"{_USERS}|{_WORDS}", re.IGNORECASE)
+_DECODER = json.JSONDecoder()
+
+
+def _json_key_name(quoted: str) -> str:
+    if "\\" not in quoted:
+        return quoted
+    try:
+        return str(json.loads(f'"{quoted}"'))
+    except ValueError:
+        return quoted
+
+
+def _json_value_end(text: str, start: int) -> int:
+    """Where the JSON value at ``start`` ends: a string even if unterminated, an object or array as the
+    parser reads it (to the end of the text if it cannot), or a bare scalar."""
+    first = text[start : start + 1]
+    if first == '"':
+        return _JSON_STRING.match(text, start).end()  # type: ignore[union-attr]  # a quote was seen
+    if first in ("{", "["):
+        try:
+            return _DECODER.raw_decode(text, start)[1]
+        except (ValueError, RecursionError):
+            return len(text)  # its end is unknowable: the rest goes with it
+    return _JSON_SCALAR.match(text, start).end()  # type: ignore[union-attr]  # matches empty
+
+
+def _scrub_json_keys(text: str, *, find_only: bool = False) -> str | None:
+    """The text with the value of each credential-named JSON key redacted (as ``scrub_body`` does to a whole
+    JSON body); with ``find_only``, None when there is none and the text unchanged otherwise."""
+    if '"' not in text or _ANY_NAME.search(text) is None:
+        return None if find_only else text
+    parts: list[str] = []
+    done = position = 0
+    while (found := _JSON_KEY.search(text, position)) is not None:
+        position = found.end()
+        if not _is_credential_key(_json_key_name(found.group(1))):
+            continue
+        end = _json_value_end(text, position)
+        if text.startswith(f'"{REDACTED}"', position) and end == position + len(REDACTED) + 2:
+            continue
+        if find_only:
+            return text
+        parts += (text[done:position], f'"{REDACTED}"')
+        done = position = max(end, position + 1)
+    if find_only:
+        return None
+    return text if not parts else "".join(parts) + text[done:]
+
+
 # Who the URL logs in as: ``https://user:password@host/``.
 _USERINFO = re.compile(rf"^([a-z][a-z0-9+.-]*://)(?!{REDACTED}@)[^/?#@\s]*@", re.IGNORECASE)
 
 
 def _scrub_plain(url: str) -> str:
     scrubbed = _scrub_credentials(url) if "=" in url else url
+    scrubbed = _scrub_json_keys(scrubbed)  # type: ignore[arg-type]  # None only when finding
     assert scrubbed is not None
     return _USERINFO.sub(rf"\1{REDACTED}@", scrubbed) if "@" in scrubbed else scrubbed
 
@@ -197,14 +254,18 @@ def scrub_url(url: str) -> str:
     ``UserName=`` and secret-looking parameters or path segments in any casing, and a ``user:password@``
     before the host. A credential hidden behind percent-encoding (``%3FSecret%3D...``, up to three layers)
     is found too: the URL is then given decoded, with it redacted."""
-    if "=" not in url and "%" not in url and "@" not in url:
+    if "=" not in url and "%" not in url and "@" not in url and '"' not in url:
         return url
     current = probe = _scrub_plain(url)
     for _ in range(3):
         if "%" not in probe:
             break
         probe = unquote(probe)
-        if _scrub_credentials(probe, find_only=True) is not None or ("@" in probe and _USERINFO.search(probe) is not None):
+        if (
+            _scrub_credentials(probe, find_only=True) is not None
+            or _scrub_json_keys(probe, find_only=True) is not None
+            or ("@" in probe and _USERINFO.search(probe) is not None)
+        ):
             current = probe = _scrub_plain(probe)
     return current
 

@@ -21,6 +21,7 @@ from .cassettes import Provenance, autotask_vcr, recording
 from .live import LOOPBACK, TargetRefused, check_target
 from .record_proxy import RecordingProxy, describe
 from .rules import Violation
+from .scrub import redact
 from .serving import free_socket, sigterm_as_ctrl_c, uvicorn_config
 from .settings import load_settings
 
@@ -54,7 +55,7 @@ def record(
     try:
         check_target(upstream, load_settings().sandbox_hosts, allow_production)
     except TargetRefused as refused:
-        console.print(f"[red]refused:[/] {escape(str(refused))}")
+        console.print(f"[red]refused:[/] {escape(redact(str(refused)))}")
         raise typer.Exit(2) from None
     out.mkdir(parents=True, exist_ok=True)
     cassette_path, journal_path = out / f"{name}.json", out / f"{name}.jsonl"
@@ -78,7 +79,7 @@ def record(
         proxy = RecordingProxy(upstream, http, journal, on_violation=report)
         sock = free_socket(host, port)
         root = f"http://{host}:{sock.getsockname()[1]}"
-        console.print(f"Recording proxy to {escape(upstream)}")
+        console.print(f"Recording proxy to {escape(redact(upstream))}")  # not a user:password@ in it
         console.print(f"  base URL:        {root}/{BASE[0]}/{BASE[1]}")
         console.print(f"  zone discovery:  {root}/{BASE[0]}/{BASE[1]}/zoneInformation?user=<api user>")
         console.print(f"  writing:         {cassette_path} and {journal_path}")

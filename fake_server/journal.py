@@ -6,6 +6,7 @@ import json
 import os
 import threading
 import time
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,10 @@ def _exchange(entry: tuple[Any, ...], position: int) -> Exchange:
         outbound=len(entry) > 9,
     )
 
+
+# How many of the latest exchanges ``serve`` holds in memory unless told otherwise (``--journal-keep``): about
+# a megabyte of rows, plus the bodies they hold that no other row shares.
+SERVED_KEEP = 10_000
 
 # Readers split lines with str.splitlines(), which also breaks at these; json.dumps leaves them raw.
 _LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
@@ -82,12 +87,25 @@ def _mend_torn_tail(descriptor: int) -> int:
 
 
 class Journal:
-    """What was served, in order. Thread-safe; reads return plain values."""
+    """What was served, in order. Thread-safe; reads return plain values.
 
-    def __init__(self) -> None:
-        # Each exchange as a plain tuple of Exchange's fields, made into an Exchange when read: a tuple is
-        # several times cheaper to build on every request, and the garbage collector can stop tracking it.
-        self._entries: list[tuple[Any, ...]] = []
+    ``keep`` bounds what is held in memory to the latest exchanges (``serve`` keeps a bound: a long-running
+    fake must not grow without end); older ones are dropped, counted in ``dropped``, and still in the file of
+    ``stream_to`` if there is one. Positions count every exchange recorded, dropped or not. Without a bound
+    (the default, and what ``FakeAutotask`` has: tests read their journal whole) every exchange is held.
+    """
+
+    def __init__(self, keep: int | None = None) -> None:
+        # Each field in a column of its own, made into an Exchange when read: a row costs a list slot per
+        # field and the two times 16 bytes in an array, not a tuple and two float objects (issue 24: bytes per
+        # served request); the garbage collector tracks none of it. With a bound the columns are a ring.
+        self._keep: int | None = None
+        self._total = 0  # exchanges recorded since the last clear, dropped or not
+        self._offset = 0  # the position before the first row's slot: the columns start there
+        self._objects: tuple[list[Any], ...] = ([], [], [], [], [], [])  # method, url, headers, bodies, decoded
+        self._statuses = array("H")
+        self._times = array("d")  # started_at and duration, in turn
+        self._outbound = array("b")
         # Equal bodies share one bytes object: a client polling the same record would otherwise keep a fresh
         # copy per exchange, and that growth, more than the bookkeeping, is what slows a busy served fake.
         self._bodies: dict[bytes, bytes] = {}
@@ -101,6 +119,36 @@ class Journal:
         self._last_headers: Any = None
         self._lock = threading.Lock()
         self._sink: int | None = None
+        self.limit(keep)
+
+    @property
+    def keep(self) -> int | None:
+        """How many of the latest exchanges are held in memory; None: all of them."""
+        return self._keep
+
+    @property
+    def dropped(self) -> int:
+        """How many older exchanges are no longer held in memory (``keep``); the streamed file has them."""
+        return self._total - len(self._statuses)
+
+    @property
+    def total(self) -> int:
+        """Every exchange recorded since the journal was made or cleared, held or dropped."""
+        return self._total
+
+    def limit(self, keep: int | None) -> None:
+        """Hold only the latest ``keep`` exchanges from now on (None or 0: all); older ones held are dropped."""
+        if keep is not None and keep < 0:
+            raise ValueError(f"a journal keeps 0 or more exchanges, not {keep}")
+        with self._lock:
+            rows = self._rows()
+            self._keep = keep or None
+            dropped = self._total - len(rows)
+            kept = rows if self._keep is None else rows[-self._keep :]
+            self._reset_columns()
+            self._total = self._offset = dropped + len(rows) - len(kept)
+            for row in kept:
+                self._append(row)
 
     def stream_to(self, path: str | Path) -> int:
         """Also append every exchange from now on to ``path`` as a JSON line (``serve --journal``).
@@ -177,9 +225,9 @@ class Journal:
                 duration,
                 request.decoded,
             )
-            self._entries.append(entry)
+            self._append(entry)
             if self._sink is not None:
-                _write_all(self._sink, _line(_exchange(entry, len(self._entries))))
+                _write_all(self._sink, _line(_exchange(entry, self._total)))
 
     def record_outbound(
         self,
@@ -207,9 +255,9 @@ class Journal:
             True,
         )
         with self._lock:
-            self._entries.append(entry)
+            self._append(entry)
             if self._sink is not None:
-                _write_all(self._sink, _line(_exchange(entry, len(self._entries))))
+                _write_all(self._sink, _line(_exchange(entry, self._total)))
 
     def _request_body(self, body: bytes, caller: CallerSecrets) -> bytes:
         clean = self._clean_bodies.get(body)
@@ -226,26 +274,72 @@ class Journal:
     def _shared(self, body: bytes) -> bytes:
         return self._bodies.setdefault(body, body)
 
+    def _append(self, entry: tuple[Any, ...]) -> None:
+        """One row into the columns (the lock held): appended, or over the oldest once ``keep`` are held."""
+        objects = (entry[0], entry[1], entry[2], entry[3], entry[5], entry[8])
+        if self._keep is None or len(self._statuses) < self._keep:
+            for column, value in zip(self._objects, objects, strict=True):
+                column.append(value)
+            self._statuses.append(entry[4])
+            self._times.extend((entry[6], entry[7]))
+            self._outbound.append(len(entry) > 9)
+        else:
+            at = (self._total - self._offset) % self._keep
+            for column, value in zip(self._objects, objects, strict=True):
+                column[at] = value
+            self._statuses[at] = entry[4]
+            self._times[2 * at], self._times[2 * at + 1] = entry[6], entry[7]
+            self._outbound[at] = len(entry) > 9
+            if at == 0:  # once per turn of the ring: what was remembered for dropped rows goes with them
+                self._forget_seen()
+        self._total += 1
+
+    def _row(self, position: int) -> tuple[Any, ...]:
+        """The row of the exchange at ``position`` (from 1), which must be held (the lock held or not needed)."""
+        at = position - 1 - self._offset
+        if self._keep is not None:
+            at %= self._keep
+        method, url, headers, body, content, decoded = (column[at] for column in self._objects)
+        row = (method, url, headers, body, self._statuses[at], content, self._times[2 * at], self._times[2 * at + 1])
+        return (*row, decoded, True) if self._outbound[at] else (*row, decoded)
+
+    def _rows(self) -> list[tuple[Any, ...]]:
+        """Every row held, oldest first (the lock held)."""
+        return [self._row(position) for position in range(self.dropped + 1, self._total + 1)]
+
+    def _reset_columns(self) -> None:
+        for column in self._objects:
+            column.clear()
+        self._statuses, self._times, self._outbound = array("H"), array("d"), array("b")
+        self._total = 0
+        self._offset = 0  # the position before the first row's slot: the columns start there
+
+    def _forget_seen(self) -> None:
+        self._bodies.clear()
+        self._clean_bodies.clear()
+        self._urls.clear()
+        self._scanned.clear()
+        self._last_headers = None
+
     def __len__(self) -> int:
-        return len(self._entries)
+        """The exchanges held (all of them, unless ``keep`` dropped some: see ``dropped`` and ``total``)."""
+        return len(self._statuses)
 
     def __iter__(self) -> Iterator[Exchange]:
         with self._lock:
-            entries = list(self._entries)
-        return (_exchange(entry, n) for n, entry in enumerate(entries, 1))
+            first = self.dropped + 1
+            rows = self._rows()
+        return (_exchange(row, n) for n, row in enumerate(rows, first))
 
     def __getitem__(self, index: int) -> Exchange:
-        position = range(1, len(self._entries) + 1)[index]  # an IndexError as a list gives it
-        return _exchange(self._entries[position - 1], position)
+        with self._lock:
+            position = range(self.dropped + 1, self._total + 1)[index]  # an IndexError as a list gives it
+            return _exchange(self._row(position), position)
 
     def clear(self) -> None:
         with self._lock:
-            self._entries.clear()
-            self._bodies.clear()
-            self._clean_bodies.clear()
-            self._urls.clear()
-            self._scanned.clear()
-            self._last_headers = None
+            self._reset_columns()
+            self._forget_seen()
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [entry.to_dict() for entry in self]

@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from fake_server import FakeAutotask, Limits
 from fake_server.asgi import AsgiApp
+from fake_server.journal import SERVED_KEEP
 from fake_server.tenancy import TenantsByCredentials
 
 from .live_view import live_view
@@ -37,6 +38,16 @@ def serve(
             "holding KEY.jsonl per tenant.",
         ),
     ] = None,
+    journal_keep: Annotated[
+        int,
+        typer.Option(
+            metavar="N",
+            min=0,
+            help=f"Hold the latest N exchanges in memory (the state API's journal, the live view); older ones "
+            f"are dropped, and said to be. --journal files keep every one. 0: hold all.  [default: {SERVED_KEEP}]",
+            show_default=False,
+        ),
+    ] = SERVED_KEEP,
     state_api: Annotated[bool, typer.Option(help="Serve /_harness/ reset, seed, journal and faults.")] = False,
     limits: Annotated[bool, typer.Option(help="Apply the API's hourly and thread limits.")] = True,
     tenants: Annotated[
@@ -80,7 +91,12 @@ def serve(
         raise typer.BadParameter("choose one or by-credentials", param_hint="--tenants")
     if not webhook_time_scale > 0 or webhook_time_scale == float("inf"):
         raise typer.BadParameter("must be a positive number", param_hint="--webhook-time-scale")
-    callouts = deliver_callouts(webhook_allow_host or [], webhook_time_scale)
+    delivering = deliver_callouts(webhook_allow_host or [], webhook_time_scale)
+
+    def callouts(made: FakeAutotask) -> None:  # what every tenant served gets: its callouts, a bounded journal
+        delivering(made)
+        made.journal.limit(journal_keep)
+
     chosen_limits = None if limits else Limits.off()
     directory: TenantsByCredentials[FakeAutotask] | None = None
     if tenants == "by-credentials":
@@ -144,7 +160,7 @@ def serve(
             for _, core in served:
                 core.webhooks.stop()
                 core.journal.close()
-            count = sum(len(core.journal) for _, core in served)
+            count = sum(core.journal.total for _, core in served)
             summary = f"stopped after {count} exchange{'' if count == 1 else 's'}"
             if directory is not None:
                 summary += f" with {len(directory)} tenant{'' if len(directory) == 1 else 's'}"

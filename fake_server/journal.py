@@ -96,16 +96,15 @@ class Journal:
     """
 
     def __init__(self, keep: int | None = None) -> None:
-        # Each field in a column of its own, made into an Exchange when read: a row costs a list slot per
-        # field and the two times 16 bytes in an array, not a tuple and two float objects (issue 24: bytes per
-        # served request); the garbage collector tracks none of it. With a bound the columns are a ring.
+        # Each exchange as a plain tuple of Exchange's fields but its two times, made into an Exchange when
+        # read; the times go into an array, 16 bytes, not two float objects of 24 and their two slots (issue
+        # 24: bytes per served request). A tuple is several times cheaper to build on every request than a
+        # column per field. With a bound (``keep``) the rows are a ring.
         self._keep: int | None = None
         self._total = 0  # exchanges recorded since the last clear, dropped or not
-        self._offset = 0  # the position before the first row's slot: the columns start there
-        self._objects: tuple[list[Any], ...] = ([], [], [], [], [], [])  # method, url, headers, bodies, decoded
-        self._statuses = array("H")
+        self._offset = 0  # the position before the first row's slot: the rows start there
+        self._rows_held: list[tuple[Any, ...]] = []
         self._times = array("d")  # started_at and duration, in turn
-        self._outbound = array("b")
         # Equal bodies share one bytes object: a client polling the same record would otherwise keep a fresh
         # copy per exchange, and that growth, more than the bookkeeping, is what slows a busy served fake.
         self._bodies: dict[bytes, bytes] = {}
@@ -129,7 +128,7 @@ class Journal:
     @property
     def dropped(self) -> int:
         """How many older exchanges are no longer held in memory (``keep``); the streamed file has them."""
-        return self._total - len(self._statuses)
+        return self._total - len(self._rows_held)
 
     @property
     def total(self) -> int:
@@ -145,7 +144,7 @@ class Journal:
             self._keep = keep or None
             dropped = self._total - len(rows)
             kept = rows if self._keep is None else rows[-self._keep :]
-            self._reset_columns()
+            self._reset_rows()
             self._total = self._offset = dropped + len(rows) - len(kept)
             for row in kept:
                 self._append(row)
@@ -214,20 +213,24 @@ class Journal:
                     self._scanned.add(content)
                 else:
                     content = self._shared(scrubbed)
-            entry = (
+            row = (
                 method if method.isupper() else method.upper(),
                 url,
                 headers,
                 body,
                 response.status,
                 content,
-                started_at,
-                duration,
                 request.decoded,
             )
-            self._append(entry)
+            if self._keep is None or len(self._rows_held) < self._keep:  # the usual case, inline
+                self._rows_held.append(row)
+                self._times.append(started_at)
+                self._times.append(duration)
+                self._total += 1
+            else:
+                self._overwrite(row, started_at, duration)
             if self._sink is not None:
-                _write_all(self._sink, _line(_exchange(entry, self._total)))
+                _write_all(self._sink, _line(_exchange((*row[:6], started_at, duration, row[6]), self._total)))
 
     def record_outbound(
         self,
@@ -275,44 +278,44 @@ class Journal:
         return self._bodies.setdefault(body, body)
 
     def _append(self, entry: tuple[Any, ...]) -> None:
-        """One row into the columns (the lock held): appended, or over the oldest once ``keep`` are held."""
-        objects = (entry[0], entry[1], entry[2], entry[3], entry[5], entry[8])
-        if self._keep is None or len(self._statuses) < self._keep:
-            for column, value in zip(self._objects, objects, strict=True):
-                column.append(value)
-            self._statuses.append(entry[4])
-            self._times.extend((entry[6], entry[7]))
-            self._outbound.append(len(entry) > 9)
+        """An entry, as ``_exchange`` reads one, into the rows (the lock held)."""
+        row = (*entry[:6], entry[8], True) if len(entry) > 9 else (*entry[:6], entry[8])
+        if self._keep is None or len(self._rows_held) < self._keep:
+            self._rows_held.append(row)
+            self._times.append(entry[6])
+            self._times.append(entry[7])
+            self._total += 1
         else:
-            at = (self._total - self._offset) % self._keep
-            for column, value in zip(self._objects, objects, strict=True):
-                column[at] = value
-            self._statuses[at] = entry[4]
-            self._times[2 * at], self._times[2 * at + 1] = entry[6], entry[7]
-            self._outbound[at] = len(entry) > 9
-            if at == 0:  # once per turn of the ring: what was remembered for dropped rows goes with them
-                self._forget_seen()
+            self._overwrite(row, entry[6], entry[7])
+
+    def _overwrite(self, row: tuple[Any, ...], started_at: float, duration: float) -> None:
+        """The row over the oldest held, ``keep`` being held (the lock held)."""
+        assert self._keep is not None
+        at = (self._total - self._offset) % self._keep
+        self._rows_held[at] = row
+        self._times[2 * at] = started_at
+        self._times[2 * at + 1] = duration
         self._total += 1
+        if at == 0:  # once per turn of the ring: what was remembered for dropped rows goes with them
+            self._forget_seen()
 
     def _row(self, position: int) -> tuple[Any, ...]:
-        """The row of the exchange at ``position`` (from 1), which must be held (the lock held or not needed)."""
+        """The exchange at ``position`` (from 1), which must be held, as the tuple ``_exchange`` reads."""
         at = position - 1 - self._offset
         if self._keep is not None:
             at %= self._keep
-        method, url, headers, body, content, decoded = (column[at] for column in self._objects)
-        row = (method, url, headers, body, self._statuses[at], content, self._times[2 * at], self._times[2 * at + 1])
-        return (*row, decoded, True) if self._outbound[at] else (*row, decoded)
+        row = self._rows_held[at]
+        return (*row[:6], self._times[2 * at], self._times[2 * at + 1], *row[6:])
 
     def _rows(self) -> list[tuple[Any, ...]]:
         """Every row held, oldest first (the lock held)."""
         return [self._row(position) for position in range(self.dropped + 1, self._total + 1)]
 
-    def _reset_columns(self) -> None:
-        for column in self._objects:
-            column.clear()
-        self._statuses, self._times, self._outbound = array("H"), array("d"), array("b")
+    def _reset_rows(self) -> None:
+        self._rows_held = []
+        self._times = array("d")
         self._total = 0
-        self._offset = 0  # the position before the first row's slot: the columns start there
+        self._offset = 0  # the position before the first row's slot
 
     def _forget_seen(self) -> None:
         self._bodies.clear()
@@ -323,7 +326,7 @@ class Journal:
 
     def __len__(self) -> int:
         """The exchanges held (all of them, unless ``keep`` dropped some: see ``dropped`` and ``total``)."""
-        return len(self._statuses)
+        return len(self._rows_held)
 
     def __iter__(self) -> Iterator[Exchange]:
         with self._lock:
@@ -338,7 +341,7 @@ class Journal:
 
     def clear(self) -> None:
         with self._lock:
-            self._reset_columns()
+            self._reset_rows()
             self._forget_seen()
 
     def to_dicts(self) -> list[dict[str, Any]]:

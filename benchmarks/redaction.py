@@ -54,12 +54,13 @@ def main() -> None:
     large_json = json_body(args.size)
     large_text = b"note=" + b"word " * (args.size // 5) + b"&password=hunter2-hunter2"
     adversarial = b',"' * (args.adversarial // 2)
+    big, small = f"{args.size / 2**20:g} MiB", f"{args.adversarial / 2**10:g} KB"
     rows = [
-        ("4 MiB JSON body, scrub_body", lambda: scrub_body(large_json), large_json),
-        ("4 MiB text body, scrub_body", lambda: scrub_body(large_text), large_text),
-        ('64 KB ," body, scrub_body', lambda: scrub_body(adversarial + b" password=x"), adversarial),
+        (f"{big} JSON body, scrub_body", lambda: scrub_body(large_json), large_json),
+        (f"{big} text body, scrub_body", lambda: scrub_body(large_text), large_text),
+        (f'{small} ," body, scrub_body', lambda: scrub_body(adversarial + b" password=x"), adversarial),
         (
-            '64 KB ," search=, scrub_url',
+            f'{small} ," search=, scrub_url',
             lambda: scrub_url("/Tickets/query?search=" + adversarial.decode()),
             adversarial,
         ),

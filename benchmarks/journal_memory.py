@@ -1,11 +1,15 @@
-"""Bytes a journal entry costs a long-running served fake, measured with tracemalloc.
+"""Bytes a journal entry costs a long-running served fake, below its in-memory bound and past it, measured
+with tracemalloc.
 
-Run: ``python benchmarks/journal_memory.py [--requests N]``
+Run: ``python benchmarks/journal_memory.py [--keep N] [--past M]``
 
-Sends N GETs straight through the ASGI app (no server, so only the fake allocates) twice: one
-ticket over and over (a client polling a record), then each of the sample's 1,200 tickets in
-turn. Prints the memory still held afterwards per request, which is what the journal (and the
-fake's caches) grow by. Nothing is asserted.
+Sends GETs straight through the ASGI app (no server, so only the fake allocates), with the journal bounded
+as ``serve`` bounds it (``--keep``, by default serve's own default), in two patterns: one ticket over and
+over (a client polling a record), then each of the sample's 1,200 tickets in turn. For each it prints the
+memory held per request while the journal fills (from a quarter of the bound to the bound) and past the
+bound (from the bound to ``--past`` times it), the second of which should be about nothing. Both are
+differences between two points of one run, so what a warm fake holds once (rendered records, kept answers,
+the bodies the journal shares) is not counted as if every request grew it. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fake_server import FakeAutotask, Limits
+from fake_server import journal as journal_module
 from fake_server.asgi import AsgiApp
 from fake_server.sample import sample_snapshot
 
@@ -35,16 +40,18 @@ HEADERS = [
     (b"apiintegrationcode", b"BENCH"),
     (b"user-agent", b"journal-memory"),
 ]
+# What serve keeps; a tree from before the bound (a baseline) keeps everything.
+SERVED_KEEP = getattr(journal_module, "SERVED_KEEP", 10_000)
 
 
-async def serve_gets(app: AsgiApp, path_of: Callable[[int], str], count: int) -> None:
+async def serve_gets(app: AsgiApp, path_of: Callable[[int], str], start: int, stop: int) -> None:
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
     async def send(_: Any) -> None:
         return None
 
-    for number in range(count):
+    for number in range(start, stop):
         path = path_of(number)
         scope = {
             "type": "http",
@@ -59,32 +66,46 @@ async def serve_gets(app: AsgiApp, path_of: Callable[[int], str], count: int) ->
         await app(scope, receive, send)
 
 
-def held_per_request(path_of: Callable[[int], str], count: int) -> float:
+def held_per_request(path_of: Callable[[int], str], checkpoints: list[int], keep: int) -> list[float]:
+    """Bytes held per request between consecutive checkpoints (counts of requests)."""
     fake = FakeAutotask(limits=Limits.off())
     fake.load_snapshot(sample_snapshot())
+    if hasattr(fake.journal, "limit"):
+        fake.journal.limit(keep)
     app = AsgiApp(fake)
-    asyncio.run(serve_gets(app, path_of, 1_200))  # every record rendered once, as a warm server has
+    asyncio.run(serve_gets(app, path_of, 0, 1_200))  # every record rendered once, as a warm server has
     fake.journal.clear()
     gc.collect()
     tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    asyncio.run(serve_gets(app, path_of, count))
-    gc.collect()
-    after = tracemalloc.get_traced_memory()[0]
+    held, done = [], 0
+    for checkpoint in checkpoints:
+        asyncio.run(serve_gets(app, path_of, done, checkpoint))
+        done = checkpoint
+        # The fake's kept answers (at most 1,024, cleared when full) are emptied at every point: 1,200
+        # tickets in turn refill them without end, and how full they happened to be is not the journal's.
+        fake._answers.clear()
+        gc.collect()
+        held.append(tracemalloc.get_traced_memory()[0])
     tracemalloc.stop()
-    assert len(fake.journal) == count
-    return (after - before) / count
+    steps = zip(held, held[1:], checkpoints, checkpoints[1:], strict=False)  # consecutive pairs
+    return [(after - before) / (b - a) for before, after, a, b in steps]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=24_000)
+    parser.add_argument("--keep", type=int, default=SERVED_KEEP, help="the journal's bound (serve's default)")
+    parser.add_argument("--past", type=int, default=3, help="measure past the bound up to this many times it")
     args = parser.parse_args()
-    same = held_per_request(lambda _: "/ATServicesRest/V1.0/Tickets/600", args.requests)
-    spread = held_per_request(lambda n: f"/ATServicesRest/V1.0/Tickets/{n % 1200 + 1}", args.requests)
-    print(f"{args.requests} GETs through the ASGI app; memory held afterwards per request:")
-    print(f"  the same ticket each time:        {same:6.0f} bytes")
-    print(f"  each of 1,200 tickets in turn:    {spread:6.0f} bytes")
+    keep = args.keep
+    checkpoints = [keep // 4, keep, keep * args.past]
+    print(f"GETs through the ASGI app, journal bound {keep}; memory held per request:")
+    print(f"  {'':34} {'filling':>9} {'past the bound':>15}")
+    for name, path_of in [
+        ("the same ticket each time", lambda _: "/ATServicesRest/V1.0/Tickets/600"),
+        ("each of 1,200 tickets in turn", lambda n: f"/ATServicesRest/V1.0/Tickets/{n % 1200 + 1}"),
+    ]:
+        filling, past = held_per_request(path_of, checkpoints, keep)
+        print(f"  {name:34} {filling:7.0f} B {past:13.0f} B")
 
 
 if __name__ == "__main__":

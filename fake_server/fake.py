@@ -377,18 +377,10 @@ class FakeAutotask:
         authenticate(request, self.credentials)
 
     def _as_api_user(self, request: ApiRequest, route: Route) -> ApiResponse:
-        """Read Resources with the tenant's API-user Resource carrying the caller's UserName (see
-        ``Tenant.adopt_api_user``); a change retires kept answers like any write, and a read that fails leaves
-        the record as it was."""
-        previous = self.tenant.adopt_api_user(request.credentials()[0])
-        try:
-            response = self._answer(route, True, request)
-        except Exception:
-            self.tenant.restore_api_user(previous)
-            raise
-        if response.status != 200:
-            self.tenant.restore_api_user(previous)
-        return response
+        """Read Resources as the caller, who finds itself by its UserName (see ``Tenant.read_as_api_user``)."""
+        return self.tenant.read_as_api_user(
+            request.credentials()[0], request, lambda: self._answer(route, True, request)
+        )
 
 
 def _optional_mounts() -> list[Callable[..., AbstractContextManager[Any]]]:

@@ -40,6 +40,10 @@ def _exchange(entry: tuple[Any, ...], position: int) -> Exchange:
     )
 
 
+# How many of the latest exchanges ``serve`` holds in memory unless told otherwise (``--journal-keep``): about
+# a megabyte of rows, plus the bodies they hold that no other row shares.
+SERVED_KEEP = 10_000
+
 # Readers split lines with str.splitlines(), which also breaks at these; json.dumps leaves them raw.
 _LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
@@ -82,12 +86,26 @@ def _mend_torn_tail(descriptor: int) -> int:
 
 
 class Journal:
-    """What was served, in order. Thread-safe; reads return plain values."""
+    """What was served, in order. Thread-safe; reads return plain values.
 
-    def __init__(self) -> None:
-        # Each exchange as a plain tuple of Exchange's fields, made into an Exchange when read: a tuple is
-        # several times cheaper to build on every request, and the garbage collector can stop tracking it.
-        self._entries: list[tuple[Any, ...]] = []
+    ``keep`` bounds what is held in memory to the latest exchanges (``serve`` keeps a bound: a long-running
+    fake must not grow without end); older ones are dropped, counted in ``dropped``, and still in the file of
+    ``stream_to`` if there is one. Positions count every exchange recorded, dropped or not. Without a bound
+    (the default, and what ``FakeAutotask`` has: tests read their journal whole) every exchange is held.
+    """
+
+    def __init__(self, keep: int | None = None) -> None:
+        # Each exchange as a plain tuple, made into an Exchange when read: several times cheaper to build on
+        # every request than anything else, and the garbage collector can stop tracking it. What repeats from
+        # exchange to exchange (method, request body, status, what was undone to read it) is one shared
+        # "kind" tuple, so a row has six slots, not nine (issue 24: bytes per served request). The times stay
+        # float objects: an array of doubles would save 32 more bytes but costs 2,000 instructions a request
+        # to fill. With a bound (``keep``) the rows are a ring.
+        self._keep: int | None = None
+        self._total = 0  # exchanges recorded since the last clear, dropped or not
+        self._offset = 0  # the position before the first row's slot: the rows start there
+        self._rows_held: list[tuple[Any, ...]] = []
+        self._kinds: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         # Equal bodies share one bytes object: a client polling the same record would otherwise keep a fresh
         # copy per exchange, and that growth, more than the bookkeeping, is what slows a busy served fake.
         self._bodies: dict[bytes, bytes] = {}
@@ -101,6 +119,36 @@ class Journal:
         self._last_headers: Any = None
         self._lock = threading.Lock()
         self._sink: int | None = None
+        self.limit(keep)
+
+    @property
+    def keep(self) -> int | None:
+        """How many of the latest exchanges are held in memory; None: all of them."""
+        return self._keep
+
+    @property
+    def dropped(self) -> int:
+        """How many older exchanges are no longer held in memory (``keep``); the streamed file has them."""
+        return self._total - len(self._rows_held)
+
+    @property
+    def total(self) -> int:
+        """Every exchange recorded since the journal was made or cleared, held or dropped."""
+        return self._total
+
+    def limit(self, keep: int | None) -> None:
+        """Hold only the latest ``keep`` exchanges from now on (None or 0: all); older ones held are dropped."""
+        if keep is not None and keep < 0:
+            raise ValueError(f"a journal keeps 0 or more exchanges, not {keep}")
+        with self._lock:
+            rows = self._rows()
+            self._keep = keep or None
+            dropped = self._total - len(rows)
+            kept = rows if self._keep is None else rows[-self._keep :]
+            self._reset_rows()
+            self._total = self._offset = dropped + len(rows) - len(kept)
+            for row in kept:
+                self._append(row)
 
     def stream_to(self, path: str | Path) -> int:
         """Also append every exchange from now on to ``path`` as a JSON line (``serve --journal``).
@@ -166,20 +214,15 @@ class Journal:
                     self._scanned.add(content)
                 else:
                     content = self._shared(scrubbed)
-            entry = (
-                method if method.isupper() else method.upper(),
-                url,
-                headers,
-                body,
-                response.status,
-                content,
-                started_at,
-                duration,
-                request.decoded,
-            )
-            self._entries.append(entry)
+            kind = (method if method.isupper() else method.upper(), body, response.status, request.decoded)
+            row = (self._kinds.setdefault(kind, kind), url, headers, content, started_at, duration)
+            if self._keep is None or len(self._rows_held) < self._keep:  # the usual case, inline
+                self._rows_held.append(row)
+                self._total += 1
+            else:
+                self._overwrite(row)
             if self._sink is not None:
-                _write_all(self._sink, _line(_exchange(entry, len(self._entries))))
+                _write_all(self._sink, _line(_exchange(self._row(self._total), self._total)))
 
     def record_outbound(
         self,
@@ -207,9 +250,9 @@ class Journal:
             True,
         )
         with self._lock:
-            self._entries.append(entry)
+            self._append(entry)
             if self._sink is not None:
-                _write_all(self._sink, _line(_exchange(entry, len(self._entries))))
+                _write_all(self._sink, _line(_exchange(entry, self._total)))
 
     def _request_body(self, body: bytes, caller: CallerSecrets) -> bytes:
         clean = self._clean_bodies.get(body)
@@ -226,26 +269,70 @@ class Journal:
     def _shared(self, body: bytes) -> bytes:
         return self._bodies.setdefault(body, body)
 
+    def _append(self, entry: tuple[Any, ...]) -> None:
+        """An entry, as ``_exchange`` reads one, into the rows (the lock held)."""
+        method, url, headers, body, status, content, started_at, duration, decoded = entry[:9]
+        kind = (method, body, status, decoded, True) if len(entry) > 9 else (method, body, status, decoded)
+        row = (self._kinds.setdefault(kind, kind), url, headers, content, started_at, duration)
+        if self._keep is None or len(self._rows_held) < self._keep:
+            self._rows_held.append(row)
+            self._total += 1
+        else:
+            self._overwrite(row)
+
+    def _overwrite(self, row: tuple[Any, ...]) -> None:
+        """The row over the oldest held, ``keep`` being held (the lock held)."""
+        assert self._keep is not None
+        at = (self._total - self._offset) % self._keep
+        self._rows_held[at] = row
+        self._total += 1
+        if at == 0:  # once per turn of the ring: what was remembered for dropped rows goes with them
+            self._forget_seen()
+
+    def _row(self, position: int) -> tuple[Any, ...]:
+        """The exchange at ``position`` (from 1), which must be held, as the tuple ``_exchange`` reads."""
+        at = position - 1 - self._offset
+        if self._keep is not None:
+            at %= self._keep
+        (method, body, status, decoded, *outbound), url, headers, content, started_at, duration = self._rows_held[at]
+        return (method, url, headers, body, status, content, started_at, duration, decoded, *outbound)
+
+    def _rows(self) -> list[tuple[Any, ...]]:
+        """Every row held, oldest first (the lock held)."""
+        return [self._row(position) for position in range(self.dropped + 1, self._total + 1)]
+
+    def _reset_rows(self) -> None:
+        self._rows_held = []
+        self._total = 0
+        self._offset = 0  # the position before the first row's slot
+
+    def _forget_seen(self) -> None:
+        self._kinds.clear()
+        self._bodies.clear()
+        self._clean_bodies.clear()
+        self._urls.clear()
+        self._scanned.clear()
+        self._last_headers = None
+
     def __len__(self) -> int:
-        return len(self._entries)
+        """The exchanges held (all of them, unless ``keep`` dropped some: see ``dropped`` and ``total``)."""
+        return len(self._rows_held)
 
     def __iter__(self) -> Iterator[Exchange]:
         with self._lock:
-            entries = list(self._entries)
-        return (_exchange(entry, n) for n, entry in enumerate(entries, 1))
+            first = self.dropped + 1
+            rows = self._rows()
+        return (_exchange(row, n) for n, row in enumerate(rows, first))
 
     def __getitem__(self, index: int) -> Exchange:
-        position = range(1, len(self._entries) + 1)[index]  # an IndexError as a list gives it
-        return _exchange(self._entries[position - 1], position)
+        with self._lock:
+            position = range(self.dropped + 1, self._total + 1)[index]  # an IndexError as a list gives it
+            return _exchange(self._row(position), position)
 
     def clear(self) -> None:
         with self._lock:
-            self._entries.clear()
-            self._bodies.clear()
-            self._clean_bodies.clear()
-            self._urls.clear()
-            self._scanned.clear()
-            self._last_headers = None
+            self._reset_rows()
+            self._forget_seen()
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [entry.to_dict() for entry in self]

@@ -79,7 +79,9 @@ def _act(core: ServedCore, action: str, request: ApiRequest) -> ApiResponse:
             except SnapshotRefused as refused:  # checked whole before any of it is stored
                 return _refused(400, f"The seed was refused and nothing of it loaded: {refused}")
         if action == "journal" and request.method == "GET":
-            return ApiResponse(200, {"exchanges": core.journal.to_dicts()})
+            # With a bound (serve --journal-keep) the oldest are no longer held: say how many, and the bound.
+            journal = core.journal
+            return ApiResponse(200, {"exchanges": journal.to_dicts(), "dropped": journal.dropped, "keep": journal.keep})
         if action == "webhooks" and request.method == "POST":
             # {"advance": seconds}: move the tenant's webhook clock on, delivering what falls due (0: drain).
             seconds = json.loads(request.body or b"{}").get("advance", 0)
@@ -96,7 +98,7 @@ def _act(core: ServedCore, action: str, request: ApiRequest) -> ApiResponse:
 
 
 def _summary(key: str, core: ServedCore) -> dict[str, object]:
-    return {"key": key, "exchanges": len(core.journal)}
+    return {"key": key, "exchanges": core.journal.total, "dropped": core.journal.dropped}
 
 
 def _refused(status: int, message: str) -> ApiResponse:

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from .catalog import Catalog, EntityInfo
 from .errors import BusinessError
-from .http_types import ApiRequest
+from .http_types import ApiRequest, ApiResponse, dumps
 from .jsonbody import parse_json
 from .profile import TenantProfile
 from .query import PlanCache
@@ -56,6 +57,7 @@ class Tenant:
                 for record in records:
                     info = self.entity(entity_name)
                     self.writer.store_seed(info, check_record(self.profile, info, record), self._born)
+            self.name_api_user()
 
     # -- records -----------------------------------------------------------------------------------
 
@@ -171,25 +173,60 @@ class Tenant:
             raise BusinessError("Value cannot be null.\r\nParameter name: restModelInput")
         return parse_json(request.body)
 
-    def adopt_api_user(self, username: str | None) -> dict[str, Any] | None:
-        """Give the API user's Resource the caller's ``username`` as its email and userName; returns the
-        record as it was, for ``restore_api_user``, or ``None`` when nothing changed.
+    def read_as_api_user(
+        self, username: str | None, request: ApiRequest, read: Callable[[], ApiResponse]
+    ) -> ApiResponse:
+        """A read of Resources that finds the API user's Resource by the caller's ``UserName``, as clients
+        resolve "who am I" (autotask-client queries ``email eq <UserName>`` on start), without that name being
+        kept or shown: the record carries it only while the read matches, and the answer shows the record as
+        the tenant holds it (``api_user.user_name`` of the profile, else its reference record; placeholders
+        in the bundled profiles). The state file, the live view and every later answer never see it.
 
-        In Autotask the API user is a Resource, and clients find themselves by querying Resources for
-        ``email eq <UserName>`` (autotask-client does on start). The fake takes any user name, so the
-        record follows whoever reads Resources.
+        Only a read naming the caller's user name (in its URL or body, in any casing) can match by it; any
+        other is answered as it is, so kept answers stay valid.
         """
+        if not username or not _names(request, username):
+            return read()
         table = self.store.table("Resources")
         record = table.get(self.profile.api_resource_id)
-        if not username or record is None or (record.get("email"), record.get("userName")) == (username,) * 2:
-            return None
+        if record is None:
+            return read()
+        shown = {key: record.get(key) for key in ("email", "userName")}
         table.put(self.profile.api_resource_id, {**record, "email": username, "userName": username})
-        return record
+        try:
+            response = read()
+        finally:
+            table.put(self.profile.api_resource_id, record)  # a new version: the answer made is not kept
+        return _shown_as(response, self.profile.api_resource_id, shown)
 
-    def restore_api_user(self, record: dict[str, Any] | None) -> None:
-        """Put back what ``adopt_api_user`` changed (a read that failed leaves the record as it was)."""
-        if record is not None:
-            self.store.table("Resources").put(self.profile.api_resource_id, record)
+    def name_api_user(self) -> None:
+        """The profile's ``api_user.user_name``, if it names one, as the API user's email and userName."""
+        name = self.profile.api_user.get("user_name")
+        table = self.store.table("Resources")
+        record = table.get(self.profile.api_resource_id)
+        if isinstance(name, str) and name and record is not None:
+            table.put(self.profile.api_resource_id, {**record, "email": name, "userName": name})
+
+
+def _names(request: ApiRequest, username: str) -> bool:
+    lowered = username.lower()
+    if lowered in unquote(request.url).lower():
+        return True
+    return bool(request.body) and lowered in request.body.decode("utf-8", errors="replace").lower()
+
+
+def _shown_as(response: ApiResponse, resource_id: int, shown: dict[str, Any]) -> ApiResponse:
+    """The answer with the API user's Resource showing ``shown`` for the fields it has of them."""
+    if response.status != 200 or not response.content():
+        return response
+    data = response.body
+    records = data.get("items") if isinstance(data, dict) else None
+    if isinstance(data, dict) and isinstance(data.get("item"), dict):
+        records = [data["item"]]
+    for item in records if isinstance(records, list) else ():
+        if isinstance(item, dict) and item.get("id") == resource_id:
+            item.update((key, value) for key, value in shown.items() if key in item)
+    return ApiResponse(response.status, content=dumps(data), headers=response.headers)
 
 
 def _catalog(profile: TenantProfile, entity_dirs: tuple[str | Path, ...]) -> Catalog:

@@ -164,13 +164,14 @@ def autotask_vcr(
     scrub = scrubber or Scrubber()
 
     def before_request(request: Request) -> Request:
-        request.headers = scrub.headers(dict(request.headers))
-        request.uri = scrub.url(request.uri)
+        own = scrub.for_caller(dict(request.headers))  # the caller's own credentials, wherever repeated
+        request.headers = own.headers(dict(request.headers))
+        request.uri = own.url(request.uri)
         if request.body:
             body = request.body if isinstance(request.body, bytes) else request.body.encode("utf-8")
             # A gzipped or UTF-16 body is kept as the JSON it carries, so it is scrubbed and matched as one.
             read = read_body(ApiRequest(request.method, request.uri, tuple(request.headers.items()), body))
-            request.body = scrub.text(read.body.decode("utf-8", errors="replace")).encode("utf-8")
+            request.body = own.text(read.body.decode("utf-8", errors="replace")).encode("utf-8")
             if read.decoded:  # the label no longer describes the body kept; a label that lied stays, to be judged
                 request.headers = {k: v for k, v in request.headers.items() if k.lower() != "content-encoding"}
         return request

@@ -22,7 +22,7 @@ from .rules import check
 from .traffic import load_traffic
 
 HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
-SHOWN_EXCHANGES = 200  # the latest ones; the journal itself keeps them all
+SHOWN_EXCHANGES = 200  # the latest ones; the journal itself holds more (all, or serve's --journal-keep)
 SHOWN_RECORDS = 50
 
 REFRESH = """
@@ -80,9 +80,17 @@ def _fragment(key: str, core: FakeAutotask) -> str:
         records = _records_html(core)
     except Exception as error:  # a page that says what failed beats a plain-text 500
         return f'<div class="finding">the live view could not show this tenant: {clean_html(repr(error)[:300])}</div>'
+    dropped = core.journal.dropped
+    note = (
+        f'<p class="dropped">The {dropped} oldest exchanges were dropped from memory (this fake holds the '
+        f"latest {core.journal.keep}: serve --journal-keep); findings and journal below are on the rest "
+        "only. A --journal file has them all.</p>"
+        if dropped
+        else ""
+    )
     return (
         f'<table><tr><th>tenant</th><td>{html.escape(key)}</td></tr><tr><th>exchanges</th><td id="count">'
-        f"{len(traffic)}</td></tr><tr><th>findings</th><td>{findings[0]}</td></tr></table>"
+        f"{core.journal.total}</td></tr><tr><th>findings</th><td>{findings[0]}</td></tr></table>{note}"
         f"<h2>Findings</h2>{findings[1] or '<p>none so far</p>'}"
         f"<h2>Journal</h2>{journal or '<p>no exchanges yet</p>'}"
         f"<h2>Records</h2>{records or '<p>none</p>'}"

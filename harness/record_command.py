@@ -21,6 +21,7 @@ from .cli_errors import InputError, bound_socket, checked_seed, http_url, load_p
 from .live import LOOPBACK, TargetRefused, check_target
 from .record_proxy import RecordingProxy, describe
 from .rules import Violation
+from .scrub import redact
 from .seeding import SEED_HELP
 from .serving import sigterm_as_ctrl_c, uvicorn_config
 from .settings import load_settings
@@ -71,7 +72,7 @@ def record(
     try:
         check_target(upstream, load_settings().sandbox_hosts, allow_production)
     except TargetRefused as refused:
-        raise InputError(f"refused: {refused}") from None
+        raise InputError(f"refused: {redact(str(refused))}") from None
     tenant_profile = load_profile(profile)
     snapshot = checked_seed(seed, tenant_profile)
     sock = bound_socket(host, port)  # a port in use is refused before the cassette's folder or journal exist
@@ -97,7 +98,7 @@ def record(
     with sigterm_as_ctrl_c(), httpx.Client(timeout=120) as http:
         proxy = RecordingProxy(upstream, http, journal, on_violation=report)
         root = f"http://{host}:{sock.getsockname()[1]}"
-        console.print(f"Recording proxy to {escape(upstream)}")
+        console.print(f"Recording proxy to {escape(redact(upstream))}")  # not a user:password@ in it
         console.print(f"  base URL:        {root}/{BASE[0]}/{BASE[1]}")
         console.print(f"  zone discovery:  {root}/{BASE[0]}/{BASE[1]}/zoneInformation?user=<api user>")
         console.print(f"  writing:         {cassette_path} and {journal_path}")

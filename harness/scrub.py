@@ -14,7 +14,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -23,7 +23,9 @@ from fake_server.redaction import REDACTED, is_credential_header, is_credential_
 
 # Beyond what the fake's journal drops: answers' cookies, and who a recorded call impersonated.
 CREDENTIAL_HEADERS = JOURNAL_CREDENTIAL_HEADERS | {"set-cookie", "impersonationresourceid"}
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# Starting only where a run of address characters starts: from every character of a long run, the search
+# rescanned the rest of it (64 KB of letters cost seconds). The leftmost match is the same either way.
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(\.[\w-]+)+")
 # Shorter literals are not real credentials (a placeholder such as "x"); replacing them would garble every text.
 MIN_LITERAL = 4
 PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
@@ -98,6 +100,17 @@ class Scrubber:
     )
     # Exact values to hide wherever they appear (the run's own credentials, should a tenant echo one back).
     literals: frozenset[str] = frozenset()
+
+    def for_caller(self, headers: dict[str, Any]) -> Scrubber:
+        """This scrubber also hiding the credential values a request's headers carry (its ``UserName``,
+        ``Secret``, ``ApiIntegrationCode``...), wherever its URL or body repeats them: a client that pasted its
+        own secret into a ticket must not find it in the cassette."""
+        values = {
+            value
+            for name, value in headers.items()
+            if isinstance(value, str) and name.lower() in JOURNAL_CREDENTIAL_HEADERS and len(value) >= MIN_LITERAL
+        }
+        return replace(self, literals=self.literals | values) if values - self.literals else self
 
     def headers(self, headers: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS and not is_credential_header(k)}

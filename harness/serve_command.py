@@ -11,6 +11,7 @@ from rich.console import Console
 
 from fake_server import FakeAutotask, Limits
 from fake_server.asgi import AsgiApp
+from fake_server.journal import SERVED_KEEP
 from fake_server.tenancy import TenantsByCredentials
 
 from .cli_errors import InputError, bound_socket, checked_seed, load_profile, output_file, output_folder
@@ -40,6 +41,16 @@ def serve(
             "holding KEY.jsonl per tenant.",
         ),
     ] = None,
+    journal_keep: Annotated[
+        int,
+        typer.Option(
+            metavar="N",
+            min=0,
+            help=f"Hold the latest N exchanges in memory (the state API's journal, the live view); older ones "
+            f"are dropped, and said to be. --journal files keep every one. 0: hold all.  [default: {SERVED_KEEP}]",
+            show_default=False,
+        ),
+    ] = SERVED_KEEP,
     state_api: Annotated[
         bool, typer.Option(help="Serve /_harness/ health, reset, empty, seed, journal and faults.")
     ] = False,
@@ -104,7 +115,12 @@ def serve(
     output_file(state, "--state")
     tenant_profile = load_profile(profile)
     snapshot = checked_seed(seed, tenant_profile)
-    callouts = deliver_callouts(webhook_allow_host or [], webhook_time_scale)
+    delivering = deliver_callouts(webhook_allow_host or [], webhook_time_scale)
+
+    def callouts(made: FakeAutotask) -> None:  # what every tenant served gets: its callouts, a bounded journal
+        delivering(made)
+        made.journal.limit(journal_keep)
+
     chosen_limits = None if limits else Limits.off()
     sock = bound_socket(host, port)  # a port in use is refused before anything is written or printed
     directory: TenantsByCredentials[FakeAutotask] | None = None
@@ -168,7 +184,7 @@ def serve(
             for _, core in served:
                 core.webhooks.stop()
                 core.journal.close()
-            count = sum(len(core.journal) for _, core in served)
+            count = sum(core.journal.total for _, core in served)
             summary = f"stopped after {count} exchange{'' if count == 1 else 's'}"
             if directory is not None:
                 summary += f" with {len(directory)} tenant{'' if len(directory) == 1 else 's'}"

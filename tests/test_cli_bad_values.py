@@ -36,6 +36,7 @@ BAD: dict[tuple[str, str], str] = {
     ("serve", "--tenants"): "three",
     ("serve", "--state"): ".",
     ("serve", "--state-interval"): "-1",
+    ("serve", "--journal-keep"): "-1",
     ("serve", "--webhook-allow-host"): "http://example.com/hook",
     ("serve", "--webhook-time-scale"): "0",
     ("record", "--upstream"): "ftp://example.com",

@@ -88,17 +88,20 @@ def test_api_user_is_found_as_a_resource_by_the_callers_user_name(fake: FakeAuto
         ).json()["items"]
         by_id = http.get(f"{BASE}/Resources/{fake.profile.api_resource_id}").json()["item"]
     assert [r["id"] for r in found] == [fake.profile.api_resource_id]
-    assert by_id["email"] == username
+    # Found by the caller's name, shown by the profile's: the caller's name is kept nowhere (issue 22).
+    assert found[0]["email"] == by_id["email"] == found[0]["userName"] == fake.profile.api_user["user_name"]
+    assert username not in json.dumps(fake.export_snapshot())
 
 
-def test_api_user_follows_the_caller_and_keeps_no_stale_answer(fake: FakeAutotask) -> None:
-    query = {"filter": [{"op": "eq", "field": "id", "value": fake.profile.api_resource_id}]}
-    emails = []
+def test_api_user_is_found_by_each_caller_and_keeps_no_stale_answer(fake: FakeAutotask) -> None:
+    found = []
     with fake.mock():
-        for username in ("first@example.invalid", "second@example.invalid"):
+        for username, sought in [("first@x.invalid", "first@x.invalid"), ("second@x.invalid", "first@x.invalid")]:
+            query = {"filter": [{"op": "eq", "field": "email", "value": sought}]}
             with httpx.Client(headers={**CREDENTIALS, "UserName": username}) as http:
-                emails.append(http.post(f"{BASE}/Resources/query", json=query).json()["items"][0]["email"])
-    assert emails == ["first@example.invalid", "second@example.invalid"]
+                found.append([r["id"] for r in http.post(f"{BASE}/Resources/query", json=query).json()["items"]])
+    # The second caller is not the first: the same query, answered while the first was kept, finds no one.
+    assert found == [[fake.profile.api_resource_id], []]
 
 
 def test_a_failed_read_of_resources_leaves_the_api_user_as_it_was(fake: FakeAutotask) -> None:

@@ -113,8 +113,8 @@ def test_credential_named_body_keys_are_redacted_nested_and_in_any_casing() -> N
 
 
 def test_the_callers_own_credentials_are_redacted_in_answers_other_records_keep_theirs() -> None:
-    # The fake answers Resources with the API user's record carrying the caller's UserName; the caller's own
-    # values are redacted wherever they appear in the journal, other records' userName fields are data.
+    # The caller's own values are redacted wherever they appear in the journal; other records' userName
+    # fields are data. The API user's Resource shows the profile's name, never the caller's (issue 22).
     v = _values("user", "secret", "code")
     fake = FakeAutotask(limits=Limits.off())
     other = fake.seed(
@@ -132,11 +132,12 @@ def test_the_callers_own_credentials_are_redacted_in_answers_other_records_keep_
         answer = http.post(f"{BASE}/Resources/query", json={"filter": [{"op": "exist", "field": "id"}]})
         http.get(f"{BASE}/Tickets/{v['secret']}")  # a client that put its secret in a path segment
         http.post(f"{BASE}/Tickets", json={**ticket_body(0), "description": f"secret is {v['secret']}"})
-    assert v["user"] in answer.text  # the client itself gets the API's answer unchanged
+    assert answer.status_code == 200 and v["user"] not in answer.text
     entries = fake.journal.to_dicts()
     _assert_absent(v, entries)
     names = {item["id"]: item["userName"] for item in entries[0]["response_json"]["items"]}
-    assert names[other] == "kept.person" and names[fake.profile.api_resource_id] == "REDACTED"
+    assert names[other] == "kept.person"
+    assert names[fake.profile.api_resource_id] == fake.profile.api_user["user_name"]
     assert entries[1]["url"].endswith("/Tickets/REDACTED")
 
 

@@ -111,7 +111,7 @@ def test_repeated_headers_and_urls_are_kept_once_yet_read_as_separate_values(
     # The figure in docs/speed.md rests on this as well.
     for _ in range(3):
         client.get(f"{BASE}/Companies/0")
-    first, second = fake.journal._entries[0], fake.journal._entries[2]
+    first, second = fake.journal._row(1), fake.journal._row(3)
     assert first[1] is second[1] and first[2] is second[2]
     exchange = fake.journal[0]
     exchange.request_headers["x-changed"] = "yes"

@@ -235,7 +235,5 @@ def test_verify_on_the_command_line_reports_odd_interactions_and_refuses_an_odd_
     path.write_text(json.dumps(cassette), encoding="utf-8")
     result = CliRunner().invoke(app, ["verify", str(path)])
     assert result.exit_code == 2
-    assert result.output.strip() == (
-        "refused: the cassette's seed is no snapshot the fake can load: "
-        "a snapshot maps entity names to lists of records"
-    )
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert "refused: the cassette's seed is no snapshot the fake can load: a snapshot is" in result.output

@@ -38,6 +38,14 @@ def _digest(tenants: Snapshots) -> str:
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class _NotStrict(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotStrict(f"{name} is no JSON number")
+
+
 def read_state(path: Path) -> Snapshots | None:
     """The snapshots a state file holds by tenant key; ``None`` when the file does not exist yet."""
     try:
@@ -48,8 +56,10 @@ def read_state(path: Path) -> Snapshots | None:
         raise StateRefused(f"{path} is a directory; --state takes a file (it is made if missing).") from None
     except OSError as error:
         raise StateRefused(f"{path} cannot be read ({error.strerror or error.__class__.__name__}).") from None
-    try:
-        document = json.loads(raw)
+    try:  # strict JSON, as the file is written: a bare NaN or Infinity is no number and not this writer's
+        document = json.loads(raw, parse_constant=_no_constant)
+    except _NotStrict as error:
+        raise StateRefused(f"{path} is not strict JSON ({error}); this writer never writes one. Refusing it.") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise StateRefused(
             f"{path} is not a whole state file ({error.__class__.__name__} at byte {getattr(error, 'pos', '?')} "
@@ -73,7 +83,7 @@ def read_state(path: Path) -> Snapshots | None:
 def write_state(path: Path, tenants: Snapshots) -> None:
     """Write atomically: a temporary file in the same directory, flushed to disk, renamed over ``path``."""
     document = {"format": FORMAT, "version": VERSION, "sha256": _digest(tenants), "tenants": tenants}
-    data = json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    data = json.dumps(document, ensure_ascii=False, allow_nan=False).encode("utf-8", "surrogatepass")
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(temporary, "wb") as out:
         out.write(data)

@@ -135,7 +135,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "count-skips-filter",
-        "fake_server/query.py",
+        "fake_server/query_select.py",
         "return sum(1 for record_id in ids if plan.predicate(table.get(record_id) or {}))",
         "return sum(1 for record_id in ids)",
         ("tests/test_query_count.py", "tests/test_query.py"),
@@ -143,9 +143,9 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "page-one-too-long",
-        "fake_server/query.py",
-        "        if len(ids) == size:\n",
-        "        if len(ids) > size:\n",
+        "fake_server/query_select.py",
+        "        if len(ids) == size:\n            next_start = record_id",
+        "        if len(ids) > size:\n            next_start = record_id",
         ("tests/test_query.py", "-k", "page or max"),
         "MaxRecords + 1 items a page",
     ),
@@ -291,8 +291,8 @@ MUTANTS: tuple[Mutant, ...] = (
     _m(
         "nested-keys-not-redacted",
         "fake_server/redaction.py",
-        "key: REDACTED if item is not None and is_credential_name(str(key)) else _redact_keys(item)",
-        "key: REDACTED if item is not None and is_credential_name(str(key)) else item",
+        "            else:\n                new = _redact_keys(item)\n",
+        "            else:\n                new = item\n",
         SECRETS,
         "a secret nested in an object kept",
     ),

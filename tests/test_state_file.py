@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import signal
 import subprocess
 import time
@@ -125,6 +127,34 @@ def test_a_state_file_changed_after_writing_is_refused(tmp_path: Path) -> None:
     state.write_text(state.read_text().replace("as written", "edited"))
     with pytest.raises(StateRefused, match="does not match its own digest"):
         read_state(state)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_a_state_file_with_a_bare_nan_or_infinity_is_refused_even_with_a_matching_digest(
+    tmp_path: Path, literal: str
+) -> None:
+    """What the fake writes is strict JSON; Python's reader takes these literals, and Python's digest of the
+    float it makes of them matches, so only a strict read keeps such a file out."""
+    state = tmp_path / "state.json"
+    tenants = {SINGLE: {"Tickets": [{"id": 7, "estimatedHours": float(literal)}]}}
+    canonical = json.dumps(tenants, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    document = {
+        "format": "autotask-harness-state",
+        "version": 1,
+        "sha256": hashlib.sha256(canonical.encode()).hexdigest(),
+        "tenants": tenants,
+    }
+    state.write_text(json.dumps(document))
+    assert literal in state.read_text()
+    with pytest.raises(StateRefused, match=f"not strict JSON \\({re.escape(literal)} is no JSON number"):
+        read_state(state)
+
+
+def test_the_state_writer_writes_strict_json_or_nothing(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    with pytest.raises(ValueError):
+        write_state(state, {SINGLE: {"Tickets": [{"id": 7, "estimatedHours": float("nan")}]}})
+    assert not state.exists()
 
 
 def test_the_state_is_written_by_rename_never_in_place(tmp_path: Path) -> None:

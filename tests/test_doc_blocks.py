@@ -61,7 +61,7 @@ def _wait_for_port(port: int) -> str:
 
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
-    for name in (".venv", "cassettes", "scripts", "tests"):
+    for name in (".venv", "benchmarks", "cassettes", "scripts", "tests"):
         (tmp_path / name).symlink_to(ROOT / name)
     return tmp_path
 

@@ -214,13 +214,20 @@ def contract(
             f"no operation {', '.join(map(repr, unknown))}; choose from {', '.join(OPERATIONS)}",
             param_hint="'--allow-missing'",
         )
+    if allow_missing and set(OPERATIONS) <= set(allow_missing):
+        raise typer.BadParameter(
+            "every operation is allowed missing, so the suite would test nothing; name only those your client "
+            "does not offer",
+            param_hint="'--allow-missing'",
+        )
     load_profile(profile)
     if client:  # found and loaded here once, so a typo is one line rather than an error in every test
         try:
             load_factory(client)
-        except (ValueError, ImportError, AttributeError) as failed:
+        except Exception as failed:  # whatever the user's module raises while it loads is theirs, not ours
             raise typer.BadParameter(
-                f"cannot load {client!r} as module:factory ({failed}); run from the folder that holds the module",
+                f"cannot load {client!r} as module:factory ({type(failed).__name__}: {failed}); run from the "
+                "folder that holds the module",
                 param_hint="'--client'",
             ) from None
 

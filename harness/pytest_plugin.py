@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from fake_server import FakeAutotask, Limits
+from fake_server import FakeAutotask, Limits, TenantProfile
 
 # Every pytest run of everyone who installs the package loads this module: what it imports at the top is
 # what they all pay for. The server (uvicorn), cassettes (vcrpy) and seeds load in the fixtures that use
@@ -34,6 +34,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "autotask(profile=..., limits=..., seed=..., state_api=...): options for the Autotask fixtures"
     )
+    profile = config.getoption("--autotask-profile", default="default")
+    if profile != "default":  # a typo is refused once, at the start, not as an error in every test
+        try:
+            TenantProfile.load(profile)
+        except (OSError, ValueError, KeyError, TypeError) as failed:
+            raise pytest.UsageError(f"--autotask-profile {profile}: {' '.join(str(failed).split())}") from None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -140,16 +146,21 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 def _make_fake(request: pytest.FixtureRequest, options: dict[str, Any]) -> FakeAutotask:
+    from .seeding import load_seed
+
     limits = options.get("limits")
-    fake = FakeAutotask(
-        options.get("profile", request.config.getoption("--autotask-profile")),
-        limits=limits if isinstance(limits, Limits) or limits is None else Limits.off(),
-    )
+    profile = options.get("profile", request.config.getoption("--autotask-profile"))
+    try:
+        fake = FakeAutotask(profile, limits=limits if isinstance(limits, Limits) or limits is None else Limits.off())
+    except (OSError, ValueError, KeyError, TypeError) as failed:
+        pytest.fail(f"@pytest.mark.autotask(profile={profile!r}): {' '.join(str(failed).split())}", pytrace=False)
     seed = options.get("seed")
     if seed is not None:
-        from .seeding import load_seed
-
-        load_seed(fake, seed) if isinstance(seed, str) else fake.load_baseline(seed)
+        try:
+            load_seed(fake, seed) if isinstance(seed, str) else fake.load_baseline(seed)
+        except ValueError as failed:  # SeedRefused, or the fake's own refusal of a snapshot given as a dict
+            shown = seed if isinstance(seed, str) else "a snapshot"
+            pytest.fail(f"@pytest.mark.autotask(seed={shown!r}): {' '.join(str(failed).split())}", pytrace=False)
         fake.journal.clear()
     return fake
 

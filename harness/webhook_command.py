@@ -69,9 +69,11 @@ def webhooks(
     else:
         try:
             target = load_factory(receiver or REFERENCE_RECEIVER)
-        except (ValueError, ImportError, AttributeError) as failed:
+        except Exception as failed:  # whatever the user's module raises while it loads is theirs, not ours
             raise typer.BadParameter(
-                f"cannot load {receiver!r} as module:factory ({failed})", param_hint="--receiver"
+                f"cannot load {receiver!r} as module:factory ({type(failed).__name__}: {failed}); run from the "
+                "folder that holds the module",
+                param_hint="'--receiver'",
             ) from None
     if command:
         try:

@@ -64,6 +64,29 @@ def test_a_client_that_does_not_load_is_one_line_before_the_suite_runs(tmp_path:
     assert "passed" not in done.stdout
 
 
+@pytest.mark.parametrize(
+    ("source", "raised"),
+    [("x = (\n", "SyntaxError"), ("raise RuntimeError('no config')\n", "RuntimeError"), ("import nope_nope\n", "")],
+)
+def test_a_client_module_that_fails_to_load_is_the_users_mistake_exit_2(
+    tmp_path: Path, source: str, raised: str
+) -> None:
+    (tmp_path / "broken.py").write_text(source, encoding="utf-8")
+    done = run_harness("contract", "--client", "broken:make_adapter", cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert len(done.stderr.strip().splitlines()) <= 2 and "Traceback" not in done.stderr, done.stderr
+    assert "broken:make_adapter" in done.stderr and raised in done.stderr
+
+
+def test_allowing_every_operation_missing_is_refused_since_nothing_would_be_tested(tmp_path: Path) -> None:
+    allow = [
+        arg for op in ("resolve_ticket", "set_resolution", "add_note", "query_all") for arg in ("--allow-missing", op)
+    ]
+    done = run_harness("contract", "--client", "tests.partial_clients:make_empty", *allow, cwd=ROOT)
+    assert done.returncode == 2, done.stdout[-2000:] + done.stderr
+    assert "would test nothing" in done.stderr and "passed" not in done.stdout
+
+
 def test_the_reference_client_passes_the_command_ci_runs(tmp_path: Path) -> None:
     done = run_harness("contract", cwd=tmp_path, env={"AUTOTASK_CONTRACT_EXAMPLES": "3"})
     assert done.returncode == 0, done.stdout[-3000:]

@@ -80,3 +80,41 @@ def test_a_typo_in_the_marker_is_refused_by_name(pytester: pytest.Pytester) -> N
     result.stdout.fnmatch_lines(
         ["*@pytest.mark.autotask does not take profle; its keywords are profile, limits, seed, state_api*"]
     )
+
+
+def test_a_wrong_profile_or_seed_in_the_marker_is_one_line_not_the_plugins_traceback(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+
+        @pytest.mark.autotask(profile="documentd")
+        def test_profile(autotask_fake):
+            pass
+
+
+        @pytest.mark.autotask(seed="sampel")
+        def test_seed(autotask_server):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*@pytest.mark.autotask(profile='documentd'): no tenant profile named 'documentd'*",
+            "*@pytest.mark.autotask(seed='sampel'): sampel does not exist*",
+        ]
+    )
+    text = result.stdout.str()
+    assert "pytest_plugin.py" not in text and "profile.py" not in text and "Traceback" not in text, text
+
+
+def test_a_wrong_autotask_profile_option_is_refused_once_at_the_start(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_nothing():\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--autotask-profile", "documentd")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--autotask-profile documentd: no tenant profile named 'documentd'*"])
+    assert "passed" not in result.stdout.str()

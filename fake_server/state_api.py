@@ -22,12 +22,17 @@ from typing import Any
 
 from .answering import ServedCore
 from .errors import BusinessError
-from .http_types import ApiRequest, ApiResponse
+from .http_types import JSON_HEADERS, ApiRequest, ApiResponse
 from .seed_check import SnapshotRefused
 from .tenancy import TenantsByCredentials, request_key
 
 PREFIX = "/_harness/"
 ACTIONS = ("health", "reset", "empty", "seed", "journal", "faults", "webhooks")
+# The verb each action takes: another verb on a known action is a 405 saying which, not a 404.
+VERBS = {"health": "GET", "reset": "POST", "empty": "POST", "seed": "POST", "journal": "GET"}
+VERBS |= {"faults": "POST", "webhooks": "POST", "tenants": "GET", "tenant": "GET"}
+# What POST /_harness/faults takes: the keyword arguments of FakeAutotask.inject_fault.
+FAULT_FIELDS = ("status", "errors", "times", "method", "path", "delay", "drop", "after")
 
 
 def answer_state(
@@ -91,10 +96,29 @@ def _act(core: ServedCore, action: str, request: ApiRequest) -> ApiResponse:
             return ApiResponse(200, {"attempts": made, "pending": core.webhooks.pending()})
         if action == "faults" and request.method == "POST":
             spec = json.loads(request.body or b"{}")
+            if not isinstance(spec, dict):
+                raise ValueError(f"a fault is a JSON object with any of {', '.join(FAULT_FIELDS)}")
+            unknown = sorted(set(spec) - set(FAULT_FIELDS))
+            if unknown:
+                raise ValueError(
+                    f"no fault field {', '.join(map(repr, unknown))}; give any of {', '.join(FAULT_FIELDS)}"
+                )
             return ApiResponse(200, {"fault": core.inject_fault(**spec).to_dict()})
+    except json.JSONDecodeError as error:
+        return _refused(400, f"The request body is not JSON ({error.msg}, char {error.pos}).")
     except (ValueError, TypeError, BusinessError) as error:
-        return _refused(400, f"{type(error).__name__}: {error}")
-    return _refused(404, f"No harness action {request.method} {action!r}.")
+        return _refused(400, str(error))
+    return _not_here(action, request.method)
+
+
+def _not_here(action: str, method: str) -> ApiResponse:
+    """A known action asked with the wrong verb is a 405 naming the right one; anything else a 404."""
+    verb = VERBS.get(action)
+    if verb is None:
+        return _refused(404, f"No harness action {method} {action!r}; the actions are {', '.join(ACTIONS)}.")
+    return ApiResponse(
+        405, {"errors": [f"/_harness/{action} takes {verb}, not {method}."]}, {**JSON_HEADERS, "Allow": verb}
+    )
 
 
 def _summary(key: str, core: ServedCore) -> dict[str, object]:

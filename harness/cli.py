@@ -236,8 +236,14 @@ def contract(
         "contract_tests",
         "-p",
         "no:cacheprovider",
+        # The contract report below says what failed and why, with the findings: pytest's own failure
+        # section (hypothesis's draws included) would say it again at ten times the length. A user's addopts
+        # must not change what this command prints either. `pytest --pyargs contract_tests` gives it all.
+        "-o",
+        "addopts=",
+        "-q",
         "-rs",
-        "--tb=line",
+        "--tb=no",
         "-W",
         "ignore::pytest.PytestAssertRewriteWarning",
         "--autotask-profile",

@@ -66,7 +66,7 @@ def without_nulls(value: Any) -> Any:
     return value
 
 
-# Seed 004 §5: setting status 5 ("Complete") stamps completedDate and resolvedDateTime. The one place the
+# The Postman contract §5: setting status 5 ("Complete") stamps completedDate and resolvedDateTime. The one place the
 # number is written; everything else asks the tenant's profile which statuses complete.
 DEFAULT_COMPLETING_STATUS = 5
 

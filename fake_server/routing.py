@@ -64,9 +64,9 @@ def service_segments(path: str) -> list[str] | None:
 def base_path_accepted(path: str, profile: TenantProfile) -> bool:
     """Whether the tenant takes this spelling of ``ATServicesRest`` for an entity path.
 
-    Seed 004 (section 0) found the segment case-sensitive; the zone lookups are answered in any casing
+    The Postman contract (section 0) found the segment case-sensitive; the zone lookups are answered in any casing
     (production clients look zones up under ``atservicesrest``), and so is the version segment
-    (django-autotask sends ``v1.0`` in production; seed 004 says nothing of it).
+    (django-autotask sends ``v1.0`` in production; the Postman contract says nothing of it).
     """
     if not profile.base_path_case_sensitive:
         return True

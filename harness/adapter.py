@@ -27,18 +27,18 @@ class ClientConfig:
     username: str
     secret: str
     integration_code: str
-    completing_status: int = 5  # the tenant's status that stamps completedDate (seed 004 §5)
+    completing_status: int = 5  # the tenant's status that stamps completedDate (the Postman contract §5)
 
 
 class ClientAdapter(Protocol):
     def resolve_ticket(self, ticket_number: str, note: str, resolution: str) -> None:
-        """Seed 004 §9 test 2: note, resolution, then complete only if the ticket has no time entries."""
+        """The Postman contract §9 test 2: note, resolution, then complete only if the ticket has no time entries."""
 
     def set_resolution(self, ticket_number: str, resolution: str) -> None:
-        """Seed 004 §8: change the resolution and nothing else."""
+        """The Postman contract §8: change the resolution and nothing else."""
 
     def add_note(self, ticket_number: str, title: str, description: str) -> None:
-        """Seed 004 §7: add a note to the ticket."""
+        """The Postman contract §7: add a note to the ticket."""
 
     def query_all(self, entity: str, filters: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Every record matching the filters, however many pages that takes."""

@@ -2,7 +2,7 @@
 
 Every update is a GET followed by a full PUT of what was read with only the intended
 change; notes go through ``/Tickets/{id}/Notes``; a status changes on its own, and the
-resolution workflow completes a ticket only when it has no time entries (seed 004, §9).
+resolution workflow completes a ticket only when it has no time entries (the Postman contract, §9).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from fake_server.errors import error_texts
 
 from .picklists import choose
 
-# Seed 004 §5: the status that stamps completedDate and resolvedDateTime on the default tenant.
+# The Postman contract §5: the status that stamps completedDate and resolvedDateTime on the default tenant.
 COMPLETE = DEFAULT_COMPLETING_STATUS
 
 
@@ -140,10 +140,10 @@ class AutotaskClient:
     def delete(self, entity: str, record_id: int) -> None:
         self.request("DELETE", f"/{entity}/{record_id}")
 
-    # -- the ticket workflow of seed 004 ------------------------------------------------------------
+    # -- the ticket workflow of the Postman contract ------------------------------------------------------------
 
     def ticket_id(self, ticket_number: str) -> int:
-        """Seed 004 §1: a ticket number is resolved to its id through a query, never used in a URL."""
+        """The Postman contract §1: a ticket number is resolved to its id through a query, never used in a URL."""
         found = self.request(
             "POST", "/Tickets/query", {"filter": [{"op": "eq", "field": "ticketNumber", "value": ticket_number}]}
         )["items"]
@@ -154,8 +154,8 @@ class AutotaskClient:
     def add_note(
         self, ticket_id: int, title: str, description: str, *, note_type: int | None = None, publish: int | None = None
     ) -> int:
-        """Seed 004 §7: notes are created only through ``/Tickets/{id}/Notes``. The note type and publish
-        level default to the tenant's own picklist defaults (seed 004: never guess values)."""
+        """The Postman contract §7: notes are created only through ``/Tickets/{id}/Notes``. The note type and publish
+        level default to the tenant's own picklist defaults (the Postman contract: never guess values)."""
         if note_type is None or publish is None:
             defaults = self.picklist_defaults("TicketNotes")
             note_type = defaults.get("noteType", 1) if note_type is None else note_type
@@ -177,15 +177,15 @@ class AutotaskClient:
         return self._defaults[entity]
 
     def set_resolution(self, ticket_id: int, resolution: str) -> None:
-        """Seed 004 §8: a full stabilised PUT changing only ``resolution``."""
+        """The Postman contract §8: a full stabilised PUT changing only ``resolution``."""
         self.update("Tickets", ticket_id, {"resolution": resolution})
 
     def set_status(self, ticket_id: int, status: int) -> None:
-        """A status change on its own, from a fresh read (seed 004 §9: never implicit)."""
+        """A status change on its own, from a fresh read (the Postman contract §9: never implicit)."""
         self.update("Tickets", ticket_id, {"status": status})
 
     def time_entry_count(self, ticket_id: int) -> int:
-        """Seed 004 §6: the decisive check, a TimeEntries query filtered on ticketID."""
+        """The Postman contract §6: the decisive check, a TimeEntries query filtered on ticketID."""
         return sum(
             1
             for _ in self.query(
@@ -202,7 +202,7 @@ class AutotaskClient:
         note_title: str = "Resolution",
         completing_status: int = COMPLETE,
     ) -> Resolution:
-        """Seed 004 §9, test 2: note, resolution, then the completing status only if no time entries exist."""
+        """The Postman contract §9, test 2: note, resolution, then the completing status if no time entries exist."""
         ticket_id = self.ticket_id(ticket_number)
         self.get("Tickets", ticket_id)
         note_id = self.add_note(ticket_id, note_title, note)

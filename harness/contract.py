@@ -135,7 +135,7 @@ class Scenario:
 
     def __init__(self, profile: TenantProfile | str | Path = "default", completing_status: int | None = None) -> None:
         self.profile = profile if isinstance(profile, TenantProfile) else TenantProfile.load(profile)
-        # The tenant's own completing status unless the caller names one (seed 004 §5: 5 on the default).
+        # The tenant's own completing status unless the caller names one (the Postman contract §5: 5 on the default).
         self.completing_status = (
             completing_status if completing_status is not None else min(self.profile.completion.completing_values)
         )

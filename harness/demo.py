@@ -1,4 +1,4 @@
-"""A walk-through: drive the fake through seed 004's resolution workflow, step by step, and show its traps.
+"""A walk-through: drive the fake through the Postman contract's resolution workflow, step by step, and show its traps.
 
 Run ``python -m harness.demo``. Every request goes through a real ``httpx.Client``
 to the in-process fake; the table printed at the end is the fake's journal.
@@ -62,7 +62,7 @@ def _seed(fake: FakeAutotask) -> str:
 
 
 def resolve_ticket(client: httpx.Client, ticket_number: str, note: str, resolution: str) -> dict[str, Any]:
-    """Seed 004, section 9, test 2: note, resolution, then status 5 only if no time entries exist."""
+    """The Postman contract, section 9, test 2: note, resolution, then status 5 only if no time entries exist."""
     found = client.post(
         f"{BASE}/Tickets/query", json={"filter": [{"op": "eq", "field": "ticketNumber", "value": ticket_number}]}
     )
@@ -86,7 +86,7 @@ def resolve_ticket(client: httpx.Client, ticket_number: str, note: str, resoluti
 
 
 def show_traps(client: httpx.Client, ticket_id: int) -> list[tuple[str, str]]:
-    """The traps seed 004 found by hand, answered by the fake as the tenant answered them."""
+    """The traps the Postman contract found by hand, answered by the fake as the tenant answered them."""
     patch = client.patch(f"{BASE}/Tickets", json={"id": ticket_id, "title": "patched"})
     note = client.post(
         f"{BASE}/TicketNotes",
@@ -112,7 +112,7 @@ def main() -> None:
         after = resolve_ticket(client, ticket_number, "Replaced the toner.", "Toner cartridge replaced.")
         traps = show_traps(client, after["id"])
 
-    journal = Table(title=f"Seed 004 resolution workflow against the fake ({fake.profile.name} profile)")
+    journal = Table(title=f"The Postman contract's resolution workflow against the fake ({fake.profile.name} profile)")
     for column in ("#", "method", "path", "status"):
         journal.add_column(column)
     for number, exchange in enumerate(fake.journal, 1):

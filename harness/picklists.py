@@ -1,6 +1,6 @@
 """Choosing values from a tenant's picklists, as ``entityInformation/fields`` describes them.
 
-Seed 004: never guess fields or values. Whoever makes a record (the reference client, the contract
+The Postman contract: never guess fields or values. Whoever makes a record (the reference client, the contract
 suite, a live set-up) takes the tenant's own default, else its first active value.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-# The ticket picklists a realistic ticket fills (the stabilising fields of seed 004 §2.1 and two more).
+# The ticket picklists a realistic ticket fills (the stabilising fields of the Postman contract §2.1 and two more).
 TICKET_PICKLISTS = ("queueID", "priority", "issueType", "source", "ticketCategory", "ticketType")
 
 

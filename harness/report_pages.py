@@ -70,7 +70,7 @@ def verify_page(
 
 
 def probe_page(target: str, points: Sequence[Any], created: Sequence[str], problems: Sequence[str]) -> str:
-    """The tenant against seed 004, point by point, and what the probe created."""
+    """The tenant against the Postman contract, point by point, and what the probe created."""
     rows = [(p.point, p.seed_section, p.seed_004, p.tenant, p.verdict) for p in points]
     classes = [p.verdict.replace("not in the contract", "unknown").replace("not probed", "unknown") for p in points]
     sections = [

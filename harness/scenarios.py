@@ -1,4 +1,4 @@
-"""The scenarios of the contract suite, one documented workflow each (seed 004 sections 6-9)."""
+"""The scenarios of the contract suite, one documented workflow each (the Postman contract sections 6-9)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ RESOLUTION = "Toner cartridge replaced; printer back online."
 
 
 class ResolveWithoutTimeEntries(Scenario):
-    """Seed 004 §9 test 2, no time entries: note, resolution, and the completing status with its stamps."""
+    """The Postman contract §9 test 2, no time entries: note, resolution, and the completing status with its stamps."""
 
     name = "resolve-without-time-entries"
     operation = "resolve_ticket"
@@ -49,7 +49,7 @@ class ResolveWithoutTimeEntries(Scenario):
 
 
 class ResolveWithTimeEntries(ResolveWithoutTimeEntries):
-    """Seed 004 §9 test 2, time entries exist: note and resolution, status untouched."""
+    """The Postman contract §9 test 2, time entries exist: note and resolution, status untouched."""
 
     name = "resolve-with-time-entries"
 
@@ -86,7 +86,7 @@ class ResolveWithTimeEntries(ResolveWithoutTimeEntries):
 
 
 class SetResolutionOnly(Scenario):
-    """Seed 004 §9 test 1: the resolution alone changes; status and timestamps stay as they were."""
+    """The Postman contract §9 test 1: the resolution alone changes; status and timestamps stay as they were."""
 
     name = "set-resolution-only"
     operation = "set_resolution"
@@ -106,7 +106,7 @@ class SetResolutionOnly(Scenario):
 
 
 class AddNote(Scenario):
-    """Seed 004 §7: the note lands on the ticket (through /Tickets/{id}/Notes)."""
+    """The Postman contract §7: the note lands on the ticket (through /Tickets/{id}/Notes)."""
 
     name = "add-note"
     operation = "add_note"

@@ -1,7 +1,7 @@
 """A tenant's own values for the records the contract suite makes: picklists, statuses and people.
 
 The suite seeds tickets, time entries and notes. Their picklist values come from the tenant's field
-metadata (a probed tenant has other queues and statuses than seed 004's), so the same scenarios run on
+metadata (a probed tenant has other queues and statuses than the Postman contract's), so the same scenarios run on
 the default fake, on a profile that ``probe`` wrote, and on a live sandbox.
 """
 
@@ -40,7 +40,7 @@ class TenantValues:
 
     @property
     def completing_status(self) -> int:
-        """The tenant's first status that completes a ticket (seed 004 §5: 5 on the default tenant)."""
+        """The tenant's first status that completes a ticket (the Postman contract §5: 5 on the default tenant)."""
         return min(self.fake.profile.completion.completing_values)
 
     @property

@@ -1,4 +1,4 @@
-"""Write cassettes/documented/*.json: seed 004's validated tests and seeds 000-002's examples, by hand.
+"""Write cassettes/documented/*.json: the Postman contract's validated tests and seeds 000-002's examples, by hand.
 
 Usage: python scripts/write_documented_cassettes.py
 
@@ -92,9 +92,12 @@ def time_entries(ticket: int, count: int) -> dict[str, Any]:
 NOTE = {"Title": "Resolution", "Description": "Resolved remotely.", "NoteType": 1, "Publish": 1}
 
 CASSETTES: dict[str, tuple[str, list[dict[str, Any]]]] = {
-    "seed004-s1-ticket-lookup": ("Seed 004 §1: ticket number -> id through POST /Tickets/query", [lookup()]),
+    "seed004-s1-ticket-lookup": (
+        "The Postman contract §1: ticket number -> id through POST /Tickets/query",
+        [lookup()],
+    ),
     "seed004-s2-get-envelope": (
-        "Seed 004 §2.1: the ticket comes under item, stabilising fields at item.*",
+        "The Postman contract §2.1: the ticket comes under item, stabilising fields at item.*",
         [
             get(
                 **{k: v for k, v in STABILISING.items() if k != "id"},
@@ -106,7 +109,7 @@ CASSETTES: dict[str, tuple[str, list[dict[str, Any]]]] = {
         ],
     ),
     "seed004-s3-status-picklist": (
-        "Seed 004 §3: status is an integer picklist with values inline",
+        "The Postman contract §3: status is an integer picklist with values inline",
         [
             exchange(
                 "GET",
@@ -130,11 +133,11 @@ CASSETTES: dict[str, tuple[str, list[dict[str, Any]]]] = {
         ],
     ),
     "seed004-s4-patch-refused": (
-        "Seed 004 §4: PATCH is not supported for Tickets and changes nothing",
+        "The Postman contract §4: PATCH is not supported for Tickets and changes nothing",
         [exchange("PATCH", "/Tickets", 405, {}, {"id": TICKET, "title": "Patched"}), get(title="ICT Coaching")],
     ),
     "seed004-s4-put-full-update": (
-        "Seed 004 §4: PUT is a full update; a partial PUT fails hard",
+        "The Postman contract §4: PUT is a full update; a partial PUT fails hard",
         [
             get(title="ICT Coaching"),
             put({"id": TICKET, "resolution": "only this"}, 500, {}),
@@ -144,7 +147,7 @@ CASSETTES: dict[str, tuple[str, list[dict[str, Any]]]] = {
         ],
     ),
     "seed004-s5-status-5-vs-8": (
-        "Seed 004 §5: status 8 (Completed) stamps nothing; status 5 (Complete) stamps",
+        "The Postman contract §5: status 8 (Completed) stamps nothing; status 5 (Complete) stamps",
         [
             get(status=1),
             put({**FULL_PUT, "status": 8}),
@@ -154,11 +157,11 @@ CASSETTES: dict[str, tuple[str, list[dict[str, Any]]]] = {
         ],
     ),
     "seed004-s6-time-entries": (
-        "Seed 004 §6: TimeEntries/query by ticketID decides; 0 or more items",
+        "The Postman contract §6: TimeEntries/query by ticketID decides; 0 or more items",
         [time_entries(TICKET, 0), time_entries(OTHER, 1)],
     ),
     "seed004-s7-notes": (
-        "Seed 004 §7: /TicketNotes and /TicketNote are 404; /Tickets/{id}/Notes works",
+        "The Postman contract §7: /TicketNotes and /TicketNote are 404; /Tickets/{id}/Notes works",
         [
             exchange("POST", "/TicketNotes", 404, {}, {**NOTE, "TicketID": TICKET}),
             exchange("POST", "/TicketNote", 404, {}, {**NOTE, "TicketID": TICKET}),
@@ -173,7 +176,7 @@ CASSETTES: dict[str, tuple[str, list[dict[str, Any]]]] = {
         ],
     ),
     "seed004-s8-resolution-update": (
-        "Seed 004 §8: a stabilised PUT changes only the resolution",
+        "The Postman contract §8: a stabilised PUT changes only the resolution",
         [
             get(**{k: v for k, v in STABILISING.items() if k != "id"}),
             put({**FULL_PUT, "resolution": "Coaching delivered."}),
@@ -185,7 +188,7 @@ CASSETTES: dict[str, tuple[str, list[dict[str, Any]]]] = {
         ],
     ),
     "seed004-s9-test1-resolution-only": (
-        "Seed 004 §9 test 1: note and resolution; status and stamps unchanged",
+        "The Postman contract §9 test 1: note and resolution; status and stamps unchanged",
         [
             lookup(),
             get(status=1),
@@ -196,7 +199,7 @@ CASSETTES: dict[str, tuple[str, list[dict[str, Any]]]] = {
         ],
     ),
     "seed004-s9-test2-no-time-entries": (
-        "Seed 004 §9 test 2: no time entries -> status 5, stamps set",
+        "The Postman contract §9 test 2: no time entries -> status 5, stamps set",
         [
             lookup(),
             get(status=1),
@@ -210,7 +213,7 @@ CASSETTES: dict[str, tuple[str, list[dict[str, Any]]]] = {
         ],
     ),
     "seed004-s9-test2-with-time-entries": (
-        "Seed 004 §9 test 2: time entries exist -> status untouched",
+        "The Postman contract §9 test 2: time entries exist -> status untouched",
         [
             exchange("GET", f"/Tickets/{OTHER}", 200, item(id=OTHER, status=1)),
             exchange("POST", f"/Tickets/{OTHER}/Notes", 200, {"itemId": 1}, NOTE),

@@ -138,7 +138,7 @@ def test_the_suite_runs_on_a_tenant_profile_with_other_picklist_values(
 
     path = _profile_sharing_no_picklist_value_with_the_default(pytester.path)
     fake = FakeAutotask(path)
-    with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:  # seed 004's values are not this tenant's
+    with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:  # the Postman contract's values are not this tenant's
         refused = http.post(f"{BASE}/Tickets", json=standard_ticket())
     assert refused.status_code == 500 and "does not exist" in refused.json()["errors"][0]
     monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "3")

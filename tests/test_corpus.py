@@ -27,7 +27,7 @@ CLIENTS = sorted(p.parent for p in CORPUS.glob("*/about.toml"))
 # recorded in-process through fake.mock() (journal.inprocess.jsonl).
 DOCUMENTED = [p.parent for p in CORPUS.glob("*/journal.documented.jsonl")]
 IN_PROCESS = [p.parent for p in CORPUS.glob("*/journal.inprocess.jsonl")]
-# Judged for seed 004's tenant, as `check` judges by default.
+# Judged for the Postman contract's tenant, as `check` judges by default.
 CONTEXT = RuleContext.for_profile(TenantProfile.load("default"))
 DOCUMENTED_CONTEXT = RuleContext.for_profile(TenantProfile.load("documented"))
 
@@ -119,5 +119,5 @@ def test_real_clients_fall_into_seed_004s_traps() -> None:
     for folder in CLIENTS:
         for finding in _about(folder).get("finding", []):
             fired[finding["rule"]] = fired.get(finding["rule"], 0) + 1
-    # The traps of seed 004 that real clients fall into must be among them.
+    # The traps of the Postman contract that real clients fall into must be among them.
     assert {"no-ticket-patch", "notes-via-ticket", "follow-next-page", "exact-base-path"} <= set(fired)

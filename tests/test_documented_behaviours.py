@@ -1,4 +1,4 @@
-"""Each documented behaviour of seeds 000-004 as the default (seed 004) tenant shows it."""
+"""Each documented behaviour of the source documents as the default tenant (the Postman contract's) shows it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def _note(**changes: object) -> dict[str, object]:
     return {"Title": "Called the customer", "Description": "Toner replaced.", "NoteType": 1, "Publish": 1, **changes}
 
 
-# -- notes: seed 004, section 7 -------------------------------------------------------
+# -- notes: the Postman contract, section 7 -------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", ["/TicketNotes", "/TicketNote"])
@@ -70,11 +70,11 @@ def test_ticket_notes_query_works(client: httpx.Client, ticket_id: int) -> None:
 
 
 def test_entity_information_reports_ticket_notes_creatable(client: httpx.Client) -> None:
-    # Seed 004, section 7: the metadata says creatable even though POST /TicketNotes is a 404.
+    # The Postman contract, section 7: the metadata says creatable even though POST /TicketNotes is a 404.
     assert client.get(f"{BASE}/TicketNotes/entityInformation").json()["info"]["canCreate"] is True
 
 
-# -- PATCH and PUT: seed 004, section 4; seed 001 -------------------------------------------
+# -- PATCH and PUT: the Postman contract, section 4; seed 001 -------------------------------------------
 
 
 def test_patch_on_tickets_is_refused_as_unsupported_method(
@@ -174,7 +174,7 @@ def test_patch_updates_only_the_fields_it_names(client: httpx.Client, fake: Fake
     assert fake.get("ContactGroups", group) == {"id": group, "name": "Very important", "isActive": True}
 
 
-# -- status semantics: seed 004, sections 5 and 9 ---------------------------------------
+# -- status semantics: the Postman contract, sections 5 and 9 ---------------------------------------
 
 
 def _set_status(client: httpx.Client, ticket: int, status: int) -> dict[str, object]:
@@ -245,7 +245,7 @@ def test_time_entries_query_by_ticket_decides_resolution(
     assert len(client.post(f"{BASE}/TimeEntries/query", json=query).json()["items"]) == 1
 
 
-# -- lookup and envelope: seed 004, sections 1 and 2 ---------------------------------------
+# -- lookup and envelope: the Postman contract, sections 1 and 2 ---------------------------------------
 
 
 def test_ticket_number_resolves_to_id_through_query(client: httpx.Client, fake: FakeAutotask, ticket_id: int) -> None:

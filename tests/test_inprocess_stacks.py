@@ -1,4 +1,4 @@
-"""fake.mock() for every Python HTTP stack: requests and aiohttp clients run seed 004's workflow in-process,
+"""fake.mock() for every Python HTTP stack: requests and aiohttp clients run the Postman contract's workflow in-process,
 against the production zone-lookup host, with the journal, faults and refusals httpx clients get."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def tenant() -> Iterator[tuple[FakeAutotask, int, str]]:
 
 
 def resolve(send: Send, number: str) -> None:
-    """Seed 004 §9 the way a client does it: zone, number -> id, GET, note, PUT, time entries, complete."""
+    """The Postman contract §9 the way a client does it: zone, number -> id, GET, note, PUT, time entries, complete."""
     status, zone = send("GET", f"{LOOKUP}?user={USER}", None)
     assert status == 200, zone
     base = zone["url"].rstrip("/") + "/V1.0"

@@ -328,7 +328,7 @@ def test_the_cli_probes_with_credentials_from_the_environment_and_keeps_them_out
     assert "This tenant against the Postman contract" in outcome.output and "closed (status 5)" in outcome.output
     written = [p.read_text("utf-8") for p in out.rglob("*") if p.is_file()]
     assert len(written) == 4 + len(CORE_ENTITIES)
-    shown = page.read_text("utf-8")  # the HTML report: the tenant against seed 004, point by point
+    shown = page.read_text("utf-8")  # the HTML report: the tenant against the Postman contract, point by point
     assert "This tenant against the Postman contract" in shown and "ATServicesRest is case-sensitive" in shown
     assert 'class="verdict same"' in shown
     for value in (user, secret, code):

@@ -1,4 +1,4 @@
-"""Tenant profiles: the default follows seed 004, the documented profile the official docs and clients."""
+"""Tenant profiles: the default follows the Postman contract, the documented profile the official docs and clients."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_default_profile_atservicesrest_segment_is_case_sensitive(
 def test_default_profile_takes_the_version_segment_in_any_casing(
     client: httpx.Client, ticket_id: int, version: str
 ) -> None:
-    # django-autotask sends v1.0 in production; seed 004 speaks of ATServicesRest only.
+    # django-autotask sends v1.0 in production; the Postman contract speaks of ATServicesRest only.
     answer = client.get(f"https://webservices19.autotask.net/ATServicesRest/{version}/Tickets/{ticket_id}")
     assert answer.status_code == 200 and answer.json()["item"]["id"] == ticket_id
 

@@ -29,7 +29,7 @@ def _fired(rule_id: str, step: Step) -> bool:
 @pytest.mark.parametrize(
     ("rule_id", "step", "fires"),
     [
-        # seed 004 §7: notes go to /Tickets/{id}/Notes; the TicketNotes entity's name under the ticket, singular
+        # Postman contract §7: notes go to /Tickets/{id}/Notes; the TicketNotes entity's name under the ticket, singular
         # or plural, is a 404 in the API.
         ("notes-via-ticket", lambda http, t: http.post(f"{BASE}/Tickets/{t}/TicketNote", json={"title": "n"}), True),
         ("notes-via-ticket", lambda http, t: http.post(f"{BASE}/Tickets/{t}/TicketNotes", json={"title": "n"}), True),

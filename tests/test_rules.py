@@ -223,7 +223,7 @@ def journal_file(tmp_path: Path, seeded: tuple[FakeAutotask, int, str]) -> Path:
 def test_check_text_report_and_exit_code(journal_file: Path) -> None:
     result = CliRunner().invoke(app, ["check", str(journal_file)])
     assert result.exit_code == 1
-    assert "no-ticket-patch" in result.output and "seed 004" in result.output
+    assert "no-ticket-patch" in result.output and "Postman contract §0.1" in result.output
 
 
 def test_check_json_and_junit_reports(journal_file: Path) -> None:
@@ -386,7 +386,7 @@ def test_max_records_500_accepts_what_the_api_takes(fake: FakeAutotask, size: An
 def test_a_put_changing_priority_on_purpose_after_a_fresh_get_breaks_no_rule(
     seeded: tuple[FakeAutotask, int, str],
 ) -> None:
-    # Seed 004 §4: copy the fields from a fresh GET and change the intended ones. The rule once called the
+    # The Postman contract §4: copy the fields from a fresh GET and change the intended ones. The rule once called the
     # changed priority a breach.
     fake, ticket, _ = seeded
     traffic = _journal(fake, lambda http: http.put(f"{BASE}/Tickets", json={**_get(http, ticket), "priority": 1}))
@@ -432,7 +432,7 @@ def test_a_dropped_operator_answers_200_and_only_the_rule_shows_it(seeded: tuple
 
 
 def test_a_resolution_text_written_by_id_breaks_no_rule(seeded: tuple[FakeAutotask, int, str]) -> None:
-    # Seed 004 §9 test 1: GET by id, a note, a PUT of the resolution; "resolution text alone does not resolve
+    # Postman contract §9 test 1: GET by id, a note, a PUT of the resolution; "resolution text alone does not resolve
     # a ticket". ticket-number-via-query once counted the text as resolving and flagged the GET.
     fake, ticket, _ = seeded
     note = {"title": "t", "description": "d", "noteType": 1, "publish": 1}
@@ -451,7 +451,7 @@ def test_a_resolution_text_written_by_id_breaks_no_rule(seeded: tuple[FakeAutota
 def test_put_carries_stabilising_fields_flags_nulls_read_from_the_response_root(
     seeded: tuple[FakeAutotask, int, str],
 ) -> None:
-    # Seed 004 §2.1: the fields live under item; read from the root they are all null, and the PUT sends them so.
+    # Postman contract §2.1: the fields live under item; read from the root they are all null, the PUT sends them so.
     fake, ticket, _ = seeded
 
     def steps(http: httpx.Client) -> None:

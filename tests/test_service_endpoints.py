@@ -77,7 +77,7 @@ def test_header_names_in_any_casing(fake: FakeAutotask, headers: dict[str, str])
 
 
 def test_lowercase_base_path_from_zone_url_is_refused_in_the_default_profile(client: httpx.Client) -> None:
-    # A client that lowercases the zone URL (as some do) meets seed 004's case-sensitive base path.
+    # A client that lowercases the zone URL (as some do) meets the Postman contract's case-sensitive base path.
     assert client.get("https://webservices19.autotask.net/atservicesrest/v1.0/Companies/0").status_code == 404
 
 

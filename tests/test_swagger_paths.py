@@ -26,7 +26,7 @@ REFERENCE = Path(__file__).resolve().parent / "data" / "swagger-paths.txt.gz"
 SWAGGER_PATHS = 2077  # paths of the swagger the index was built from
 SEARCH = json.dumps({"filter": [{"op": "gte", "field": "id", "value": 0}]})
 # What the default profile refuses although the swagger lists it (fake_server/profiles/default.toml,
-# [endpoints]): seed 004, sections 0.1 and 4, "PATCH is not supported for Tickets". Its other entries,
+# [endpoints]): the Postman contract, sections 0.1 and 4, "PATCH is not supported for Tickets". Its other entries,
 # POST /TicketNotes and POST /TicketNote, are paths the swagger does not list.
 PROFILE_REFUSALS = {("PATCH", "/V1.0/Tickets"): 405}
 

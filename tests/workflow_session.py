@@ -100,7 +100,7 @@ class Session:
         return item
 
     def lookup(self, number: str, how: str = "POST") -> int:
-        """Ticket number -> id by query (seed 004 §1)."""
+        """Ticket number -> id by query (the Postman contract §1)."""
         model = {"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]}
         if how == "GET":
             answer = self.http.get(f"{BASE}/Tickets/query", params={"search": json.dumps(model)})

@@ -1,7 +1,7 @@
 """Client workflows, generated: legal ones every rule must accept, and the same with one rule's breach injected.
 
 A workflow is a list of steps a client takes against the fake (``Session``): the traffic judged is what the
-fake really answers. Legal steps follow the contract of seed 004 and the API's paging and limits: any field
+fake really answers. Legal steps follow the contract of the Postman contract and the API's paging and limits: any field
 changed on purpose after a fresh GET, status changes on their own, notes under the ticket, UDF updates,
 paging by token or by id keyset, counts, queries with every documented operator at any nesting, retries
 after a 429 that wait. Each rule in ``REGISTRY`` has a strategy of breaches (``BREACHES``): one step that
@@ -60,7 +60,7 @@ def _respelled(item: dict[str, Any], respell: bool) -> dict[str, Any]:
 
 @st.composite
 def update_step(draw: st.DrawFn) -> Step:
-    """GET the main ticket, PUT it whole with one to three fields changed on purpose (seed 004 §4)."""
+    """GET the main ticket, PUT it whole with one to three fields changed on purpose (the Postman contract §4)."""
     names = draw(st.lists(st.sampled_from(sorted(CHANGES)), min_size=1, max_size=3, unique=True))
     changes = {name: draw(CHANGES[name]) for name in names}
     respell = draw(st.booleans())
@@ -77,7 +77,7 @@ def update_step(draw: st.DrawFn) -> Step:
 
 @st.composite
 def status_step(draw: st.DrawFn) -> Step:
-    """GET, then a PUT that changes the status and nothing else (seed 004 §9), to a non-completing status."""
+    """GET, then a PUT that changes the status and nothing else (Postman contract §9), to a non-completing status."""
     status = draw(st.sampled_from(NON_COMPLETING))
 
     def run(s: Session) -> None:
@@ -171,7 +171,7 @@ def _zone(s: Session) -> None:
 
 @st.composite
 def resolve_step(draw: st.DrawFn) -> Step:
-    """Seed 004 §9 test 2 on a ticket of its own: number -> id, GET, note, resolution, empty time-entry
+    """The Postman contract §9 test 2 on a ticket of its own: number -> id, GET, note, resolution, empty time-entry
     check, then the completing status alone."""
     how = draw(st.sampled_from(["POST", "GET"]))
 

@@ -1,4 +1,4 @@
-"""The experiments on a throw-away ticket: what seed 004 had to find out by hand, asked of one tenant."""
+"""The experiments on a throw-away ticket: what the Postman contract had to find out by hand, asked of one tenant."""
 
 from __future__ import annotations
 

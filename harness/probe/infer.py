@@ -55,7 +55,7 @@ def learned_profile(metadata: TenantMetadata, seen: Observations, entity_dir: Pa
         elif how != "accepted":
             refused.add(endpoint)  # 405, or an answer the fake can only give as a refusal
     for endpoint in (*PROBED_ENDPOINTS, "POST /TicketNote"):
-        if endpoint not in seen.endpoints:  # not probed: keep the default's (seed 004's) answer
+        if endpoint not in seen.endpoints:  # not probed: keep the default's (the Postman contract's) answer
             method, _, shape = endpoint.partition(" ")
             if base.endpoint_absent(method, shape):
                 absent.add(endpoint)

@@ -1,4 +1,4 @@
-"""The probe's report: the tenant against seed 004's validated contract, point by point."""
+"""The probe's report: the tenant against the Postman contract's validated contract, point by point."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ SAME, DIFFERS, EXTRA, UNKNOWN = "same", "differs", "not in the contract", "not p
 
 @dataclass(frozen=True)
 class Point:
-    """One comparison: what seed 004 found (and where it says so), what this tenant did, and the verdict."""
+    """One comparison: what the Postman contract found (and where it says so), what this tenant did, and the verdict."""
 
     point: str
     seed_section: str
@@ -51,7 +51,7 @@ def _stamps(fields: tuple[str, ...]) -> str:
 
 
 def _status_point(value: int, label: str, stamps: tuple[str, ...], observed: StatusObservation) -> Point:
-    """Seed 004 §5 names a label and two stamped fields; the verdict looks at exactly those."""
+    """The Postman contract §5 names a label and two stamped fields; the verdict looks at exactly those."""
     expected = f'"{label}", {_stamps(stamps)}'
     same = not observed.error and observed.label == label and {*observed.stamped} & {*STAMP_FIELDS} == {*stamps}
     return Point(f"status {value}", "§5", expected, _observed_text(observed), SAME if same else DIFFERS)
@@ -65,7 +65,7 @@ def _observed_text(observed: StatusObservation) -> str:
     return f"{text}; {observed.reopen_error}" if observed.reopen_error else text
 
 
-# Seed 004 §5: the statuses it names, their labels, and the fields each stamps.
+# The Postman contract §5: the statuses it names, their labels, and the fields each stamps.
 SEED_004_STATUSES: tuple[tuple[int, str, tuple[str, ...]], ...] = ((5, "Complete", STAMP_FIELDS), (8, "Completed", ()))
 
 

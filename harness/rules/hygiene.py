@@ -26,7 +26,7 @@ ZONE_LOOKUPS = frozenset({"zoneinformation", "versioninformation"})
     "exact-base-path",
     "Every request but the zone lookups spells the base path ATServicesRest in exactly that casing "
     "(the version segment may be v1.0 or V1.0).",
-    "seed 004 §0",
+    "Postman contract §0",
 )
 def exact_base_path(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     if not context.base_path_case_sensitive:
@@ -75,7 +75,7 @@ def create_without_id(traffic: Sequence[Exchange], context: RuleContext) -> list
 @rule(
     "known-fields-only",
     "Write bodies use only fields the entity's metadata knows.",
-    "seed 004 rules: Never guess fields or values",
+    "Postman contract, rules: Never guess fields or values",
 )
 def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
@@ -141,7 +141,7 @@ def _required_missing(exchange: Exchange) -> tuple[str, list[str]] | None:
     "required-fields-sent",
     "A create or PUT carries a value for every required field of the entity (PATCH is partial and exempt).",
     "DOCS: entityInformation/fields isRequired; WYRE-AI/autotask-mcp #46 (taskType missing: 500); "
-    "seed 004 §4 (missing fields cause hard failures)",
+    "Postman contract §4 (missing fields cause hard failures)",
 )
 def required_fields_sent(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []

@@ -43,7 +43,7 @@ class Violation:
 @dataclass(frozen=True)
 class RuleContext:
     """What the rules need to know about the tenant they judge for: which statuses complete a ticket
-    (seed 004 §5), and whether it refuses other casings of ``ATServicesRest`` (seed 004 §0)."""
+    (the Postman contract §5), and whether it refuses other casings of ``ATServicesRest`` (the Postman contract §0)."""
 
     completing_statuses: frozenset[int] = frozenset({DEFAULT_COMPLETING_STATUS})
     base_path_case_sensitive: bool = True

@@ -277,7 +277,7 @@ def _record(exchange: Exchange) -> tuple[str, str] | None:
 @rule(
     "read-before-put",
     "Each PUT a callout leads to follows a GET of that record made after the callout arrived.",
-    "seed 004 §2 (GET before PUT): a callout means the record just changed, so an earlier read is stale",
+    "Postman contract §2 (GET before PUT): a callout means the record just changed, so an earlier read is stale",
     RECEIVER,
 )
 def read_before_put(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:

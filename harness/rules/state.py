@@ -14,7 +14,7 @@ from fake_server.values import coerce
 
 from ..traffic import Exchange
 
-# Seed 004, section 8, step 2: the fields every ticket PUT copies from a fresh GET.
+# The Postman contract, section 8, step 2: the fields every ticket PUT copies from a fresh GET.
 STABILISING_FIELDS = (
     "id",
     "companyID",

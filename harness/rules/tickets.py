@@ -1,4 +1,4 @@
-"""Seed 004's ticket rules: no PATCH, notes through the ticket, fresh full PUTs, explicit status changes."""
+"""The Postman contract's ticket rules: no PATCH, notes through the ticket, fresh full PUTs, explicit status changes."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from .state import (
 def _outcome(exchange: Exchange) -> str:
     """What the tenant did with a request, in words that are true of the journal."""
     if exchange.status == 200:
-        return "this tenant accepted it, but seed 004's tenant refuses it"
+        return "this tenant accepted it, but the Postman contract's tenant refuses it"
     if exchange.status in (404, 405):
         return f"the tenant refused it ({exchange.status}) and changed nothing"
     return f"the tenant answered {exchange.status}"
@@ -41,7 +41,7 @@ def _is_ticket_path(exchange: Exchange) -> bool:
 @rule(
     "no-ticket-patch",
     "Tickets are never updated with PATCH, at /Tickets or /Tickets/{id}.",
-    "seed 004 §0.1, §4, rules: Never use PATCH",
+    "Postman contract §0.1, §4, rules: Never use PATCH",
 )
 def no_ticket_patch(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     return [
@@ -62,7 +62,7 @@ def _wrong_note_path(exchange: Exchange) -> bool:
 @rule(
     "notes-via-ticket",
     "Ticket notes are created and reached under a ticket only as /Tickets/{id}/Notes.",
-    "seed 004 §7, §10",
+    "Postman contract §7, §10",
 )
 def notes_via_ticket(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     return [
@@ -79,7 +79,7 @@ def notes_via_ticket(traffic: Sequence[Exchange], context: RuleContext) -> list[
 @rule(
     "fresh-get-before-put",
     "Every PUT /Tickets follows a GET /Tickets/{id} with no other write in between.",
-    "seed 004 §2, §4, rules: Always GET before PUT",
+    "Postman contract §2, §4, rules: Always GET before PUT",
 )
 def fresh_get_before_put(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
@@ -109,13 +109,13 @@ def fresh_get_before_put(traffic: Sequence[Exchange], context: RuleContext) -> l
     "put-carries-stabilising-fields",
     "Every PUT /Tickets carries each stabilising field, with a value where the latest GET read one "
     "(a value the client changes on purpose is fine).",
-    "seed 004 §2.1, §4 (change only the intended fields), §8",
+    "Postman contract §2.1, §4 (change only the intended fields), §8",
 )
 def put_carries_stabilising_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
-    # Presence and non-null are judged, not equality: seed 004 §4 says to copy the fields from a fresh GET
+    # Presence and non-null are judged, not equality: the Postman contract §4 says to copy the fields from a fresh GET
     # and change the intended ones, so a PUT that changes priority or title on purpose is the contract. A
     # null where the GET read a value is a field not copied (read from the response root instead of item,
-    # seed 004 §2.1); a stale value is fresh-get-before-put's to find.
+    # the Postman contract §2.1); a stale value is fresh-get-before-put's to find.
     found = []
     for put, target, read in ticket_puts(traffic):
         missing = [name for name in STABILISING_FIELDS if not sent(put, name)[0]]
@@ -145,7 +145,9 @@ def put_carries_stabilising_fields(traffic: Sequence[Exchange], context: RuleCon
     return found
 
 
-@rule("no-null-overwrite", "No update sends null for a field the latest GET read as non-null.", "seed 004 §8")
+@rule(
+    "no-null-overwrite", "No update sends null for a field the latest GET read as non-null.", "the Postman contract §8"
+)
 def no_null_overwrite(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for put, target in updates(traffic, "Tickets"):
@@ -169,7 +171,7 @@ def no_null_overwrite(traffic: Sequence[Exchange], context: RuleContext) -> list
 @rule(
     "put-keeps-unsent-fields",
     "A PUT /Tickets leaves out no writable field the latest GET read as non-null (PUT nulls what it omits).",
-    "seed 001 (PUT sets omitted fields to null); seed 004 §8",
+    "seed 001 (PUT sets omitted fields to null); the Postman contract §8",
 )
 def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     tickets = catalog().get("Tickets")
@@ -194,7 +196,7 @@ def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -
 @rule(
     "no-implicit-status-change",
     "A ticket update (PUT or PATCH) that changes the status changes nothing else.",
-    "seed 004 §9, rules: Never change status implicitly",
+    "Postman contract §9, rules: Never change status implicitly",
 )
 def no_implicit_status_change(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     tickets = catalog().get("Tickets")
@@ -225,7 +227,7 @@ def no_implicit_status_change(traffic: Sequence[Exchange], context: RuleContext)
 @rule(
     "numeric-ticket-id-in-url",
     "Single-ticket URLs use the numeric TicketID, never a ticket number.",
-    "seed 004 §0.1, §1",
+    "Postman contract §0.1, §1",
 )
 def numeric_ticket_id_in_url(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []

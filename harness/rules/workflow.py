@@ -1,4 +1,4 @@
-"""The resolution workflow of seed 004 section 9: look the ticket up, and complete it only without time entries."""
+"""The Postman contract's resolution workflow (§9): look the ticket up, complete it only without time entries."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _empty_time_entry_check(traffic: Sequence[Exchange], before: int, ticket: in
 @rule(
     "complete-only-without-time-entries",
     "A ticket is set to a completing status only after a TimeEntries query for it returned no items.",
-    "seed 004 §6, §9 test 2",
+    "Postman contract §6, §9 test 2",
     pack=WORKFLOW,
 )
 def complete_only_without_time_entries(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
@@ -46,7 +46,7 @@ def complete_only_without_time_entries(traffic: Sequence[Exchange], context: Rul
 @rule(
     "resolve-with-completing-status",
     "When the workflow resolves a ticket it sets a status that stamps completedDate (5), not a look-alike.",
-    "seed 004 §5, §9",
+    "Postman contract §5, §9",
     pack=WORKFLOW,
 )
 def resolve_with_completing_status(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
@@ -66,7 +66,7 @@ def resolve_with_completing_status(traffic: Sequence[Exchange], context: RuleCon
 
 def _resolved_tickets(traffic: Sequence[Exchange], context: RuleContext) -> set[int]:
     """Tickets the traffic resolves: an update sends them a completing status. A resolution text alone
-    resolves nothing (seed 004 §9 test 1), and writing one on a ticket read by id is legal."""
+    resolves nothing (the Postman contract §9 test 1), and writing one on a ticket read by id is legal."""
     resolved = set()
     for update, target in updates(traffic, "Tickets"):
         has_status, status = sent(update, "status")
@@ -78,7 +78,7 @@ def _resolved_tickets(traffic: Sequence[Exchange], context: RuleContext) -> set[
 @rule(
     "ticket-number-via-query",
     "A ticket the workflow completes is first found by its number with a Tickets query (ticketNumber eq).",
-    "seed 004 §1, §10",
+    "Postman contract §1, §10",
     pack=WORKFLOW,
 )
 def ticket_number_via_query(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:

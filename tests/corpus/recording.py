@@ -3,7 +3,7 @@ or loopback TLS, and writing the journal each profile gets.
 
 A record.py runs as a script (``python tests/corpus/<client>/record.py``), so it puts this folder on
 ``sys.path`` and imports this module; the test suite never imports it. Each profile gets a fresh tenant:
-``default`` (seed 004) writes ``journal.jsonl``, ``documented`` writes ``journal.documented.jsonl``.
+``default`` (the Postman contract) writes ``journal.jsonl``, ``documented`` writes ``journal.documented.jsonl``.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ Configuration, as a user pointing the client at another host would give it: the 
 is "<root>/atservicesrest/" (AutoTaskClient's own constructor writes
 "https://webservices{ServerId}.autotask.net/atservicesrest/") and any non-empty credentials.
 
-Profile: "documented" by default. On the default profile (seed 004: ATServicesRest is case-sensitive)
+Profile: "documented" by default. On the default profile (the Postman contract: ATServicesRest is case-sensitive)
 every entity request of this client answers 404, as it always writes "atservicesrest"; the workflow
 would end at its first query (``--profile default`` shows that: 2 exchanges).
 """

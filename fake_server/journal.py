@@ -103,6 +103,7 @@ class Journal:
         # to fill. With a bound (``keep``) the rows are a ring.
         self._keep: int | None = None
         self._total = 0  # exchanges recorded since the last clear, dropped or not
+        self._cleared = 0  # exchanges recorded before the last clear (a reset's), for ``ever``
         self._offset = 0  # the position before the first row's slot: the rows start there
         self._rows_held: list[tuple[Any, ...]] = []
         self._kinds: dict[tuple[Any, ...], tuple[Any, ...]] = {}
@@ -135,6 +136,12 @@ class Journal:
     def total(self) -> int:
         """Every exchange recorded since the journal was made or cleared, held or dropped."""
         return self._total
+
+    @property
+    def ever(self) -> int:
+        """Every exchange recorded since the journal was made, clears (a tenant's reset) included: what
+        ``serve`` says it served when it stops, as its ``--journal`` file holds them all."""
+        return self._cleared + self._total
 
     def limit(self, keep: int | None) -> None:
         """Hold only the latest ``keep`` exchanges from now on (None or 0: all); older ones held are dropped."""
@@ -331,6 +338,7 @@ class Journal:
 
     def clear(self) -> None:
         with self._lock:
+            self._cleared += self._total
             self._reset_rows()
             self._forget_seen()
 

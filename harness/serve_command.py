@@ -184,7 +184,7 @@ def serve(
             for _, core in served:
                 core.webhooks.stop()
                 core.journal.close()
-            count = sum(core.journal.total for _, core in served)
+            count = sum(core.journal.ever for _, core in served)  # resets clear the journal, not the count
             summary = f"stopped after {count} exchange{'' if count == 1 else 's'}"
             if directory is not None:
                 summary += f" with {len(directory)} tenant{'' if len(directory) == 1 else 's'}"

@@ -7,6 +7,7 @@ import re
 import secrets
 import signal
 import subprocess
+from pathlib import Path
 
 import httpx
 
@@ -52,6 +53,23 @@ def test_reset_returns_to_the_seed_and_empty_is_its_own_call() -> None:
         assert _count(base, "Tickets") == seeded  # empty kept the baseline for the next reset
     finally:
         _stop(process)
+
+
+def test_the_stop_summary_counts_every_exchange_served_across_resets(tmp_path: Path) -> None:
+    """A reset clears the tenant's journal; the summary still counts what the --journal file holds."""
+    journal = tmp_path / "journal.jsonl"
+    process, base, _ = serve_process("--seed", "sample", "--state-api", "--journal", str(journal))
+    root = base.rsplit("/ATServicesRest", 1)[0]
+    try:
+        for _ in range(3):
+            _count(base, "Tickets")
+        httpx.post(f"{root}/_harness/reset").raise_for_status()
+        _count(base, "Tickets")
+    finally:
+        output = _stop(process)
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 4
+    assert "stopped after 4 exchanges" in output, output
 
 
 def test_health_answers_without_credentials_while_serving() -> None:

@@ -8,7 +8,6 @@ async transport, ASGI).
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -90,6 +89,10 @@ async def answer_admitted_async(fake: Core, request: ApiRequest, admission: Admi
     """The same, waiting on the event loop."""
     try:
         if admission.delay:
+            # imported here: this module is loaded by every tool that imports ``fake_server.face``,
+            # and only a delayed answer on an event loop needs asyncio
+            import asyncio
+
             await asyncio.sleep(admission.delay)
         return _after_waiting(fake, request, admission)
     finally:

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fake_server import DEFAULT_COMPLETING_STATUS, FakeAutotask
-from fake_server.errors import error_texts
+from fake_server.face import error_texts
 
 BASE = "https://webservices19.autotask.net/ATServicesRest/V1.0"
 # Demo credentials for the fake only; the journal never keeps them.

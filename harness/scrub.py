@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from fake_server.redaction import CREDENTIAL_HEADERS as JOURNAL_CREDENTIAL_HEADERS
-from fake_server.redaction import REDACTED, is_credential_header, is_credential_name, scrub_url
+from fake_server.face import CREDENTIAL_HEADERS as JOURNAL_CREDENTIAL_HEADERS
+from fake_server.face import REDACTED, is_credential_header, is_credential_name, scrub_url
 
 # Beyond what the fake's journal drops: answers' cookies, and who a recorded call impersonated.
 CREDENTIAL_HEADERS = JOURNAL_CREDENTIAL_HEADERS | {"set-cookie", "impersonationresourceid"}

@@ -24,8 +24,7 @@ import httpx
 import uvicorn
 
 from fake_server import Exchange, FakeAutotask, Limits, TenantProfile
-from fake_server.asgi import Receive, Scope, Send
-from fake_server.redaction import REDACTED
+from fake_server.face import REDACTED, Receive, Scope, Send
 
 from .contract import CREDENTIALS, Finding, Outcome
 from .rules import CONTRACT, RuleContext, check, rules_in

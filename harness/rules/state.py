@@ -26,7 +26,6 @@ STABILISING_FIELDS = (
     "source",
     "organizationalLevelAssociationID",
 )
-WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @cache

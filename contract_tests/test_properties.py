@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fake_server import FakeAutotask, TenantProfile
-from harness.contract import WORKFLOW_FIELDS, Finding, TenantView, unchanged_fields
+from harness.contract import WORKFLOW_FIELDS, TenantView, unchanged_fields
 from harness.contract_report import LAST_OUTCOMES
+from harness.rules import Violation
 from harness.scenarios import ResolveWithoutTimeEntries
 from harness.tenant_values import TenantValues
 
@@ -92,27 +93,27 @@ class GeneratedResolution(ResolveWithoutTimeEntries):
     def act(self, adapter: Any, given: dict[str, Any]) -> None:
         adapter.resolve_ticket(given["number"], self.note, self.resolution)
 
-    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
-        findings = [] if error is None else [Finding("client-error", f"the client failed: {error}")]
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Violation]:
+        findings = [] if error is None else [Violation("client-error", f"the client failed: {error}")]
         after = view.ticket(given["ticket"])
         findings += unchanged_fields(given["before"], after, WORKFLOW_FIELDS)
         if after is None:
             return findings
         should_complete = self.time_entries == 0
         if after["resolution"] != self.resolution:
-            findings.append(Finding("resolution-set", "the resolution text did not arrive whole"))
+            findings.append(Violation("resolution-set", "the resolution text did not arrive whole"))
         if not any(n["description"] == self.note for n in view.notes(given["ticket"])):
-            findings.append(Finding("note-added", "the note text did not arrive whole"))
+            findings.append(Violation("note-added", "the note text did not arrive whole"))
         expected_status = self.completing_status if should_complete else given["before"]["status"]
         if after["status"] != expected_status:
             findings.append(
-                Finding(
+                Violation(
                     "status-only-when-it-should",
                     f"status {after['status']}, expected {expected_status} with {self.time_entries} time entries",
                 )
             )
         if (after["completedDate"] is not None) != should_complete:
-            findings.append(Finding("stamps-only-by-completing-status", f"completedDate {after['completedDate']!r}"))
+            findings.append(Violation("stamps-only-by-completing-status", f"completedDate {after['completedDate']!r}"))
         return findings
 
 

@@ -1,9 +1,9 @@
 """What happens to a request before the core answers it: rate limits, thread limits and injected faults.
 
-Both adapters (respx in-process, ASGI served) ask ``Gate.admit`` first, wait the
-delay it names in their own style (``time.sleep`` or ``asyncio.sleep``), answer
-or drop as it says, and call ``Gate.release`` when done, so a request counts as
-in flight for the thread limit across its whole life, delay included.
+Every adapter (httpx's transport, which the respx mount uses, requests, aiohttp, ASGI) asks
+``Gate.admit`` first, waits the delay it names in its own style (``time.sleep`` or ``asyncio.sleep``),
+answers or drops as it says, and calls ``Gate.release`` when done (``answering`` does this for all of
+them), so a request counts as in flight for the thread limit across its whole life, delay included.
 
 The delay is the profile's latency (how long the API takes to answer, ``[limits]
 latency_ms``; off in the bundled profiles) plus the hourly threshold's tiers: with

@@ -1,14 +1,13 @@
 """One admitted request through a fake, as every adapter answers it: delay, drop, the core, release.
 
-The gate's common answer (``LET_THROUGH``: nothing to count, wait for or inject) is checked by each
-adapter inline, so the usual request costs no extra call; everything else comes here, sync for the
-threaded stacks (requests, httpx's sync transport) and async for the event-loop ones (aiohttp, httpx's
-async transport, ASGI).
+``answer`` and ``answer_async`` serve the in-process stacks (httpx's transports, requests, aiohttp):
+the gate's common answer (``LET_THROUGH``: nothing to count, wait for or inject) goes straight to the
+core, anything else is waited, dropped or answered here. The ASGI app checks ``LET_THROUGH`` itself and
+calls ``answer_admitted_async`` for the rest.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -90,6 +89,10 @@ async def answer_admitted_async(fake: Core, request: ApiRequest, admission: Admi
     """The same, waiting on the event loop."""
     try:
         if admission.delay:
+            # imported here: this module is loaded by every tool that imports ``fake_server.face``,
+            # and only a delayed answer on an event loop needs asyncio
+            import asyncio
+
             await asyncio.sleep(admission.delay)
         return _after_waiting(fake, request, admission)
     finally:

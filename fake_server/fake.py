@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -102,10 +102,6 @@ class FakeAutotask:
     @property
     def plans(self) -> PlanCache:
         return self.tenant.plans
-
-    @property
-    def clock(self) -> Callable[[], datetime]:
-        return self.tenant.clock
 
     @property
     def webhooks(self) -> Outbox:
@@ -209,12 +205,15 @@ class FakeAutotask:
         starts with one of ``allow`` (``assert_all_mocked=False`` lets every other httpx request through,
         as respx's own switch does). Yields the respx router.
         """
+        # imported here, not at the top: the stacks' libraries would cost every ``import fake_server``
+        from .aiohttp_mount import mounted as aiohttp_mounted
+        from .requests_mount import mounted as requests_mounted
         from .respx_mount import mounted
 
         with ExitStack() as stack:
             router = stack.enter_context(mounted(self, allow=allow, assert_all_mocked=assert_all_mocked))
-            for mount in _optional_mounts():
-                stack.enter_context(mount(self, allow=allow))
+            stack.enter_context(requests_mounted(self, allow=allow))
+            stack.enter_context(aiohttp_mounted(self, allow=allow))
             yield router
 
     def transport(self) -> httpx.BaseTransport:
@@ -381,21 +380,3 @@ class FakeAutotask:
         return self.tenant.read_as_api_user(
             request.credentials()[0], request, lambda: self._answer(route, True, request)
         )
-
-
-def _optional_mounts() -> list[Callable[..., AbstractContextManager[Any]]]:
-    """The mounts of the HTTP stacks that are installed: a user of httpx alone needs neither of the others."""
-    mounts: list[Callable[..., AbstractContextManager[Any]]] = []
-    try:
-        from .requests_mount import mounted as requests_mounted
-    except ImportError:  # requests or responses is not installed
-        pass
-    else:
-        mounts.append(requests_mounted)
-    try:
-        from .aiohttp_mount import mounted as aiohttp_mounted
-    except ImportError:  # aiohttp or aioresponses is not installed
-        pass
-    else:
-        mounts.append(aiohttp_mounted)
-    return mounts

@@ -15,7 +15,7 @@ JSON_HEADERS: Mapping[str, str] = MappingProxyType({"Content-Type": JSON_CONTENT
 
 
 class ApiRequest:
-    """One HTTP request as any adapter (respx, ASGI) hands it to the core; treat it as read-only.
+    """One HTTP request as any adapter (httpx, requests, aiohttp, ASGI) hands it to the core; read-only.
 
     A plain slotted class rather than a frozen dataclass: one is built per request, and a frozen
     dataclass takes several times as long to build. An adapter holding the headers as undecoded

@@ -15,9 +15,10 @@ import responses
 
 from .answering import Core, Dropped, answer
 from .http_types import ApiRequest
+from .routing import AUTOTASK_HOST
 
-# Every zone host and the pre-release hosts (routing.AUTOTASK_HOSTS), as the start of a URL.
-AUTOTASK_URL = re.compile(r"^https?://(webservices\d*|prde|pres)\.autotask\.net(:\d+)?(/|$)", re.IGNORECASE)
+# Every zone host and the pre-release hosts (routing.AUTOTASK_HOST), as the start of a URL.
+AUTOTASK_URL = re.compile(rf"^https?://{AUTOTASK_HOST}(:\d+)?(/|$)", re.IGNORECASE)
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 

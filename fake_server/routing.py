@@ -11,8 +11,10 @@ from .errors import MethodNotAllowed, NotFound
 from .profile import TenantProfile
 
 BASE = ("ATServicesRest", "V1.0")
-# Every zone host (webservices, webservices2 ... webservices29) and the pre-release hosts.
-AUTOTASK_HOSTS = re.compile(r"^(webservices\d*|prde|pres)\.autotask\.net$", re.IGNORECASE)
+# Every zone host (webservices, webservices2 ... webservices29) and the pre-release hosts; requests_mount
+# matches URLs on the same pattern.
+AUTOTASK_HOST = r"(webservices\d*|prde|pres)\.autotask\.net"
+AUTOTASK_HOSTS = re.compile(rf"^{AUTOTASK_HOST}$", re.IGNORECASE)
 READ = frozenset({"GET"})
 QUERY = frozenset({"GET", "POST"})
 VERBS = ("DELETE", "GET", "PATCH", "POST", "PUT")  # the verbs an Allow header can name

@@ -21,8 +21,7 @@ import vcr
 from vcr.request import Request
 
 from fake_server import ApiRequest, Exchange, read_body
-from fake_server.exchange import json_or_none
-from fake_server.jsonbody import too_deep
+from fake_server.face import json_or_none, too_deep
 
 from .scrub import Scrubber
 

@@ -349,7 +349,7 @@ def verify(
 
 def _bundled(profile: object) -> str:
     """A cassette's recorded profile when it is one of the bundled ones (a TOML path names another machine)."""
-    from fake_server.profile import BUNDLED
+    from fake_server.face import BUNDLED
 
     return profile if isinstance(profile, str) and profile in BUNDLED else "default"
 

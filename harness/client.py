@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from fake_server import DEFAULT_COMPLETING_STATUS
-from fake_server.errors import error_texts
+from fake_server.face import error_texts
 
 from .picklists import choose
 

@@ -18,7 +18,7 @@ from .adapter import ClientAdapter, ClientConfig, NotSupported, supports
 from .client import AutotaskClient
 from .live import Target
 from .picklists import ticket_from_fields
-from .rules import CONTRACT, RuleContext, check, rules_in
+from .rules import CONTRACT, RuleContext, Violation, check, rules_in
 from .serving import ServedFake
 from .tenant_values import TenantValues
 from .traffic import load_traffic
@@ -43,25 +43,11 @@ WORKFLOW_FIELDS = frozenset(
 AdapterFactory = Callable[[ClientConfig], ClientAdapter]
 
 
-@dataclass(frozen=True)
-class Finding:
-    """Something the client did against the contract: the rule it broke, what was seen, and the positions of
-    the exchanges that show it (none for a finding on the tenant's state)."""
-
-    rule: str
-    message: str
-    exchanges: tuple[int, ...] = ()
-
-    def line(self) -> str:
-        where = f" (exchanges {', '.join(map(str, self.exchanges))})" if self.exchanges else ""
-        return f"[{self.rule}] {self.message}{where}"
-
-
 @dataclass
 class Outcome:
     """A scenario's verdict, with what the report shows: the rules that judged it and its traffic."""
 
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Violation] = field(default_factory=list)
     skipped: str | None = None
     rules: list[str] = field(default_factory=list)
     traffic: list[Exchange] = field(default_factory=list)
@@ -159,8 +145,8 @@ class Scenario:
         assert before is not None
         return {"ticket": ticket_id, "number": before["ticketNumber"], "before": before}
 
-    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
-        return [] if error is None else [Finding("client-error", f"the client failed: {error}")]
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Violation]:
+        return [] if error is None else [Violation("client-error", f"the client failed: {error}")]
 
     def _drive(
         self,
@@ -185,7 +171,7 @@ class Scenario:
     def _verdict(self, view: TenantView, given: dict[str, Any], error: Exception | None, traffic: list[Any]) -> Outcome:
         findings = self.judge(view, given, error)
         context = RuleContext(frozenset({self.completing_status}), self.profile.base_path_case_sensitive)
-        findings += [Finding(v.rule, v.message, v.exchanges) for v in check(traffic, self.packs, context=context)]
+        findings += check(traffic, self.packs, context=context)
         return Outcome(findings, rules=[r.id for r in rules_in(self.packs)], traffic=list(traffic))
 
     def run(
@@ -256,7 +242,7 @@ def missing_operation(operation: str, allow_missing: frozenset[str]) -> Outcome:
         return Outcome(skipped=f"not supported: the client offers no {operation} (allowed by --allow-missing)")
     return Outcome(
         [
-            Finding(
+            Violation(
                 MISSING_OPERATION,
                 f"the client offers no {operation}, which the contract suite needs: implement it, or pass "
                 f"--allow-missing {operation} to report it as not supported",
@@ -279,11 +265,11 @@ def reaching(fake: FakeAutotask, *, in_process: bool) -> Iterator[tuple[str, str
         yield served.base_url, f"{served.root_url}/ATServicesRest"
 
 
-def unchanged_fields(before: dict[str, Any], after: dict[str, Any] | None, allowed: frozenset[str]) -> list[Finding]:
+def unchanged_fields(before: dict[str, Any], after: dict[str, Any] | None, allowed: frozenset[str]) -> list[Violation]:
     if after is None:
-        return [Finding("unintended-change", "the ticket is gone")]
+        return [Violation("unintended-change", "the ticket is gone")]
     changed = sorted(k for k in before if k not in allowed and before[k] != after.get(k))
-    return [Finding("unintended-change", f"{name}: {before[name]!r} became {after.get(name)!r}") for name in changed]
+    return [Violation("unintended-change", f"{name}: {before[name]!r} became {after.get(name)!r}") for name in changed]
 
 
 def live_ticket(client: AutotaskClient) -> dict[str, Any]:

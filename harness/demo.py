@@ -13,49 +13,21 @@ from rich.console import Console
 from rich.table import Table
 
 from fake_server import DEFAULT_COMPLETING_STATUS, FakeAutotask
-from fake_server.errors import error_texts
+from fake_server.face import error_texts
+
+from .contract import standard_ticket
+from .rules.state import STABILISING_FIELDS
 
 BASE = "https://webservices19.autotask.net/ATServicesRest/V1.0"
 # Demo credentials for the fake only; the journal never keeps them.
 HEADERS = {"ApiIntegrationCode": "DEMO-TRACKING-ID", "UserName": "demo@example.invalid", "Secret": "demo-secret"}
-STABILISING = (
-    "id",
-    "companyID",
-    "queueID",
-    "title",
-    "priority",
-    "status",
-    "dueDateTime",
-    "ticketCategory",
-    "issueType",
-    "subIssueType",
-    "source",
-    "organizationalLevelAssociationID",
-)
 
 
 def _seed(fake: FakeAutotask) -> str:
     company = fake.seed(
         "Companies", {"companyName": "Contoso Ltd", "companyType": 1, "ownerResourceID": 4, "phone": "5555550142"}
     )
-    ticket = fake.seed(
-        "Tickets",
-        {
-            "companyID": company,
-            "title": "Printer offline on floor 2",
-            "status": 1,
-            "priority": 2,
-            "queueID": 29683354,
-            "issueType": 4,
-            "subIssueType": 201,
-            "source": 2,
-            "ticketCategory": 1,
-            "ticketType": 2,
-            "dueDateTime": "2026-12-01T17:00:00Z",
-            "description": "Reported by phone.",
-            "assignedResourceID": 29682899,
-        },
-    )
+    ticket = fake.seed("Tickets", standard_ticket(company))
     record = fake.get("Tickets", ticket)
     assert record is not None
     return str(record["ticketNumber"])
@@ -123,7 +95,14 @@ def main() -> None:
     fields = Table(title=f"Ticket {ticket_number}: before and after")
     for column in ("field", "before", "after"):
         fields.add_column(column)
-    for name in (*STABILISING, "resolution", "completedDate", "resolvedDateTime", "description", "assignedResourceID"):
+    for name in (
+        *STABILISING_FIELDS,
+        "resolution",
+        "completedDate",
+        "resolvedDateTime",
+        "description",
+        "assignedResourceID",
+    ):
         fields.add_row(name, repr(before.get(name)), repr(after.get(name)))
     console.print(fields)
 
@@ -133,7 +112,7 @@ def main() -> None:
     for request, answer in traps:
         trap_table.add_row(request, answer)
     console.print(trap_table)
-    unchanged = [n for n in STABILISING if n not in ("status",) and before.get(n) != after.get(n)]
+    unchanged = [n for n in STABILISING_FIELDS if n not in ("status",) and before.get(n) != after.get(n)]
     verdict = "[green]no stabilising field changed[/]" if not unchanged else f"[red]changed: {unchanged}[/]"
     console.print(
         f"Status {before['status']} -> {after['status']}; completedDate stamped: "

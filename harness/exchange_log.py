@@ -11,8 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from fake_server.asgi import Message, Receive, Scope, Send
-from fake_server.redaction import scrub_url
+from fake_server.face import Message, Receive, Scope, Send, scrub_url
 
 
 def exchange_line(method: str, path: str, query: bytes, status: int, seconds: float) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fake_server import Exchange
-from fake_server.exchange import json_or_none
+from fake_server.face import json_or_none
 
 from .rules import REGISTRY
 from .scrub import credentials_in_environment, redact

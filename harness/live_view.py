@@ -13,9 +13,8 @@ import json
 from collections.abc import Callable, Sequence
 from urllib.parse import parse_qs, urlsplit
 
-from fake_server import Exchange, FakeAutotask
-from fake_server.http_types import ApiRequest, ApiResponse
-from fake_server.tenancy import ANONYMOUS, TenantsByCredentials
+from fake_server import ApiRequest, ApiResponse, Exchange, FakeAutotask
+from fake_server.face import ANONYMOUS, TenantsByCredentials
 
 from .html_report import STYLE, clean_html, exchange_html
 from .rules import check

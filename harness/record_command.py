@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from fake_server import Journal
-from fake_server.routing import BASE
+from fake_server.face import BASE
 
 from .cassettes import Provenance, autotask_vcr, recording
 from .cli_errors import InputError, bound_socket, checked_seed, http_url, load_profile, output_folder

@@ -19,9 +19,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from fake_server import Journal, read_body
-from fake_server.asgi import Receive, Scope, Send, answer_lifespan, read_rest
-from fake_server.http_types import ApiRequest, ApiResponse
+from fake_server import ApiRequest, ApiResponse, Journal, read_body
+from fake_server.face import Receive, Scope, Send, answer_lifespan, read_rest
 
 from .rules import UNJUDGEABLE, Violation, check
 from .scrub import credentials_in_environment, redact

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from fake_server import ApiRequest, FakeAutotask, Limits, TenantProfile
-from fake_server.errors import ApiError
-from fake_server.exchange import json_or_none
+from fake_server import ApiError, ApiRequest, FakeAutotask, Limits, TenantProfile
+from fake_server.face import json_or_none
 
 from .cassettes import read_cassette, unreplayable
 from .live import TargetRefused

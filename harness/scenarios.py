@@ -9,8 +9,8 @@ from fake_server import FakeAutotask
 
 from .adapter import ClientAdapter
 from .client import AutotaskClient
-from .contract import WORKFLOW_FIELDS, Finding, Scenario, TenantView, unchanged_fields
-from .rules import CONTRACT, WORKFLOW
+from .contract import WORKFLOW_FIELDS, Scenario, TenantView, unchanged_fields
+from .rules import CONTRACT, WORKFLOW, Violation
 from .tenant_values import TenantValues
 
 NOTE = "Replaced the toner cartridge."
@@ -27,19 +27,19 @@ class ResolveWithoutTimeEntries(Scenario):
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
         adapter.resolve_ticket(given["number"], NOTE, RESOLUTION)
 
-    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Violation]:
         findings = super().judge(view, given, error)
         after = view.ticket(given["ticket"])
         findings += unchanged_fields(given["before"], after, WORKFLOW_FIELDS)
         if after is None:
             return findings
         if not any(n["description"] == NOTE for n in view.notes(given["ticket"])):
-            findings.append(Finding("note-added", "no note with the workflow's text on the ticket"))
+            findings.append(Violation("note-added", "no note with the workflow's text on the ticket"))
         if after["resolution"] != RESOLUTION:
-            findings.append(Finding("resolution-set", f"resolution is {after['resolution']!r}"))
+            findings.append(Violation("resolution-set", f"resolution is {after['resolution']!r}"))
         if after["status"] != self.completing_status or after["completedDate"] is None:
             findings.append(
-                Finding(
+                Violation(
                     "workflow-completes-ticket",
                     f"status {after['status']}, completedDate "
                     f"{after['completedDate']!r}: a ticket with no time entries must be completed",
@@ -73,12 +73,12 @@ class ResolveWithTimeEntries(ResolveWithoutTimeEntries):
         )
         return given
 
-    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Violation]:
         findings = [f for f in super().judge(view, given, error) if f.rule != "workflow-completes-ticket"]
         after = view.ticket(given["ticket"])
         if after is not None and (after["status"] != given["before"]["status"] or after["completedDate"]):
             findings.append(
-                Finding(
+                Violation(
                     "status-unchanged-with-time-entries", f"status became {after['status']} although time entries exist"
                 )
             )
@@ -94,14 +94,14 @@ class SetResolutionOnly(Scenario):
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
         adapter.set_resolution(given["number"], RESOLUTION)
 
-    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Violation]:
         findings = super().judge(view, given, error)
         after = view.ticket(given["ticket"])
         findings += unchanged_fields(
             given["before"], after, frozenset({"resolution", "lastTrackedModificationDateTime", "lastActivityDate"})
         )
         if after is not None and after["resolution"] != RESOLUTION:
-            findings.append(Finding("resolution-set", f"resolution is {after['resolution']!r}"))
+            findings.append(Violation("resolution-set", f"resolution is {after['resolution']!r}"))
         return findings
 
 
@@ -114,10 +114,10 @@ class AddNote(Scenario):
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
         adapter.add_note(given["number"], "Called the customer", NOTE)
 
-    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Violation]:
         findings = super().judge(view, given, error)
         if not any(n["description"] == NOTE for n in view.notes(given["ticket"])):
-            findings.append(Finding("note-added", "no note with the given text on the ticket"))
+            findings.append(Violation("note-added", "no note with the given text on the ticket"))
         findings += unchanged_fields(
             given["before"],
             view.ticket(given["ticket"]),
@@ -143,9 +143,9 @@ class ErrorsAreErrors(Scenario):
     def act(self, adapter: ClientAdapter, given: dict[str, Any]) -> None:
         adapter.set_resolution(given["number"], RESOLUTION)
 
-    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Violation]:
         if error is None:
-            return [Finding("non-200-is-error", "the update answered 500 and the client reported success")]
+            return [Violation("non-200-is-error", "the update answered 500 and the client reported success")]
         return []
 
 
@@ -168,11 +168,11 @@ class QueryAllPages(Scenario):
             "TicketNotes", [{"op": "eq", "field": "ticketID", "value": given["ticket"]}]
         )
 
-    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Finding]:
+    def judge(self, view: TenantView, given: dict[str, Any], error: Exception | None) -> list[Violation]:
         findings = super().judge(view, given, error)
         got = len(given.get("result") or [])
         if error is None and got != 1203:
-            findings.append(Finding("follow-next-page", f"{got} of 1203 notes returned"))
+            findings.append(Violation("follow-next-page", f"{got} of 1203 notes returned"))
         return findings
 
 

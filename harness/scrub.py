@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from fake_server.redaction import CREDENTIAL_HEADERS as JOURNAL_CREDENTIAL_HEADERS
-from fake_server.redaction import REDACTED, is_credential_header, is_credential_name, scrub_url
+from fake_server.face import CREDENTIAL_HEADERS as JOURNAL_CREDENTIAL_HEADERS
+from fake_server.face import REDACTED, is_credential_header, is_credential_name, scrub_url
 
 # Beyond what the fake's journal drops: answers' cookies, and who a recorded call impersonated.
-CREDENTIAL_HEADERS = JOURNAL_CREDENTIAL_HEADERS | {"set-cookie", "impersonationresourceid"}
+CASSETTE_CREDENTIAL_HEADERS = JOURNAL_CREDENTIAL_HEADERS | {"set-cookie", "impersonationresourceid"}
 # Starting only where a run of address characters starts: from every character of a long run, the search
 # rescanned the rest of it (64 KB of letters cost seconds). The leftmost match is the same either way.
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(\.[\w-]+)+")
@@ -113,7 +113,8 @@ class Scrubber:
         return replace(self, literals=self.literals | values) if values - self.literals else self
 
     def headers(self, headers: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS and not is_credential_header(k)}
+        dropped = CASSETTE_CREDENTIAL_HEADERS
+        return {k: v for k, v in headers.items() if k.lower() not in dropped and not is_credential_header(k)}
 
     def url(self, url: str) -> str:
         url = without_literals(scrub_url(url), self.literals)

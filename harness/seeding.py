@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from fake_server import FakeAutotask, Limits, TenantProfile
-from fake_server.sample import sample_snapshot
-from fake_server.seed_check import SnapshotRefused
+from fake_server.face import SnapshotRefused, sample_snapshot
 
 Snapshot = dict[str, list[dict[str, Any]]]
 

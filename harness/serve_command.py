@@ -10,9 +10,7 @@ import uvicorn
 from rich.console import Console
 
 from fake_server import FakeAutotask, Limits
-from fake_server.asgi import AsgiApp
-from fake_server.journal import SERVED_KEEP
-from fake_server.tenancy import TenantsByCredentials
+from fake_server.face import SERVED_KEEP, AsgiApp, TenantsByCredentials
 
 from .cli_errors import InputError, bound_socket, checked_seed, load_profile, output_file, output_folder
 from .exchange_log import ExchangeLog

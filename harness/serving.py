@@ -16,9 +16,7 @@ from typing import Any
 import uvicorn
 
 from fake_server import FakeAutotask, Journal, Limits, TenantProfile
-from fake_server.asgi import AsgiApp, Receive, Scope, Send
-from fake_server.routing import BASE
-from fake_server.tenancy import TenantsByCredentials
+from fake_server.face import BASE, AsgiApp, Receive, Scope, Send, TenantsByCredentials
 
 from .seeding import load_seed
 

@@ -14,8 +14,7 @@ from typing import Any
 import httpx
 
 from fake_server import Limits, TenantProfile
-from fake_server.routing import BASE
-from fake_server.tenancy import TenantsByCredentials, tenant_key
+from fake_server.face import BASE, TenantsByCredentials, tenant_key
 
 from .serving import ServedFake, tenant_maker
 

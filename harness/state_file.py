@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fake_server import FakeAutotask
-from fake_server.seed_check import SnapshotRefused
-from fake_server.tenancy import ANONYMOUS, TenantsByCredentials
+from fake_server.face import ANONYMOUS, SnapshotRefused, TenantsByCredentials
 
 FORMAT = "autotask-harness-state"
 VERSION = 1

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from fake_server import Exchange, Journal
-from fake_server.routing import BASE
+from fake_server.face import BASE
 
 __all__ = ["BASE", "Exchange", "load_traffic"]
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fake_server import ApiRequest, FakeAutotask
-from fake_server.webhook_wire import (
+from fake_server.face import (
     SIGNATURE_HEADER,
     callout_body,
     callout_payload,

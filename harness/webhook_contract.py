@@ -24,11 +24,10 @@ import httpx
 import uvicorn
 
 from fake_server import Exchange, FakeAutotask, Limits, TenantProfile
-from fake_server.asgi import Receive, Scope, Send
-from fake_server.redaction import REDACTED
+from fake_server.face import REDACTED, Receive, Scope, Send
 
-from .contract import CREDENTIALS, Finding, Outcome
-from .rules import CONTRACT, RuleContext, check, rules_in
+from .contract import CREDENTIALS, Outcome
+from .rules import CONTRACT, RuleContext, Violation, check, rules_in
 from .rules.receiver import RECEIVER, is_callout
 from .serving import ServedFake, free_socket, uvicorn_config
 from .webhook_battery import Case, Delivery, battery
@@ -111,14 +110,14 @@ def _send(http: httpx.Client, url: str, case: str, delivery: Delivery, secrets: 
     )
 
 
-def _judge(traffic: list[Exchange], context: RuleContext) -> list[Finding]:
+def _judge(traffic: list[Exchange], context: RuleContext) -> list[Violation]:
     numbered = [e.numbered(n) for n, e in enumerate(traffic, 1)]
-    found = [Finding(v.rule, v.message, v.exchanges) for v in check(numbered, (RECEIVER,), context=context)]
+    found = check(numbered, (RECEIVER,), context=context)
     api = [e for e in numbered if "X-Harness-Callout" not in e.request_headers]
     back = {n: e.position for n, e in enumerate(api, 1)}
     renumbered = [e.numbered(n) for n, e in enumerate(api, 1)]
     found += [
-        Finding(v.rule, v.message, tuple(back[p] for p in v.exchanges))
+        replace(v, exchanges=tuple(back[p] for p in v.exchanges))
         for v in check(renumbered, (CONTRACT,), context=context)
     ]
     return found

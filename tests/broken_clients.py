@@ -6,6 +6,7 @@ from typing import Any
 
 from harness.adapter import ClientConfig, ReferenceAdapter
 from harness.client import AutotaskClient
+from harness.rules.state import STABILISING_FIELDS
 
 
 class PatchingClient(AutotaskClient):
@@ -62,20 +63,7 @@ class RootFieldsClient(AutotaskClient):
 
     def update(self, entity: str, record_id: int, changes: dict[str, Any]) -> dict[str, Any]:
         answer = self.request("GET", f"/{entity}/{record_id}")
-        fields = (
-            "companyID",
-            "queueID",
-            "title",
-            "priority",
-            "status",
-            "dueDateTime",
-            "ticketCategory",
-            "issueType",
-            "subIssueType",
-            "source",
-            "organizationalLevelAssociationID",
-        )
-        body = {"id": record_id, **{name: answer.get(name) for name in fields}, **changes}
+        body = {"id": record_id, **{name: answer.get(name) for name in STABILISING_FIELDS if name != "id"}, **changes}
         self.request("PUT", f"/{entity}", body)
         return body
 

@@ -13,6 +13,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from fake_server import FakeAutotask
+from harness.contract import standard_ticket
+from harness.rules.state import STABILISING_FIELDS as RULES_STABILISING_FIELDS
 
 settings.register_profile(
     "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -32,20 +34,10 @@ CREDENTIALS = {
     "Secret": "test-secret-value",
 }
 
+# The stabilising fields a ticket PUT copies (the rules' list) and those a PUT must leave as they were.
 STABILISING_FIELDS = (
-    "id",
+    *RULES_STABILISING_FIELDS,
     "ticketNumber",
-    "companyID",
-    "queueID",
-    "title",
-    "priority",
-    "status",
-    "dueDateTime",
-    "ticketCategory",
-    "issueType",
-    "subIssueType",
-    "source",
-    "organizationalLevelAssociationID",
     "completedDate",
     "resolvedDateTime",
     "lastTrackedModificationDateTime",
@@ -82,19 +74,10 @@ def company_id(fake: FakeAutotask) -> int:
 
 
 def ticket_body(company: int, **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "companyID": company,
-        "title": "Printer offline",
-        "status": 1,
-        "priority": 2,
-        "queueID": 29683354,
-        "issueType": 4,
-        "subIssueType": 201,
-        "source": 2,
-        "ticketCategory": 1,
-        "dueDateTime": "2026-12-01T17:00:00Z",
-        "description": "Reported by phone.",
-    }
+    """The suite's sample ticket (``standard_ticket``) without the fields most tests do not need."""
+    body = standard_ticket(company, title="Printer offline")
+    for name in ("ticketType", "assignedResourceID", "organizationalLevelAssociationID"):
+        del body[name]
     body.update(changes)
     return body
 

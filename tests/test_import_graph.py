@@ -98,6 +98,31 @@ def test_fake_server_never_imports_the_harness() -> None:
     assert {name: found for name, found in reaching.items() if found} == {}
 
 
+# The fake's face for tools: its package root and ``fake_server.face``. Everything else in ``fake_server``
+# may be split, renamed or merged without a tool built on it noticing.
+FAKE_FACE = {"fake_server", "fake_server.face"}
+
+
+@pytest.mark.parametrize("package", ["harness", "contract_tests"])
+def test_tools_import_only_the_fakes_face(package: str) -> None:
+    known = set(_modules("fake_server")) | set(_modules(package))
+    reaching = {
+        name: sorted(t for t in set(_imports(name, path, known)) if t.startswith("fake_server") and t not in FAKE_FACE)
+        for name, path in _modules(package).items()
+    }
+    assert len(reaching) > 3, "the walk found the package's modules"
+    assert {name: found for name, found in reaching.items() if found} == {}
+
+
+def test_the_face_check_sees_a_private_import(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("def later():\n    from fake_server.errors import error_texts\n", encoding="utf-8")
+    known = set(_modules("fake_server"))
+    assert set(_imports("pkg.m", module, known)) - FAKE_FACE == {"fake_server.errors"}
+    module.write_text("from fake_server.face import error_texts\nfrom fake_server import FakeAutotask\n")
+    assert set(_imports("pkg.m", module, known)) == FAKE_FACE
+
+
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None

@@ -213,3 +213,28 @@ def test_transport_answers_without_patching_anything(fake: FakeAutotask) -> None
     assert [e.method for e in fake.journal] == ["GET", "POST"]
     with pytest.raises(requests.ConnectionError):  # nothing else was mounted: requests goes nowhere near
         requests.get("http://127.0.0.1:9/", timeout=2)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "webservices.autotask.net",
+        "WEBSERVICES19.autotask.net",
+        "prde.autotask.net",
+        "pres.autotask.net",
+        "webservicesx.autotask.net",
+        "webservices19.autotask.net.evil.example",
+        "example.com",
+        "autotask.net",
+    ],
+)
+def test_the_requests_mount_takes_the_hosts_routing_takes(host: str) -> None:
+    from fake_server.requests_mount import AUTOTASK_URL
+    from fake_server.routing import AUTOTASK_HOSTS
+
+    taken = AUTOTASK_HOSTS.match(host) is not None
+    assert (AUTOTASK_URL.match(f"https://{host}/ATServicesRest/V1.0/Tickets/1") is not None) is taken
+    assert (AUTOTASK_URL.match(f"https://{host}:443") is not None) is taken
+    assert taken is (
+        host.lower().split(".")[0] in {"webservices", "webservices19", "prde", "pres"} and host.count(".") == 2
+    )

@@ -56,6 +56,16 @@ def test_a_rule_id_is_written_once_and_stamped_on_its_violations() -> None:
     assert violation.rule == "no-ticket-patch" and violation.exchanges == (1,)
 
 
+def test_one_model_of_a_finding_serves_the_rules_and_the_contract_scenarios() -> None:
+    import harness.contract
+    from harness.rules import Violation
+
+    assert not hasattr(harness.contract, "Finding"), "a scenario's findings are the rules' Violations"
+    assert harness.contract.Outcome().passed and not harness.contract.Outcome([Violation("x", "seen")]).passed
+    assert Violation("note-added", "no note").line() == "[note-added] no note"
+    assert Violation("x", "seen", (2, 5)).line() == "[x] seen (exchanges 2, 5)"
+
+
 def test_reference_client_traffic_breaks_no_rule(seeded: tuple[FakeAutotask, int, str]) -> None:
     fake, _, number = seeded
     with fake.mock():

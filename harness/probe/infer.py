@@ -10,8 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fake_server import TenantProfile
-from fake_server.catalog import Catalog
-from fake_server.routing import AUTOTASK_HOSTS
+from fake_server.face import AUTOTASK_HOSTS, Catalog
 
 from .experiments import (
     POST_CHILD_NOTES,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fake_server import FakeAutotask, Limits, TenantProfile
-from fake_server.profile_schema import probed_settings
-from fake_server.rendering import udf_definitions
+from fake_server.face import probed_settings, udf_definitions
 
 from .experiments import PROBED_ENDPOINTS
 from .infer import swagger_allows

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from fake_server import TenantProfile
-from fake_server.profile_toml import write_profile
+from fake_server.face import write_profile
 
 from ..live import LOOPBACK, TargetRefused, check_target
 from ..scrub import Scrubber

@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from fake_server.errors import error_texts
-from fake_server.routing import BASE
+from fake_server.face import BASE, error_texts
 
 
 class ProbeFailed(Exception):

@@ -7,9 +7,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from fake_server.errors import BusinessError
-from fake_server.redaction import scrub_url
-from fake_server.values import coerce
+from fake_server.face import BusinessError, coerce, scrub_url
 
 from ..traffic import BASE, Exchange
 from .model import Finding, RuleContext, rule

@@ -35,9 +35,14 @@ class Violation:
 
     rule: str
     message: str
-    exchanges: tuple[int, ...]
+    exchanges: tuple[int, ...] = ()  # none for a finding on the tenant's state (a contract scenario's)
     details: dict[str, Any] = field(default_factory=dict)
     unjudgeable: str = ""
+
+    def line(self) -> str:
+        """The violation in one line: ``[rule] message (exchanges 1, 2)``."""
+        where = f" (exchanges {', '.join(map(str, self.exchanges))})" if self.exchanges else ""
+        return f"[{self.rule}] {self.message}{where}"
 
 
 @dataclass(frozen=True)

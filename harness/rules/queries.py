@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from fake_server.redaction import scrub_url
+from fake_server.face import scrub_url
 
 from ..traffic import Exchange
 from .model import Finding, RuleContext, rule

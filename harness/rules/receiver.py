@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from fake_server.webhook_wire import DEACTIVATED, SIGNATURE_HEADER
+from fake_server.face import DEACTIVATED, SIGNATURE_HEADER
 
 from ..traffic import Exchange
 from .model import Finding, RuleContext, rule

@@ -7,10 +7,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from fake_server.catalog import Catalog
-from fake_server.errors import BusinessError
-from fake_server.jsonbody import parse_json, too_deep
-from fake_server.values import coerce
+from fake_server.face import BusinessError, Catalog, coerce, parse_json, too_deep
 
 from ..traffic import Exchange
 
@@ -29,7 +26,6 @@ STABILISING_FIELDS = (
     "source",
     "organizationalLevelAssociationID",
 )
-WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fake_server.redaction import scrub_url
+from fake_server.face import scrub_url
 
 from ..traffic import Exchange
 from .model import Finding, RuleContext, rule

@@ -256,7 +256,9 @@ def test_a_delivery_thread_and_concurrent_writers_deliver_every_callout_in_seque
                         == 200
                     )
 
-        writers = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+        # Three writers: the API's thread limit lets three requests of one user run at once, so a fourth
+        # could rightly be answered 429 on a loaded machine, and this test is about delivery, not limits.
+        writers = [threading.Thread(target=write, args=(w,)) for w in range(3)]
         for thread in writers:
             thread.start()
         for thread in writers:
@@ -265,8 +267,8 @@ def test_a_delivery_thread_and_concurrent_writers_deliver_every_callout_in_seque
     finally:
         fake.webhooks.stop()
     callouts = receiver.callouts()
-    assert len(callouts) == 40 and all(c.verified for c in callouts)
-    assert [c.json["SequenceNumber"] for c in callouts] == list(range(1, 41))
+    assert len(callouts) == 30 and all(c.verified for c in callouts)
+    assert [c.json["SequenceNumber"] for c in callouts] == list(range(1, 31))
 
 
 def test_a_receiver_slower_than_the_timeout_counts_as_a_failed_attempt(

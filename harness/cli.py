@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .cli_errors import InputError, http_url, load_profile, output_file, placeholders, run_command
+from .cli_errors import InputError, http_url, load_profile, loaded_factory, output_file, placeholders, run_command
 from .cli_help import PlainHelp
 from .probe_command import probe
 from .record_command import record
@@ -196,7 +196,7 @@ def contract(
     fails it, unless --allow-missing names it."""
     import pytest
 
-    from .adapter import COMMAND_PLACEHOLDERS, OPERATIONS, load_factory
+    from .adapter import COMMAND_PLACEHOLDERS, OPERATIONS
 
     output_file(junit_xml, "--junit-xml")
     output_file(html, "--html")
@@ -222,14 +222,7 @@ def contract(
         )
     load_profile(profile)
     if client:  # found and loaded here once, so a typo is one line rather than an error in every test
-        try:
-            load_factory(client)
-        except Exception as failed:  # whatever the user's module raises while it loads is theirs, not ours
-            raise typer.BadParameter(
-                f"cannot load {client!r} as module:factory ({type(failed).__name__}: {failed}); run from the "
-                "folder that holds the module",
-                param_hint="'--client'",
-            ) from None
+        loaded_factory(client, "--client")
 
     arguments = [
         "--pyargs",

@@ -88,6 +88,21 @@ def _command_path(app: typer.Typer, argv: list[str]) -> str:
     return f"{PROG} {command}" if command in names else PROG
 
 
+def loaded_factory(spec: str, option: str) -> Any:
+    """The factory ``module:function`` names, imported from the current directory first; or a usage error.
+    Whatever the user's module raises while it loads (a SyntaxError, its own checks) is theirs, not ours."""
+    from .adapter import load_factory
+
+    try:
+        return load_factory(spec)
+    except Exception as failed:
+        raise BadParameter(
+            f"cannot load {spec!r} as module:factory ({type(failed).__name__}: {failed}); run from the folder "
+            "that holds the module",
+            param_hint=f"'{option}'",
+        ) from None
+
+
 def load_profile(value: str | Path, option: str = "--profile") -> TenantProfile:
     """A tenant profile by name or TOML path, or a usage error naming the bundled ones."""
     from fake_server import TenantProfile

@@ -43,10 +43,7 @@ def webhooks(
 ) -> None:
     """Send a webhook receiver Autotask's callouts (genuine, forged, repeated, late) and judge its answers and
     what it then does to the API; exit 1 when a rule is broken."""
-    from fake_server import TenantProfile
-
-    from .adapter import load_factory
-    from .cli_errors import output_file
+    from .cli_errors import load_profile, loaded_factory, output_file
     from .webhook_contract import ReceiverFactory, run_contract
     from .webhook_report import html as html_page
     from .webhook_report import junit, text
@@ -59,22 +56,8 @@ def webhooks(
         raise typer.BadParameter("must be more than 0", param_hint="--timeout")
     if not path.startswith("/"):
         raise typer.BadParameter("must start with /", param_hint="--path")
-    try:
-        tenant = TenantProfile.load(profile)
-    except (OSError, ValueError, KeyError) as failed:
-        raise typer.BadParameter(str(failed), param_hint="--profile") from None
-    target: ReceiverFactory | str
-    if command:
-        target = command
-    else:
-        try:
-            target = load_factory(receiver or REFERENCE_RECEIVER)
-        except Exception as failed:  # whatever the user's module raises while it loads is theirs, not ours
-            raise typer.BadParameter(
-                f"cannot load {receiver!r} as module:factory ({type(failed).__name__}: {failed}); run from the "
-                "folder that holds the module",
-                param_hint="'--receiver'",
-            ) from None
+    tenant = load_profile(profile)
+    target: ReceiverFactory | str = command or loaded_factory(receiver or REFERENCE_RECEIVER, "--receiver")
     if command:
         try:
             command.format(port=0, base_url="")

@@ -35,7 +35,7 @@ def read_json_file(path: Path, what: str) -> Any:
     except OSError as error:
         raise SeedRefused(f"{path} cannot be read ({error.strerror or error.__class__.__name__}).") from None
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+        return json.loads(raw.decode("utf-8"), parse_constant=refuse_bare_constant)
     except UnicodeDecodeError as error:
         raise SeedRefused(f"{path} is not UTF-8 text (byte {error.start}): it is not {what}.") from None
     except json.JSONDecodeError as error:
@@ -44,7 +44,8 @@ def read_json_file(path: Path, what: str) -> Any:
         raise SeedRefused(f"{path} is not strict JSON: {error}.") from None
 
 
-def _no_constant(name: str) -> Any:
+def refuse_bare_constant(name: str) -> Any:
+    """``json.loads``'s ``parse_constant`` for strict JSON, as .NET's reader and the fake's writers are."""
     raise ValueError(f"{name} is no JSON number")
 
 

@@ -21,6 +21,8 @@ from typing import Any
 from fake_server import FakeAutotask
 from fake_server.face import ANONYMOUS, SnapshotRefused, TenantsByCredentials
 
+from .seeding import refuse_bare_constant
+
 FORMAT = "autotask-harness-state"
 VERSION = 1
 
@@ -37,14 +39,6 @@ def _digest(tenants: Snapshots) -> str:
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class _NotStrict(ValueError):
-    pass
-
-
-def _no_constant(name: str) -> Any:
-    raise _NotStrict(f"{name} is no JSON number")
-
-
 def read_state(path: Path) -> Snapshots | None:
     """The snapshots a state file holds by tenant key; ``None`` when the file does not exist yet."""
     try:
@@ -56,14 +50,14 @@ def read_state(path: Path) -> Snapshots | None:
     except OSError as error:
         raise StateRefused(f"{path} cannot be read ({error.strerror or error.__class__.__name__}).") from None
     try:  # strict JSON, as the file is written: a bare NaN or Infinity is no number and not this writer's
-        document = json.loads(raw, parse_constant=_no_constant)
-    except _NotStrict as error:
-        raise StateRefused(f"{path} is not strict JSON ({error}); this writer never writes one. Refusing it.") from None
+        document = json.loads(raw, parse_constant=refuse_bare_constant)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise StateRefused(
             f"{path} is not a whole state file ({error.__class__.__name__} at byte {getattr(error, 'pos', '?')} "
             f"of {len(raw)}): it was cut short or is something else. Move it away to start empty."
         ) from None
+    except ValueError as error:  # refuse_bare_constant's: JSON the decoder read, but not strict JSON
+        raise StateRefused(f"{path} is not strict JSON ({error}); this writer never writes one. Refusing it.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise StateRefused(f"{path} is not an autotask-harness state file (no format {FORMAT!r}); refusing it.")
     if document.get("version") != VERSION:

@@ -34,6 +34,7 @@ from pathlib import Path
 # This folder holds a file named http.py: keep it from shadowing the standard library's http package.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
+sys.path.append(str(Path(__file__).resolve().parent))  # after the standard library, for http_workload
 
 import argparse
 import importlib.util
@@ -48,22 +49,18 @@ import tempfile
 import time
 from typing import Any
 
-from fake_server import FakeAutotask, Limits
-from fake_server.sample import sample_snapshot
+from http_workload import (
+    GET_PATH,
+    HEADERS,
+    QUERY_PATH,
+    TICKET_ID,
+    expected_bodies,
+    write_mixed_script,
+    write_varied_scripts,
+)
 
 ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / ".cache"
-HEADERS = {"ApiIntegrationCode": "BENCH", "UserName": "bench@example.invalid", "Secret": "bench"}
-TICKET_ID = 600
-GET_PATH = f"/ATServicesRest/V1.0/Tickets/{TICKET_ID}"
-QUERY_PATH = "/ATServicesRest/V1.0/Tickets/query"
-ZONE_PATH = "/ATServicesRest/V1.0/zoneInformation?user=bench@example.invalid"
-NOTES_PATH = f"/ATServicesRest/V1.0/Tickets/{TICKET_ID}/Notes"
-PUT_PATH = "/ATServicesRest/V1.0/Tickets"
-TIME_QUERY_PATH = "/ATServicesRest/V1.0/TimeEntries/query"
-NOTE = {"title": "Bench", "description": "A note from the benchmark.", "noteType": 1, "publish": 1}
-# Tickets the mixed workload cycles through (its Lua script holds a whole PUT body for each).
-MIXED_TICKETS = 300
 
 
 def free_port() -> int:
@@ -82,50 +79,6 @@ def wait_for(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -
                 return
         time.sleep(0.1)
     raise RuntimeError(f"nothing listens on port {port}")
-
-
-def ticket_query(number: str) -> str:
-    return json.dumps({"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]})
-
-
-def sample_ticket_numbers() -> list[str]:
-    fake = FakeAutotask(limits=Limits.off())
-    fake.load_snapshot(sample_snapshot())
-    return [str(ticket["ticketNumber"]) for ticket in fake.records("Tickets")]
-
-
-def expected_bodies() -> tuple[dict[str, str], str]:
-    """What the fake answers for every call, so the floor and WireMock serve identical bytes."""
-    fake = FakeAutotask(limits=Limits.off())
-    fake.load_snapshot(sample_snapshot())
-    query = ticket_query(fake.get("Tickets", TICKET_ID)["ticketNumber"])  # type: ignore[index]
-    from fake_server import ApiRequest
-
-    headers = (*HEADERS.items(), ("Content-Type", "application/json"))
-    calls = [
-        ("GET", GET_PATH, ""),
-        ("POST", QUERY_PATH, query),
-        ("GET", ZONE_PATH, ""),
-        ("POST", NOTES_PATH, json.dumps(NOTE)),
-        ("PUT", PUT_PATH, put_body(fake, TICKET_ID)),
-        ("POST", TIME_QUERY_PATH, time_query(TICKET_ID)),
-    ]
-    bodies = {}
-    for method, path, body in calls:
-        answer = fake.handle(ApiRequest(method, f"http://127.0.0.1{path}", headers, body.encode()))
-        if answer.status != 200:
-            raise RuntimeError(f"the fake answers {method} {path} with {answer.status}: {answer.content()!r}")
-        bodies[f"{method} {path}"] = answer.content().decode()
-    return bodies, query
-
-
-def put_body(fake: FakeAutotask, ticket_id: int) -> str:
-    """A PUT of the whole ticket as stored, its title changed."""
-    return json.dumps({**fake.store.table("Tickets").get(ticket_id), "title": f"Bench {ticket_id}"})  # type: ignore[dict-item]
-
-
-def time_query(ticket_id: int) -> str:
-    return json.dumps({"filter": [{"op": "eq", "field": "ticketID", "value": ticket_id}]})
 
 
 def wiremock_jar() -> Path | None:
@@ -347,54 +300,6 @@ def main() -> None:
                 rounds.setdefault(name, []).append(measured)
             targets = {name: start for name, start in targets.items() if name in rounds}
     report(rounds, servers, args)
-
-
-def write_varied_scripts(get_script: Path, query_script: Path) -> None:
-    """wrk scripts that ask for a different sample ticket on every request, by id and by ticketNumber."""
-    count = len(sample_ticket_numbers())
-    get_script.write_text(
-        "local n = 0\nrequest = function()\n"
-        f"  n = n % {count} + 1\n"
-        f'  return wrk.format("GET", "{GET_PATH.rsplit("/", 1)[0]}/" .. n)\nend\n',
-        encoding="utf-8",
-    )
-    bodies = ",\n".join(json.dumps(ticket_query(number)) for number in sample_ticket_numbers())
-    query_script.write_text(
-        'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-        f"local bodies = {{\n{bodies}\n}}\nlocal n = 0\nrequest = function()\n"
-        "  n = n % #bodies + 1\n"
-        f'  return wrk.format("POST", "{QUERY_PATH}", nil, bodies[n])\nend\n',
-        encoding="utf-8",
-    )
-
-
-def write_mixed_script(script: Path) -> None:
-    """A wrk script sending, per sample ticket in turn, what an integration sends about one ticket."""
-    fake = FakeAutotask(limits=Limits.off())
-    fake.load_snapshot(sample_snapshot())
-    rows = []
-    for ticket_id in range(1, MIXED_TICKETS + 1):
-        number = str(fake.get("Tickets", ticket_id)["ticketNumber"])  # type: ignore[index]
-        texts = (ticket_query(number), put_body(fake, ticket_id), time_query(ticket_id))
-        rows.append("{" + ", ".join(json.dumps(text) for text in texts) + "}")
-    tickets = ",\n".join(rows)
-    base = QUERY_PATH.rsplit("/", 2)[0]
-    script.write_text(
-        'wrk.headers["Content-Type"] = "application/json"\n'
-        f"local tickets = {{\n{tickets}\n}}\nlocal n, step = 1, 0\nrequest = function()\n"
-        "  step = step + 1\n"
-        "  if step > 6 then step = 1; n = n % #tickets + 1 end\n"
-        "  local t = tickets[n]\n"
-        f'  if step == 1 then return wrk.format("GET", "{ZONE_PATH}") end\n'
-        f'  if step == 2 then return wrk.format("POST", "{QUERY_PATH}", nil, t[1]) end\n'
-        f'  if step == 3 then return wrk.format("GET", "{base}/Tickets/" .. n) end\n'
-        f'  if step == 4 then return wrk.format("POST", "{base}/Tickets/" .. n .. "/Notes", nil, '
-        f"{json.dumps(json.dumps(NOTE))}) end\n"
-        f'  if step == 5 then return wrk.format("PUT", "{PUT_PATH}", nil, t[2]) end\n'
-        f'  return wrk.format("POST", "{TIME_QUERY_PATH}", nil, t[3])\n'
-        "end\n",
-        encoding="utf-8",
-    )
 
 
 CALLS = (

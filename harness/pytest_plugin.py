@@ -30,6 +30,11 @@ MARKER_KEYWORDS = ("profile", "limits", "seed", "state_api")
 RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
 
 
+def _one_line(error: Exception) -> str:
+    # cli_errors.one_line's twin: importing it would load typer into every pytest run of every user.
+    return " ".join(str(error).split())
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "autotask(profile=..., limits=..., seed=..., state_api=...): options for the Autotask fixtures"
@@ -39,7 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
         try:
             TenantProfile.load(profile)
         except (OSError, ValueError, KeyError, TypeError) as failed:
-            raise pytest.UsageError(f"--autotask-profile {profile}: {' '.join(str(failed).split())}") from None
+            raise pytest.UsageError(f"--autotask-profile {profile}: {_one_line(failed)}") from None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -153,14 +158,14 @@ def _make_fake(request: pytest.FixtureRequest, options: dict[str, Any]) -> FakeA
     try:
         fake = FakeAutotask(profile, limits=limits if isinstance(limits, Limits) or limits is None else Limits.off())
     except (OSError, ValueError, KeyError, TypeError) as failed:
-        pytest.fail(f"@pytest.mark.autotask(profile={profile!r}): {' '.join(str(failed).split())}", pytrace=False)
+        pytest.fail(f"@pytest.mark.autotask(profile={profile!r}): {_one_line(failed)}", pytrace=False)
     seed = options.get("seed")
     if seed is not None:
         try:
             load_seed(fake, seed) if isinstance(seed, str) else fake.load_baseline(seed)
         except ValueError as failed:  # SeedRefused, or the fake's own refusal of a snapshot given as a dict
             shown = seed if isinstance(seed, str) else "a snapshot"
-            pytest.fail(f"@pytest.mark.autotask(seed={shown!r}): {' '.join(str(failed).split())}", pytrace=False)
+            pytest.fail(f"@pytest.mark.autotask(seed={shown!r}): {_one_line(failed)}", pytrace=False)
         fake.journal.clear()
     return fake
 

@@ -240,7 +240,7 @@ def main() -> None:
             where = env if tree is None else {**env, "PYTHONPATH": str(tree.resolve())}
             serve = ["serve", "--port", str(port), "--seed", "sample", "--no-limits", *extra]
             return subprocess.Popen(
-                [sys.executable, "-m", "harness.cli", *serve],
+                [sys.executable, "-m", "harness.cli.app", *serve],
                 env=where,
                 stdout=subprocess.DEVNULL,
                 cwd=None if tree is None else tree,

@@ -19,7 +19,7 @@ from typing import Any
 
 import uvicorn
 
-from harness.serving import free_socket, uvicorn_config
+from harness.serving.server import free_socket, uvicorn_config
 
 HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
 

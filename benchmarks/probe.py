@@ -29,7 +29,7 @@ from rich.console import Console
 
 from fake_server import FakeAutotask, Limits
 from harness.probe import ProbeOptions, run_probe
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 HEADERS = {"UserName": "bench@example.invalid", "Secret": "bench", "ApiIntegrationCode": "BENCH"}
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from fake_server import FakeAutotask, TenantProfile
-from harness.adapter import OPERATIONS, ClientConfig, CommandAdapter, load_factory, reference_adapter
-from harness.contract_report import LAST_OUTCOMES, SCENARIO_PROPERTY, ContractReport, scenario_record
-from harness.settings import find_pyproject
-from harness.tenant_values import TenantValues
+from harness.contract.adapter import OPERATIONS, ClientConfig, CommandAdapter, load_factory, reference_adapter
+from harness.contract.tenant_values import TenantValues
+from harness.reports.contract import LAST_OUTCOMES, SCENARIO_PROPERTY, ContractReport, scenario_record
+from harness.rules.settings import find_pyproject
 
 # The contract suite's examples per property: 20 keeps the suite under a minute on 2 cores. Shrinking a
 # failure costs a served fake per attempt (minutes for a broken client), so it is opt-in. Registered here,
@@ -28,7 +28,7 @@ settings.register_profile(
 )
 
 
-REFERENCE = "harness.adapter:reference_adapter"
+REFERENCE = "harness.contract.adapter:reference_adapter"
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from fake_server import TenantProfile
-from harness.client import AutotaskClient
-from harness.contract import live_ticket
+from harness.contract.client import AutotaskClient
+from harness.contract.suite import live_ticket
 
 DRIVES_THE_REFERENCE_CLIENT = True  # conftest deselects it when another client is under test
 

@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fake_server import FakeAutotask, TenantProfile
-from harness.contract import WORKFLOW_FIELDS, TenantView, unchanged_fields
-from harness.contract_report import LAST_OUTCOMES
+from harness.contract.scenarios import ResolveWithoutTimeEntries
+from harness.contract.suite import WORKFLOW_FIELDS, TenantView, unchanged_fields
+from harness.contract.tenant_values import TenantValues
+from harness.reports.contract import LAST_OUTCOMES
 from harness.rules import Violation
-from harness.scenarios import ResolveWithoutTimeEntries
-from harness.tenant_values import TenantValues
 
 
 @st.composite

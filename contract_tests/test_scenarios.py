@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from fake_server import TenantProfile
-from harness.contract_report import LAST_OUTCOMES
-from harness.scenarios import SCENARIOS
+from harness.contract.scenarios import SCENARIOS
+from harness.reports.contract import LAST_OUTCOMES
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
@@ -27,13 +27,13 @@ def test_contract_scenario(
     request: pytest.FixtureRequest,
 ) -> None:
     if pytestconfig.getoption("--autotask-live"):
-        from harness.live import live_target
+        from harness.sandbox import live_target
 
         folder = Path(pytestconfig.getoption("--autotask-cassette-dir"))
         outcome = scenario(tenant_profile).run_live(client_factory, live_target(), folder, allow_missing)
     else:
         outcome = scenario(tenant_profile).run(client_factory, in_process=in_process, allow_missing=allow_missing)
-    # For the contract report (harness.contract_report): it travels with the test's report, xdist or not.
+    # For the contract report (harness.reports.contract): it travels with the test's report, xdist or not.
     LAST_OUTCOMES[request.node.nodeid] = (f"scenario {scenario.name}", outcome)
     if outcome.skipped:
         pytest.skip(outcome.skipped)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
+from dataclasses import replace
 from typing import Any, Literal
 
 import pytest
@@ -11,10 +12,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from fake_server import FakeAutotask, Limits, TenantProfile
-from harness.adapter import ClientConfig, supports
-from harness.contract import CREDENTIALS, WORKFLOW_FIELDS, reaching
+from harness.contract.adapter import ClientConfig, supports
+from harness.contract.suite import CREDENTIALS, WORKFLOW_FIELDS, reaching
+from harness.contract.tenant_values import TenantValues
 from harness.rules import CONTRACT, WORKFLOW, RuleContext, check
-from harness.tenant_values import TenantValues
 from harness.traffic import load_traffic
 
 # Any text but lone surrogates and NUL, which no HTTP client can send and no command line can carry.
@@ -99,7 +100,7 @@ def machine_for(factory: Any, profile: TenantProfile, in_process: bool = False) 
 
         @invariant()
         def journal_keeps_every_rule(self) -> None:
-            context = RuleContext(frozenset({self.completing}), profile.base_path_case_sensitive)
+            context = replace(RuleContext.for_fake(self.fake), completing_statuses=frozenset({self.completing}))
             violations = check(load_traffic(self.fake.journal), (CONTRACT, WORKFLOW), context=context)
             assert violations == [], [f"[{v.rule}] {v.message}" for v in violations]
 

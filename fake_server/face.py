@@ -23,6 +23,7 @@ from .routing import AUTOTASK_HOSTS, BASE
 from .sample import sample_snapshot
 from .seed_check import SnapshotRefused
 from .tenancy import ANONYMOUS, TenantsByCredentials, tenant_key
+from .tenant import tenant_catalog
 from .values import coerce
 from .webhook_wire import (
     DEACTIVATED,
@@ -67,6 +68,7 @@ __all__ = [
     "sample_snapshot",
     "scrub_url",
     "signature",
+    "tenant_catalog",
     "tenant_key",
     "too_deep",
     "udf_definitions",

@@ -35,7 +35,7 @@ class Tenant:
         self, profile: TenantProfile, *, entity_dirs: tuple[str | Path, ...] = (), clock: Callable[[], datetime]
     ) -> None:
         self.profile = profile
-        self.catalog = _catalog(profile, entity_dirs)
+        self.catalog = tenant_catalog(profile, entity_dirs)
         self.clock = clock
         self.store = Store()
         self.plans = PlanCache()
@@ -229,7 +229,7 @@ def _shown_as(response: ApiResponse, resource_id: int, shown: dict[str, Any]) ->
     return ApiResponse(response.status, content=dumps(data), headers=response.headers)
 
 
-def _catalog(profile: TenantProfile, entity_dirs: tuple[str | Path, ...]) -> Catalog:
+def tenant_catalog(profile: TenantProfile, entity_dirs: tuple[str | Path, ...] = ()) -> Catalog:
     """The entities this tenant has: bundled, then the profile's and the caller's captured files, with the
     profile's picklists."""
     catalog = Catalog((*profile.entity_dirs, *(Path(d) for d in entity_dirs)))

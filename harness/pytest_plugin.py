@@ -21,9 +21,9 @@ from fake_server import FakeAutotask, Limits, TenantProfile
 # what they all pay for. The server (uvicorn), cassettes (vcrpy) and seeds load in the fixtures that use
 # them; nothing global (a hypothesis profile, say) is registered here.
 if TYPE_CHECKING:
-    from .serving import ServedFake
-    from .shared_server import WorkerTenant
-    from .webhook_fixture import WebhookContract
+    from harness.serving.server import ServedFake
+    from harness.serving.shared_server import WorkerTenant
+    from harness.webhooks.fixture import WebhookContract
 
 _SHARED = pytest.StashKey["ServedFake"]()
 MARKER_KEYWORDS = ("profile", "limits", "seed", "state_api")
@@ -114,7 +114,7 @@ def _own_server(config: pytest.Config) -> ServedFake:
     """This process's shared server, started on first use and stopped when pytest unconfigures."""
     served = config.stash.get(_SHARED, None)
     if served is None:
-        from .shared_server import start_shared_server
+        from harness.serving.shared_server import start_shared_server
 
         served = config.stash[_SHARED] = start_shared_server(config.getoption("--autotask-profile"))
     return served
@@ -124,7 +124,7 @@ def _own_server(config: pytest.Config) -> ServedFake:
 def pytest_configure_node(node: Any) -> None:
     """pytest-xdist, in the controller: each worker is handed the one shared server's URL."""
     if node.config.getoption("--autotask-shared-server"):
-        from .shared_server import WORKER_INPUT
+        from harness.serving.shared_server import WORKER_INPUT
 
         node.workerinput[WORKER_INPUT] = _own_server(node.config).root_url
 
@@ -151,7 +151,7 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 def _make_fake(request: pytest.FixtureRequest, options: dict[str, Any]) -> FakeAutotask:
-    from .seeding import load_seed
+    from harness.serving.seeding import load_seed
 
     limits = options.get("limits")
     profile = options.get("profile", request.config.getoption("--autotask-profile"))
@@ -181,7 +181,7 @@ def autotask_fake(request: pytest.FixtureRequest) -> Iterator[FakeAutotask]:
 @pytest.fixture
 def autotask_server(request: pytest.FixtureRequest) -> Iterator[ServedFake]:
     """A fresh fake tenant served on a free 127.0.0.1 port; ``.base_url``, ``.fake`` and ``.journal``."""
-    from .serving import ServedFake
+    from harness.serving.server import ServedFake
 
     options = _options(request)
     served = ServedFake(_make_fake(request, options), state_api=bool(options.get("state_api", False)))
@@ -192,7 +192,7 @@ def autotask_server(request: pytest.FixtureRequest) -> Iterator[ServedFake]:
 @pytest.fixture(scope="session")
 def autotask_shared_url(request: pytest.FixtureRequest) -> str:
     """The root URL of the run's shared served fake (``--autotask-shared-server``), or of this process's."""
-    from .shared_server import WORKER_INPUT
+    from harness.serving.shared_server import WORKER_INPUT
 
     handed: str | None = getattr(request.config, "workerinput", {}).get(WORKER_INPUT)
     return handed or _own_server(request.config).root_url
@@ -202,7 +202,7 @@ def autotask_shared_url(request: pytest.FixtureRequest) -> str:
 def autotask_tenant(request: pytest.FixtureRequest, autotask_shared_url: str) -> WorkerTenant:
     """This worker's own tenant on the shared served fake, reset for each test: ``.base_url``, ``.headers``
     (send them with every request), ``.seed()``, ``.journal()``."""
-    from .shared_server import WorkerTenant
+    from harness.serving.shared_server import WorkerTenant
 
     worker = str(getattr(request.config, "workerinput", {}).get("workerid", "main"))
     tenant = WorkerTenant(autotask_shared_url, worker)
@@ -214,7 +214,7 @@ def autotask_tenant(request: pytest.FixtureRequest, autotask_shared_url: str) ->
 def autotask_webhook_contract(request: pytest.FixtureRequest) -> WebhookContract:
     """The webhook receiver contract for a Python receiver (a factory taking ``ReceiverConfig`` and returning
     an ASGI app), served in this process: ``autotask_webhook_contract.check(make_receiver)``."""
-    from .webhook_fixture import WebhookContract
+    from harness.webhooks.fixture import WebhookContract
 
     return WebhookContract(_options(request).get("profile", request.config.getoption("--autotask-profile")))
 
@@ -238,7 +238,7 @@ def _record_mode(config: pytest.Config) -> str:
 @pytest.fixture
 def autotask_vcr(request: pytest.FixtureRequest) -> Any:
     """The shared, scrubbing vcrpy configuration, with the record mode and a ``vcr_config`` fixture applied."""
-    from .cassettes import autotask_vcr as configure
+    from harness.cassettes.vcr import autotask_vcr as configure
 
     options = {"record_mode": _record_mode(request.config), **_vcr_config(request)}
     return configure(**options)
@@ -247,8 +247,9 @@ def autotask_vcr(request: pytest.FixtureRequest) -> Any:
 @pytest.fixture
 def autotask_target(request: pytest.FixtureRequest) -> Iterator[Any]:
     """The served fake, or with --autotask-live the sandbox from the environment."""
-    from .live import Target, live_target
-    from .serving import ServedFake
+    from harness.serving.server import ServedFake
+
+    from .sandbox import Target, live_target
 
     if request.config.getoption("--autotask-live"):
         yield live_target()
@@ -265,8 +266,8 @@ def autotask_cassette(request: pytest.FixtureRequest, autotask_target: Any) -> I
     rewriting the old recording; against the fake, records nothing."""
     from pathlib import Path
 
-    from .cassettes import Provenance, recording
-    from .cassettes import autotask_vcr as configure
+    from harness.cassettes.vcr import Provenance, recording
+    from harness.cassettes.vcr import autotask_vcr as configure
 
     if not autotask_target.live:
         yield None

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from fake_server import Exchange, Journal
-from fake_server.face import BASE
 
-__all__ = ["BASE", "Exchange", "load_traffic"]
+__all__ = ["load_traffic"]
 
 
 def _journal_lines(path: Path) -> list[Exchange]:
@@ -67,7 +66,7 @@ def load_traffic(source: Journal | str | Path | Iterable[dict[str, Any] | Exchan
         return list(source)
     if isinstance(source, str | Path):
         path = Path(source)
-        from .cassettes import cassette_traffic, is_cassette  # vcrpy only for those who read cassettes
+        from harness.cassettes.vcr import cassette_traffic, is_cassette  # vcrpy only for those who read cassettes
 
         return cassette_traffic(path) if is_cassette(path) else _journal_lines(path)
     return [

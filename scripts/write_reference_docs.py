@@ -24,7 +24,7 @@ from typing import Any
 import typer
 
 from fake_server.profile import TenantProfile
-from harness.cli import app
+from harness.cli.app import app
 from harness.rules import REGISTRY
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "reference"

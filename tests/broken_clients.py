@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.adapter import ClientConfig, ReferenceAdapter
-from harness.client import AutotaskClient
+from harness.contract.adapter import ClientConfig, ReferenceAdapter
+from harness.contract.client import AutotaskClient
 from harness.rules.state import STABILISING_FIELDS
 
 

@@ -6,8 +6,8 @@ import asyncio
 import json
 from typing import Any
 
-from harness.webhook_contract import ReceiverConfig
-from harness.webhook_receiver import Receive, Receiver, Scope, Send, verify
+from harness.webhooks.contract import ReceiverConfig
+from harness.webhooks.receiver import Receive, Receiver, Scope, Send, verify
 
 # The slow receiver sleeps this long; its test gives the harness a shorter timeout (Autotask's is 10 s).
 SLOW_ANSWER = 0.4

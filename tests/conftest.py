@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from fake_server import FakeAutotask
-from harness.contract import standard_ticket
+from harness.contract.suite import standard_ticket
 from harness.rules.state import STABILISING_FIELDS as RULES_STABILISING_FIELDS
 
 settings.register_profile(

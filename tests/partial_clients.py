@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.adapter import ClientConfig, reference_adapter
+from harness.contract.adapter import ClientConfig, reference_adapter
 
 
 class NoOperations:

@@ -18,7 +18,7 @@ def harness_process(
 ) -> tuple[subprocess.Popen[str], str, list[str]]:
     """``autotask-harness COMMAND ARGS``; its printed base URL and the lines it printed up to it."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", command, *args],
+        [sys.executable, "-m", "harness.cli.app", command, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -50,7 +50,7 @@ def run_harness(
 ) -> subprocess.CompletedProcess[str]:
     """``autotask-harness ARGS`` run to its end; ``env`` adds to this process's environment."""
     return subprocess.run(
-        [sys.executable, "-m", "harness.cli", *args],
+        [sys.executable, "-m", "harness.cli.app", *args],
         capture_output=True,
         text=True,
         cwd=cwd,

@@ -18,7 +18,7 @@ from fake_server import ApiRequest, FakeAutotask
 from fake_server.jsonbody import MAX_DEPTH, check_media_type, replace_lone_surrogates
 from fake_server.query import make_plan
 from harness.rules import CONTRACT, check
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 from harness.traffic import load_traffic
 
 from .conftest import BASE, CREDENTIALS, ticket_body

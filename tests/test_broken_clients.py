@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from harness.adapter import reference_adapter
-from harness.scenarios import SCENARIOS
+from harness.contract.adapter import reference_adapter
+from harness.contract.scenarios import SCENARIOS
 
 from .broken_clients import CATALOGUE
 

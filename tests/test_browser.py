@@ -16,7 +16,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from harness.cli import app
+from harness.cli.app import app
 
 from .conftest import CREDENTIALS
 from .serve_process import run_harness, serve_process

@@ -14,13 +14,13 @@ from typer.testing import CliRunner
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from fake_server import Credentials, FakeAutotask, Limits
-from harness.cassettes import Provenance, autotask_vcr, read_cassette, recording
-from harness.cli import app
-from harness.client import AutotaskClient
-from harness.replay import compare, fake_sender, replay
+from harness.cassettes.replay import compare, fake_sender, replay
+from harness.cassettes.vcr import Provenance, autotask_vcr, read_cassette, recording
+from harness.cli.app import app
+from harness.contract.client import AutotaskClient
 from harness.rules import CONTRACT, WORKFLOW, check
 from harness.scrub import Scrubber, placeholder
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 from harness.traffic import load_traffic
 
 from .conftest import ticket_body
@@ -253,7 +253,7 @@ def test_compressed_answers_are_stored_decoded(tmp_path: Path) -> None:
 
     import uvicorn
 
-    from harness.serving import free_socket, uvicorn_config
+    from harness.serving.server import free_socket, uvicorn_config
 
     payload = gzip.compress(json.dumps({"item": {"id": 1, "title": "zipped"}}).encode())
 

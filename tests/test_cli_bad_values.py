@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import typer
 
-from harness.cli import app
-from harness.cli_errors import run_command
+from harness.cli.app import app
+from harness.cli.errors import run_command
 
 COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
 MISSING = "no-such-dir/report.file"  # under tmp_path: a file in a folder that does not exist
@@ -103,7 +103,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(uvicorn.Server, "run", refuse)
     monkeypatch.setattr(pytest_module, "main", refuse)
-    monkeypatch.setattr("harness.webhook_contract.run_contract", refuse)
+    monkeypatch.setattr("harness.webhooks.contract.run_contract", refuse)
     monkeypatch.setattr("harness.probe.run_probe", refuse)
     for name in ("AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE"):
         monkeypatch.setenv(name, "bad-values-test")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.cli import app
-from harness.cli_errors import run_command
+from harness.cli.app import app
+from harness.cli.errors import run_command
 
 from .serve_process import run_harness
 

@@ -35,11 +35,11 @@ def test_a_file_that_is_not_traffic_is_a_short_usage_error(command: str, kind: s
 
 
 def test_the_demo_runs_as_the_readme_shows_it() -> None:
-    """The README's ``.venv/bin/python -m harness.demo`` shows the workflow and the traps, and exits 0."""
+    """The README's ``.venv/bin/python -m harness.contract.demo`` shows the workflow and the traps, and exits 0."""
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "harness.demo"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "harness.contract.demo"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "405" in done.stdout and "PATCH" in done.stdout
     assert "completedDate stamped: True" in done.stdout

@@ -11,7 +11,7 @@ import pytest
 
 from fake_server import FakeAutotask
 from fake_server.sample import sample_snapshot
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 from .conftest import BASE, CREDENTIALS, ticket_body
 

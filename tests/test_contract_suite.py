@@ -53,8 +53,8 @@ def test_autotask_live_switch_records_against_a_sandbox_stand_in(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from fake_server import FakeAutotask, Limits
-    from harness.cassettes import read_cassette
-    from harness.serving import ServedFake
+    from harness.cassettes.vcr import read_cassette
+    from harness.serving.server import ServedFake
 
     sandbox = FakeAutotask(limits=Limits.off())
     with ServedFake(sandbox) as served:
@@ -132,7 +132,7 @@ def test_the_suite_runs_on_a_tenant_profile_with_other_picklist_values(
     import httpx
 
     from fake_server import FakeAutotask
-    from harness.contract import standard_ticket
+    from harness.contract.suite import standard_ticket
 
     from .conftest import BASE, CREDENTIALS
 
@@ -152,7 +152,7 @@ def test_contract_command_takes_the_tenant_profile(tmp_path: Path, monkeypatch: 
     path = _profile_sharing_no_picklist_value_with_the_default(tmp_path)
     monkeypatch.setenv("AUTOTASK_CONTRACT_EXAMPLES", "3")
     done = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "contract", "--profile", str(path)],
+        [sys.executable, "-m", "harness.cli.app", "contract", "--profile", str(path)],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -198,7 +198,7 @@ def test_the_report_names_the_client_each_workflow_its_rules_and_a_failures_exch
     html = page.read_text(encoding="utf-8")
     assert "adapter: tests.broken_clients:make_patching" in html
     assert html.count('class="workflow"') >= 8 and "no-ticket-patch" in html
-    from harness.contract import CREDENTIALS
+    from harness.contract.suite import CREDENTIALS
 
     assert not [value for value in CREDENTIALS.values() if value in html + out]  # never in a report
 

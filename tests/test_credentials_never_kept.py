@@ -18,12 +18,12 @@ from typer.testing import CliRunner
 
 from fake_server import FakeAutotask, Limits
 from fake_server.redaction import scrub_body, scrub_url
-from harness import check_report as report
-from harness.cassettes import Provenance, read_cassette, recording
-from harness.cli import app
+from harness.cassettes.vcr import Provenance, read_cassette, recording
+from harness.cli.app import app
+from harness.reports import check as report
 from harness.rules import CONTRACT, WORKFLOW, check, rules_in
 from harness.scrub import Scrubber
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 from harness.traffic import load_traffic
 
 from .conftest import BASE, ticket_body

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.cassettes import read_cassette
-from harness.replay import fake_sender, replay
+from harness.cassettes.replay import fake_sender, replay
+from harness.cassettes.vcr import read_cassette
 
 DOCUMENTED = sorted((Path(__file__).resolve().parent.parent / "cassettes" / "documented").glob("*.json"))
 SEED_004_SECTIONS = ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9"]

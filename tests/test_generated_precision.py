@@ -17,10 +17,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fake_server import FakeAutotask
+from fake_server import Exchange, FakeAutotask
 from harness.rules import REGISTRY, Rule, check
 from harness.rules.model import CONTRACT, Finding, RuleContext
-from harness.traffic import Exchange
 
 from .breaches import BREACHES
 from .callout_steps import RECEIVER_BREACHES, receiver_workflows

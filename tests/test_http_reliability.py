@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fake_server import FakeAutotask, Limits
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 from .conftest import CREDENTIALS, ticket_body
 from .test_bad_input import BODIES, ENTITY_NAMES, QUERIES, SEGMENTS, _assert_error_envelope

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from fake_server import FakeAutotask, Limits
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 from .conftest import CREDENTIALS, ticket_body
 

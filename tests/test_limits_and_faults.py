@@ -12,7 +12,7 @@ import requests
 
 from fake_server import FakeAutotask, Limits
 from fake_server.admission import Gate
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 from .conftest import BASE, CREDENTIALS
 

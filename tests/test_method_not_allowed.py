@@ -14,7 +14,7 @@ import pytest
 
 from fake_server import ApiRequest, FakeAutotask
 from fake_server.profile import Limits
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 from .conftest import BASE, CREDENTIALS
 

@@ -17,14 +17,14 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from fake_server import ApiRequest, FakeAutotask, Limits, TenantProfile
-from harness.cli import app
-from harness.live import TargetRefused
+from harness.cli.app import app
 from harness.probe import ProbeOptions, ProbeResult, load_learned, run_probe
 from harness.probe.experiments import RESOURCE_STAMP, STAMP_FIELDS
 from harness.probe.ledger import CLOSED_PREFIX, PREFIX
 from harness.probe.points import probed_points
 from harness.probe.tenant_metadata import CORE_ENTITIES
-from harness.serving import ServedFake
+from harness.sandbox import TargetRefused
+from harness.serving.server import ServedFake
 
 USER, SECRET, CODE = "probe-user@example.invalid", "probe-secret", "PROBE-CODE"
 

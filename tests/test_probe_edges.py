@@ -17,7 +17,7 @@ from harness.probe.experiments import Observations, StatusObservation
 from harness.probe.infer import learned_profile
 from harness.probe.ledger import CLOSED_PREFIX, PREFIX
 from harness.probe.tenant_metadata import TenantMetadata
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 USER, SECRET, CODE = "edge-user@example.invalid", "edge-secret-value", "EDGE-CODE"
 ROOT = "http://tenant.test"  # in-process only; loopback is what the production guard accepts, so list it

@@ -16,8 +16,8 @@ import pytest
 
 from fake_server import FakeAutotask, Limits
 from fake_server.sample import sample_snapshot
-from harness.cassettes import read_cassette
-from harness.serving import ServedFake
+from harness.cassettes.vcr import read_cassette
+from harness.serving.server import ServedFake
 
 from .serve_process import ROOT, harness_process, run_harness
 

@@ -9,8 +9,8 @@ import shlex
 import signal
 from pathlib import Path
 
-from harness.cassettes import read_cassette
-from harness.client import AutotaskClient
+from harness.cassettes.vcr import read_cassette
+from harness.contract.client import AutotaskClient
 
 from .doc_blocks import named
 from .serve_process import harness_process, run_harness

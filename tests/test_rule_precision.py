@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from fake_server import FakeAutotask, TenantProfile
-from harness.client import AutotaskClient
+from harness.contract.client import AutotaskClient
 from harness.rules import CONTRACT, WORKFLOW, RuleContext, Violation, check
 from harness.traffic import load_traffic
 

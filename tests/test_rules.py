@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from fake_server import FakeAutotask
-from harness.cli import app
-from harness.client import AutotaskClient
+from harness.cli.app import app
+from harness.contract.client import AutotaskClient
 from harness.rules import CONTRACT, RECEIVER, REGISTRY, WORKFLOW, check
-from harness.settings import Settings, load_settings
+from harness.rules.settings import Settings, load_settings
 from harness.traffic import load_traffic
 
 from .conftest import BASE, CREDENTIALS, ticket_body
@@ -57,11 +57,13 @@ def test_a_rule_id_is_written_once_and_stamped_on_its_violations() -> None:
 
 
 def test_one_model_of_a_finding_serves_the_rules_and_the_contract_scenarios() -> None:
-    import harness.contract
+    import harness.contract.suite
     from harness.rules import Violation
 
-    assert not hasattr(harness.contract, "Finding"), "a scenario's findings are the rules' Violations"
-    assert harness.contract.Outcome().passed and not harness.contract.Outcome([Violation("x", "seen")]).passed
+    assert not hasattr(harness.contract.suite, "Finding"), "a scenario's findings are the rules' Violations"
+    assert (
+        harness.contract.suite.Outcome().passed and not harness.contract.suite.Outcome([Violation("x", "seen")]).passed
+    )
     assert Violation("note-added", "no note").line() == "[note-added] no note"
     assert Violation("x", "seen", (2, 5)).line() == "[x] seen (exchanges 2, 5)"
 

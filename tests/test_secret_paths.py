@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 
 from fake_server import FakeAutotask, Limits
-from harness.cassettes import read_cassette
-from harness.serving import ServedFake
+from harness.cassettes.vcr import read_cassette
+from harness.serving.server import ServedFake
 
 from .serve_process import harness_process, run_harness
 

@@ -20,9 +20,9 @@ import pytest
 from fake_server import FakeAutotask
 from fake_server.seed_check import SnapshotRefused
 from fake_server.tenancy import TenantsByCredentials
-from harness.seeding import SeedRefused, load_seed
-from harness.serving import ServedFake, tenant_maker
-from harness.state_file import SINGLE, StateRefused, read_state, restore_served, write_state
+from harness.serving.seeding import SeedRefused, load_seed
+from harness.serving.server import ServedFake, tenant_maker
+from harness.serving.state_file import SINGLE, StateRefused, read_state, restore_served, write_state
 
 from .serve_process import run_harness
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from fake_server import FakeAutotask, Limits
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 from .conftest import ticket_body
 

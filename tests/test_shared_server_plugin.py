@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from harness.shared_server import WorkerTenant, start_shared_server
+from harness.serving.shared_server import WorkerTenant, start_shared_server
 
 WORKER_TESTS = """
 import json, os

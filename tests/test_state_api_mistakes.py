@@ -10,7 +10,7 @@ import pytest
 
 from fake_server import FakeAutotask
 from fake_server.state_api import VERBS
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 WRONG = {"GET": "POST", "POST": "GET"}
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from fake_server import FakeAutotask
-from harness.state_file import SINGLE, StateRefused, read_state, write_state
+from harness.serving.state_file import SINGLE, StateRefused, read_state, write_state
 
 from .serve_process import run_harness, serve_process
 from .tenant_worker import credentials

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from fake_server import ApiRequest, FakeAutotask
-from harness.cassettes import ReadableJson
-from harness.cli import app
+from harness.cassettes.vcr import ReadableJson
+from harness.cli.app import app
 
 from .conftest import BASE, CREDENTIALS, ticket_body
 

@@ -17,7 +17,7 @@ import pytest
 
 from fake_server import Limits
 from fake_server.tenancy import TenantsByCredentials, tenant_key
-from harness.serving import ServedFake, tenant_maker
+from harness.serving.server import ServedFake, tenant_maker
 
 SHARED = "SHARED-CODE"
 ALICE = {"ApiIntegrationCode": SHARED, "UserName": "alice@example.invalid", "Secret": "alice-secret"}

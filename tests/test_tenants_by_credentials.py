@@ -15,7 +15,7 @@ import pytest
 
 from fake_server import Limits
 from fake_server.tenancy import ANONYMOUS, TenantsByCredentials, tenant_key
-from harness.serving import ServedFake, tenant_maker
+from harness.serving.server import ServedFake, tenant_maker
 
 from .serve_process import serve_process
 from .tenant_worker import TICKETS, credentials

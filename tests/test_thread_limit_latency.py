@@ -27,7 +27,7 @@ from fake_server import ApiRequest, FakeAutotask, Limits, TenantProfile
 from fake_server.admission import LET_THROUGH, THREAD_LIMIT_MESSAGE, Gate, operation_kind
 from fake_server.profile import Latency
 from fake_server.profile_toml import write_profile
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 from .conftest import BASE, CREDENTIALS
 

@@ -26,10 +26,10 @@ from rich.console import Console
 from fake_server import ApiRequest, Exchange, FakeAutotask
 from fake_server.exchange import strict_loads
 from fake_server.sample import sample_snapshot
-from harness import check_report
-from harness.live_view import live_view, traffic_html
-from harness.replay import fake_sender, replay
-from harness.report_pages import check_page
+from harness.cassettes.replay import fake_sender, replay
+from harness.reports import check as check_report
+from harness.reports.live_view import live_view, traffic_html
+from harness.reports.pages import check_page
 from harness.rules import UNJUDGEABLE, check, rules_in
 from harness.traffic import load_traffic
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from harness.rules import RECEIVER, rules_in
-from harness.webhook_contract import run_contract
-from harness.webhook_receiver import make_receiver
+from harness.webhooks.contract import run_contract
+from harness.webhooks.receiver import make_receiver
 
 from .broken_receivers import CATALOGUE, SLOW_ANSWER
 

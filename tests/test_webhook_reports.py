@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from fake_server import FakeAutotask
-from harness.webhook_battery import battery
-from harness.webhook_contract import ReceiverConfig, run_contract
-from harness.webhook_receiver import Receiver, make_receiver
-from harness.webhook_report import html, junit, text
+from harness.reports.webhooks import html, junit, text
+from harness.webhooks.battery import battery
+from harness.webhooks.contract import ReceiverConfig, run_contract
+from harness.webhooks.receiver import Receiver, make_receiver
 
 from .broken_receivers import make_reserialising, make_twice
 from .serve_process import run_harness
@@ -48,7 +48,7 @@ def test_no_report_or_journal_carries_the_key_or_a_signature() -> None:
 
 def test_command_receiver_takes_callouts_on_its_path_and_its_output_and_journal_carry_no_secret() -> None:
     run = run_contract(
-        ".venv/bin/python -m harness.webhook_receiver --port {port}",
+        ".venv/bin/python -m harness.webhooks.receiver --port {port}",
         secret_key=KEY,
         timeout=3,
         path="/hook",

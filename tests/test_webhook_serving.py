@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from fake_server import FakeAutotask
-from harness.cassettes import autotask_vcr, cassette_traffic
-from harness.html_report import exchange_html
+from harness.cassettes.vcr import autotask_vcr, cassette_traffic
+from harness.reports.html import exchange_html
 from harness.rules import check
 from harness.traffic import load_traffic
 from tests.conftest import CREDENTIALS, TickingClock, ticket_body
@@ -92,7 +92,7 @@ def test_a_cassette_recorded_while_callouts_go_out_keeps_them_marked_and_unsigne
 
 
 def test_serve_lets_callouts_reach_only_loopback_and_the_hosts_named_on_its_command_line() -> None:
-    from harness.serving import deliver_callouts
+    from harness.serving.server import deliver_callouts
 
     fake = FakeAutotask()
     deliver_callouts(["Hooks.Example.com"], 60.0)(fake)
@@ -132,7 +132,7 @@ def test_the_state_api_moves_a_tenants_webhook_clock_and_refuses_a_bad_amount(re
 
 def test_with_a_tenant_per_api_user_each_tenant_delivers_its_own_callouts(receiver: Receiver) -> None:
     from fake_server.tenancy import TenantsByCredentials
-    from harness.serving import deliver_callouts, tenant_maker
+    from harness.serving.server import deliver_callouts, tenant_maker
 
     tenants = TenantsByCredentials(tenant_maker("default", webhooks=deliver_callouts([], 1000.0)))
     first, second = tenants.get_or_make("first"), tenants.get_or_make("second")

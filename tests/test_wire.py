@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from fake_server import FakeAutotask, read_body
 from fake_server.http_types import ApiRequest
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 from harness.traffic import load_traffic
 
 from .conftest import BASE, CREDENTIALS, ticket_body

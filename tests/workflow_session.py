@@ -17,11 +17,11 @@ from unittest import mock
 import httpx
 
 import fake_server.fake as fake_module
-from fake_server import FakeAutotask, TenantProfile
+from fake_server import Exchange, FakeAutotask, TenantProfile
 from fake_server.webhook_wire import SIGNATURE_HEADER, callout_body
 from harness.rules import RuleContext
 from harness.rules.receiver import CALLOUT_HEADER, SIGNING_LABELS
-from harness.traffic import Exchange, load_traffic
+from harness.traffic import load_traffic
 
 from .conftest import BASE, CREDENTIALS, ticket_body
 

@@ -21,9 +21,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from fake_server import TenantProfile
 from fake_server.face import write_profile
+from harness.sandbox import LOOPBACK, TargetRefused, check_target
+from harness.scrub import Scrubber
 
-from ..live import LOOPBACK, TargetRefused, check_target
-from ..scrub import Scrubber
 from .cleanup import closing_status, tidy
 from .experiments import (
     Observations,
@@ -170,7 +170,7 @@ def _cassette(options: ProbeOptions, scrubber: Scrubber) -> Iterator[None]:
     if not options.cassette:
         yield
         return
-    from ..cassettes import Provenance, autotask_vcr, recording
+    from harness.cassettes.vcr import Provenance, autotask_vcr, recording
 
     path = options.out / f"{options.name}-cassette.json"
     path.unlink(missing_ok=True)

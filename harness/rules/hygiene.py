@@ -7,11 +7,11 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from fake_server.face import BusinessError, coerce, scrub_url
+from fake_server import Exchange
+from fake_server.face import BASE, BusinessError, Catalog, coerce, scrub_url
 
-from ..traffic import BASE, Exchange
 from .model import Finding, RuleContext, rule
-from .state import catalog, query_model, record_id
+from .state import as_long, query_model
 
 BACK_OFF_SECONDS = 1.0  # the least pause after a 429 before the same request goes again
 
@@ -45,15 +45,15 @@ def exact_base_path(traffic: Sequence[Exchange], context: RuleContext) -> list[F
     return found
 
 
-def _write_target(exchange: Exchange) -> str | None:
+def _write_target(exchange: Exchange, catalog: Catalog) -> str | None:
     """The entity a create or update body describes, following child routes to the child entity."""
     segments = exchange.segments
     if exchange.method not in ("POST", "PUT", "PATCH") or not segments:
         return None
     if len(segments) == 1:
         return segments[0]
-    if len(segments) == 3 and record_id(segments[1]) is not None:
-        child = catalog().child(segments[0], segments[2])
+    if len(segments) == 3 and as_long(segments[1]) is not None:
+        child = catalog.child(segments[0], segments[2])
         return child.entity if child else None
     return None
 
@@ -62,7 +62,7 @@ def _write_target(exchange: Exchange) -> str | None:
 def create_without_id(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for exchange in traffic:
-        if exchange.method != "POST" or _write_target(exchange) is None:
+        if exchange.method != "POST" or _write_target(exchange, context.catalog) is None:
             continue
         value = exchange.body.get("id")
         if value not in (None, 0, "0"):
@@ -78,8 +78,8 @@ def create_without_id(traffic: Sequence[Exchange], context: RuleContext) -> list
 def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for exchange in traffic:
-        target = _write_target(exchange)
-        entity = catalog().get(target) if target else None
+        target = _write_target(exchange, context.catalog)
+        entity = context.catalog.get(target) if target else None
         if entity is None:
             continue
         body = exchange.request_json
@@ -103,7 +103,7 @@ def known_fields_only(traffic: Sequence[Exchange], context: RuleContext) -> list
     return found
 
 
-def _required_missing(exchange: Exchange) -> tuple[str, list[str]] | None:
+def _required_missing(exchange: Exchange, catalog: Catalog) -> tuple[str, list[str]] | None:
     """The entity a create or full update (PUT) writes and the required fields its body leaves out or nulls.
 
     Booleans are left alone (the fake stores false for one never sent; INFERRED), and so is the parent's id
@@ -114,10 +114,10 @@ def _required_missing(exchange: Exchange) -> tuple[str, list[str]] | None:
         return None
     parent_field = ""
     if len(segments) == 1:
-        entity = catalog().get(segments[0])
-    elif len(segments) == 3 and record_id(segments[1]) is not None:
-        child = catalog().child(segments[0], segments[2])
-        entity = catalog().get(child.entity) if child else None
+        entity = catalog.get(segments[0])
+    elif len(segments) == 3 and as_long(segments[1]) is not None:
+        child = catalog.child(segments[0], segments[2])
+        entity = catalog.get(child.entity) if child else None
         parent_field = child.parent_field.lower() if child else ""
     else:
         return None
@@ -144,7 +144,7 @@ def _required_missing(exchange: Exchange) -> tuple[str, list[str]] | None:
 def required_fields_sent(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for exchange in traffic:
-        missing = _required_missing(exchange)
+        missing = _required_missing(exchange, context.catalog)
         if missing is not None:
             entity, names = missing
             found.append(
@@ -217,7 +217,7 @@ def _keyset(exchange: Exchange) -> tuple[str, int | None] | None:
     rest, lowest = [], None
     for item in filters:
         lowered = {str(k).lower(): v for k, v in item.items()} if isinstance(item, dict) else None
-        bound = record_id(lowered.get("value")) if lowered else None
+        bound = as_long(lowered.get("value")) if lowered else None
         if (
             lowered
             and str(lowered.get("field", "")).lower() == "id"
@@ -235,7 +235,7 @@ def _rest_was_read(traffic: Sequence[Exchange], page: Exchange, next_url: str) -
     """Whether a later successful request read the records after this page: its nextPageUrl, or a query
     with the same filter whose id bound starts no later than the first unread id (keyset paging)."""
     wanted = _normalised(next_url)
-    ids = [record_id(i.get("id")) for i in page.items or [] if isinstance(i, dict)]
+    ids = [as_long(i.get("id")) for i in page.items or [] if isinstance(i, dict)]
     last = max((i for i in ids if i is not None), default=None)
     keyset = _keyset(page)
     for later in traffic[page.position :]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from fake_server import DEFAULT_COMPLETING_STATUS, TenantProfile
-
-from ..traffic import Exchange
+from fake_server import DEFAULT_COMPLETING_STATUS, Exchange, FakeAutotask, TenantProfile
+from fake_server.face import Catalog, tenant_catalog
 
 CONTRACT = "contract"
 WORKFLOW = "resolution-workflow"
@@ -45,18 +47,35 @@ class Violation:
         return f"[{self.rule}] {self.message}{where}"
 
 
+@cache
+def _default_catalog() -> Catalog:
+    # Built once: the rules run on many small journals (the live view, the contract suite's scenarios).
+    return tenant_catalog(TenantProfile.load())
+
+
 @dataclass(frozen=True)
 class RuleContext:
     """What the rules need to know about the tenant they judge for: which statuses complete a ticket
-    (the Postman contract §5), and whether it refuses other casings of ``ATServicesRest`` (the Postman contract §0)."""
+    (the Postman contract §5), whether it refuses other casings of ``ATServicesRest`` (the Postman contract
+    §0), and its catalog: the entities and fields bodies are judged against, the tenant's own entity files
+    and picklists included. Without one, the bundled default tenant's catalog."""
 
     completing_statuses: frozenset[int] = frozenset({DEFAULT_COMPLETING_STATUS})
     base_path_case_sensitive: bool = True
+    catalog: Catalog = field(default_factory=_default_catalog, compare=False, repr=False)
 
     @classmethod
-    def for_profile(cls, profile: TenantProfile) -> RuleContext:
-        """The context of a tenant profile (a bundled one, or one ``probe`` wrote)."""
-        return cls(frozenset(profile.completion.completing_values), profile.base_path_case_sensitive)
+    def for_profile(cls, profile: TenantProfile, entity_dirs: tuple[str | Path, ...] = ()) -> RuleContext:
+        """The context of a tenant profile (a bundled one, or one ``probe`` wrote), with the catalog a fake
+        of that profile has (``entity_dirs`` as ``FakeAutotask`` takes them)."""
+        statuses = frozenset(profile.completion.completing_values)
+        return cls(statuses, profile.base_path_case_sensitive, tenant_catalog(profile, entity_dirs))
+
+    @classmethod
+    def for_fake(cls, fake: FakeAutotask) -> RuleContext:
+        """The context of the tenant a fake holds, with the catalog it answers from."""
+        statuses = frozenset(fake.profile.completion.completing_values)
+        return cls(statuses, fake.profile.base_path_case_sensitive, fake.catalog)
 
 
 Check = Callable[[Sequence[Exchange], RuleContext], list[Finding]]
@@ -125,16 +144,52 @@ def renumbered(kept: Sequence[Exchange], violations: list[Violation]) -> list[Vi
     return [replace(v, exchanges=tuple(back.get(p, p) for p in v.exchanges)) for v in violations]
 
 
-REGISTRY: dict[str, Rule] = {}
+class RuleBook(Mapping[str, Rule]):
+    """Rules by id, in the order they were added: what ``rules.check`` runs. Each book is its own, as vcrpy
+    keeps its registries per instance: ``RuleBook.of_modules(...)`` collects the rules the modules declare
+    with ``@rule``, and a project adds its own with ``RuleBook([*REGISTRY.values(), mine])``."""
+
+    def __init__(self, rules: Iterable[Rule] = ()) -> None:
+        self._rules: dict[str, Rule] = {}
+        for contract_rule in rules:
+            if contract_rule.id in self._rules:
+                raise ValueError(f"rule {contract_rule.id} is in the book twice")
+            self._rules[contract_rule.id] = contract_rule
+
+    @classmethod
+    def of_modules(cls, *modules: ModuleType) -> RuleBook:
+        """The rules the modules declare with ``@rule``, module by module in the order each declares them."""
+        return cls(
+            r
+            for module in modules
+            for r in map(declared_rule, vars(module).values())
+            if r is not None and r.check.__module__ == module.__name__  # declared there, not imported
+        )
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self._rules[rule_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rules)
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+
+_DECLARED = "__contract_rule__"  # where @rule leaves the Rule on its check function
 
 
 def rule(rule_id: str, statement: str, source: str, pack: str = CONTRACT) -> Callable[[Check], Check]:
-    """Register a check function as a rule."""
+    """Declare a check function a rule. Nothing is registered on import: a ``RuleBook`` collects it."""
 
-    def register(check: Check) -> Check:
-        if rule_id in REGISTRY:
-            raise ValueError(f"rule {rule_id} is registered twice")
-        REGISTRY[rule_id] = Rule(rule_id, statement, source, pack, check)
+    def declare(check: Check) -> Check:
+        setattr(check, _DECLARED, Rule(rule_id, statement, source, pack, check))
         return check
 
-    return register
+    return declare
+
+
+def declared_rule(value: object) -> Rule | None:
+    """The rule a function was declared as with ``@rule``, if it was."""
+    found = getattr(value, _DECLARED, None)
+    return found if isinstance(found, Rule) else None

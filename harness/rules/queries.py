@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from fake_server.face import scrub_url
+from fake_server import Exchange
+from fake_server.face import Catalog, scrub_url
 
-from ..traffic import Exchange
 from .model import Finding, RuleContext, rule
-from .state import catalog, query_model
+from .state import query_model
 
 # The operators of the API's Filter model, spelled as its documentation spells them (Autotask's query docs
 # as mirrored in msoukhomlinov/n8n-nodes-autotask constants/api.ts and tphakala/go-autotask query.go; DOCS).
@@ -142,8 +142,8 @@ def filter_values_given(traffic: Sequence[Exchange], context: RuleContext) -> li
     return found
 
 
-def _entity(exchange: Exchange) -> Any:
-    return catalog().get(exchange.segments[0]) if exchange.segments else None
+def _entity(exchange: Exchange, catalog: Catalog) -> Any:
+    return catalog.get(exchange.segments[0]) if exchange.segments else None
 
 
 @rule(
@@ -155,7 +155,7 @@ def _entity(exchange: Exchange) -> Any:
 def known_query_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
     found = []
     for exchange in traffic:
-        entity = _entity(exchange) if is_query(exchange) else None
+        entity = _entity(exchange, context.catalog) if is_query(exchange) else None
         if entity is None:
             continue
         wrong: list[str] = []

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from fake_server import Exchange
 from fake_server.face import DEACTIVATED, SIGNATURE_HEADER
 
-from ..traffic import Exchange
 from .model import Finding, RuleContext, rule
 
 RECEIVER = "webhook-receiver"
-# How the harness records a callout it sent (harness/webhook_battery.py): this header names its case, and
+# How the harness records a callout it sent (harness/webhooks/battery.py): this header names its case, and
 # X-Hook-Signature is replaced by the kind of signature it carried, so no signature reaches a report.
 CALLOUT_HEADER = "X-Harness-Callout"
 VALID, WRONG_KEY, OTHER_BYTES, UNSIGNED = "valid", "wrong-key", "other-bytes", "unsigned"
@@ -181,7 +181,7 @@ def verify_raw_body(traffic: Sequence[Exchange], context: RuleContext) -> list[F
 @rule(
     "act-once-per-event",
     "An event delivered again (same Guid and SequenceNumber) leads to no second write.",
-    "DOCS Webhooks_Error_Handling.htm (retries); INFERRED event identity, see harness/webhook_battery.py",
+    "DOCS Webhooks_Error_Handling.htm (retries); INFERRED event identity, see harness/webhooks/battery.py",
     RECEIVER,
 )
 def act_once(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:

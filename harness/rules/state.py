@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
-from fake_server.face import BusinessError, Catalog, coerce, parse_json, too_deep
-
-from ..traffic import Exchange
+from fake_server import Exchange
+from fake_server.face import BusinessError, coerce, parse_json, too_deep
 
 # The Postman contract, section 8, step 2: the fields every ticket PUT copies from a fresh GET.
 STABILISING_FIELDS = (
@@ -28,15 +26,10 @@ STABILISING_FIELDS = (
 )
 
 
-@cache
-def catalog() -> Catalog:
-    """Entity metadata the rules judge bodies against (the bundled entity files and swagger index)."""
-    return Catalog()
-
-
-def record_id(value: Any) -> int | None:
-    """A value as the id the API reads from it (a long: ``5``, ``5.0``, ``"5"``), or None where the API reads
-    none: ``true``, ``1.5``, text that is no whole number, a number beyond Int64 (``2**70``), a list."""
+def as_long(value: Any) -> int | None:
+    """A value as the Int64 the API reads from it (an id, a status, a MaxRecords bound: ``5``, ``5.0``,
+    ``"5"``), or None where the API reads none: ``true``, ``1.5``, text that is no whole number, a number
+    beyond Int64 (``2**70``), a list."""
     try:
         number: int = coerce("id", "long", value)
     except BusinessError:
@@ -46,7 +39,7 @@ def record_id(value: Any) -> int | None:
 
 def written_id(exchange: Exchange) -> int | None:
     """The id a PUT/PATCH on an entity root names in its body."""
-    return record_id(exchange.body.get("id"))
+    return as_long(exchange.body.get("id"))
 
 
 def updates(traffic: Sequence[Exchange], entity: str) -> Iterator[tuple[Exchange, int]]:
@@ -65,7 +58,7 @@ def latest_read(traffic: Sequence[Exchange], before: int, entity: str, target: i
             exchange.method == "GET"
             and exchange.is_item(entity)
             and exchange.item is not None
-            and record_id(exchange.segments[1]) == target
+            and as_long(exchange.segments[1]) == target
         ):
             return exchange
     return None

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fake_server import Exchange
 from fake_server.face import scrub_url
 
-from ..traffic import Exchange
 from .model import Finding, RuleContext, rule
 from .state import (
     STABILISING_FIELDS,
-    catalog,
     latest_read,
     same_value,
     sent,
@@ -174,7 +173,7 @@ def no_null_overwrite(traffic: Sequence[Exchange], context: RuleContext) -> list
     "seed 001 (PUT sets omitted fields to null); the Postman contract §8",
 )
 def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
-    tickets = catalog().get("Tickets")
+    tickets = context.catalog.get("Tickets")
     assert tickets is not None
     writable = [f.name for f in tickets.fields if not f.is_read_only]
     found = []
@@ -199,7 +198,7 @@ def put_keeps_unsent_fields(traffic: Sequence[Exchange], context: RuleContext) -
     "Postman contract §9, rules: Never change status implicitly",
 )
 def no_implicit_status_change(traffic: Sequence[Exchange], context: RuleContext) -> list[Finding]:
-    tickets = catalog().get("Tickets")
+    tickets = context.catalog.get("Tickets")
     assert tickets is not None
     found = []
     for put, target, _, read in status_changes(traffic):

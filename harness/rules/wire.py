@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..traffic import Exchange
+from fake_server import Exchange
+
 from .model import Finding, RuleContext, rule
 
 # Codings the API undoes (fake_server/wire.py); a label naming another one is not judged here.

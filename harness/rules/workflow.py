@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..traffic import Exchange
+from fake_server import Exchange
+
 from .model import WORKFLOW, Finding, RuleContext, rule
-from .state import filter_values, record_id, sent, status_changes, updates
+from .state import as_long, filter_values, sent, status_changes, updates
 
 
 def _empty_time_entry_check(traffic: Sequence[Exchange], before: int, ticket: int) -> Exchange | None:
@@ -14,7 +15,7 @@ def _empty_time_entry_check(traffic: Sequence[Exchange], before: int, ticket: in
         if (
             exchange.is_query("TimeEntries")
             and exchange.items is not None
-            and any(record_id(v) == ticket for v in filter_values(exchange, "ticketID"))
+            and any(as_long(v) == ticket for v in filter_values(exchange, "ticketID"))
         ):
             return exchange if not exchange.items else None
     return None
@@ -30,7 +31,7 @@ def complete_only_without_time_entries(traffic: Sequence[Exchange], context: Rul
     found = []
     for put, target, status, _ in status_changes(traffic):
         if (
-            record_id(status) in context.completing_statuses
+            as_long(status) in context.completing_statuses
             and _empty_time_entry_check(traffic, put.position, target) is None
         ):
             found.append(
@@ -53,7 +54,7 @@ def resolve_with_completing_status(traffic: Sequence[Exchange], context: RuleCon
     found = []
     for put, target, status, _ in status_changes(traffic):
         checked = _empty_time_entry_check(traffic, put.position, target)
-        if checked and record_id(status) not in context.completing_statuses:
+        if checked and as_long(status) not in context.completing_statuses:
             found.append(
                 Finding(
                     f"ticket {target} resolved with status {status}, which stamps no completedDate",
@@ -70,7 +71,7 @@ def _resolved_tickets(traffic: Sequence[Exchange], context: RuleContext) -> set[
     resolved = set()
     for update, target in updates(traffic, "Tickets"):
         has_status, status = sent(update, "status")
-        if has_status and record_id(status) in context.completing_statuses:
+        if has_status and as_long(status) in context.completing_statuses:
             resolved.add(target)
     return resolved
 
@@ -89,9 +90,9 @@ def ticket_number_via_query(traffic: Sequence[Exchange], context: RuleContext) -
     found = []
     for exchange in traffic:
         if exchange.is_query("Tickets") and filter_values(exchange, "ticketNumber"):
-            looked_up.update(record_id(i.get("id")) or -1 for i in exchange.items or [] if isinstance(i, dict))
+            looked_up.update(as_long(i.get("id")) or -1 for i in exchange.items or [] if isinstance(i, dict))
         elif exchange.method == "GET" and exchange.is_item("Tickets"):
-            target = record_id(exchange.segments[1])
+            target = as_long(exchange.segments[1])
             if target is not None and target in resolved and target not in looked_up:
                 found.append(
                     Finding(

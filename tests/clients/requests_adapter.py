@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from harness.adapter import ClientConfig
+from harness.contract.adapter import ClientConfig
 
 
 class RequestsAutotask:

@@ -23,7 +23,7 @@ import uvicorn
 from fake_server import FakeAutotask
 from fake_server.asgi import AsgiApp
 from fake_server.sample import sample_snapshot, sample_tenant
-from harness.serving import ServedFake, free_socket, uvicorn_config
+from harness.serving.server import ServedFake, free_socket, uvicorn_config
 
 # An open ticket (status 1, New) of the sample tenant that has a time entry and a note.
 TICKET_NUMBER = "T20260106.0012.001"

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from fake_server.sample import sample_snapshot, sample_tenant
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 HERE = Path(__file__).resolve().parent
 # An open ticket (status 1, New) of the sample tenant that has a time entry and a note.

@@ -44,7 +44,7 @@ def main() -> None:
     os.environ["NO_PROXY"] = "127.0.0.1"
 
     from fake_server.sample import sample_tenant
-    from harness.serving import ServedFake
+    from harness.serving.server import ServedFake
 
     fake = sample_tenant(args.profile)  # what `serve --seed sample` serves
     with ServedFake(fake) as served:

@@ -60,7 +60,7 @@ def main() -> None:
     import httpx
 
     from fake_server.sample import sample_tenant
-    from harness.serving import ServedFake
+    from harness.serving.server import ServedFake
 
     fake = sample_tenant(args.profile)  # what `serve --seed sample` serves
     with ServedFake(fake) as served:

@@ -43,7 +43,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import httpx
 
 from fake_server.sample import sample_snapshot, sample_tenant
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 HERE = Path(__file__).resolve().parent
 # An open ticket (status 1, New) of the sample tenant with a time entry and a note.

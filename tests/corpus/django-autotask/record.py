@@ -41,7 +41,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))  # the repository root, for fake_server and harness
 
 from fake_server.sample import sample_snapshot, sample_tenant  # noqa: E402
-from harness.serving import ServedFake  # noqa: E402
+from harness.serving.server import ServedFake  # noqa: E402
 
 API_USER = "api-user@example.invalid"
 QUEUES = [29682833, 29683355]  # two of the sample tenant's three queues: 513 open tickets, two pages

@@ -51,7 +51,7 @@ from urllib.parse import quote
 import httpx
 
 from fake_server.sample import sample_snapshot, sample_tenant
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 HERE = Path(__file__).resolve().parent
 # An open ticket (status 19) of the sample tenant with notes and a time entry.

@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE.parent))
 from recording import record_profiles, run_driver  # noqa: E402
 
 from fake_server.sample import sample_snapshot  # noqa: E402
-from harness.serving import free_socket  # noqa: E402
+from harness.serving.server import free_socket  # noqa: E402
 
 HOST = "webservices15.autotask.net"  # tools.ts: every URL
 

@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))  # the repository root, for fake_server and harness
 
 from fake_server.sample import sample_tenant  # noqa: E402
-from harness.serving import ServedFake  # noqa: E402
+from harness.serving.server import ServedFake  # noqa: E402
 
 API_USER = "api-user@example.invalid"
 TICKET_NUMBER = "T20260106.0012.001"  # sample tenant: ticket 12, status New, one note, one time entry

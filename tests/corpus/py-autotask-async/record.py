@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from fake_server.sample import sample_snapshot, sample_tenant
-from harness.serving import ServedFake
+from harness.serving.server import ServedFake
 
 HERE = Path(__file__).resolve().parent
 # An open ticket (status 1, New) of the sample tenant that has a time entry and a note.

@@ -1,6 +1,6 @@
 """A walk-through: drive the fake through the Postman contract's resolution workflow, step by step, and show its traps.
 
-Run ``python -m harness.demo``. Every request goes through a real ``httpx.Client``
+Run ``python -m harness.contract.demo``. Every request goes through a real ``httpx.Client``
 to the in-process fake; the table printed at the end is the fake's journal.
 """
 
@@ -14,9 +14,9 @@ from rich.table import Table
 
 from fake_server import DEFAULT_COMPLETING_STATUS, FakeAutotask
 from fake_server.face import error_texts
+from harness.rules.state import STABILISING_FIELDS
 
-from .contract import standard_ticket
-from .rules.state import STABILISING_FIELDS
+from .suite import standard_ticket
 
 BASE = "https://webservices19.autotask.net/ATServicesRest/V1.0"
 # Demo credentials for the fake only; the journal never keeps them.

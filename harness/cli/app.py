@@ -8,12 +8,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .cli_errors import InputError, http_url, load_profile, loaded_factory, output_file, placeholders, run_command
-from .cli_help import PlainHelp
-from .probe_command import probe
-from .record_command import record
-from .serve_command import serve
-from .webhook_command import webhooks
+from .errors import InputError, http_url, load_profile, loaded_factory, output_file, placeholders, run_command
+from .help import PlainHelp
+from .probe import probe
+from .record import record
+from .serve import serve
+from .webhooks import webhooks
 
 # Plain click help, not rich panels: piped (CI logs, `| less`) rich cuts option names off at 80 columns.
 app = typer.Typer(
@@ -92,10 +92,10 @@ def check_command(
     ] = None,
 ) -> None:
     """Check recorded traffic against the Autotask contract rules; exit 1 when any rule is broken."""
-    from . import check_report as report
-    from .rules import REGISTRY, RuleContext, check, rules_in
-    from .settings import load_settings
-    from .traffic import load_traffic
+    from harness.reports import check as report
+    from harness.rules import REGISTRY, RuleContext, check, rules_in
+    from harness.rules.settings import load_settings
+    from harness.traffic import load_traffic
 
     output_file(html, "--html")
     if output_format not in ("text", "json", "junit"):
@@ -139,7 +139,7 @@ def check_command(
         for rule_id, reason in settings.disabled.items():
             console.print(f"[yellow]switched off[/] {rule_id}: {reason}")
     if html:
-        from .report_pages import check_page
+        from harness.reports.pages import check_page
 
         html.write_text(check_page(source, traffic, violations, judged_by, profile), encoding="utf-8")
         console.print(f"HTML report: {html}", markup=False)
@@ -196,7 +196,7 @@ def contract(
     fails it, unless --allow-missing names it."""
     import pytest
 
-    from .adapter import COMMAND_PLACEHOLDERS, OPERATIONS
+    from harness.contract.adapter import COMMAND_PLACEHOLDERS, OPERATIONS
 
     output_file(junit_xml, "--junit-xml")
     output_file(html, "--html")
@@ -286,9 +286,9 @@ def verify(
 
     import httpx
 
-    from .cassettes import is_cassette, read_cassette
-    from .live import CREDENTIAL_ENVIRONMENT, TargetRefused, check_target
-    from .replay import fake_sender, http_sender, replay, writes_in
+    from harness.cassettes.replay import fake_sender, http_sender, replay, writes_in
+    from harness.cassettes.vcr import is_cassette, read_cassette
+    from harness.sandbox import CREDENTIAL_ENVIRONMENT, TargetRefused, check_target
 
     output_file(html, "--html")
     if not (target == "fake" or target.startswith("fake:")):
@@ -308,7 +308,7 @@ def verify(
                 profile = load_profile(named or _bundled(provenance.get("profile")), "--target")
                 differences += replay(cassette, fake_sender(profile, provenance.get("seed")))
         else:
-            from .settings import load_settings
+            from harness.rules.settings import load_settings
 
             check_target(target, load_settings().sandbox_hosts, allow_production)
             username, secret, code = (os.environ.get(name) for name in CREDENTIAL_ENVIRONMENT)
@@ -327,8 +327,8 @@ def verify(
     for difference in differences:
         console.print(difference.describe(), markup=False)
     if html:
-        from .cassettes import cassette_traffic
-        from .report_pages import verify_page
+        from harness.cassettes.vcr import cassette_traffic
+        from harness.reports.pages import verify_page
 
         traffic = {str(path): cassette_traffic(path) for path in cassettes}
         html.write_text(verify_page(cassettes, target, differences, traffic), encoding="utf-8")

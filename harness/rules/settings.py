@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .rules import DEFAULT_PACKS
+from . import DEFAULT_PACKS
 
 
 @dataclass(frozen=True)

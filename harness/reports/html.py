@@ -18,9 +18,8 @@ from typing import Any
 
 from fake_server import Exchange
 from fake_server.face import json_or_none
-
-from .rules import REGISTRY
-from .scrub import credentials_in_environment, redact
+from harness.rules import REGISTRY
+from harness.scrub import credentials_in_environment, redact
 
 STYLE = """
 :root { --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --dim: #57606a; --line: #d0d7de; }

@@ -91,7 +91,7 @@ def _command_path(app: typer.Typer, argv: list[str]) -> str:
 def loaded_factory(spec: str, option: str) -> Any:
     """The factory ``module:function`` names, imported from the current directory first; or a usage error.
     Whatever the user's module raises while it loads (a SyntaxError, its own checks) is theirs, not ours."""
-    from .adapter import load_factory
+    from harness.contract.adapter import load_factory
 
     try:
         return load_factory(spec)
@@ -118,7 +118,7 @@ def checked_seed(seed: str | None, profile: TenantProfile) -> dict[str, list[dic
     (the file, the entity, the record and the field)."""
     if seed is None:
         return None
-    from .seeding import SeedRefused, read_seed
+    from harness.serving.seeding import SeedRefused, read_seed
 
     try:
         return read_seed(seed, profile)
@@ -128,7 +128,7 @@ def checked_seed(seed: str | None, profile: TenantProfile) -> dict[str, list[dic
 
 def bound_socket(host: str, port: int) -> socket.socket:
     """The listening socket for serve and record, or an input error saying what to do instead."""
-    from .serving import free_socket
+    from harness.serving.server import free_socket
 
     try:
         return free_socket(host, port)

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .cli_errors import InputError, http_url, output_file, output_folder
+from .errors import InputError, http_url, output_file, output_folder
 
 console = Console(soft_wrap=True)  # URLs stay on one line, whatever the width
 
@@ -61,10 +61,10 @@ def probe(
     """Learn how a tenant behaves and write a profile the fake loads; credentials come from the environment."""
     import os
 
-    from .live import CREDENTIAL_ENVIRONMENT, TargetRefused
-    from .probe import ProbeOptions, run_probe
-    from .probe.report import print_points
-    from .settings import load_settings
+    from harness.probe import ProbeOptions, run_probe
+    from harness.probe.report import print_points
+    from harness.rules.settings import load_settings
+    from harness.sandbox import CREDENTIAL_ENVIRONMENT, TargetRefused
 
     http_url(target, "--target")
     output_folder(out, "--out")
@@ -98,7 +98,7 @@ def probe(
     if result.failed:
         console.print(f"[red]stopped at[/] {escape(result.failed)}")
     if html:
-        from .report_pages import probe_page
+        from harness.reports.pages import probe_page
 
         problems = [*result.observations.problems, *result.problems]
         html.write_text(probe_page(target, result.points, result.created, problems), encoding="utf-8")

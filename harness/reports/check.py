@@ -21,9 +21,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from .rules import REGISTRY, UNJUDGEABLE, Rule, Violation
-from .scrub import credentials_in_environment, redact
-from .traffic import Exchange
+from fake_server import Exchange
+from harness.rules import REGISTRY, UNJUDGEABLE, Rule, Violation
+from harness.scrub import credentials_in_environment, redact
 
 # What a report says of the exchanges no rule could read, which no registered rule owns.
 _UNREADABLE = (

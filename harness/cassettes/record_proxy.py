@@ -21,10 +21,9 @@ import httpx
 
 from fake_server import ApiRequest, ApiResponse, Journal, read_body
 from fake_server.face import Receive, Scope, Send, answer_lifespan, read_rest
-
-from .rules import UNJUDGEABLE, Violation, check
-from .scrub import credentials_in_environment, redact
-from .traffic import load_traffic
+from harness.rules import UNJUDGEABLE, Violation, check
+from harness.scrub import credentials_in_environment, redact
+from harness.traffic import load_traffic
 
 # Headers that belong to one connection, not to the request (RFC 9110 §7.6.1), and those httpx sets itself.
 HOP_BY_HOP = frozenset(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-REFERENCE_RECEIVER = "harness.webhook_receiver:make_receiver"
+REFERENCE_RECEIVER = "harness.webhooks.receiver:make_receiver"
 
 
 def webhooks(
@@ -43,10 +43,11 @@ def webhooks(
 ) -> None:
     """Send a webhook receiver Autotask's callouts (genuine, forged, repeated, late) and judge its answers and
     what it then does to the API; exit 1 when a rule is broken."""
-    from .cli_errors import load_profile, loaded_factory, output_file
-    from .webhook_contract import ReceiverFactory, run_contract
-    from .webhook_report import html as html_page
-    from .webhook_report import junit, text
+    from harness.reports.webhooks import html as html_page
+    from harness.reports.webhooks import junit, text
+    from harness.webhooks.contract import ReceiverFactory, run_contract
+
+    from .errors import load_profile, loaded_factory, output_file
 
     output_file(junit_xml, "--junit-xml")
     output_file(html, "--html")

@@ -29,9 +29,8 @@ from fake_server.face import (
     deactivation_payload,
     signature,
 )
-
-from .rules.receiver import CALLOUT_HEADER, OTHER_BYTES, SIGNING_LABELS, UNSIGNED, VALID, WRONG_KEY
-from .tenant_values import TenantValues
+from harness.contract.tenant_values import TenantValues
+from harness.rules.receiver import CALLOUT_HEADER, OTHER_BYTES, SIGNING_LABELS, UNSIGNED, VALID, WRONG_KEY
 
 GUID = "0e4c1f5a-7d2b-4c8e-9a61-3b5d2f8e4a17"  # the webhook's WebhookGUID (one webhook sends the battery)
 ENTITY_TYPE = "Ticket"  # n8n maps "Ticket" to Tickets; Nango's table gives "Ticket" as the example

@@ -22,8 +22,7 @@ from vcr.request import Request
 
 from fake_server import ApiRequest, Exchange, read_body
 from fake_server.face import json_or_none, too_deep
-
-from .scrub import Scrubber
+from harness.scrub import Scrubber
 
 SERIALIZER = "autotask-json"
 

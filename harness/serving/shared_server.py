@@ -16,7 +16,7 @@ import httpx
 from fake_server import Limits, TenantProfile
 from fake_server.face import BASE, TenantsByCredentials, tenant_key
 
-from .serving import ServedFake, tenant_maker
+from .server import ServedFake, tenant_maker
 
 WORKER_INPUT = "autotask_shared_server"
 

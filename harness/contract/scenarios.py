@@ -6,11 +6,11 @@ import os
 from typing import Any
 
 from fake_server import FakeAutotask
+from harness.rules import CONTRACT, WORKFLOW, Violation
 
 from .adapter import ClientAdapter
 from .client import AutotaskClient
-from .contract import WORKFLOW_FIELDS, Scenario, TenantView, unchanged_fields
-from .rules import CONTRACT, WORKFLOW, Violation
+from .suite import WORKFLOW_FIELDS, Scenario, TenantView, unchanged_fields
 from .tenant_values import TenantValues
 
 NOTE = "Replaced the toner cartridge."

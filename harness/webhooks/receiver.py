@@ -12,7 +12,7 @@ event, and records the event on the ticket (``externalID``) with a fresh full PU
 4. It answers 200 at once and works in a background thread: Autotask waits 10 s, then retries.
 5. Before any PUT it reads the record fresh and sends all of it back (a PUT nulls what it leaves out).
 
-Run it: ``python -m harness.webhook_receiver --port 8080`` with AUTOTASK_BASE_URL (``.../ATServicesRest/V1.0``),
+Run it: ``python -m harness.webhooks.receiver --port 8080`` with AUTOTASK_BASE_URL (``.../ATServicesRest/V1.0``),
 AT_USERNAME, AT_SECRET, AT_INTEGRATION_CODE and AUTOTASK_WEBHOOK_SECRET in the environment.
 """
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from fake_server import Exchange
+from harness.cassettes.replay import Difference
+from harness.rules import Rule, Violation
 
-from .html_report import Report, Section, Workflow, render, side_by_side, table_html
-from .replay import Difference
-from .rules import Rule, Violation
+from .html import Report, Section, Workflow, render, side_by_side, table_html
 
 
 def check_page(

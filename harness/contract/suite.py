@@ -8,20 +8,20 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from fake_server import Exchange, FakeAutotask, Limits, TenantProfile
+from harness.rules import CONTRACT, RuleContext, Violation, check, rules_in
+from harness.sandbox import Target
+from harness.serving.server import ServedFake
+from harness.traffic import load_traffic
 
 from .adapter import ClientAdapter, ClientConfig, NotSupported, supports
 from .client import AutotaskClient
-from .live import Target
 from .picklists import ticket_from_fields
-from .rules import CONTRACT, RuleContext, Violation, check, rules_in
-from .serving import ServedFake
 from .tenant_values import TenantValues
-from .traffic import load_traffic
 
 CREDENTIALS = {
     "username": "contract-suite@example.invalid",
@@ -170,7 +170,9 @@ class Scenario:
 
     def _verdict(self, view: TenantView, given: dict[str, Any], error: Exception | None, traffic: list[Any]) -> Outcome:
         findings = self.judge(view, given, error)
-        context = RuleContext(frozenset({self.completing_status}), self.profile.base_path_case_sensitive)
+        context = replace(
+            RuleContext.for_profile(self.profile), completing_statuses=frozenset({self.completing_status})
+        )
         findings += check(traffic, self.packs, context=context)
         return Outcome(findings, rules=[r.id for r in rules_in(self.packs)], traffic=list(traffic))
 
@@ -205,7 +207,7 @@ class Scenario:
         """Against a live sandbox: set up through the API, record the client's traffic, judge through the API."""
         if not self.live:
             return Outcome(skipped=f"{self.name} needs the fake (it injects faults or seeds in bulk)")
-        from .cassettes import Provenance, autotask_vcr, recording
+        from harness.cassettes.vcr import Provenance, autotask_vcr, recording
 
         helper = AutotaskClient.discover(
             target.zone_lookup_root, target.username, target.secret, target.integration_code

@@ -13,9 +13,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from fake_server import ApiError, ApiRequest, FakeAutotask, Limits, TenantProfile
 from fake_server.face import json_or_none
+from harness.sandbox import TargetRefused
 
-from .cassettes import read_cassette, unreplayable
-from .live import TargetRefused
+from .vcr import read_cassette, unreplayable
 
 TICKET_NUMBER = re.compile(r"^T\d{8}\.\d{4}\.\d{3}$")
 URL_KEYS = frozenset({"url", "weburl", "nextpageurl", "prevpageurl"})

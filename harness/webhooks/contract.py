@@ -25,12 +25,12 @@ import uvicorn
 
 from fake_server import Exchange, FakeAutotask, Limits, TenantProfile
 from fake_server.face import REDACTED, Receive, Scope, Send
+from harness.contract.suite import CREDENTIALS, Outcome
+from harness.rules import CONTRACT, RuleContext, Violation, check, rules_in
+from harness.rules.receiver import RECEIVER, is_callout
+from harness.serving.server import ServedFake, free_socket, uvicorn_config
 
-from .contract import CREDENTIALS, Outcome
-from .rules import CONTRACT, RuleContext, Violation, check, rules_in
-from .rules.receiver import RECEIVER, is_callout
-from .serving import ServedFake, free_socket, uvicorn_config
-from .webhook_battery import Case, Delivery, battery
+from .battery import Case, Delivery, battery
 
 # Autotask waits 10 s for an answer (DOCS Webhooks_Error_Handling.htm); tests pass a shorter one.
 AUTOTASK_TIMEOUT = 10.0
@@ -139,7 +139,7 @@ def run_battery(
 ) -> list[CaseResult]:
     """Send each case's deliveries to ``url`` and judge what came back and what the receiver did; the
     ``redactions`` (and every signature sent) are cut out of the answers as they arrive."""
-    context = RuleContext.for_profile(fake.profile)
+    context = RuleContext.for_fake(fake)
     judged_by = [r.id for r in rules_in((RECEIVER, CONTRACT))]
     results = []
     secrets = secrets_of(cases) | redactions

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from fake_server import Exchange
+from harness.contract.suite import Outcome
+from harness.rules import REGISTRY
 
-from .contract import Outcome
-from .html_report import Report, Workflow, render
-from .rules import REGISTRY
+from .html import Report, Workflow, render
 
 SCENARIO_PROPERTY = "autotask_scenario"
 # A test that runs a workflow leaves (row label, outcome) here by node id, and the suite's conftest attaches

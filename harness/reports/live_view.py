@@ -15,10 +15,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from fake_server import ApiRequest, ApiResponse, Exchange, FakeAutotask
 from fake_server.face import ANONYMOUS, TenantsByCredentials
+from harness.rules import RuleContext, check
+from harness.traffic import load_traffic
 
-from .html_report import STYLE, clean_html, exchange_html
-from .rules import check
-from .traffic import load_traffic
+from .html import STYLE, clean_html, exchange_html
 
 HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
 SHOWN_EXCHANGES = 200  # the latest ones; the journal itself holds more (all, or serve's --journal-keep)
@@ -75,7 +75,7 @@ def live_view(fake: FakeAutotask, tenants: TenantsByCredentials[FakeAutotask] | 
 def _fragment(key: str, core: FakeAutotask) -> str:
     try:
         traffic = load_traffic(core.journal)
-        findings, journal = traffic_html(traffic)
+        findings, journal = traffic_html(traffic, RuleContext.for_fake(core))
         records = _records_html(core)
     except Exception as error:  # a page that says what failed beats a plain-text 500
         return f'<div class="finding">the live view could not show this tenant: {clean_html(repr(error)[:300])}</div>'
@@ -96,10 +96,10 @@ def _fragment(key: str, core: FakeAutotask) -> str:
     )
 
 
-def traffic_html(traffic: Sequence[Exchange]) -> tuple[tuple[int, str], str]:
-    """The findings on the traffic (how many, and their HTML, unjudgeable exchanges among them) and the
-    latest ``SHOWN_EXCHANGES`` exchanges' HTML."""
-    findings = check(traffic)
+def traffic_html(traffic: Sequence[Exchange], context: RuleContext | None = None) -> tuple[tuple[int, str], str]:
+    """The findings on the traffic, judged for the tenant of ``context`` (how many, and their HTML,
+    unjudgeable exchanges among them) and the latest ``SHOWN_EXCHANGES`` exchanges' HTML."""
+    findings = check(traffic, context=context)
     rows = "".join(
         f'<div class="finding"><b>{html.escape(v.rule)}</b> {clean_html(v.message)} '
         + ", ".join(f'<a href="#e{p}">#{p}</a>' for p in v.exchanges)

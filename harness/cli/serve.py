@@ -11,13 +11,13 @@ from rich.console import Console
 
 from fake_server import FakeAutotask, Limits
 from fake_server.face import SERVED_KEEP, AsgiApp, TenantsByCredentials
+from harness.reports.live_view import live_view
+from harness.serving.exchange_log import ExchangeLog
+from harness.serving.seeding import SEED_HELP
+from harness.serving.server import deliver_callouts, sigterm_as_ctrl_c, tenant_maker, uvicorn_config
+from harness.serving.state_file import StateKeeper, StateRefused, read_state, restore_served, served_snapshots
 
-from .cli_errors import InputError, bound_socket, checked_seed, load_profile, output_file, output_folder
-from .exchange_log import ExchangeLog
-from .live_view import live_view
-from .seeding import SEED_HELP
-from .serving import deliver_callouts, sigterm_as_ctrl_c, tenant_maker, uvicorn_config
-from .state_file import StateKeeper, StateRefused, read_state, restore_served, served_snapshots
+from .errors import InputError, bound_socket, checked_seed, load_profile, output_file, output_folder
 
 console = Console(soft_wrap=True)  # URLs stay on one line, whatever the width
 

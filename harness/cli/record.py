@@ -15,16 +15,16 @@ from rich.markup import escape
 
 from fake_server import Journal
 from fake_server.face import BASE
+from harness.cassettes.record_proxy import RecordingProxy, describe
+from harness.cassettes.vcr import Provenance, autotask_vcr, recording
+from harness.rules import Violation
+from harness.rules.settings import load_settings
+from harness.sandbox import LOOPBACK, TargetRefused, check_target
+from harness.scrub import redact
+from harness.serving.seeding import SEED_HELP
+from harness.serving.server import sigterm_as_ctrl_c, uvicorn_config
 
-from .cassettes import Provenance, autotask_vcr, recording
-from .cli_errors import InputError, bound_socket, checked_seed, http_url, load_profile, output_folder
-from .live import LOOPBACK, TargetRefused, check_target
-from .record_proxy import RecordingProxy, describe
-from .rules import Violation
-from .scrub import redact
-from .seeding import SEED_HELP
-from .serving import sigterm_as_ctrl_c, uvicorn_config
-from .settings import load_settings
+from .errors import InputError, bound_socket, checked_seed, http_url, load_profile, output_folder
 
 console = Console(soft_wrap=True)
 

@@ -13,10 +13,11 @@ import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
 
-from .html_report import Report, Workflow, render
-from .rules import REGISTRY
-from .scrub import credentials_in_environment, redact
-from .webhook_contract import CaseResult, ReceiverRun
+from harness.rules import REGISTRY
+from harness.scrub import credentials_in_environment, redact
+from harness.webhooks.contract import CaseResult, ReceiverRun
+
+from .html import Report, Workflow, render
 
 
 def _clean(text: str, secrets: Iterable[str]) -> str:

@@ -1,0 +1,3 @@
+"""The webhook receiver contract: the callouts it sends, how it judges a receiver, the pytest fixture, and
+the reference receiver (the one to copy).
+"""

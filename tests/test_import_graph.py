@@ -6,55 +6,20 @@ still means two modules that cannot be read, changed or reused one without the o
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("fake_server", "harness")
-
-
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def _modules(package: str) -> dict[str, Path]:
-    return {_module_name(path): path for path in sorted((ROOT / package).rglob("*.py"))}
-
-
-def _imports(name: str, path: Path, known: set[str]) -> Iterator[str]:
-    """The modules of ``known`` that this module imports, by any import statement anywhere in it."""
-    is_package = path.name == "__init__.py"
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = name.split(".") if is_package else name.split(".")[:-1]
-                base = base[: len(base) - (node.level - 1)]
-                module = ".".join([*base, node.module] if node.module else base)
-            else:
-                module = node.module or ""
-            # ``from . import hygiene`` names a module and needs nothing else of the package;
-            # ``from .x import y`` needs module x itself
-            submodules = [f"{module}.{alias.name}" for alias in node.names]
-            targets = submodules if all(s in known for s in submodules) else [*submodules, module]
-        else:
-            continue
-        for target in targets:
-            while target and target not in known:
-                target = target.rpartition(".")[0]
-            if target and target != name:
-                yield target
-
-
-def _graph(package: str) -> dict[str, set[str]]:
-    modules = {name: path for pkg in PACKAGES for name, path in _modules(pkg).items()}
-    known = set(modules)
-    return {name: set(_imports(name, path, known)) for name, path in _modules(package).items()}
+_spec = importlib.util.spec_from_file_location("import_graph", ROOT / "scripts" / "import_graph.py")
+assert _spec is not None and _spec.loader is not None
+graphs = importlib.util.module_from_spec(_spec)
+sys.modules["import_graph"] = graphs
+_spec.loader.exec_module(graphs)
+PACKAGES = graphs.PACKAGES
+_modules, _imports, _graph = graphs.modules, graphs.imports, graphs.graph
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -138,3 +103,19 @@ def test_the_import_reader_counts_what_each_form_needs(tmp_path: Path) -> None:
     assert set(_imports("pkg.m", module, known)) == {"pkg.sibling", "pkg.other", "pkg"}
     module.write_text("from . import sibling\nfrom .other import thing\n", encoding="utf-8")
     assert set(_imports("pkg.m", module, known)) == {"pkg.sibling", "pkg.other"}
+
+
+def test_the_harness_parts_import_each_other_without_a_cycle() -> None:
+    """Its subpackages are layers: each may use those below it, none the ones above (cli on top)."""
+    parts: dict[str, set[str]] = {}
+    for line in graphs.harness_layers().splitlines():
+        part, _, used = line.partition("──►")
+        parts[part.strip()] = {u.strip() for u in used.split(",")} - {"(nothing of the project)"}
+    assert {"cli", "rules", "contract", "cassettes", "serving", "reports", "webhooks", "probe"} <= set(parts)
+    assert parts["rules"] == {"fake_server"}, "the rules judge traffic and need nothing else of the harness"
+    assert _cycle(parts) is None, f"the harness parts import in a cycle: {' -> '.join(_cycle(parts) or [])}"
+
+
+def test_the_architecture_page_draws_the_layers_the_imports_make() -> None:
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert f"```text\n{graphs.harness_layers()}\n```" in page, "run: python scripts/write_reference_docs.py"

@@ -13,11 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from fake_server import ApiRequest, Exchange, FakeAutotask
-from harness.cassettes.record_proxy import RecordingProxy
 from harness.cassettes.replay import fake_sender, replay
 from harness.cli.app import app
 from harness.reports.live_view import live_view
 from harness.rules import check
+from harness.serving.record_proxy import RecordingProxy
 from harness.traffic import load_traffic
 
 from .conftest import BASE, CREDENTIALS

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from fake_server import FakeAutotask
-from harness.reports.webhooks import html, junit, text
 from harness.webhooks.battery import battery
 from harness.webhooks.contract import ReceiverConfig, run_contract
 from harness.webhooks.receiver import Receiver, make_receiver
+from harness.webhooks.report import html, junit, text
 
 from .broken_receivers import make_reserialising, make_twice
 from .serve_process import run_harness

@@ -1,3 +1,3 @@
-"""vcrpy cassettes of Autotask traffic (secrets scrubbed, provenance labelled), replaying them with
-``verify``, and the recording proxy behind ``record``.
+"""vcrpy cassettes of Autotask traffic (secrets scrubbed, provenance labelled), and replaying them against the
+fake or a sandbox with ``verify``.
 """

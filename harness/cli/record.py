@@ -15,12 +15,12 @@ from rich.markup import escape
 
 from fake_server import Journal
 from fake_server.face import BASE
-from harness.cassettes.record_proxy import RecordingProxy, describe
 from harness.cassettes.vcr import Provenance, autotask_vcr, recording
 from harness.rules import Violation
 from harness.rules.settings import load_settings
 from harness.sandbox import LOOPBACK, TargetRefused, check_target
 from harness.scrub import redact
+from harness.serving.record_proxy import RecordingProxy, describe
 from harness.serving.seeding import SEED_HELP
 from harness.serving.server import sigterm_as_ctrl_c, uvicorn_config
 

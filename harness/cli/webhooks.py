@@ -43,9 +43,9 @@ def webhooks(
 ) -> None:
     """Send a webhook receiver Autotask's callouts (genuine, forged, repeated, late) and judge its answers and
     what it then does to the API; exit 1 when a rule is broken."""
-    from harness.reports.webhooks import html as html_page
-    from harness.reports.webhooks import junit, text
     from harness.webhooks.contract import ReceiverFactory, run_contract
+    from harness.webhooks.report import html as html_page
+    from harness.webhooks.report import junit, text
 
     from .errors import load_profile, loaded_factory, output_file
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from fake_server import TenantProfile
-from harness.reports.webhooks import text
 
 from .contract import ReceiverFactory, ReceiverRun, run_contract
+from .report import text
 
 
 class WebhookContract:

@@ -13,11 +13,11 @@ import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
 
+from harness.reports.html import Report, Workflow, render
 from harness.rules import REGISTRY
 from harness.scrub import credentials_in_environment, redact
-from harness.webhooks.contract import CaseResult, ReceiverRun
 
-from .html import Report, Workflow, render
+from .contract import CaseResult, ReceiverRun
 
 
 def _clean(text: str, secrets: Iterable[str]) -> str:

@@ -19,7 +19,8 @@ from .profile_schema import probed_settings
 from .profile_toml import write_profile
 from .redaction import CREDENTIAL_HEADERS, REDACTED, is_credential_header, is_credential_name, scrub_url
 from .rendering import udf_definitions
-from .routing import AUTOTASK_HOSTS, BASE
+from .route import BASE
+from .routing import AUTOTASK_HOSTS
 from .sample import sample_snapshot
 from .seed_check import SnapshotRefused
 from .tenancy import ANONYMOUS, TenantsByCredentials, tenant_key

@@ -20,14 +20,14 @@ from .admission import Fault, Gate
 from .auth import Credentials, authenticate
 from .catalog import Catalog, EntityInfo
 from .errors import ApiError, BusinessError, MislabelledBody, NotFound, PayloadTooLarge
-from .handlers import dispatch, is_read
 from .http_types import JSON_HEADERS, ApiRequest, ApiResponse
 from .journal import Journal
 from .jsonbody import PLAIN_JSON_TYPES, check_media_type, recorded
 from .profile import Limits, TenantProfile
 from .query import PlanCache
-from .route_shapes import LAST_ID_KINDS, last_id, without_last_id
-from .routing import Route, api_segments, base_path_accepted, resolve, service_segments
+from .route import Route
+from .route_shapes import last_id, without_last_id
+from .routing import api_segments, base_path_accepted, resolve, service_segments
 from .service_endpoints import authenticated, unauthenticated
 from .store import Store
 from .tenant import Tenant
@@ -299,8 +299,8 @@ class FakeAutotask:
                 found = self._route(request)
                 if isinstance(found, ApiResponse):
                     return found
-                known = (found, is_read(found, request.method))
-                if found.kind in LAST_ID_KINDS and last_id(request.path) == found.record_id:
+                known = (found, request.method.upper() in found.endpoint.reads)
+                if found.endpoint.by_last_id and last_id(request.path) == found.record_id:
                     self._shapes[without_last_id(request)] = known
             if len(self._routes) >= ROUTE_CACHE_SIZE:
                 self._routes.clear()
@@ -318,7 +318,7 @@ class FakeAutotask:
 
     def _answer(self, route: Route, read: bool, request: ApiRequest) -> ApiResponse:
         if not read:
-            return dispatch(self.tenant, route, request)
+            return route.endpoint.handle(self.tenant, route, request)
         answer_key = (request.method, request.url, request.body)
         kept = self._answers.get(answer_key)
         if kept is not None and kept[0] == self.store.version:
@@ -329,7 +329,7 @@ class FakeAutotask:
         """Make a read's answer and keep it until a record changes. The kept copy holds only the bytes, so
         the requests that share it each parse their own ``body`` and never share a dict."""
         version = self.store.version
-        response = dispatch(self.tenant, route, request)
+        response = route.endpoint.handle(self.tenant, route, request)
         content = response.content()
         if (
             response.headers is JSON_HEADERS

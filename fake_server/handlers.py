@@ -1,11 +1,12 @@
-"""One handler per route kind: reads, writes, queries and entityInformation, in the API's envelopes."""
+"""The entity routes' handlers: reads, writes, queries and entityInformation, in the API's envelopes.
+
+Each is an entry of ``endpoints.ENDPOINTS``, which says which route kind it answers and whether it only reads.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from . import operations
 from .errors import NO_MATCHING_RECORD, BusinessError, MethodNotAllowed
 from .http_types import ApiRequest, ApiResponse, dumps
 from .jsonbody import parse_json
@@ -13,10 +14,9 @@ from .paging import page_url, start_of, token
 from .query import make_plan, plan_for
 from .query_select import Plan, count, select
 from .rendering import item_json, render, udf_definitions
-from .routing import BASE, Route
+from .route import BASE, Route
 from .tenant import Tenant
 
-Handler = Callable[[Tenant, Route, ApiRequest], ApiResponse]
 # Longest query text whose compiled plan is kept for reuse.
 PLANNED_QUERY_MAX = 64 * 1024
 
@@ -204,37 +204,3 @@ def info_fields(tenant: Tenant, route: Route, request: ApiRequest) -> ApiRespons
 
 def info_udfs(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     return _ok({"fields": udf_definitions(tenant.profile, route.entity)})
-
-
-HANDLERS: dict[str, Handler] = {
-    "root": root,
-    "item": item,
-    "query": query,
-    "query_count": query_count,
-    "query_page": query_page,
-    "child_collection": child_collection,
-    "child_item": child_item,
-    "info": info,
-    "info_fields": info_fields,
-    "info_udfs": info_udfs,
-    "operation": operations.answer,
-}
-
-
-# Route kinds whose GET answer depends on nothing but the URL and the stored records; the query kinds
-# answer a POST body the same way. The core keeps these answers until a record changes.
-_READS = frozenset(
-    {"item", "child_item", "child_collection", "query", "query_page", "query_count", "info", "info_fields", "info_udfs"}
-)
-_QUERIES = frozenset({"query", "query_page", "query_count"})
-
-
-def is_read(route: Route, method: str) -> bool:
-    """Whether answering changes nothing, so that the same request gets the same answer while no record
-    changes."""
-    verb = method.upper()
-    return (verb == "GET" and route.kind in _READS) or (verb == "POST" and route.kind in _QUERIES)
-
-
-def dispatch(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
-    return HANDLERS[route.kind](tenant, route, request)

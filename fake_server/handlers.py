@@ -66,24 +66,23 @@ def _page(tenant: Tenant, route: Route, request: ApiRequest, plan: Plan, start: 
             previous_url = page_url(base, entity.name, "previous", paging, search)
         if page.next_start is not None:
             next_url = page_url(base, entity.name, "next", paging, search)
-    if previous_url is None and next_url is None:  # the common single page, without a JSON encoder round
-        details = b'{"count":%d,"requestCount":%d,"prevPageUrl":null,"nextPageUrl":null}' % (
-            len(page.ids),
-            spec.max_records,
-        )
-    else:
-        details = dumps(
-            {
-                "count": len(page.ids),
-                "requestCount": spec.max_records,
-                "prevPageUrl": previous_url,
-                "nextPageUrl": next_url,
-            }
-        )
     if spec.include_fields is None:
         items = b",".join(item_json(entity, table, i, names) for i in page.ids)
     else:
         items = b",".join(dumps(render(entity, table.get(i) or {}, names, spec.include_fields)) for i in page.ids)
+    return _page_answer(items, len(page.ids), spec.max_records, previous_url, next_url)
+
+
+def _page_answer(
+    items: bytes, count: int, request_count: int, previous_url: str | None = None, next_url: str | None = None
+) -> ApiResponse:
+    """``{"items": [...], "pageDetails": {...}}`` around items already serialised, the one way a page is made."""
+    if previous_url is None and next_url is None:  # the common single page, without a JSON encoder round
+        details = b'{"count":%d,"requestCount":%d,"prevPageUrl":null,"nextPageUrl":null}' % (count, request_count)
+    else:
+        details = dumps(
+            {"count": count, "requestCount": request_count, "prevPageUrl": previous_url, "nextPageUrl": next_url}
+        )
     return ApiResponse(200, content=b'{"items":[' + items + b'],"pageDetails":' + details + b"}")
 
 
@@ -166,13 +165,8 @@ def child_collection(tenant: Tenant, route: Route, request: ApiRequest) -> ApiRe
     parent_name = route.child.parent_entity
     parent = tenant.catalog.get(parent_name) if parent_name else None
     if parent_name and (parent is None or route.parent_id not in tenant.store.table(parent.name)):
-        if request.method.upper() == "GET":
-            return _ok(
-                {
-                    "items": [],
-                    "pageDetails": {"count": 0, "requestCount": 500, "prevPageUrl": None, "nextPageUrl": None},
-                }
-            )
+        if request.method.upper() == "GET":  # no parent: no children, on a page as large as any other
+            return _page_answer(b"", 0, _children(tenant, route).spec.max_records)
         raise BusinessError(f"No {route.child.parent} record with id {route.parent_id} exists.")
     if request.method.upper() == "GET":
         return _page(tenant, route, request, _children(tenant, route), None)

@@ -16,12 +16,12 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
+from .coercion import coerce, format_datetime
 from .errors import NO_MATCHING_RECORD, BusinessError
 from .http_types import ApiRequest, ApiResponse
 from .jsonbody import parse_json
 from .route import Route
 from .tenant import Tenant
-from .values import coerce, format_datetime
 
 # Invoice settings live in the store beside the entities (so reset, snapshots and kept answers see
 # them), one record per company id; no entity has this name, so no route reaches the table directly.

@@ -30,7 +30,7 @@ def _m(name: str, file: str, original: str, replacement: str, tests: tuple[str, 
     return Mutant(name, file, original, replacement, tests, slip)
 
 
-VALUES = "fake_server/values.py"
+COERCION = "fake_server/coercion.py"
 WRITES = "fake_server/writes.py"
 RULES = ("tests/test_rules.py",)
 SECRETS = ("tests/test_credentials_never_kept.py",)
@@ -39,7 +39,7 @@ MUTANTS: tuple[Mutant, ...] = (
     # -- documented behaviours (docs/behaviours.md) -------------------------------------------------------
     _m(
         "int32-range-off-by-one",
-        VALUES,
+        COERCION,
         '"integer": (-(2**31), 2**31 - 1),',
         '"integer": (-(2**31), 2**31),',
         ("tests/test_values.py", "tests/test_value_edges.py"),
@@ -47,7 +47,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "boolean-takes-digits",
-        VALUES,
+        COERCION,
         'in ("true", "false"):',
         'in ("true", "false", "1", "0"):',
         ("tests/test_value_edges.py", "tests/test_values.py"),
@@ -55,7 +55,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "datetime-keeps-trailing-zeros",
-        VALUES,
+        COERCION,
         'text += "." + f"{millis:03d}".rstrip("0")',
         'text += "." + f"{millis:03d}"',
         ("tests/test_values.py", "tests/test_documented_behaviours.py"),
@@ -63,7 +63,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "query-compares-case-sensitively",
-        VALUES,
+        COERCION,
         "        return value.casefold()\n",
         "        return value\n",
         ("tests/test_query.py",),
@@ -355,7 +355,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "seed-low-surrogates-pass",
-        VALUES,
+        COERCION,
         '_LONE_SURROGATE = re.compile("[\\ud800-\\udfff]")',
         '_LONE_SURROGATE = re.compile("[\\ud800-\\udbff]")',
         ("tests/test_seed_refusals.py",),

@@ -24,7 +24,7 @@ from typing import Any
 
 from .http_types import JSON_CONTENT_TYPE, ApiRequest, ApiResponse
 from .profile import Limits
-from .routing import BASE
+from .route import BASE
 
 THREAD_LIMIT_MESSAGE = (
     "Itgenatr005: The thread threshold of {limit} concurrent requests for this integration and the "

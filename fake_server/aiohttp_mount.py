@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import aiohttp
 from aioresponses import CallbackResult, aioresponses
 
-from .answering import Core, Dropped, answer_async
+from .answering import Dropped, GatedFake, admit_and_handle_async
 from .http_types import ApiRequest
 from .requests_mount import AUTOTASK_URL, METHODS
 
@@ -68,10 +68,10 @@ class _Response(aiohttp.ClientResponse):
 _NEEDS_STREAM_WRITER = "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters
 
 
-def responder(fake: Core, method: str) -> Callable[..., Awaitable[CallbackResult]]:
+def responder(fake: GatedFake, method: str) -> Callable[..., Awaitable[CallbackResult]]:
     async def respond(url: Any, **kwargs: Any) -> CallbackResult:
         try:
-            answered = await answer_async(fake, await to_api_request(method, url, kwargs))
+            answered = await admit_and_handle_async(fake, await to_api_request(method, url, kwargs))
         except Dropped:
             raise aiohttp.ServerDisconnectedError("Server disconnected without sending a response.") from None
         headers = dict(answered.headers)
@@ -89,7 +89,7 @@ def responder(fake: Core, method: str) -> Callable[..., Awaitable[CallbackResult
 
 
 @contextmanager
-def mounted(fake: Core, *, allow: Sequence[str] = ()) -> Iterator[aioresponses]:
+def mounted(fake: GatedFake, *, allow: Sequence[str] = ()) -> Iterator[aioresponses]:
     """Route every ``aiohttp`` request to an Autotask host to the fake. Any other URL fails with
     ``aiohttp.ClientConnectionError`` naming it, unless it starts with one of ``allow``."""
     with aioresponses(passthrough=list(allow)) as mock:

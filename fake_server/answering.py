@@ -1,9 +1,9 @@
 """One admitted request through a fake, as every adapter answers it: delay, drop, the core, release.
 
-``answer`` and ``answer_async`` serve the in-process stacks (httpx's transports, requests, aiohttp):
-the gate's common answer (``LET_THROUGH``: nothing to count, wait for or inject) goes straight to the
-core, anything else is waited, dropped or answered here. The ASGI app checks ``LET_THROUGH`` itself and
-calls ``answer_admitted_async`` for the rest.
+``admit_and_handle`` and ``admit_and_handle_async`` serve the in-process stacks (httpx's transports, which
+``mock()`` patches in for respx too, requests, aiohttp): the gate's common verdict (``LET_THROUGH``: nothing
+to count, wait for or inject) goes straight to the core's ``handle``, anything else is waited, dropped or
+answered here. The ASGI app checks ``LET_THROUGH`` itself and calls ``handle_admitted_async`` for the rest.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from .webhooks import Outbox
 
 
-class Core(Protocol):
-    """What an adapter needs of a fake: its gate (limits and faults), its journal (for dropped connections)
-    and the core that answers. ``FakeAutotask`` is one; adapters never see the rest of it."""
+class GatedFake(Protocol):
+    """A fake as an in-process adapter sees it: its gate (limits and faults), its journal (for dropped
+    connections) and ``handle``, the core that answers. ``FakeAutotask`` is one."""
 
     @property
     def gate(self) -> Gate: ...
@@ -33,9 +33,9 @@ class Core(Protocol):
     def handle(self, request: ApiRequest, override: ApiResponse | None = None) -> ApiResponse: ...
 
 
-class ServedCore(Core, Protocol):
-    """What serving needs beyond an adapter's ``Core``: the profile (its body limit) and, for the state API,
-    reset, seed and faults. ``FakeAutotask`` is one."""
+class ServableFake(GatedFake, Protocol):
+    """A fake as the ASGI app and the state API see it: beyond a ``GatedFake``, the profile (its body
+    limit), the webhook outbox, and reset, seed and faults. ``FakeAutotask`` is one."""
 
     @property
     def profile(self) -> TenantProfile: ...
@@ -67,7 +67,7 @@ class Dropped(Exception):
     """A fault dropped the connection: the adapter answers with its own stack's connection error."""
 
 
-def _after_waiting(fake: Core, request: ApiRequest, admission: Admission) -> ApiResponse:
+def _after_waiting(fake: GatedFake, request: ApiRequest, admission: Admission) -> ApiResponse:
     """Drop the connection or answer, once the admission's delay is over (either way of waiting)."""
     if admission.drop:
         fake.journal.record_drop(request)
@@ -75,7 +75,7 @@ def _after_waiting(fake: Core, request: ApiRequest, admission: Admission) -> Api
     return fake.handle(request, admission.response)
 
 
-def answer_admitted(fake: Core, request: ApiRequest, admission: Admission) -> ApiResponse:
+def handle_admitted(fake: GatedFake, request: ApiRequest, admission: Admission) -> ApiResponse:
     """Wait the admission's delay (blocking), then drop or answer; the gate is released whatever happens."""
     try:
         if admission.delay:
@@ -85,7 +85,7 @@ def answer_admitted(fake: Core, request: ApiRequest, admission: Admission) -> Ap
         fake.gate.release(admission)
 
 
-async def answer_admitted_async(fake: Core, request: ApiRequest, admission: Admission) -> ApiResponse:
+async def handle_admitted_async(fake: GatedFake, request: ApiRequest, admission: Admission) -> ApiResponse:
     """The same, waiting on the event loop."""
     try:
         if admission.delay:
@@ -99,17 +99,17 @@ async def answer_admitted_async(fake: Core, request: ApiRequest, admission: Admi
         fake.gate.release(admission)
 
 
-def answer(fake: Core, request: ApiRequest) -> ApiResponse:
+def admit_and_handle(fake: GatedFake, request: ApiRequest) -> ApiResponse:
     """Admit and answer one request on a thread (``Dropped`` when a fault drops it)."""
     admission = fake.gate.admit(request)
     if admission is LET_THROUGH:
         return fake.handle(request)
-    return answer_admitted(fake, request, admission)
+    return handle_admitted(fake, request, admission)
 
 
-async def answer_async(fake: Core, request: ApiRequest) -> ApiResponse:
+async def admit_and_handle_async(fake: GatedFake, request: ApiRequest) -> ApiResponse:
     """Admit and answer one request on an event loop (``Dropped`` when a fault drops it)."""
     admission = fake.gate.admit(request)
     if admission is LET_THROUGH:
         return fake.handle(request)
-    return await answer_admitted_async(fake, request, admission)
+    return await handle_admitted_async(fake, request, admission)

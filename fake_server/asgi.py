@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from .admission import LET_THROUGH
-from .answering import Dropped, ServedCore, answer_admitted_async
+from .answering import Dropped, ServableFake, handle_admitted_async
 from .http_types import JSON_CONTENT_TYPE, JSON_HEADERS, ApiRequest, ApiResponse
 from .state_api import PREFIX, answer_state
 from .tenancy import TenantsByCredentials
@@ -18,13 +18,13 @@ Send = Callable[[Message], Awaitable[None]]
 
 
 class AsgiApp:
-    """Serves one fake (a ``ServedCore``; ``FakeAutotask`` is one), or with ``tenants`` a fake per API user
+    """Serves one fake (a ``ServableFake``; ``FakeAutotask`` is one), or with ``tenants`` a fake per API user
     (``TenantsByCredentials``; then ``fake`` is its anonymous tenant). ``state_api`` adds the ``/_harness/``
     routes (``state_api.py``) for tests in other languages."""
 
     def __init__(
         self,
-        fake: ServedCore,
+        fake: ServableFake,
         *,
         state_api: bool = False,
         tenants: TenantsByCredentials[Any] | None = None,
@@ -65,7 +65,7 @@ class AsgiApp:
                 answer = fake.handle(request)
             else:
                 try:
-                    answer = await answer_admitted_async(fake, request, admission)
+                    answer = await handle_admitted_async(fake, request, admission)
                 except Dropped:
                     # Start an answer and never finish it: the server closes the connection mid-response.
                     await send({"type": "http.response.start", "status": 200, "headers": []})

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .routing import BASE
+from .route import BASE
 
 
 def _no_constant(literal: str) -> Any:

@@ -10,6 +10,7 @@ so the modules behind them can be split, renamed or merged without breaking such
 
 from .asgi import AsgiApp, Message, Receive, Scope, Send, answer_lifespan, read_rest
 from .catalog import Catalog
+from .coercion import coerce
 from .errors import BusinessError, error_texts
 from .exchange import json_or_none
 from .journal import SERVED_KEEP
@@ -19,12 +20,12 @@ from .profile_schema import probed_settings
 from .profile_toml import write_profile
 from .redaction import CREDENTIAL_HEADERS, REDACTED, is_credential_header, is_credential_name, scrub_url
 from .rendering import udf_definitions
-from .routing import AUTOTASK_HOSTS, BASE
+from .route import BASE
+from .routing import AUTOTASK_HOSTS
 from .sample import sample_snapshot
 from .seed_check import SnapshotRefused
 from .tenancy import ANONYMOUS, TenantsByCredentials, tenant_key
 from .tenant import tenant_catalog
-from .values import coerce
 from .webhook_wire import (
     DEACTIVATED,
     SIGNATURE_HEADER,

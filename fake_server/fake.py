@@ -1,8 +1,9 @@
 """``FakeAutotask``: a ``Tenant`` behind the framework-free ``handle(request) -> response`` core.
 
 The core routes a request, checks its credentials, reuses a kept answer while no record changed, hands the
-rest to a handler with the tenant, and journals every outcome. The adapters (``mock()``, ``transport()``,
-``asgi_app``) see only its ``answering.Core`` face: gate, journal and ``handle``.
+rest to the route's handler with the tenant, and journals every outcome. The in-process adapters (``mock()``,
+``transport()``) see only its ``answering.GatedFake`` face: gate, journal and ``handle``; the ASGI app
+(``asgi_app``) an ``answering.ServableFake``, which adds what serving and the state API need.
 """
 
 from __future__ import annotations
@@ -19,19 +20,19 @@ from typing import TYPE_CHECKING, Any
 from .admission import Fault, Gate
 from .auth import Credentials, authenticate
 from .catalog import Catalog, EntityInfo
+from .coercion import now_utc
 from .errors import ApiError, BusinessError, MislabelledBody, NotFound, PayloadTooLarge
-from .handlers import dispatch, is_read
 from .http_types import JSON_HEADERS, ApiRequest, ApiResponse
 from .journal import Journal
 from .jsonbody import PLAIN_JSON_TYPES, check_media_type, recorded
 from .profile import Limits, TenantProfile
 from .query import PlanCache
-from .route_shapes import LAST_ID_KINDS, last_id, without_last_id
-from .routing import Route, api_segments, base_path_accepted, resolve, service_segments
+from .route import Route
+from .route_shapes import last_id, without_last_id
+from .routing import api_segments, base_path_accepted, resolve, service_segments
 from .service_endpoints import authenticated, unauthenticated
 from .store import Store
 from .tenant import Tenant
-from .values import now_utc
 from .wire import BOM_FIRST, as_read
 
 if TYPE_CHECKING:
@@ -258,22 +259,24 @@ class FakeAutotask:
                 request = as_read(request, self.profile.max_body_bytes)
             except ApiError as error:
                 unread = error  # answered once the request has a route: Web API routes before it reads
-        response = self._respond(request, override, unread)
+        response = self._run_guarded(request, override, unread)
         try:
             # Most bodies hold no \u escape at all; only those can need re-reading before they are kept.
-            kept = recorded(request) if b"\\u" in request.body else request
-            self.journal.record(kept, response, started, time.time() - started)
+            journalled = recorded(request) if b"\\u" in request.body else request
+            self.journal.record(journalled, response, started, time.time() - started)
         except Exception:  # a journal that cannot be written (a stream) must not cost the client its answer
             log.exception("fake_server could not journal %s %s", request.method, request.path)
         return response
 
-    def _respond(self, request: ApiRequest, override: ApiResponse | None, unread: ApiError | None) -> ApiResponse:
+    def _run_guarded(self, request: ApiRequest, override: ApiResponse | None, unread: ApiError | None) -> ApiResponse:
+        """Route and run the request under the tenant's lock; any error becomes an answer in the API's envelope,
+        and the answer is serialised here so that one that cannot be sent is caught too."""
         try:
             if override is not None:
                 response = override
             else:
                 with self.tenant.lock:
-                    response = self._dispatch(request, unread)
+                    response = self._route_and_run(request, unread)
         except ApiError as error:
             response = error.response()
         except RecursionError:  # input limits keep recursion shallow; a path they miss still gets the envelope
@@ -288,7 +291,9 @@ class FakeAutotask:
             response = ApiResponse(500, {"errors": [UNEXPECTED]})
         return response
 
-    def _dispatch(self, request: ApiRequest, unread: ApiError | None = None) -> ApiResponse:
+    def _route_and_run(self, request: ApiRequest, unread: ApiError | None = None) -> ApiResponse:
+        """The body limit, the route (kept per method and path, or by a record's shape), the credentials and the
+        media type; then the route's handler."""
         if len(request.body) > self.profile.max_body_bytes:
             raise PayloadTooLarge.for_request(request, self.profile.max_body_bytes)
         key = (request.method, request.path)
@@ -299,8 +304,8 @@ class FakeAutotask:
                 found = self._route(request)
                 if isinstance(found, ApiResponse):
                     return found
-                known = (found, is_read(found, request.method))
-                if found.kind in LAST_ID_KINDS and last_id(request.path) == found.record_id:
+                known = (found, request.method.upper() in found.endpoint.reads)
+                if found.endpoint.by_last_id and last_id(request.path) == found.record_id:
                     self._shapes[without_last_id(request)] = known
             if len(self._routes) >= ROUTE_CACHE_SIZE:
                 self._routes.clear()
@@ -314,22 +319,23 @@ class FakeAutotask:
         check_media_type(request)
         if route.entity.name == "Resources" and read:
             return self._as_api_user(request, route)
-        return self._answer(route, read, request)
+        return self._run_or_reuse(route, read, request)
 
-    def _answer(self, route: Route, read: bool, request: ApiRequest) -> ApiResponse:
+    def _run_or_reuse(self, route: Route, read: bool, request: ApiRequest) -> ApiResponse:
+        """Run the route's handler, or for a read send the answer kept since no record changed."""
         if not read:
-            return dispatch(self.tenant, route, request)
+            return route.endpoint.handle(self.tenant, route, request)
         answer_key = (request.method, request.url, request.body)
-        kept = self._answers.get(answer_key)
-        if kept is not None and kept[0] == self.store.version:
-            return kept[1]
-        return self._read_afresh(route, request, answer_key)
+        kept_answer = self._answers.get(answer_key)
+        if kept_answer is not None and kept_answer[0] == self.store.version:
+            return kept_answer[1]
+        return self._run_and_keep(route, request, answer_key)
 
-    def _read_afresh(self, route: Route, request: ApiRequest, answer_key: tuple[str, str, bytes]) -> ApiResponse:
+    def _run_and_keep(self, route: Route, request: ApiRequest, answer_key: tuple[str, str, bytes]) -> ApiResponse:
         """Make a read's answer and keep it until a record changes. The kept copy holds only the bytes, so
         the requests that share it each parse their own ``body`` and never share a dict."""
         version = self.store.version
-        response = dispatch(self.tenant, route, request)
+        response = route.endpoint.handle(self.tenant, route, request)
         content = response.content()
         if (
             response.headers is JSON_HEADERS
@@ -360,16 +366,16 @@ class FakeAutotask:
         service = service_segments(request.path)
         if service is None:
             raise NotFound.for_url(request.url)
-        answer = unauthenticated(self.profile, self.credentials, request, service)
-        if answer is not None:
-            return answer
+        service_answer = unauthenticated(self.profile, self.credentials, request, service)
+        if service_answer is not None:
+            return service_answer
         segments = api_segments(service)
         if segments is None or not base_path_accepted(request.path, self.profile):
             raise NotFound.for_url(request.url)
         self._authenticate(request)
-        answer = authenticated(self.profile, self.gate.usage, segments, request.method)
-        if answer is not None:
-            return answer
+        service_answer = authenticated(self.profile, self.gate.usage, segments, request.method)
+        if service_answer is not None:
+            return service_answer
         return resolve(segments, request.method, self.catalog, self.profile, request.url)
 
     def _authenticate(self, request: ApiRequest) -> None:
@@ -378,5 +384,5 @@ class FakeAutotask:
     def _as_api_user(self, request: ApiRequest, route: Route) -> ApiResponse:
         """Read Resources as the caller, who finds itself by its UserName (see ``Tenant.read_as_api_user``)."""
         return self.tenant.read_as_api_user(
-            request.credentials()[0], request, lambda: self._answer(route, True, request)
+            request.credentials()[0], request, lambda: self._run_or_reuse(route, True, request)
         )

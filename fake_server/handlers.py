@@ -1,11 +1,12 @@
-"""One handler per route kind: reads, writes, queries and entityInformation, in the API's envelopes."""
+"""The entity routes' handlers: reads, writes, queries and entityInformation, in the API's envelopes.
+
+Each is an entry of ``endpoints.ENDPOINTS``, which says which route kind it answers and whether it only reads.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from . import operations
 from .errors import NO_MATCHING_RECORD, BusinessError, MethodNotAllowed
 from .http_types import ApiRequest, ApiResponse, dumps
 from .jsonbody import parse_json
@@ -13,10 +14,9 @@ from .paging import page_url, start_of, token
 from .query import make_plan, plan_for
 from .query_select import Plan, count, select
 from .rendering import item_json, render, udf_definitions
-from .routing import BASE, Route
+from .route import BASE, Route
 from .tenant import Tenant
 
-Handler = Callable[[Tenant, Route, ApiRequest], ApiResponse]
 # Longest query text whose compiled plan is kept for reuse.
 PLANNED_QUERY_MAX = 64 * 1024
 
@@ -66,24 +66,23 @@ def _page(tenant: Tenant, route: Route, request: ApiRequest, plan: Plan, start: 
             previous_url = page_url(base, entity.name, "previous", paging, search)
         if page.next_start is not None:
             next_url = page_url(base, entity.name, "next", paging, search)
-    if previous_url is None and next_url is None:  # the common single page, without a JSON encoder round
-        details = b'{"count":%d,"requestCount":%d,"prevPageUrl":null,"nextPageUrl":null}' % (
-            len(page.ids),
-            spec.max_records,
-        )
-    else:
-        details = dumps(
-            {
-                "count": len(page.ids),
-                "requestCount": spec.max_records,
-                "prevPageUrl": previous_url,
-                "nextPageUrl": next_url,
-            }
-        )
     if spec.include_fields is None:
         items = b",".join(item_json(entity, table, i, names) for i in page.ids)
     else:
         items = b",".join(dumps(render(entity, table.get(i) or {}, names, spec.include_fields)) for i in page.ids)
+    return _page_answer(items, len(page.ids), spec.max_records, previous_url, next_url)
+
+
+def _page_answer(
+    items: bytes, count: int, request_count: int, previous_url: str | None = None, next_url: str | None = None
+) -> ApiResponse:
+    """``{"items": [...], "pageDetails": {...}}`` around items already serialised, the one way a page is made."""
+    if previous_url is None and next_url is None:  # the common single page, without a JSON encoder round
+        details = b'{"count":%d,"requestCount":%d,"prevPageUrl":null,"nextPageUrl":null}' % (count, request_count)
+    else:
+        details = dumps(
+            {"count": count, "requestCount": request_count, "prevPageUrl": previous_url, "nextPageUrl": next_url}
+        )
     return ApiResponse(200, content=b'{"items":[' + items + b'],"pageDetails":' + details + b"}")
 
 
@@ -166,13 +165,8 @@ def child_collection(tenant: Tenant, route: Route, request: ApiRequest) -> ApiRe
     parent_name = route.child.parent_entity
     parent = tenant.catalog.get(parent_name) if parent_name else None
     if parent_name and (parent is None or route.parent_id not in tenant.store.table(parent.name)):
-        if request.method.upper() == "GET":
-            return _ok(
-                {
-                    "items": [],
-                    "pageDetails": {"count": 0, "requestCount": 500, "prevPageUrl": None, "nextPageUrl": None},
-                }
-            )
+        if request.method.upper() == "GET":  # no parent: no children, on a page as large as any other
+            return _page_answer(b"", 0, _children(tenant, route).spec.max_records)
         raise BusinessError(f"No {route.child.parent} record with id {route.parent_id} exists.")
     if request.method.upper() == "GET":
         return _page(tenant, route, request, _children(tenant, route), None)
@@ -204,37 +198,3 @@ def info_fields(tenant: Tenant, route: Route, request: ApiRequest) -> ApiRespons
 
 def info_udfs(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     return _ok({"fields": udf_definitions(tenant.profile, route.entity)})
-
-
-HANDLERS: dict[str, Handler] = {
-    "root": root,
-    "item": item,
-    "query": query,
-    "query_count": query_count,
-    "query_page": query_page,
-    "child_collection": child_collection,
-    "child_item": child_item,
-    "info": info,
-    "info_fields": info_fields,
-    "info_udfs": info_udfs,
-    "operation": operations.answer,
-}
-
-
-# Route kinds whose GET answer depends on nothing but the URL and the stored records; the query kinds
-# answer a POST body the same way. The core keeps these answers until a record changes.
-_READS = frozenset(
-    {"item", "child_item", "child_collection", "query", "query_page", "query_count", "info", "info_fields", "info_udfs"}
-)
-_QUERIES = frozenset({"query", "query_page", "query_count"})
-
-
-def is_read(route: Route, method: str) -> bool:
-    """Whether answering changes nothing, so that the same request gets the same answer while no record
-    changes."""
-    verb = method.upper()
-    return (verb == "GET" and route.kind in _READS) or (verb == "POST" and route.kind in _QUERIES)
-
-
-def dispatch(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
-    return HANDLERS[route.kind](tenant, route, request)

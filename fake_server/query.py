@@ -11,7 +11,7 @@ What production does with a query that is wrong, and the evidence for each (docs
   itself shows nothing wrong.
 - **A field the entity lacks** is a 500 naming field and entity (``unknown_field``) [LIVE: PR #282].
 - **A value of the wrong type** (text for an integer, an unparseable date) is a 500 naming the field
-  (``values.coerce``) [INFERRED: production's text is not reported].
+  (``coercion.coerce``) [INFERRED: production's text is not reported].
 - **No filter, or an empty one**, is a 500 [INFERRED; clients send ``id gte 0`` for "all rows": apigrate
   #15, GDSTechnology/autotask-mcp].
 """
@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .catalog import EntityInfo
+from .coercion import coerce, comparable
 from .errors import BusinessError
 from .query_select import KeyFunction, Plan, Predicate, QuerySpec
 from .query_shape import ARRAY, SCALAR, Slot, shape_key, skeleton
-from .values import coerce, comparable
 
 MAX_PAGE = 500
 MAX_OR_CONDITIONS = 500

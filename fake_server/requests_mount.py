@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import requests
 import responses
 
-from .answering import Core, Dropped, answer
+from .answering import Dropped, GatedFake, admit_and_handle
 from .http_types import ApiRequest
 from .routing import AUTOTASK_HOST
 
@@ -44,9 +44,9 @@ def to_api_request(request: requests.PreparedRequest) -> ApiRequest:
     return ApiRequest(request.method or "GET", request.url or "", headers, content)
 
 
-def respond(fake: Core, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+def respond(fake: GatedFake, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
     try:
-        answered = answer(fake, to_api_request(request))
+        answered = admit_and_handle(fake, to_api_request(request))
     except Dropped:
         raise requests.ConnectionError(
             "Connection aborted: the server closed it without a response.", request=request
@@ -55,7 +55,7 @@ def respond(fake: Core, request: requests.PreparedRequest) -> tuple[int, dict[st
 
 
 @contextmanager
-def mounted(fake: Core, *, allow: Sequence[str] = ()) -> Iterator[responses.RequestsMock]:
+def mounted(fake: GatedFake, *, allow: Sequence[str] = ()) -> Iterator[responses.RequestsMock]:
     """Route every ``requests`` call to an Autotask host to the fake. Any other URL fails with
     ``requests.ConnectionError`` naming it, unless it starts with one of ``allow``."""
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import respx
 
-from .answering import Core
+from .answering import GatedFake
 from .routing import AUTOTASK_HOSTS
 from .transport import AsyncFakeTransport, FakeTransport
 
@@ -47,7 +47,7 @@ async def _handle_async_request(transport: httpx.AsyncHTTPTransport, request: ht
 
 
 @contextmanager
-def _on_autotask_hosts(fake: Core) -> Iterator[None]:
+def _on_autotask_hosts(fake: GatedFake) -> Iterator[None]:
     """httpx's transports answer Autotask hosts from ``fake`` while this lasts; patched while any is."""
     entry = (FakeTransport(fake), AsyncFakeTransport(fake))
     with _LOCK:
@@ -68,7 +68,9 @@ def _on_autotask_hosts(fake: Core) -> Iterator[None]:
 
 
 @contextmanager
-def mounted(fake: Core, *, allow: Sequence[str] = (), assert_all_mocked: bool = True) -> Iterator[respx.MockRouter]:
+def mounted(
+    fake: GatedFake, *, allow: Sequence[str] = (), assert_all_mocked: bool = True
+) -> Iterator[respx.MockRouter]:
     """Route every httpx request to an Autotask host to the fake; URLs starting with ``allow`` pass through."""
     with respx.mock(assert_all_called=False, assert_all_mocked=assert_all_mocked) as router:
         for prefix in allow:

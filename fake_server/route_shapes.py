@@ -1,13 +1,12 @@
 """Routing a record's path by the route of another record's: ``/Tickets/7`` routes as ``/Tickets/5`` did,
 with its own id, so a GET of a record not asked for before skips routing (``FakeAutotask._route_by_shape``).
+Which routes can be reused so is a property of their endpoint (``Endpoint.by_last_id``).
 """
 
 from __future__ import annotations
 
 from .http_types import ApiRequest
 
-# Route kinds whose record id is the path's last segment and whose route differs by nothing else.
-LAST_ID_KINDS = frozenset({"item", "child_item"})
 # A last segment read as a record id without routing: plain ASCII digits, short of Int64's 19.
 _MAX_PLAIN_ID_DIGITS = 18
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import unquote
 
-from .catalog import Catalog, ChildRoute, EntityInfo, Operation
+from . import endpoints
+from .catalog import Catalog, EntityInfo
 from .errors import MethodNotAllowed, NotFound
 from .profile import TenantProfile
+from .route import BASE, Route
 
-BASE = ("ATServicesRest", "V1.0")
 # Every zone host (webservices, webservices2 ... webservices29) and the pre-release hosts; requests_mount
 # matches URLs on the same pattern.
 AUTOTASK_HOST = r"(webservices\d*|prde|pres)\.autotask\.net"
@@ -18,24 +18,6 @@ AUTOTASK_HOSTS = re.compile(rf"^{AUTOTASK_HOST}$", re.IGNORECASE)
 READ = frozenset({"GET"})
 QUERY = frozenset({"GET", "POST"})
 VERBS = ("DELETE", "GET", "PATCH", "POST", "PUT")  # the verbs an Allow header can name
-# Which entityInformation flag a verb needs, beyond the route existing at all.
-NEEDS_FLAG = {"POST": "canCreate", "PUT": "canUpdate", "PATCH": "canUpdate", "DELETE": "canDelete"}
-
-
-@dataclass(frozen=True)
-class Route:
-    """Where a request goes: ``kind`` names the handler, ``shape`` the path pattern profiles name."""
-
-    kind: str
-    entity: EntityInfo
-    shape: str
-    allowed: frozenset[str]
-    record_id: int | None = None
-    child: ChildRoute | None = None
-    parent_id: int | None = None
-    detail: str = ""
-    operation: Operation | None = None
-    ids: tuple[int, ...] = ()  # an operation's placeholder values, in path order
 
 
 # A route's {id} is an Int64 (the swagger's int64; a few operations take int32, checked as int64 too). Web API's
@@ -85,10 +67,10 @@ def api_segments(segments: list[str]) -> list[str] | None:
 
 def resolve(segments: list[str], method: str, catalog: Catalog, profile: TenantProfile, url: str) -> Route:
     """The route for these segments, after the profile's absent and refused endpoints."""
-    route = _match(segments, catalog)
+    method = method.upper()
+    route = _match(segments, method, catalog)
     if route is None:
         raise NotFound.for_url(url)
-    method = method.upper()
     if profile.endpoint_absent(method, route.shape):
         raise NotFound.for_url(url)
     if not _takes(route, method, profile):
@@ -102,16 +84,14 @@ def _takes(route: Route, method: str, profile: TenantProfile) -> bool:
     allowed = method in route.allowed or profile.method_added(method, route.shape)
     if not allowed or profile.method_refused(method, route.shape) or profile.endpoint_absent(method, route.shape):
         return False
-    flag = "canQuery" if route.kind.startswith("query") else NEEDS_FLAG.get(method)
-    if route.kind.startswith("info") or route.kind == "operation":
-        flag = None  # entityInformation reads, and the non-entity operations, need no entity flag
+    flag = route.endpoint.needs_flag(method)
     return not flag or route.entity.flag(flag)
 
 
-def _match(segments: list[str], catalog: Catalog) -> Route | None:
+def _match(segments: list[str], method: str, catalog: Catalog) -> Route | None:
     if not segments:
         return None
-    operation = _operation(segments, catalog)
+    operation = _operation(segments, method, catalog)
     if operation is not None:
         return operation
     entity = catalog.get(segments[0])
@@ -120,14 +100,14 @@ def _match(segments: list[str], catalog: Catalog) -> Route | None:
     name = entity.name
     rest = [s.lower() for s in segments[1:]]
     if not rest:
-        return Route("root", entity, f"/{name}", entity.root_verbs)
+        return Route(endpoints.ROOT, entity, f"/{name}", entity.root_verbs)
     if rest[0] == "query":
         if len(rest) == 1:
-            return Route("query", entity, f"/{name}/query", QUERY)
+            return Route(endpoints.QUERY, entity, f"/{name}/query", QUERY)
         if rest[1:] == ["count"]:
-            return Route("query_count", entity, f"/{name}/query/count", QUERY)
+            return Route(endpoints.QUERY_COUNT, entity, f"/{name}/query/count", QUERY)
         if rest[1:] in (["next"], ["previous"]):
-            return Route("query_page", entity, f"/{name}/query/{rest[1]}", QUERY, detail=rest[1])
+            return Route(endpoints.QUERY_PAGE, entity, f"/{name}/query/{rest[1]}", QUERY, detail=rest[1])
         return None
     if rest[0] == "entityinformation":
         return _info_route(entity, f"/{name}", rest[1:])
@@ -135,7 +115,7 @@ def _match(segments: list[str], catalog: Catalog) -> Route | None:
     if record_id is None:
         return None
     if len(rest) == 1:
-        return Route("item", entity, f"/{name}/{{id}}", entity.item_verbs, record_id=record_id)
+        return Route(endpoints.ITEM, entity, f"/{name}/{{id}}", entity.item_verbs, record_id=record_id)
     return _child_match(name, segments, catalog)
 
 
@@ -149,13 +129,15 @@ def _child_match(parent: str, segments: list[str], catalog: Catalog) -> Route | 
     rest = [s.lower() for s in segments[1:]]
     shape = f"/{child.parent}/{{id}}/{child.segment}"
     if len(rest) == 2:
-        return Route("child_collection", child_entity, shape, child.collection_verbs, child=child, parent_id=record_id)
+        return Route(
+            endpoints.CHILD_COLLECTION, child_entity, shape, child.collection_verbs, child=child, parent_id=record_id
+        )
     if rest[2] == "entityinformation":
         return _info_route(child_entity, shape, rest[3:])
     child_id = _as_id(segments[3])
     if len(rest) == 3 and child_id is not None:
         return Route(
-            "child_item",
+            endpoints.CHILD_ITEM,
             child_entity,
             f"{shape}/{{{child.item_key}}}",
             child.item_verbs,
@@ -166,8 +148,9 @@ def _child_match(parent: str, segments: list[str], catalog: Catalog) -> Route | 
     return None
 
 
-def _operation(segments: list[str], catalog: Catalog) -> Route | None:
-    """A swagger path that is no entity route; its placeholders take integers, as the API's do."""
+def _operation(segments: list[str], method: str, catalog: Catalog) -> Route | None:
+    """A swagger path that is no entity route, with the endpoint of the operation its verb names; its
+    placeholders take integers, as the API's do."""
     for operation in catalog.operations:
         if len(operation.pattern) != len(segments):
             continue
@@ -183,15 +166,16 @@ def _operation(segments: list[str], catalog: Catalog) -> Route | None:
         else:
             name = operation.shape.strip("/").split("/")[0]
             entity = catalog.get(name) or EntityInfo(name, {"name": name}, ())
-            return Route("operation", entity, operation.shape, operation.verbs, operation=operation, ids=tuple(ids))
+            endpoint = endpoints.for_operation(operation, method)
+            return Route(endpoint, entity, operation.shape, operation.verbs, operation=operation, ids=tuple(ids))
     return None
 
 
 def _info_route(entity: EntityInfo, prefix: str, rest: list[str]) -> Route | None:
     if not rest:
-        return Route("info", entity, f"{prefix}/entityInformation", READ)
+        return Route(endpoints.INFO, entity, f"{prefix}/entityInformation", READ)
     if rest == ["fields"]:
-        return Route("info_fields", entity, f"{prefix}/entityInformation/fields", READ)
+        return Route(endpoints.INFO_FIELDS, entity, f"{prefix}/entityInformation/fields", READ)
     if rest == ["userdefinedfields"]:
-        return Route("info_udfs", entity, f"{prefix}/entityInformation/userDefinedFields", READ)
+        return Route(endpoints.INFO_UDFS, entity, f"{prefix}/entityInformation/userDefinedFields", READ)
     return None

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from .coercion import format_datetime
 from .fake import FakeAutotask
 from .profile import DEFAULT_COMPLETING_STATUS, TenantProfile
-from .values import format_datetime
 
 COMPANIES = [
     ("Contoso Ltd", 1, "Leeds"),

@@ -15,10 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from .catalog import Catalog, EntityInfo
+from .coercion import coerce
 from .errors import BusinessError
 from .profile import TenantProfile
 from .rendering import udf_types
-from .values import coerce
 from .writes import checked_value, udf_pairs, udf_text
 
 Checked = list[tuple[EntityInfo, list[dict[str, Any]]]]

@@ -8,7 +8,8 @@ from .auth import Credentials
 from .errors import BusinessError, MethodNotAllowed
 from .http_types import ApiRequest, ApiResponse
 from .profile import TenantProfile
-from .routing import AUTOTASK_HOSTS, BASE
+from .route import BASE
+from .routing import AUTOTASK_HOSTS
 
 ZONE_UNKNOWN = "Zone information could not be determined"
 API_VERSIONS = ("V1.0", "V2.0")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .answering import ServedCore
+from .answering import ServableFake
 from .errors import BusinessError
 from .http_types import JSON_HEADERS, ApiRequest, ApiResponse
 from .seed_check import SnapshotRefused
@@ -36,7 +36,7 @@ FAULT_FIELDS = ("status", "errors", "times", "method", "path", "delay", "drop", 
 
 
 def answer_state(
-    action: str, request: ApiRequest, one: ServedCore, tenants: TenantsByCredentials[Any] | None
+    action: str, request: ApiRequest, one: ServableFake, tenants: TenantsByCredentials[Any] | None
 ) -> ApiResponse:
     """The answer to ``/_harness/{action}``; ``tenants`` is ``None`` for a single-tenant fake."""
     if action == "health" and request.method == "GET":
@@ -70,7 +70,7 @@ def answer_state(
     return _act(tenants.get_or_make(key), action, request)
 
 
-def _act(core: ServedCore, action: str, request: ApiRequest) -> ApiResponse:
+def _act(core: ServableFake, action: str, request: ApiRequest) -> ApiResponse:
     try:
         if action == "reset" and request.method == "POST":
             core.reset()
@@ -121,7 +121,7 @@ def _not_here(action: str, method: str) -> ApiResponse:
     )
 
 
-def _summary(key: str, core: ServedCore) -> dict[str, object]:
+def _summary(key: str, core: ServableFake) -> dict[str, object]:
     return {"key": key, "exchanges": core.journal.total, "dropped": core.journal.dropped}
 
 

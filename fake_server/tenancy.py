@@ -14,11 +14,11 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from .answering import ServedCore
+from .answering import ServableFake
 from .http_types import ApiRequest
 
 ANONYMOUS = "anonymous"
-CoreT = TypeVar("CoreT", bound=ServedCore)
+FakeT = TypeVar("FakeT", bound=ServableFake)
 
 
 def tenant_key(username: str, integration_code: str) -> str:
@@ -33,19 +33,19 @@ def request_key(request: ApiRequest) -> str | None:
     return tenant_key(username, code) if username and code else None
 
 
-class TenantsByCredentials(Generic[CoreT]):
+class TenantsByCredentials(Generic[FakeT]):
     """The tenants of one served fake, one per API user; ``make(key)`` builds a fresh one."""
 
-    def __init__(self, make: Callable[[str], CoreT]) -> None:
+    def __init__(self, make: Callable[[str], FakeT]) -> None:
         self._make = make
-        self._tenants: dict[str, CoreT] = {}
-        self._by_credentials: dict[tuple[str, str], CoreT] = {}
+        self._tenants: dict[str, FakeT] = {}
+        self._by_credentials: dict[tuple[str, str], FakeT] = {}
         # The ASGI app answers on one event loop, but a served fake's state writer and tests read from
         # other threads: making a tenant is done once, under the lock.
         self._lock = threading.Lock()
         self.anonymous = make(ANONYMOUS)
 
-    def core_for(self, request: ApiRequest) -> CoreT:
+    def core_for(self, request: ApiRequest) -> FakeT:
         """The tenant that answers this request (made now if its credentials are new)."""
         username, _, code = request.credentials()
         if not username or not code:
@@ -57,7 +57,7 @@ class TenantsByCredentials(Generic[CoreT]):
             found = self._by_credentials[(username, code)] = self.get_or_make(tenant_key(username, code))
         return found
 
-    def get_or_make(self, key: str) -> CoreT:
+    def get_or_make(self, key: str) -> FakeT:
         found = self._tenants.get(key)
         if found is None:
             with self._lock:
@@ -66,10 +66,10 @@ class TenantsByCredentials(Generic[CoreT]):
                     found = self._tenants[key] = self._make(key)
         return found
 
-    def get(self, key: str) -> CoreT | None:
+    def get(self, key: str) -> FakeT | None:
         return self.anonymous if key == ANONYMOUS else self._tenants.get(key)
 
-    def items(self) -> list[tuple[str, CoreT]]:
+    def items(self) -> list[tuple[str, FakeT]]:
         """Every tenant made so far, by key, in the order they were made; the anonymous one first."""
         with self._lock:
             return [(ANONYMOUS, self.anonymous), *self._tenants.items()]

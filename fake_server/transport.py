@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from .answering import Core, Dropped, answer, answer_async
+from .answering import Dropped, GatedFake, admit_and_handle, admit_and_handle_async
 from .http_types import ApiRequest, ApiResponse
 
 
@@ -27,13 +27,13 @@ def _lost(request: httpx.Request) -> httpx.RemoteProtocolError:
 class FakeTransport(httpx.BaseTransport):
     """``httpx.Client(transport=fake.transport())``: every request, whatever its host, goes to the fake."""
 
-    def __init__(self, fake: Core) -> None:
+    def __init__(self, fake: GatedFake) -> None:
         self.fake = fake
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()  # a streamed (chunked) body is read whole, as the server reads it
         try:
-            return to_httpx_response(answer(self.fake, to_api_request(request)))
+            return to_httpx_response(admit_and_handle(self.fake, to_api_request(request)))
         except Dropped:
             raise _lost(request) from None
 
@@ -41,12 +41,12 @@ class FakeTransport(httpx.BaseTransport):
 class AsyncFakeTransport(httpx.AsyncBaseTransport):
     """``httpx.AsyncClient(transport=fake.async_transport())``; faults' delays wait on the event loop."""
 
-    def __init__(self, fake: Core) -> None:
+    def __init__(self, fake: GatedFake) -> None:
         self.fake = fake
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
         try:
-            return to_httpx_response(await answer_async(self.fake, to_api_request(request)))
+            return to_httpx_response(await admit_and_handle_async(self.fake, to_api_request(request)))
         except Dropped:
             raise _lost(request) from None

@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from .catalog import Catalog, EntityInfo, FieldInfo
+from .coercion import INTEGER_TYPES, coerce, comparable, format_datetime
 from .errors import NO_MATCHING_RECORD, UPDATE_NO_MATCHING_RECORD, BusinessError
 from .profile import TenantProfile
 from .rendering import udf_definitions, udf_types
 from .store import Store
-from .values import INTEGER_TYPES, coerce, comparable, format_datetime
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def _m(name: str, file: str, original: str, replacement: str, tests: tuple[str, 
     return Mutant(name, file, original, replacement, tests, slip)
 
 
-VALUES = "fake_server/values.py"
+COERCION = "fake_server/coercion.py"
 WRITES = "fake_server/writes.py"
 RULES = ("tests/test_rules.py",)
 SECRETS = ("tests/test_credentials_never_kept.py",)
@@ -39,31 +39,31 @@ MUTANTS: tuple[Mutant, ...] = (
     # -- documented behaviours (docs/behaviours.md) -------------------------------------------------------
     _m(
         "int32-range-off-by-one",
-        VALUES,
+        COERCION,
         '"integer": (-(2**31), 2**31 - 1),',
         '"integer": (-(2**31), 2**31),',
-        ("tests/test_values.py", "tests/test_value_edges.py"),
+        ("tests/test_coercion.py", "tests/test_coercion_edges.py"),
         "Int32.MaxValue + 1 accepted",
     ),
     _m(
         "boolean-takes-digits",
-        VALUES,
+        COERCION,
         'in ("true", "false"):',
         'in ("true", "false", "1", "0"):',
-        ("tests/test_value_edges.py", "tests/test_values.py"),
+        ("tests/test_coercion_edges.py", "tests/test_coercion.py"),
         'a boolean field takes "1"',
     ),
     _m(
         "datetime-keeps-trailing-zeros",
-        VALUES,
+        COERCION,
         'text += "." + f"{millis:03d}".rstrip("0")',
         'text += "." + f"{millis:03d}"',
-        ("tests/test_values.py", "tests/test_documented_behaviours.py"),
+        ("tests/test_coercion.py", "tests/test_documented_behaviours.py"),
         "milliseconds written as .500, not .5",
     ),
     _m(
         "query-compares-case-sensitively",
-        VALUES,
+        COERCION,
         "        return value.casefold()\n",
         "        return value\n",
         ("tests/test_query.py",),
@@ -355,7 +355,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "seed-low-surrogates-pass",
-        VALUES,
+        COERCION,
         '_LONE_SURROGATE = re.compile("[\\ud800-\\udfff]")',
         '_LONE_SURROGATE = re.compile("[\\ud800-\\udbff]")',
         ("tests/test_seed_refusals.py",),

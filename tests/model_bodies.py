@@ -17,7 +17,7 @@ from typing import Any
 
 from fake_server import FakeAutotask
 from fake_server.catalog import EntityInfo, FieldInfo
-from fake_server.values import parse_datetime
+from fake_server.coercion import parse_datetime
 
 # Webhook entities and their children get their behaviour from another branch (callouts, secret keys); their
 # create rules are tested there, not here.

@@ -106,16 +106,22 @@ def test_every_read_equals_the_answer_made_afresh(steps: list[tuple[Any, ...]]) 
 
 
 def test_a_repeated_read_is_made_once_until_a_record_changes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from fake_server.handlers import dispatch as real_dispatch
+    from fake_server import handlers
 
     made: list[str] = []
+    real_read, real_write = handlers._read_item, handlers._write
 
-    def counting(tenant: Tenant, route: Any, request: Any) -> Any:
-        made.append(f"{request.method} {route.kind}")
-        return real_dispatch(tenant, route, request)
+    def reading(tenant: Tenant, route: Any, record_id: Any) -> Any:
+        made.append(f"read {route.endpoint.kind}")
+        return real_read(tenant, route, record_id)
 
-    # The core looks dispatch up in its own module, so that is where it is counted.
-    monkeypatch.setattr("fake_server.fake.dispatch", counting)
+    def writing(tenant: Tenant, route: Any, request: Any, *args: Any) -> Any:
+        made.append(f"{request.method} {route.endpoint.kind}")
+        return real_write(tenant, route, request, *args)
+
+    # The handlers look these up in their own module, so that is where an answer's making is counted.
+    monkeypatch.setattr(handlers, "_read_item", reading)
+    monkeypatch.setattr(handlers, "_write", writing)
     fake = FakeAutotask(clock=TickingClock())
     ticket = fake.seed("Tickets", ticket_body(0))
     note = {"title": "t", "description": "d", "noteType": 1, "publish": 1}
@@ -124,7 +130,7 @@ def test_a_repeated_read_is_made_once_until_a_record_changes(monkeypatch: pytest
         http.post(f"{BASE}/Tickets/{ticket}/Notes", json=note)
         third, fourth = (http.get(f"{BASE}/Tickets/{ticket}") for _ in range(2))
     # Any record changing retires every kept answer, even one the change did not touch.
-    assert made == ["GET item", "POST child_collection", "GET item"]
+    assert made == ["read item", "POST child_collection", "read item"]
     assert first.content == second.content and third.content == fourth.content
 
 

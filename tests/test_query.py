@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from fake_server import FakeAutotask
 
-from .conftest import BASE, CREDENTIALS
+from .conftest import BASE, CREDENTIALS, ticket_body
 
 
 @pytest.fixture
@@ -273,6 +273,24 @@ def test_request_count_defaults_to_500(client: httpx.Client, companies: dict[str
         f"{BASE}/Companies/query", json={"filter": [{"op": "gte", "field": "id", "value": 0}]}
     ).json()["pageDetails"]
     assert details == {"count": 5, "requestCount": 500, "prevPageUrl": None, "nextPageUrl": None}
+
+
+def test_children_of_a_missing_parent_are_the_same_empty_page_as_of_a_parent_without_any(
+    client: httpx.Client, fake: FakeAutotask, company_id: int
+) -> None:
+    ticket = fake.seed("Tickets", ticket_body(company_id))
+    without_notes = client.get(f"{BASE}/Tickets/{ticket}/Notes")
+    missing = client.get(f"{BASE}/Tickets/{ticket + 1000}/Notes")
+    assert (missing.status_code, missing.headers["Content-Type"]) == (200, without_notes.headers["Content-Type"])
+    assert (
+        missing.content
+        == without_notes.content
+        == (b'{"items":[],"pageDetails":{"count":0,"requestCount":500,"prevPageUrl":null,"nextPageUrl":null}}')
+    )
+    note = {"title": "t", "description": "d", "noteType": 1, "publish": 1}
+    refused = client.post(f"{BASE}/Tickets/{ticket + 1000}/Notes", json=note)
+    assert refused.status_code == 500
+    assert refused.json() == {"errors": [f"No Tickets record with id {ticket + 1000} exists."]}
 
 
 def test_get_query_with_search_parameter(client: httpx.Client, companies: dict[str, int]) -> None:

@@ -116,6 +116,23 @@ def test_verbs_follow_entity_information_flags(tmp_path: Path) -> None:
         assert http.patch(f"{BASE}/ContactGroups", json={"id": group, "name": "K"}).status_code == 200
 
 
+def test_a_query_needs_can_query_and_entity_information_needs_no_flag(tmp_path: Path) -> None:
+    data = json.loads(resources.files("fake_server").joinpath("entities/ContactGroups.json").read_text("utf-8"))
+    data["info"].update(canCreate=False, canDelete=False, canQuery=False, canUpdate=False)
+    (tmp_path / "ContactGroups.json").write_text(json.dumps(data), encoding="utf-8")
+    fake = FakeAutotask(entity_dirs=(tmp_path,))
+    group = fake.seed("ContactGroups", {"name": "G", "isActive": True})
+    search = {"filter": [{"op": "gte", "field": "id", "value": 0}]}
+    with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:
+        assert http.post(f"{BASE}/ContactGroups/query", json=search).status_code == 405
+        assert http.get(f"{BASE}/ContactGroups/query", params={"search": json.dumps(search)}).status_code == 405
+        assert http.post(f"{BASE}/ContactGroups/query/count", json=search).status_code == 405
+        assert http.patch(f"{BASE}/ContactGroups", json={"id": group, "name": "K"}).status_code == 405
+        assert http.get(f"{BASE}/ContactGroups/{group}").json()["item"]["id"] == group  # a GET needs no flag
+        for info in ("", "/fields", "/userDefinedFields"):
+            assert http.get(f"{BASE}/ContactGroups/entityInformation{info}").status_code == 200
+
+
 def test_reads_never_change_state(client: httpx.Client, fake: FakeAutotask, ticket_id: int) -> None:
     before = fake.snapshot()
     client.get(f"{BASE}/Tickets/{ticket_id}")

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from fake_server import FakeAutotask
-from fake_server.operations import ACTIONS
+from fake_server.endpoints import OPERATIONS
 from fake_server.profile import Limits
 
 from .conftest import BASE, CREDENTIALS
@@ -85,9 +85,9 @@ def test_profile_refusals_stay_refused(profile: str, refused: bool) -> None:
     assert notes.status_code == 404 and _route_miss(notes)  # the swagger lists no POST /TicketNotes either
 
 
-def test_every_index_operation_has_an_action() -> None:
+def test_every_index_operation_has_a_handler() -> None:
     named = {name for o in _index()["operations"] for name in o["verbs"].values()}
-    assert named == set(ACTIONS)
+    assert named == set(OPERATIONS)
 
 
 def _reference_paths() -> dict[str, str]:

@@ -86,7 +86,6 @@ KINDS: tuple[WebhookKind, ...] = (
 )
 ERROR_LOGS = "WebhookEventErrorLogs"
 BY_WEBHOOKS = {kind.webhooks: kind for kind in KINDS}
-BY_PARENT = {kind.parent: kind for kind in KINDS}
 # Every entity whose records say what is subscribed: a write to one of them changes the subscriptions.
 CONFIG_ENTITIES = frozenset(
     name for kind in KINDS for name in (kind.webhooks, kind.fields, kind.udf_fields, kind.excluded) if name is not None

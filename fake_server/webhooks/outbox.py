@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..coercion import format_datetime
 from ..store import Store
-from ..values import format_datetime
 from ..webhook_wire import SIGNATURE_HEADER, callout_body, deactivation_payload, signature
 from .courier import Courier, Outcome
 from .metadata import BY_WEBHOOKS, ERROR_LOGS, WebhookKind

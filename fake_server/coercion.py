@@ -1,4 +1,5 @@
-"""Field values: coercing what clients send into a field's data type, and the API's UTC format."""
+"""Coercion: what clients send, read into a field's data type as the API reads it (``coerce``), the order
+values compare in (``comparable``), and the API's UTC datetime format, read and written."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ _FRACTION = re.compile(r"\.(\d+)")
 # .NET white space around, one sign, ASCII digits only. Python's int() also takes other scripts' digits
 # ("١٢"), underscores and Unicode spaces; the API does not.
 _INTEGER_TEXT = re.compile(r"[\t\n\v\f\r ]*([+-]?)0*([0-9]+)[\t\n\v\f\r ]*")
-# The same for NumberStyles.Float: a decimal point and an exponent, ASCII only.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# The same for NumberStyles.Float: a decimal point and an exponent, ASCII only.
 _NUMBER_TEXT = re.compile(r"[\t\n\v\f\r ]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[\t\n\v\f\r ]*")
 
 

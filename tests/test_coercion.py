@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from fake_server.coercion import coerce, format_datetime, parse_datetime
 from fake_server.errors import BusinessError
-from fake_server.values import coerce, format_datetime, parse_datetime
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from fake_server.coercion import coerce
 from fake_server.errors import BusinessError
-from fake_server.values import coerce
 
-# .NET's ranges: Int32, Int64, Int16, Byte [INFERRED: the fields' CLR types, values.INTEGER_RANGES].
+# .NET's ranges: Int32, Int64, Int16, Byte [INFERRED: the fields' CLR types, coercion.INTEGER_RANGES].
 EDGES = [
     ("integer", 2147483647, -2147483648),
     ("long", 9223372036854775807, -9223372036854775808),

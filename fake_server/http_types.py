@@ -14,6 +14,19 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 JSON_HEADERS: Mapping[str, str] = MappingProxyType({"Content-Type": JSON_CONTENT_TYPE})
 
 
+class _NotParsed:
+    """The type of ``NOT_PARSED``: no JSON value is this, so it can stand for "none yet"."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_PARSED"
+
+
+# What ``ApiRequest.parsed`` holds until a reader has parsed the body as strict JSON.
+NOT_PARSED: Any = _NotParsed()
+
+
 class ApiRequest:
     """One HTTP request as any adapter (httpx, requests, aiohttp, ASGI) hands it to the core; read-only.
 
@@ -22,9 +35,13 @@ class ApiRequest:
     bytes by lowercased name, each name once (as ASGI servers give them), hands them over as
     ``raw_headers`` instead of ``headers``: they are then decoded only when someone asks, which
     for most requests means three credential values. ``path`` may bring the URL's path along.
+
+    ``parsed`` is the body as strict JSON once a handler has read it (``jsonbody.request_json``), so that
+    the journal's search for credentials in it (``redaction.scrub_body``) reads no body a second time;
+    ``NOT_PARSED`` until then, and for a body that is not strict JSON.
     """
 
-    __slots__ = ("_headers", "_lower", "_path", "body", "decoded", "method", "raw_headers", "url")
+    __slots__ = ("_headers", "_lower", "_path", "body", "decoded", "method", "parsed", "raw_headers", "url")
 
     def __init__(
         self,
@@ -46,9 +63,10 @@ class ApiRequest:
         # What was undone to read the body (``"gzip"``, ``"utf-16"``: see ``wire.as_read``); ``None`` for a
         # body read as it came, which is nearly every one.
         self.decoded: str | None = None
+        self.parsed: Any = NOT_PARSED
 
     def with_body(self, body: bytes, decoded: str | None) -> ApiRequest:
-        """The same request with another body, noting what was undone to get it."""
+        """The same request with another body, noting what was undone to get it (not yet parsed)."""
         raw = self.raw_headers
         copy = ApiRequest(self.method, self.url, self._headers or (), body, raw_headers=raw, path=self._path)
         copy._lower = self._lower

@@ -32,7 +32,7 @@ import re
 from typing import Any
 
 from .errors import BusinessError, UnsupportedMediaType
-from .http_types import ApiRequest
+from .http_types import NOT_PARSED, ApiRequest
 
 MAX_DEPTH = 256
 # A JSON string escape, one at a time from the left so that ``\\\\`` (an escaped backslash) is never read as
@@ -84,7 +84,9 @@ def recorded(request: ApiRequest) -> ApiRequest:
     body = as_read(request.body) if request.body else request.body
     if body is request.body:
         return request
-    return request.with_body(body, request.decoded)
+    copy = request.with_body(body, request.decoded)
+    copy.parsed = request.parsed  # parse_json read the lone surrogates as as_read writes them: the same JSON
+    return copy
 
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
@@ -168,19 +170,37 @@ def _swap_quotes(text: str) -> str:
 
 def parse_json(raw: bytes | str, what: str = "request body") -> Any:
     """The parsed value; malformed input is the API's 500 error, never an exception of ours."""
+    return _parsed(raw, what)[0]
+
+
+def request_json(request: ApiRequest, what: str = "request body") -> Any:
+    """``parse_json`` of the request's body, parsed once: a value that is strict JSON is kept on the request
+    (``ApiRequest.parsed``), where the journal's search for credentials finds it rather than parsing the
+    bytes again. A single-quoted body is not kept there: a JSON reader of those bytes would not read it."""
+    found = request.parsed
+    if found is not NOT_PARSED:
+        return found
+    value, strict = _parsed(request.body, what)
+    if strict:
+        request.parsed = value
+    return value
+
+
+def _parsed(raw: bytes | str, what: str) -> tuple[Any, bool]:
+    """The value, and whether it was read as strict JSON (not through the single-quoted leniency)."""
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
         raise BusinessError(f"The {what} is not valid UTF-8.") from None
     text = replace_lone_surrogates(text)
     try:
-        return _loads(text, what)
+        return _loads(text, what), True
     except ValueError:
         pass
     # A real GET query with single-quoted pseudo-JSON succeeded (a captured production query).
     if "'" in text:
         try:
-            return _loads(_swap_quotes(text), what)
+            return _loads(_swap_quotes(text), what), False
         except ValueError:
             pass
     raise BusinessError(f"The {what} could not be parsed as JSON.")

@@ -11,6 +11,8 @@ import re
 from typing import Any
 from urllib.parse import quote, unquote
 
+from .http_types import NOT_PARSED
+
 REDACTED = "REDACTED"
 # Header names compared lowercased; values of these never reach the journal.
 CREDENTIAL_HEADERS = frozenset(
@@ -289,16 +291,18 @@ _SECRET_BYTES = re.compile(
 _FIRST_FORM_USER = re.compile(("(?:" + "|".join(USER_NAMES) + ")=").encode())
 
 
-def scrub_body(body: bytes) -> bytes:
+def scrub_body(body: bytes, parsed: Any = NOT_PARSED) -> bytes:
     """A request body with the values of credential-named keys redacted, nested or not, whatever their casing;
-    a form-encoded or other text body scrubbed as a URL is; other bodies as they came."""
+    a form-encoded or other text body scrubbed as a URL is; other bodies as they came. ``parsed`` is the body
+    as strict JSON when a handler has already read it (``ApiRequest.parsed``): what ``json.loads`` makes of
+    these bytes, so it is searched instead of parsing them again."""
     if not body:
         return body
     lowered = body.lower()  # one byte search before parsing: bodies run to MBs
     if _SECRET_BYTES.search(lowered) is None and _FIRST_FORM_USER.match(lowered) is None:
         return body
     try:
-        data = json.loads(body)
+        data = json.loads(body) if parsed is NOT_PARSED else parsed
         scrubbed = _redact_keys(data)
     except RecursionError:  # nested deeper than the parser goes: where its credentials are is unknowable
         return f"{REDACTED} (nested too deeply to be searched for credentials)".encode()

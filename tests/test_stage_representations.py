@@ -1,0 +1,84 @@
+"""One representation per stage: a request body parsed once on its way from the adapter to the journal, an
+answer's body parsed once however often it is read, and a journalled body kept as the bytes that were sent."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from fake_server import ApiRequest, ApiResponse, Exchange, FakeAutotask
+
+from .conftest import BASE, CREDENTIALS, ticket_body
+
+JSON_CREDENTIALS = (*CREDENTIALS.items(), ("Content-Type", "application/json"))
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every text any JSON reader of the process parses from now on (``json.loads`` and the fake's own
+    decoders all end in ``JSONDecoder.raw_decode``)."""
+    seen: list[str] = []
+    original = json.JSONDecoder.raw_decode
+
+    def counted(self: json.JSONDecoder, text: str, idx: int = 0) -> tuple[Any, int]:
+        seen.append(text)
+        return original(self, text, idx)
+
+    monkeypatch.setattr(json.JSONDecoder, "raw_decode", counted)
+    yield seen
+
+
+def _post(fake: FakeAutotask, body: bytes) -> ApiResponse:
+    return fake.handle(ApiRequest("POST", f"{BASE}/Tickets", JSON_CREDENTIALS, body))
+
+
+def test_a_write_body_the_journal_searches_for_credentials_is_parsed_once(
+    fake: FakeAutotask, company: int, parses: list[str]
+) -> None:
+    # A secret-looking word and a \u escape: both make the journal look inside the body for credentials.
+    body = json.dumps(ticket_body(company, title="password reset for café")).encode()
+    assert b"\\u00e9" in body
+    answer = _post(fake, body)
+    assert answer.status == 200, answer.content()
+    assert parses.count(body.decode()) == 1
+    assert fake.journal[-1].request_body == body  # nothing to redact: kept as it was sent
+
+
+def test_a_body_with_a_credential_key_is_parsed_once_and_still_redacted(
+    fake: FakeAutotask, company: int, parses: list[str]
+) -> None:
+    sent = {**ticket_body(company), "password": "hunter2-never-kept"}
+    body = json.dumps(sent).encode()
+    answer = _post(fake, body)
+    assert answer.status == 500  # Tickets has no field "password"; the body was read to find that out
+    assert parses.count(body.decode()) == 1
+    assert fake.journal[-1].request_body == json.dumps({**sent, "password": "REDACTED"}).encode()
+
+
+def test_a_query_body_read_for_its_plan_is_parsed_once(fake: FakeAutotask, parses: list[str]) -> None:
+    body = json.dumps({"filter": [{"op": "eq", "field": "title", "value": "café token"}]}).encode()
+    answer = fake.handle(ApiRequest("POST", f"{BASE}/Tickets/query", JSON_CREDENTIALS, body))
+    assert answer.status == 200, answer.content()
+    assert parses.count(body.decode()) == 1
+    assert fake.journal[-1].request_body == body
+
+
+def test_a_single_quoted_body_is_not_taken_for_strict_json(fake: FakeAutotask, company: int) -> None:
+    # The API reads single-quoted pseudo-JSON; a JSON reader of those bytes does not, so what the handler
+    # read is not what the journal's credential search may take for them.
+    body = f"{{'companyID':{company},'title':'caf\\u00e9','status':1,'priority':2,'queueID':8}}".encode()
+    request = ApiRequest("POST", f"{BASE}/Tickets", JSON_CREDENTIALS, body)
+    fake.handle(request)
+    assert fake.journal[-1].request_body == body
+
+
+def test_a_kept_answer_parses_its_body_for_each_reader(fake: FakeAutotask, ticket_id: int) -> None:
+    # The fake hands one kept answer to every request that repeats a read: its readers must not share a dict.
+    request = ApiRequest("GET", f"{BASE}/Tickets/{ticket_id}", tuple(CREDENTIALS.items()))
+    fake.handle(request)
+    second, third = fake.handle(request), fake.handle(request)
+    second.body["item"]["title"] = "changed by one caller"
+    assert third.body["item"]["title"] != "changed by one caller"

@@ -141,11 +141,11 @@ _UNSET: Any = object()
 
 
 class ApiResponse:
-    """One answer: a status and a JSON body (``None`` for an empty body); never changed once made,
-    as the fake hands the same answer to every request that repeats a read.
+    """One answer: a status and a JSON body (``None`` for an empty body); never changed once made.
 
-    A handler may hand over the body already serialised (``content=``); it is
-    then parsed only if someone reads ``body``.
+    A handler may hand over the body already serialised (``content=``); it is then parsed when someone
+    first reads ``body``, and that value is kept: the bytes are made once and parsed at most once. An
+    answer the fake hands to every request that repeats a read is a ``KeptAnswer`` instead.
     """
 
     __slots__ = ("_body", "_content", "headers", "status")
@@ -160,15 +160,31 @@ class ApiResponse:
 
     @property
     def body(self) -> Any:
-        if self._body is _UNSET:  # parsed afresh on every read: a shared answer must not share a dict
-            return json.loads(self._content) if self._content else None
-        return self._body
+        found = self._body
+        if found is _UNSET:
+            found = self._body = json.loads(self._content) if self._content else None
+        return found
 
     def content(self) -> bytes:
         """The body as sent on the wire; serialised once, shared by the journal and the adapters."""
         if self._content is None:
             self._content = b"" if self._body is None else dumps(self._body)
         return self._content
+
+
+class KeptAnswer(ApiResponse):
+    """An answer kept as its bytes and handed to every request that repeats a read until a record changes:
+    ``body`` is parsed for each reader, as requests sharing one answer must not share one dict (a caller
+    changing the dict it read would change every later request's)."""
+
+    __slots__ = ()
+
+    def __init__(self, status: int, content: bytes) -> None:
+        super().__init__(status, content=content)
+
+    @property
+    def body(self) -> Any:
+        return json.loads(self._content) if self._content else None
 
 
 def dumps(value: Any) -> bytes:

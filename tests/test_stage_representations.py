@@ -75,6 +75,13 @@ def test_a_single_quoted_body_is_not_taken_for_strict_json(fake: FakeAutotask, c
     assert fake.journal[-1].request_body == body
 
 
+def test_an_answer_body_is_parsed_once_however_often_it_is_read(parses: list[str]) -> None:
+    answer = ApiResponse(200, content=b'{"item":{"id":7,"title":"x"}}')
+    first = answer.body
+    assert answer.body is first and first == {"item": {"id": 7, "title": "x"}}
+    assert parses.count('{"item":{"id":7,"title":"x"}}') == 1
+
+
 def test_a_kept_answer_parses_its_body_for_each_reader(fake: FakeAutotask, ticket_id: int) -> None:
     # The fake hands one kept answer to every request that repeats a read: its readers must not share a dict.
     request = ApiRequest("GET", f"{BASE}/Tickets/{ticket_id}", tuple(CREDENTIALS.items()))

@@ -89,3 +89,39 @@ def test_a_kept_answer_parses_its_body_for_each_reader(fake: FakeAutotask, ticke
     second, third = fake.handle(request), fake.handle(request)
     second.body["item"]["title"] = "changed by one caller"
     assert third.body["item"]["title"] != "changed by one caller"
+
+
+# Spacing, escapes a reader undoes (\u00e9, \/, \"), a key order and a number spelling a re-dump would change.
+UNUSUAL = (
+    b'{ "title" :  "caf\\u00e9 \\/ \\"quoted\\"" ,\n  "companyID":0,'
+    b'"status" : 1 , "priority":2.50e0 ,"queueID": 8 }'
+)
+
+
+def test_a_journalled_body_survives_to_dict_and_from_dict_byte_for_byte(fake: FakeAutotask) -> None:
+    fake.handle(ApiRequest("POST", f"{BASE}/Tickets", JSON_CREDENTIALS, UNUSUAL))
+    fake.handle(ApiRequest("POST", f"{BASE}/Tickets", JSON_CREDENTIALS, b"{not json at all"))
+    for entry in fake.journal:
+        back = Exchange.from_dict(json.loads(json.dumps(entry.to_dict())), entry.position)
+        assert (back.request_body, back.response_body) == (entry.request_body, entry.response_body)
+        assert back.request_json == entry.request_json and back.response_json == entry.response_json
+    assert fake.journal[0].request_body == UNUSUAL
+
+
+def test_a_streamed_journal_line_keeps_the_body_that_was_sent(fake: FakeAutotask, tmp_path: Any) -> None:
+    from harness.traffic import load_traffic
+
+    path = tmp_path / "journal.jsonl"
+    fake.journal.stream_to(path)
+    fake.handle(ApiRequest("POST", f"{BASE}/Tickets", JSON_CREDENTIALS, UNUSUAL))
+    fake.journal.close()
+    (read,) = load_traffic(path)
+    assert read.request_body == UNUSUAL and read.request_json["title"] == 'café / "quoted"'
+    assert read.response_body == fake.journal[0].response_body
+
+
+def test_a_body_the_fake_wrote_is_kept_once_in_a_journal_line(fake: FakeAutotask, ticket_id: int) -> None:
+    # The fake's own answers are compact JSON, rebuilt exactly from their parsed form: no second copy.
+    fake.handle(ApiRequest("GET", f"{BASE}/Tickets/{ticket_id}", tuple(CREDENTIALS.items())))
+    line = fake.journal[-1].to_dict()
+    assert "response_body" not in line and line["response_json"]["item"]["id"] == ticket_id

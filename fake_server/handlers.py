@@ -12,7 +12,7 @@ from .jsonbody import parse_json, request_json
 from .paging import page_url, start_of, token
 from .query import make_plan, plan_for
 from .query_select import Plan, count, select
-from .rendering import item_json, render, udf_definitions
+from .rendering import item_json, item_text, udf_definitions
 from .routing import BASE, Route
 from .tenant import Tenant
 
@@ -83,7 +83,7 @@ def _page(tenant: Tenant, route: Route, request: ApiRequest, plan: Plan, start: 
     if spec.include_fields is None:
         items = b",".join(item_json(entity, table, i, names) for i in page.ids)
     else:
-        items = b",".join(dumps(render(entity, table.get(i) or {}, names, spec.include_fields)) for i in page.ids)
+        items = b",".join(item_text(entity, table.get(i) or {}, names, spec.include_fields) for i in page.ids)
     return ApiResponse(200, content=b'{"items":[' + items + b'],"pageDetails":' + details + b"}")
 
 

@@ -93,8 +93,7 @@ def test_a_kept_answer_parses_its_body_for_each_reader(fake: FakeAutotask, ticke
 
 # Spacing, escapes a reader undoes (\u00e9, \/, \"), a key order and a number spelling a re-dump would change.
 UNUSUAL = (
-    b'{ "title" :  "caf\\u00e9 \\/ \\"quoted\\"" ,\n  "companyID":0,'
-    b'"status" : 1 , "priority":2.50e0 ,"queueID": 8 }'
+    b'{ "title" :  "caf\\u00e9 \\/ \\"quoted\\"" ,\n  "companyID":0,"status" : 1 , "priority":2.50e0 ,"queueID": 8 }'
 )
 
 

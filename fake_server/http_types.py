@@ -187,6 +187,11 @@ class KeptAnswer(ApiResponse):
         return json.loads(self._content) if self._content else None
 
 
+# What ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` writes with, made once rather than on
+# every call (json.dumps builds an encoder per call when given options); it keeps no state between calls.
+JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON, as the API writes it."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return JSON_ENCODER.encode(value).encode("utf-8")

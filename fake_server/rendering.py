@@ -6,6 +6,7 @@ import json
 from typing import Any, NamedTuple
 
 from .catalog import EntityInfo
+from .http_types import JSON_ENCODER
 from .profile import TenantProfile
 from .store import Table
 
@@ -74,8 +75,7 @@ def render(
     return item
 
 
-# The encoder ``http_types.dumps`` builds per call, built once: item_json writes each value with it.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_ENCODER = JSON_ENCODER  # the one ``http_types.dumps`` writes with: item_text writes each value as it would
 _STRING = json.encoder.encode_basestring  # what _ENCODER writes a str with (ensure_ascii=False)
 
 

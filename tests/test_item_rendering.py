@@ -3,6 +3,7 @@ item gives, for every kind of value a record can hold, whole or with a query's I
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -83,3 +84,10 @@ def test_udf_values_are_written_in_the_tenants_order() -> None:
     record = {"id": 7, "companyName": 'Ångström "Ltd"\n', "userDefinedFields": {"x": 1.5, "CustomerRanking": "A"}}
     fast, reference = _rendered("Companies", record, ["CustomerRanking", "x"])
     assert fast == reference and b'"companyName":"\xc3\x85ngstr\xc3\xb6m \\"Ltd\\"\\n"' in fast
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=VALUES)
+def test_dumps_writes_what_json_dumps_writes_as_the_api_does(value: Any) -> None:
+    # dumps writes with one encoder made once; it must write what json.dumps with those options writes.
+    assert dumps(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -33,6 +33,7 @@ from typing import Any
 
 from .errors import BusinessError, UnsupportedMediaType
 from .http_types import NOT_PARSED, ApiRequest
+from .single_quoted import double_quoted
 
 MAX_DEPTH = 256
 # A JSON string escape, one at a time from the left so that ``\\\\`` (an escaped backslash) is never read as
@@ -136,38 +137,6 @@ def _nested(what: str) -> BusinessError:
     return BusinessError(f"The {what} is nested too deeply: JSON may nest at most {MAX_DEPTH} levels.")
 
 
-def _swap_quotes(text: str) -> str:
-    """Turn ``{'a':'b'}`` into ``{"a":"b"}``, leaving double-quoted strings alone."""
-    out: list[str] = []
-    quote: str | None = None
-    escaped = False
-    for char in text:
-        if quote:
-            if escaped:
-                escaped = False
-                if char == "'" and quote == "'":
-                    out[-1] = "'"  # \' needs no escape once the string is double-quoted
-                else:
-                    out.append(char)
-                continue
-            if char == "\\":
-                escaped = True
-                out.append(char)
-                continue
-            if char == quote:
-                quote = None
-                out.append('"')
-                continue
-            out.append('\\"' if char == '"' and quote == "'" else char)
-            continue
-        if char in "'\"":
-            quote = char
-            out.append('"')
-            continue
-        out.append(char)
-    return "".join(out)
-
-
 def parse_json(raw: bytes | str, what: str = "request body") -> Any:
     """The parsed value; malformed input is the API's 500 error, never an exception of ours."""
     return _parsed(raw, what)[0]
@@ -200,7 +169,7 @@ def _parsed(raw: bytes | str, what: str) -> tuple[Any, bool]:
     # A real GET query with single-quoted pseudo-JSON succeeded (a captured production query).
     if "'" in text:
         try:
-            return _loads(_swap_quotes(text), what), False
+            return _loads(double_quoted(text), what), False
         except ValueError:
             pass
     raise BusinessError(f"The {what} could not be parsed as JSON.")

@@ -124,3 +124,11 @@ def test_a_body_the_fake_wrote_is_kept_once_in_a_journal_line(fake: FakeAutotask
     fake.handle(ApiRequest("GET", f"{BASE}/Tickets/{ticket_id}", tuple(CREDENTIALS.items())))
     line = fake.journal[-1].to_dict()
     assert "response_body" not in line and line["response_json"]["item"]["id"] == ticket_id
+
+
+def test_a_single_quoted_body_keeps_no_credential_in_the_journal(fake: FakeAutotask, company: int) -> None:
+    # The API reads single-quoted pseudo-JSON, so the journal's search for credentials must read it too.
+    body = f"{{'companyID':{company},'title':'x','Secret':'hunter2-never-kept','status':1}}".encode()
+    fake.handle(ApiRequest("POST", f"{BASE}/Tickets", JSON_CREDENTIALS, body))
+    kept = fake.journal[-1].request_body
+    assert b"hunter2" not in kept and json.loads(kept)["Secret"] == "REDACTED"

@@ -338,7 +338,7 @@ class FakeAutotask:
         ):
             if len(self._answers) >= ANSWER_CACHE_SIZE:
                 self._answers.clear()
-            self._answers[answer_key] = (version, KeptAnswer(response.status, content))
+            self._answers[answer_key] = (version, KeptAnswer(response.status, content=content))
         return response
 
     def _route_by_shape(self, request: ApiRequest) -> tuple[Route, bool] | None:

@@ -179,9 +179,6 @@ class KeptAnswer(ApiResponse):
 
     __slots__ = ()
 
-    def __init__(self, status: int, content: bytes) -> None:
-        super().__init__(status, content=content)
-
     @property
     def body(self) -> Any:
         return json.loads(self._content) if self._content else None

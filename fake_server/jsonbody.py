@@ -139,7 +139,7 @@ def _nested(what: str) -> BusinessError:
 
 def parse_json(raw: bytes | str, what: str = "request body") -> Any:
     """The parsed value; malformed input is the API's 500 error, never an exception of ours."""
-    return _parsed(raw, what)[0]
+    return _read(raw, what, None)
 
 
 def request_json(request: ApiRequest, what: str = "request body") -> Any:
@@ -147,29 +147,28 @@ def request_json(request: ApiRequest, what: str = "request body") -> Any:
     (``ApiRequest.parsed``), where the journal's search for credentials finds it rather than parsing the
     bytes again. A single-quoted body is not kept there: a JSON reader of those bytes would not read it."""
     found = request.parsed
-    if found is not NOT_PARSED:
-        return found
-    value, strict = _parsed(request.body, what)
-    if strict:
-        request.parsed = value
-    return value
+    return found if found is not NOT_PARSED else _read(request.body, what, request)
 
 
-def _parsed(raw: bytes | str, what: str) -> tuple[Any, bool]:
-    """The value, and whether it was read as strict JSON (not through the single-quoted leniency)."""
+def _read(raw: bytes | str, what: str, request: ApiRequest | None) -> Any:
+    """The parsed value, kept on ``request`` (if given) when it was read as strict JSON."""
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
         raise BusinessError(f"The {what} is not valid UTF-8.") from None
     text = replace_lone_surrogates(text)
     try:
-        return _loads(text, what), True
+        value = _loads(text, what)
     except ValueError:
         pass
+    else:
+        if request is not None:
+            request.parsed = value
+        return value
     # A real GET query with single-quoted pseudo-JSON succeeded (a captured production query).
     if "'" in text:
         try:
-            return _loads(double_quoted(text), what), False
+            return _loads(double_quoted(text), what)
         except ValueError:
             pass
     raise BusinessError(f"The {what} could not be parsed as JSON.")

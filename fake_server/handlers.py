@@ -8,7 +8,7 @@ from typing import Any
 from . import operations
 from .errors import NO_MATCHING_RECORD, BusinessError, MethodNotAllowed
 from .http_types import ApiRequest, ApiResponse, dumps
-from .jsonbody import parse_json, request_json
+from .jsonbody import parse_json
 from .paging import page_url, start_of, token
 from .query import make_plan, plan_for
 from .query_select import Plan, count, select
@@ -44,7 +44,7 @@ def _plan_from_request(tenant: Tenant, route: Route, request: ApiRequest, *, pag
     plan = tenant.plans.get(key)
     if plan is None:
         keep = len(raw) <= PLANNED_QUERY_MAX  # a cache of huge query texts would hold megabytes each
-        data = request_json(request, what) if raw is request.body else parse_json(raw, what)
+        data = parse_json(raw, what)
         plan = plan_for(tenant.plans, route.entity, data, tenant.udf_types(route.entity), page_size, keep=keep)
         if keep:
             tenant.plans.put(key, plan)

@@ -50,7 +50,7 @@ _LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"
 
 def _line(exchange: Exchange) -> bytes:
     """One exchange as a JSON line that every reader splits where it ends (a lone surrogate as its escape)."""
-    text = json.dumps(exchange.to_dict(), ensure_ascii=False)
+    text = json.dumps(exchange.to_dict(own_answer=not exchange.outbound), ensure_ascii=False)
     if not text.isascii():
         for char, escaped in _LINE_BREAKS:
             if char in text:
@@ -343,7 +343,7 @@ class Journal:
             self._forget_seen()
 
     def to_dicts(self) -> list[dict[str, Any]]:
-        return [entry.to_dict() for entry in self]
+        return [entry.to_dict(own_answer=not entry.outbound) for entry in self]
 
     def dump_jsonl(self, path: str | Path) -> None:
         """Write one JSON object a line, the format ``serve --journal`` uses."""

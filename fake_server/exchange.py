@@ -1,7 +1,10 @@
 """One request and its answer: the one model of traffic, from the journal through cassettes, rules and reports.
 
 Bodies are kept as the bytes that crossed the wire and parsed once, when first asked for: a long journal of
-decoded dicts would slow every garbage collection, and a report reads each body many times.
+decoded dicts would slow every garbage collection, and a report reads each body many times. ``to_dict`` gives
+each body parsed, for readers, and also as the text that was sent when that is not what ``from_dict`` would
+write back from the parsed value (other spacing, escapes, a body that is not JSON), so a body read back from
+a journal line is the body that was sent.
 """
 
 from __future__ import annotations
@@ -196,16 +199,27 @@ class Exchange:
         moved.__dict__.update({k: v for k, v in self.__dict__.items() if k in _PARSED})
         return moved
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain values: method, url, request_headers, request_json, request_text, status, response_json..."""
+    def to_dict(self, *, own_answer: bool = False) -> dict[str, Any]:
+        """Plain values: method, url, request_headers, request_json, request_text, status, response_json...,
+        and ``request_body``/``response_body``, the text that was sent, for a body ``from_dict`` would not
+        write back byte for byte from its parsed value. ``own_answer``: the answer is JSON the fake wrote,
+        which ``from_dict`` always writes back as it was (tests/test_stage_representations.py holds it to
+        that), so the journal spares the comparison on every line it writes."""
+        request_json, request_text, response_json = self.request_json, self.request_text, self.response_json
         return {
             "method": self.method,
             "url": self.url,
             "request_headers": dict(self.request_headers),
-            "request_json": self.request_json,
-            "request_text": self.request_text,
+            "request_json": request_json,
+            "request_text": request_text,
+            **_as_sent("request_body", self.request_body, request_json, request_text),
             "status": self.status,
-            "response_json": self.response_json,
+            "response_json": response_json,
+            **(
+                {}
+                if own_answer and response_json is not None
+                else _as_sent("response_body", self.response_body, response_json, None)
+            ),
             "started_at": self.started_at,
             "duration": self.duration,
             **({"request_decoded": self.request_decoded} if self.request_decoded else {}),
@@ -222,7 +236,8 @@ class Exchange:
     @classmethod
     def from_dict(cls, data: Any, position: int = 0) -> Exchange:
         """An exchange from ``to_dict``'s shape (a journal line, ``/_harness/journal``), its bodies already
-        parsed: they are kept as given, and written back to bytes only for ``request_body``/``response_body``.
+        parsed: they are kept as given. A body's bytes are its text as sent (``request_body``,
+        ``response_body``) when the entry has it, else the parsed value written back as compact JSON.
 
         Anything at all is taken, never an exception: a missing key has its default (GET, status 0), and a
         value of the wrong type (a status of ``"abc"``, headers that are a list) makes an exchange marked
@@ -271,7 +286,9 @@ class Exchange:
         outbound = data.get("outbound")
         if outbound is not None and not isinstance(outbound, bool):
             problems.append(f"outbound is {_kind(outbound)}, not true or false")
-        request_body, response_body = _as_bytes(request_json, request_text), _as_bytes(response_json, response_text)
+        request_sent, response_sent = text("request_body", ""), text("response_body", "")
+        request_body = _encoded(request_sent) if request_sent else _as_bytes(request_json, request_text)
+        response_body = _encoded(response_sent) if response_sent else _as_bytes(response_json, response_text)
         if request_body is None or response_body is None:
             problems.append("a body is nested too deeply to read")
             request_json = response_json = None
@@ -290,7 +307,11 @@ class Exchange:
         )
         if problems:
             exchange = replace(exchange, unjudgeable="; ".join(problems))
-        exchange.__dict__.update(request_json=request_json, response_json=response_json)
+        # A body given only as sent (a hand-made entry) is parsed when first read, as the journal's are.
+        if not request_sent or "request_json" in data:
+            exchange.__dict__["request_json"] = request_json
+        if not response_sent or "response_json" in data:
+            exchange.__dict__["response_json"] = response_json
         return exchange
 
 
@@ -338,10 +359,28 @@ def _kept(value: Any, text: str | None) -> tuple[Any, str | None]:
 
 
 def _as_bytes(value: Any, text: str | None) -> bytes | None:
-    """The body's bytes, or None when it is nested deeper than ``json.dumps`` writes."""
+    """The body's bytes from its parsed value, written as the fake writes JSON (compact, UTF-8), or from its
+    text; None when it is nested deeper than ``json.dumps`` writes."""
     if value is not None:
         try:
-            return json.dumps(value, ensure_ascii=False).encode("utf-8", errors="backslashreplace")
+            return _encoded(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
         except (ValueError, RecursionError):
             return None
-    return (text or "").encode("utf-8", errors="backslashreplace")
+    return _encoded(text or "")
+
+
+def _encoded(text: str) -> bytes:
+    return text.encode("utf-8", errors="backslashreplace")  # a lone surrogate as its escape, not an error
+
+
+def _as_sent(key: str, body: bytes, parsed: Any, text: str | None) -> dict[str, str]:
+    """``{key: the body's text}`` when ``from_dict`` would not write these bytes back from ``parsed`` (or from
+    ``text``, the request's when it is not JSON); else nothing, as for every answer the fake writes."""
+    if not body:
+        return {}
+    if parsed is not None:
+        if _as_bytes(parsed, None) == body:
+            return {}
+    elif text is not None:
+        return {}  # the text is the body already: as exact as a text can be
+    return {key: body.decode("utf-8", errors="replace")}

@@ -22,7 +22,7 @@ from .auth import Credentials, authenticate
 from .catalog import Catalog, EntityInfo
 from .coercion import now_utc
 from .errors import ApiError, BusinessError, MislabelledBody, NotFound, PayloadTooLarge
-from .http_types import JSON_HEADERS, ApiRequest, ApiResponse
+from .http_types import JSON_HEADERS, ApiRequest, ApiResponse, KeptAnswer
 from .journal import Journal
 from .jsonbody import PLAIN_JSON_TYPES, check_media_type, recorded
 from .profile import Limits, TenantProfile
@@ -344,7 +344,7 @@ class FakeAutotask:
         ):
             if len(self._answers) >= ANSWER_CACHE_SIZE:
                 self._answers.clear()
-            self._answers[answer_key] = (version, ApiResponse(response.status, content=content))
+            self._answers[answer_key] = (version, KeptAnswer(response.status, content=content))
         return response
 
     def _route_by_shape(self, request: ApiRequest) -> tuple[Route, bool] | None:

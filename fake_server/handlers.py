@@ -13,7 +13,7 @@ from .jsonbody import parse_json
 from .paging import page_url, start_of, token
 from .query import make_plan, plan_for
 from .query_select import Plan, count, select
-from .rendering import item_json, render, udf_definitions
+from .rendering import item_json, item_text, udf_definitions
 from .route import BASE, Route
 from .tenant import Tenant
 
@@ -69,7 +69,7 @@ def _page(tenant: Tenant, route: Route, request: ApiRequest, plan: Plan, start: 
     if spec.include_fields is None:
         items = b",".join(item_json(entity, table, i, names) for i in page.ids)
     else:
-        items = b",".join(dumps(render(entity, table.get(i) or {}, names, spec.include_fields)) for i in page.ids)
+        items = b",".join(item_text(entity, table.get(i) or {}, names, spec.include_fields) for i in page.ids)
     return _page_answer(items, len(page.ids), spec.max_records, previous_url, next_url)
 
 

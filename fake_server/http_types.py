@@ -14,6 +14,19 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 JSON_HEADERS: Mapping[str, str] = MappingProxyType({"Content-Type": JSON_CONTENT_TYPE})
 
 
+class _NotParsed:
+    """The type of ``NOT_PARSED``: no JSON value is this, so it can stand for "none yet"."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_PARSED"
+
+
+# What ``ApiRequest.parsed`` holds until a reader has parsed the body as strict JSON.
+NOT_PARSED: Any = _NotParsed()
+
+
 class ApiRequest:
     """One HTTP request as any adapter (httpx, requests, aiohttp, ASGI) hands it to the core; read-only.
 
@@ -22,9 +35,13 @@ class ApiRequest:
     bytes by lowercased name, each name once (as ASGI servers give them), hands them over as
     ``raw_headers`` instead of ``headers``: they are then decoded only when someone asks, which
     for most requests means three credential values. ``path`` may bring the URL's path along.
+
+    ``parsed`` is the body as strict JSON once a handler has read it (``jsonbody.request_json``), so that
+    the journal's search for credentials in it (``redaction.scrub_body``) reads no body a second time;
+    ``NOT_PARSED`` until then, and for a body that is not strict JSON.
     """
 
-    __slots__ = ("_headers", "_lower", "_path", "body", "decoded", "method", "raw_headers", "url")
+    __slots__ = ("_headers", "_lower", "_path", "body", "decoded", "method", "parsed", "raw_headers", "url")
 
     def __init__(
         self,
@@ -46,9 +63,10 @@ class ApiRequest:
         # What was undone to read the body (``"gzip"``, ``"utf-16"``: see ``wire.as_read``); ``None`` for a
         # body read as it came, which is nearly every one.
         self.decoded: str | None = None
+        self.parsed: Any = NOT_PARSED
 
     def with_body(self, body: bytes, decoded: str | None) -> ApiRequest:
-        """The same request with another body, noting what was undone to get it."""
+        """The same request with another body, noting what was undone to get it (not yet parsed)."""
         raw = self.raw_headers
         copy = ApiRequest(self.method, self.url, self._headers or (), body, raw_headers=raw, path=self._path)
         copy._lower = self._lower
@@ -123,11 +141,11 @@ _UNSET: Any = object()
 
 
 class ApiResponse:
-    """One answer: a status and a JSON body (``None`` for an empty body); never changed once made,
-    as the fake hands the same answer to every request that repeats a read.
+    """One answer: a status and a JSON body (``None`` for an empty body); never changed once made.
 
-    A handler may hand over the body already serialised (``content=``); it is
-    then parsed only if someone reads ``body``.
+    A handler may hand over the body already serialised (``content=``); it is then parsed when someone
+    first reads ``body``, and that value is kept: the bytes are made once and parsed at most once. An
+    answer the fake hands to every request that repeats a read is a ``KeptAnswer`` instead.
     """
 
     __slots__ = ("_body", "_content", "headers", "status")
@@ -142,9 +160,10 @@ class ApiResponse:
 
     @property
     def body(self) -> Any:
-        if self._body is _UNSET:  # parsed afresh on every read: a shared answer must not share a dict
-            return json.loads(self._content) if self._content else None
-        return self._body
+        found = self._body
+        if found is _UNSET:
+            found = self._body = json.loads(self._content) if self._content else None
+        return found
 
     def content(self) -> bytes:
         """The body as sent on the wire; serialised once, shared by the journal and the adapters."""
@@ -153,6 +172,23 @@ class ApiResponse:
         return self._content
 
 
+class KeptAnswer(ApiResponse):
+    """An answer kept as its bytes and handed to every request that repeats a read until a record changes:
+    ``body`` is parsed for each reader, as requests sharing one answer must not share one dict (a caller
+    changing the dict it read would change every later request's)."""
+
+    __slots__ = ()
+
+    @property
+    def body(self) -> Any:
+        return json.loads(self._content) if self._content else None
+
+
+# What ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` writes with, made once rather than on
+# every call (json.dumps builds an encoder per call when given options); it keeps no state between calls.
+JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON, as the API writes it."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return JSON_ENCODER.encode(value).encode("utf-8")

@@ -50,7 +50,7 @@ _LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"
 
 def _line(exchange: Exchange) -> bytes:
     """One exchange as a JSON line that every reader splits where it ends (a lone surrogate as its escape)."""
-    text = json.dumps(exchange.to_dict(), ensure_ascii=False)
+    text = json.dumps(exchange.to_dict(own_answer=not exchange.outbound), ensure_ascii=False)
     if not text.isascii():
         for char, escaped in _LINE_BREAKS:
             if char in text:
@@ -213,7 +213,7 @@ class Journal:
             if url is None:
                 url = scrub_url(raw_url) if caller.as_text is None else caller.in_text(scrub_url(raw_url))
                 self._urls[raw_url] = url
-            body = self._request_body(body, caller) if (body := request.body) else b""
+            body = self._request_body(body, caller, request.parsed) if (body := request.body) else b""
             content = self._shared(response.content())
             if content and caller.as_bytes is not None and content not in self._scanned:
                 scrubbed = caller.in_bytes(content)  # the API user's Resource carries the caller's UserName
@@ -261,11 +261,11 @@ class Journal:
             if self._sink is not None:
                 _write_all(self._sink, _line(_exchange(entry, self._total)))
 
-    def _request_body(self, body: bytes, caller: CallerSecrets) -> bytes:
+    def _request_body(self, body: bytes, caller: CallerSecrets, parsed: Any) -> bytes:
         clean = self._clean_bodies.get(body)
         if clean is not None:
             return clean
-        scrubbed = scrub_body(body)
+        scrubbed = scrub_body(body, parsed)
         if caller.as_bytes is not None:
             scrubbed = caller.in_bytes(scrubbed)
         scrubbed = self._shared(scrubbed)
@@ -343,7 +343,7 @@ class Journal:
             self._forget_seen()
 
     def to_dicts(self) -> list[dict[str, Any]]:
-        return [entry.to_dict() for entry in self]
+        return [entry.to_dict(own_answer=not entry.outbound) for entry in self]
 
     def dump_jsonl(self, path: str | Path) -> None:
         """Write one JSON object a line, the format ``serve --journal`` uses."""

@@ -32,7 +32,8 @@ import re
 from typing import Any
 
 from .errors import BusinessError, UnsupportedMediaType
-from .http_types import ApiRequest
+from .http_types import NOT_PARSED, ApiRequest
+from .single_quoted import double_quoted
 
 MAX_DEPTH = 256
 # A JSON string escape, one at a time from the left so that ``\\\\`` (an escaped backslash) is never read as
@@ -84,7 +85,9 @@ def recorded(request: ApiRequest) -> ApiRequest:
     body = as_read(request.body) if request.body else request.body
     if body is request.body:
         return request
-    return request.with_body(body, request.decoded)
+    copy = request.with_body(body, request.decoded)
+    copy.parsed = request.parsed  # parse_json read the lone surrogates as as_read writes them: the same JSON
+    return copy
 
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
@@ -134,53 +137,38 @@ def _nested(what: str) -> BusinessError:
     return BusinessError(f"The {what} is nested too deeply: JSON may nest at most {MAX_DEPTH} levels.")
 
 
-def _swap_quotes(text: str) -> str:
-    """Turn ``{'a':'b'}`` into ``{"a":"b"}``, leaving double-quoted strings alone."""
-    out: list[str] = []
-    quote: str | None = None
-    escaped = False
-    for char in text:
-        if quote:
-            if escaped:
-                escaped = False
-                if char == "'" and quote == "'":
-                    out[-1] = "'"  # \' needs no escape once the string is double-quoted
-                else:
-                    out.append(char)
-                continue
-            if char == "\\":
-                escaped = True
-                out.append(char)
-                continue
-            if char == quote:
-                quote = None
-                out.append('"')
-                continue
-            out.append('\\"' if char == '"' and quote == "'" else char)
-            continue
-        if char in "'\"":
-            quote = char
-            out.append('"')
-            continue
-        out.append(char)
-    return "".join(out)
-
-
 def parse_json(raw: bytes | str, what: str = "request body") -> Any:
     """The parsed value; malformed input is the API's 500 error, never an exception of ours."""
+    return _read(raw, what, None)
+
+
+def request_json(request: ApiRequest, what: str = "request body") -> Any:
+    """``parse_json`` of the request's body, parsed once: a value that is strict JSON is kept on the request
+    (``ApiRequest.parsed``), where the journal's search for credentials finds it rather than parsing the
+    bytes again. A single-quoted body is not kept there: a JSON reader of those bytes would not read it."""
+    found = request.parsed
+    return found if found is not NOT_PARSED else _read(request.body, what, request)
+
+
+def _read(raw: bytes | str, what: str, request: ApiRequest | None) -> Any:
+    """The parsed value, kept on ``request`` (if given) when it was read as strict JSON."""
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
         raise BusinessError(f"The {what} is not valid UTF-8.") from None
     text = replace_lone_surrogates(text)
     try:
-        return _loads(text, what)
+        value = _loads(text, what)
     except ValueError:
         pass
+    else:
+        if request is not None:
+            request.parsed = value
+        return value
     # A real GET query with single-quoted pseudo-JSON succeeded (a captured production query).
     if "'" in text:
         try:
-            return _loads(_swap_quotes(text), what)
+            return _loads(double_quoted(text), what)
         except ValueError:
             pass
     raise BusinessError(f"The {what} could not be parsed as JSON.")

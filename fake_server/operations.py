@@ -19,7 +19,7 @@ from xml.sax.saxutils import quoteattr
 from .coercion import coerce, format_datetime
 from .errors import NO_MATCHING_RECORD, BusinessError
 from .http_types import ApiRequest, ApiResponse
-from .jsonbody import parse_json
+from .jsonbody import request_json
 from .route import Route
 from .tenant import Tenant
 
@@ -57,7 +57,7 @@ def _record(tenant: Tenant, entity: str, record_id: int) -> dict[str, Any]:
 def _body(request: ApiRequest) -> dict[str, Any]:
     if not request.body:
         raise BusinessError("Value cannot be null.\r\nParameter name: model")
-    body = parse_json(request.body)
+    body = request_json(request)
     if not isinstance(body, dict):
         raise BusinessError("Value cannot be null.\r\nParameter name: model")
     return {str(key).lower(): value for key, value in body.items()}

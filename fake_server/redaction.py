@@ -11,6 +11,9 @@ import re
 from typing import Any
 from urllib.parse import quote, unquote
 
+from .http_types import NOT_PARSED
+from .single_quoted import double_quoted
+
 REDACTED = "REDACTED"
 # Header names compared lowercased; values of these never reach the journal.
 CREDENTIAL_HEADERS = frozenset(
@@ -289,27 +292,50 @@ _SECRET_BYTES = re.compile(
 _FIRST_FORM_USER = re.compile(("(?:" + "|".join(USER_NAMES) + ")=").encode())
 
 
-def scrub_body(body: bytes) -> bytes:
+_TOO_DEEP = f"{REDACTED} (nested too deeply to be searched for credentials)".encode()
+
+
+def scrub_body(body: bytes, parsed: Any = NOT_PARSED) -> bytes:
     """A request body with the values of credential-named keys redacted, nested or not, whatever their casing;
-    a form-encoded or other text body scrubbed as a URL is; other bodies as they came."""
+    a form-encoded or other text body scrubbed as a URL is; other bodies as they came. ``parsed`` is the body
+    as strict JSON when a handler has already read it (``ApiRequest.parsed``): what ``json.loads`` makes of
+    these bytes, so it is searched instead of parsing them again."""
     if not body:
         return body
     lowered = body.lower()  # one byte search before parsing: bodies run to MBs
     if _SECRET_BYTES.search(lowered) is None and _FIRST_FORM_USER.match(lowered) is None:
         return body
     try:
-        data = json.loads(body)
+        data = json.loads(body) if parsed is NOT_PARSED else parsed
         scrubbed = _redact_keys(data)
     except RecursionError:  # nested deeper than the parser goes: where its credentials are is unknowable
-        return f"{REDACTED} (nested too deeply to be searched for credentials)".encode()
+        return _TOO_DEEP
     except ValueError:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return body
-        scrubbed = scrub_url(text)
-        return body if scrubbed == text else scrubbed.encode("utf-8")
+        # Single-quoted pseudo-JSON the API reads as JSON: a credential-named key in it is redacted as in JSON,
+        # and the body is then written as the JSON the API read. Without one, it is searched as text is.
+        lenient = _single_quoted(text)
+        try:
+            redacted = lenient if lenient is None else _redact_keys(lenient)
+        except RecursionError:
+            return _TOO_DEEP
+        if redacted is lenient:
+            scrubbed = scrub_url(text)
+            return body if scrubbed == text else scrubbed.encode("utf-8")
+        data, scrubbed = lenient, redacted
     return body if scrubbed is data else json.dumps(scrubbed).encode()  # ASCII: a lone surrogate cannot break it
+
+
+def _single_quoted(text: str) -> Any:
+    """The object or array single-quoted pseudo-JSON (``{'Secret':'x'}``) holds; None for other text."""
+    try:
+        value = json.loads(double_quoted(text)) if "'" in text else None
+    except (ValueError, RecursionError):  # too deep to read: searched as text
+        return None
+    return value if isinstance(value, dict | list) else None
 
 
 _KEY_VERDICTS: dict[str, bool] = {}

@@ -6,6 +6,7 @@ import json
 from typing import Any, NamedTuple
 
 from .catalog import EntityInfo
+from .http_types import JSON_ENCODER
 from .profile import TenantProfile
 from .store import Table
 
@@ -74,19 +75,33 @@ def render(
     return item
 
 
-# The encoder ``http_types.dumps`` builds per call, built once: item_json writes each value with it.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_ENCODER = JSON_ENCODER  # the one ``http_types.dumps`` writes with: item_text writes each value as it would
 _STRING = json.encoder.encode_basestring  # what _ENCODER writes a str with (ensure_ascii=False)
 
 
 class _Blank(NamedTuple):
-    """What every item of an entity shares: each field's ``"name":`` and its place, and the item with
-    every field null, as text pieces that a record's values replace."""
+    """What every item of an entity shares: each field's name, its ``"name":`` and its place, and the item
+    with every field null, as text pieces that a record's values replace; and, by IncludeFields list, the
+    places of the fields it keeps."""
 
     entity: EntityInfo
+    fields: tuple[str, ...]
     places: dict[str, int]
     names: tuple[str, ...]
     nulls: tuple[str, ...]
+    included: dict[tuple[str, ...], tuple[int, ...]]
+
+    def kept(self, include: list[str]) -> tuple[int, ...]:
+        """The places of the fields IncludeFields names (in any casing) and of ``id``, in the entity's order."""
+        key = tuple(include)
+        found = self.included.get(key)
+        if found is None:
+            wanted = {"id", *(name.lower() for name in include)}
+            found = tuple(at for at, name in enumerate(self.fields) if name.lower() in wanted)
+            if len(self.included) >= 256:  # a client sending ever new lists must not grow it forever
+                self.included.clear()
+            self.included[key] = found
+        return found
 
 
 _BLANKS: dict[int, _Blank] = {}
@@ -95,10 +110,10 @@ _BLANKS: dict[int, _Blank] = {}
 def _blank(entity: EntityInfo) -> _Blank:
     found = _BLANKS.get(id(entity))
     if found is None or found.entity is not entity:  # an id reused by another entity once the first is gone
-        unique = list(dict.fromkeys(f.name for f in entity.fields))
+        unique = tuple(dict.fromkeys(f.name for f in entity.fields))
         names = tuple(_STRING(name) + ":" for name in unique)
         found = _BLANKS[id(entity)] = _Blank(
-            entity, {name: i for i, name in enumerate(unique)}, names, tuple(n + "null" for n in names)
+            entity, unique, {name: i for i, name in enumerate(unique)}, names, tuple(n + "null" for n in names), {}
         )
     return found
 
@@ -115,24 +130,34 @@ def _value(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def item_text(entity: EntityInfo, record: dict[str, Any], udf_names: list[str]) -> bytes:
-    """``dumps(render(entity, record, udf_names))``, byte for byte, without building the item: the
-    entity's all-null item, as text, with the record's (sparse) values written into their places."""
+def item_text(
+    entity: EntityInfo, record: dict[str, Any], udf_names: list[str], include: list[str] | None = None
+) -> bytes:
+    """``dumps(render(entity, record, udf_names, include))``, byte for byte, without building the item: the
+    entity's all-null item, as text, with the record's (sparse) values written into their places; with
+    IncludeFields, only the places of the fields it keeps."""
     blank = _blank(entity)
-    parts = list(blank.nulls)
     places, names = blank.places, blank.names
-    for key, value in record.items():
-        at = places.get(key)
-        if at is not None:
-            parts[at] = names[at] + _value(value)
+    udf_at = places.get("userDefinedFields")  # None but for an entity with a field of that name
+    if include is None:
+        parts = list(blank.nulls)
+        for key, value in record.items():
+            at = places.get(key)
+            if at is not None:
+                parts[at] = names[at] + _value(value)
+    else:
+        kept, fields, nulls = blank.kept(include), blank.fields, blank.nulls
+        parts = [nulls[at] if (value := record.get(fields[at])) is None else names[at] + _value(value) for at in kept]
+        udf_at = kept.index(udf_at) if udf_at in kept else None
     if entity.has_udfs:
         values = record.get("userDefinedFields") or {}
-        udfs = _ENCODER.encode([{"name": name, "value": values.get(name)} for name in udf_names])
-        at = places.get("userDefinedFields")
-        if at is None:
-            parts.append('"userDefinedFields":' + udfs)
+        udfs = '"userDefinedFields":' + _ENCODER.encode(
+            [{"name": name, "value": values.get(name)} for name in udf_names]
+        )
+        if udf_at is None:
+            parts.append(udfs)  # after the fields, where render adds it
         else:
-            parts[at] = names[at] + udfs
+            parts[udf_at] = udfs
     return ("{" + ",".join(parts) + "}").encode("utf-8")
 
 

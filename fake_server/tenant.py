@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from .catalog import Catalog, EntityInfo
 from .errors import BusinessError
 from .http_types import ApiRequest, ApiResponse, dumps
-from .jsonbody import parse_json
+from .jsonbody import request_json
 from .profile import TenantProfile
 from .query import PlanCache
 from .rendering import render, udf_types
@@ -171,7 +171,7 @@ class Tenant:
         """A write's body, parsed as the API reads it; an empty one is the API's own null-model error."""
         if not request.body:
             raise BusinessError("Value cannot be null.\r\nParameter name: restModelInput")
-        return parse_json(request.body)
+        return request_json(request)
 
     def read_as_api_user(
         self, username: str | None, request: ApiRequest, read: Callable[[], ApiResponse]

@@ -66,9 +66,10 @@ def load_traffic(source: Journal | str | Path | Iterable[dict[str, Any] | Exchan
         return list(source)
     if isinstance(source, str | Path):
         path = Path(source)
-        from harness.cassettes.vcr import cassette_traffic, is_cassette  # vcrpy only for those who read cassettes
+        from harness.cassettes.vcr import cassette_document, cassette_traffic  # vcrpy only for cassette readers
 
-        return cassette_traffic(path) if is_cassette(path) else _journal_lines(path)
+        document = cassette_document(path)
+        return cassette_traffic(document) if document is not None else _journal_lines(path)
     return [
         item.numbered(n) if isinstance(item, Exchange) else Exchange.from_dict(item, n)
         for n, item in enumerate(source, 1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -97,28 +97,37 @@ class ReadableJson:
 
     @staticmethod
     def deserialize(text: str) -> dict[str, Any]:
-        """The cassette with bodies as vcrpy keeps them. A hand-made one of another shape is taken as it is
-        (``ValueError`` only when it is no JSON object at all): ``interactions`` is always a list and
-        ``metadata`` (with its ``provenance``) an object, and an interaction of another shape is left for
-        its reader to call unjudgeable."""
-        try:
-            cassette = json.loads(text)
-        except RecursionError:
-            raise ValueError("the cassette is nested too deeply to read") from None
-        if not isinstance(cassette, dict):
-            raise ValueError("a cassette is a JSON object with interactions")
-        if not isinstance(cassette.get("interactions"), list):
-            cassette["interactions"] = []
-        metadata = cassette.get("metadata")
-        cassette["metadata"] = metadata = metadata if isinstance(metadata, dict) else {}
-        if "provenance" in metadata and not isinstance(metadata["provenance"], dict):
-            metadata["provenance"] = {}
+        """The cassette with bodies as vcrpy keeps them (text, written once from the stored JSON). A
+        hand-made one of another shape is taken as it is (``ValueError`` only when it is no JSON object at
+        all): see ``_shaped``."""
+        cassette = _shaped(_parsed_document(text))
         for interaction in cassette["interactions"]:
             for side in ("request", "response"):
                 part = interaction.get(side) if isinstance(interaction, dict) else None
                 if isinstance(part, dict) and "body" in part:
                     part["body"] = _body_in(part["body"], response=side == "response")
         return cassette
+
+
+def _parsed_document(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("the cassette is nested too deeply to read") from None
+
+
+def _shaped(cassette: Any) -> dict[str, Any]:
+    """A parsed cassette made safe to walk: ``interactions`` always a list, ``metadata`` (with its
+    ``provenance``) an object; an interaction of another shape is left for its reader to call unjudgeable."""
+    if not isinstance(cassette, dict):
+        raise ValueError("a cassette is a JSON object with interactions")
+    if not isinstance(cassette.get("interactions"), list):
+        cassette["interactions"] = []
+    metadata = cassette.get("metadata")
+    cassette["metadata"] = metadata = metadata if isinstance(metadata, dict) else {}
+    if "provenance" in metadata and not isinstance(metadata["provenance"], dict):
+        metadata["provenance"] = {}
+    return cassette
 
 
 # -- matchers: the API's notion of "the same request" ------------------------------------------------
@@ -212,22 +221,31 @@ def read_cassette(path: str | Path) -> dict[str, Any]:
     return ReadableJson.deserialize(Path(path).read_text(encoding="utf-8"))
 
 
-def is_cassette(path: str | Path) -> bool:
+def cassette_document(path: str | Path) -> dict[str, Any] | None:
+    """The file parsed, when it is a cassette (a ``.json`` file holding an object with ``interactions``),
+    else None: what tells a cassette from a journal, and what its traffic is read from, parsed once."""
     if Path(path).suffix != ".json":
-        return False
+        return None
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(document, dict) and "interactions" in document
+        document = _parsed_document(Path(path).read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return _shaped(document) if isinstance(document, dict) and "interactions" in document else None
 
 
-def cassette_traffic(path: str | Path) -> list[Exchange]:
-    """A cassette's interactions as exchanges, numbered from 1; bodies are parsed when first read. An
-    interaction of another shape (no status code, headers that are a list) is an unjudgeable exchange."""
-    return [
-        _exchange(interaction, position) for position, interaction in enumerate(read_cassette(path)["interactions"], 1)
-    ]
+def is_cassette(path: str | Path) -> bool:
+    return cassette_document(path) is not None
+
+
+def cassette_traffic(source: str | Path | dict[str, Any]) -> list[Exchange]:
+    """A cassette's interactions as exchanges, numbered from 1, from its file or its ``cassette_document``.
+    A body stored as JSON is kept as parsed (no text is made of it only to be parsed again); an interaction
+    of another shape (no status code, headers that are a list) is an unjudgeable exchange."""
+    if isinstance(source, dict):
+        document = _shaped(source)
+    else:
+        document = _shaped(_parsed_document(Path(source).read_text(encoding="utf-8")))
+    return [_exchange(interaction, position) for position, interaction in enumerate(document["interactions"], 1)]
 
 
 def unreplayable(interaction: Any) -> str:
@@ -245,7 +263,10 @@ def unreplayable(interaction: Any) -> str:
         return "the response has no status code"
     if not isinstance(request.get("headers", {}), dict):
         return "the request headers are no object"
-    if not isinstance(response.get("body", {}), dict) or not isinstance(request.get("body", ""), str | bytes | None):
+    # A request body is text as vcrpy keeps it, or as stored: {"json": ...} or {"string": ...}.
+    if not isinstance(response.get("body", {}), dict) or not isinstance(
+        request.get("body", ""), str | bytes | dict | None
+    ):
         return "a body is of no type a cassette holds"
     return ""
 
@@ -256,28 +277,36 @@ def _exchange(interaction: Any, position: int) -> Exchange:
         return Exchange.unreadable(f"interaction {position}: {why}", position)
     request, response = interaction["request"], interaction["response"]
     headers = {k: v[0] if isinstance(v, list) and v else v for k, v in request.get("headers", {}).items()}
-    answer = response.get("body", {}).get("string")
-    return Exchange(
-        method=request["method"].upper(),
-        url=request["uri"],
-        request_headers={str(k): str(v) for k, v in headers.items()},
-        request_body=_bytes(request.get("body")),
-        status=response["status"]["code"],
-        response_body=_bytes(answer if isinstance(answer, str | bytes) else None),
-        position=position,
-        outbound=_is_callout(request.get("body")),
+    entry: dict[str, Any] = {
+        "method": request["method"],
+        "url": request["uri"],
+        "request_headers": {str(k): str(v) for k, v in headers.items()},
+        "status": response["status"]["code"],
+        **_stored("request", request.get("body")),
+        **_stored("response", response.get("body", {})),
+    }
+    parsed = entry.get("request_json")
+    entry["outbound"] = _is_callout(parsed if parsed is not None else _parsed(entry.get("request_body")))
+    exchange = Exchange.from_dict(entry, position)
+    return (
+        replace(exchange, unjudgeable=f"interaction {position}: {exchange.unjudgeable}")
+        if exchange.unjudgeable
+        else exchange
     )
 
 
-def _is_callout(body: Any) -> bool:
+def _stored(side: str, body: Any) -> dict[str, Any]:
+    """A stored body as ``Exchange.from_dict`` takes it: parsed JSON as it is, text as the text sent."""
+    if isinstance(body, dict) and "json" in body:
+        return {f"{side}_json": body["json"]}
+    text = body.get("string") if isinstance(body, dict) else body
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    return {f"{side}_body": text} if isinstance(text, str) and text else {}
+
+
+def _is_callout(parsed: Any) -> bool:
     """Whether a recorded request is a webhook callout the fake sent rather than the client's: a cassette keeps
     no direction, but a callout's body is a JSON object that opens with ``Action`` and ``Guid``
     (``fake_server.webhook_wire``), which no Autotask request body does."""
-    parsed = _parsed(body) if body else None
     return isinstance(parsed, dict) and list(parsed)[:2] == ["Action", "Guid"]
-
-
-def _bytes(body: str | bytes | None) -> bytes:
-    if body is None:
-        return b""
-    return body if isinstance(body, bytes) else body.encode("utf-8", errors="backslashreplace")

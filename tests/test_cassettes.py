@@ -288,3 +288,17 @@ def test_compressed_answers_are_stored_decoded(tmp_path: Path) -> None:
         thread.join(timeout=10)
     stored = json.loads(cassette.read_text("utf-8"))["interactions"][0]["response"]
     assert stored["body"]["json"] == {"item": {"id": 1, "title": "zipped"}}
+
+
+def test_a_cassette_body_stored_as_json_is_read_as_parsed_not_written_out_and_parsed_again() -> None:
+    from harness.cassettes.vcr import cassette_traffic
+
+    query = {"filter": [{"op": "eq", "field": "ticketNumber", "value": "T1"}]}
+    items = {"items": [], "pageDetails": {"count": 0}}
+    interaction = {
+        "request": {"method": "post", "uri": "https://x/ATServicesRest/V1.0/Tickets/query", "body": {"json": query}},
+        "response": {"status": {"code": 200}, "body": {"json": items}},
+    }
+    [exchange] = cassette_traffic({"interactions": [interaction]})
+    assert exchange.request_json is query and exchange.response_json is items  # the parse the file had
+    assert json.loads(exchange.request_body) == query and exchange.method == "POST"

@@ -170,9 +170,11 @@ class Scenario:
 
     def _verdict(self, view: TenantView, given: dict[str, Any], error: Exception | None, traffic: list[Any]) -> Outcome:
         findings = self.judge(view, given, error)
-        context = replace(
-            RuleContext.for_profile(self.profile), completing_statuses=frozenset({self.completing_status})
+        # The fake's own catalog where there is a fake; building one from the profile costs ~15 ms a scenario.
+        tenant = (
+            RuleContext.for_fake(view.fake) if isinstance(view, FakeView) else RuleContext.for_profile(self.profile)
         )
+        context = replace(tenant, completing_statuses=frozenset({self.completing_status}))
         findings += check(traffic, self.packs, context=context)
         return Outcome(findings, rules=[r.id for r in rules_in(self.packs)], traffic=list(traffic))
 

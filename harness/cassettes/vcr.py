@@ -285,8 +285,11 @@ def _exchange(interaction: Any, position: int) -> Exchange:
         **_stored("request", request.get("body")),
         **_stored("response", response.get("body", {})),
     }
-    parsed = entry.get("request_json")
-    entry["outbound"] = _is_callout(parsed if parsed is not None else _parsed(entry.get("request_body")))
+    if "request_body" in entry:  # stored as text: parsed once, for the callout test and for every reader
+        parsed = json_or_none(entry["request_body"])
+        if parsed is not None:
+            entry["request_json"] = parsed
+    entry["outbound"] = _is_callout(entry.get("request_json"))
     exchange = Exchange.from_dict(entry, position)
     return (
         replace(exchange, unjudgeable=f"interaction {position}: {exchange.unjudgeable}")

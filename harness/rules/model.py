@@ -68,14 +68,16 @@ class RuleContext:
     def for_profile(cls, profile: TenantProfile, entity_dirs: tuple[str | Path, ...] = ()) -> RuleContext:
         """The context of a tenant profile (a bundled one, or one ``probe`` wrote), with the catalog a fake
         of that profile has (``entity_dirs`` as ``FakeAutotask`` takes them)."""
-        statuses = frozenset(profile.completion.completing_values)
-        return cls(statuses, profile.base_path_case_sensitive, tenant_catalog(profile, entity_dirs))
+        return cls._of(profile, tenant_catalog(profile, entity_dirs))
 
     @classmethod
     def for_fake(cls, fake: FakeAutotask) -> RuleContext:
-        """The context of the tenant a fake holds, with the catalog it answers from."""
-        statuses = frozenset(fake.profile.completion.completing_values)
-        return cls(statuses, fake.profile.base_path_case_sensitive, fake.catalog)
+        """The context of the tenant a fake holds, with the catalog it answers from (none is built)."""
+        return cls._of(fake.profile, fake.catalog)
+
+    @classmethod
+    def _of(cls, profile: TenantProfile, catalog: Catalog) -> RuleContext:
+        return cls(frozenset(profile.completion.completing_values), profile.base_path_case_sensitive, catalog)
 
 
 Check = Callable[[Sequence[Exchange], RuleContext], list[Finding]]

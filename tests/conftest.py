@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 from fake_server import FakeAutotask
 from harness.contract.suite import standard_ticket
 from harness.rules.state import STABILISING_FIELDS as RULES_STABILISING_FIELDS
+from harness.traffic import load_traffic
 
 settings.register_profile(
     "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -53,6 +54,13 @@ class TickingClock:
     def __call__(self) -> datetime:
         self.moment += timedelta(seconds=1)
         return self.moment
+
+
+def traffic_of(fake: FakeAutotask, steps: Any) -> list[Any]:
+    """The exchanges a fake journals while ``steps(http)`` drives it with an httpx client, in-process."""
+    with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:
+        steps(http)
+    return load_traffic(fake.journal)
 
 
 @pytest.fixture

@@ -7,15 +7,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-import httpx
 import pytest
 
 from fake_server import Exchange, FakeAutotask
 from harness.rules import REGISTRY, Finding, RuleBook, RuleContext, check, rule, tickets
 from harness.rules.model import declared_rule
-from harness.traffic import load_traffic
 
-from .conftest import BASE, CREDENTIALS
+from .conftest import BASE, traffic_of
 
 
 @rule("no-deletes", "Nothing is deleted.", "this test")
@@ -23,15 +21,8 @@ def no_deletes(traffic: Sequence[Exchange], context: RuleContext) -> list[Findin
     return [Finding("a DELETE", (e.position,)) for e in traffic if e.method == "DELETE"]
 
 
-def _traffic(fake: FakeAutotask, *calls: tuple[str, str, object]) -> list[Exchange]:
-    with fake.mock(), httpx.Client(headers=CREDENTIALS) as client:
-        for method, path, body in calls:
-            client.request(method, f"{BASE}{path}", json=body)
-    return load_traffic(fake.journal)
-
-
 def test_a_declared_rule_joins_no_book_until_one_is_made_with_it(fake: FakeAutotask) -> None:
-    traffic = _traffic(fake, ("DELETE", "/ContactGroups/1", None))
+    traffic = traffic_of(fake, lambda http: http.delete(f"{BASE}/ContactGroups/1"))
     mine = declared_rule(no_deletes)
     assert mine is not None and "no-deletes" not in REGISTRY  # declaring registered nothing
     assert not [v for v in check(traffic) if v.rule == "no-deletes"]
@@ -54,7 +45,9 @@ def test_rules_judge_bodies_with_the_tenants_own_entity_files(tmp_path: Path) ->
     colour = {**bundled["fields"][-1], "name": "colour", "dataType": "integer", "isRequired": False}
     (tmp_path / "ContactGroups.json").write_text(json.dumps({**bundled, "fields": [*bundled["fields"], colour]}))
     fake = FakeAutotask(entity_dirs=(tmp_path,))
-    traffic = _traffic(fake, ("POST", "/ContactGroups", {"name": "g", "isActive": True, "colour": 1}))
+    traffic = traffic_of(
+        fake, lambda http: http.post(f"{BASE}/ContactGroups", json={"name": "g", "isActive": True, "colour": 1})
+    )
 
     def flagged(context: RuleContext | None) -> list[str]:
         return [v.rule for v in check(traffic, context=context) if v.rule == "known-fields-only"]

@@ -17,15 +17,9 @@ from harness.rules import CONTRACT, RECEIVER, REGISTRY, WORKFLOW, check
 from harness.rules.settings import Settings, load_settings
 from harness.traffic import load_traffic
 
-from .conftest import BASE, CREDENTIALS, ticket_body
+from .conftest import BASE, ticket_body, traffic_of
 
 ALL_PACKS = (CONTRACT, WORKFLOW)
-
-
-def _journal(fake: FakeAutotask, steps: Any) -> list[Any]:
-    with fake.mock(), httpx.Client(headers=CREDENTIALS) as http:
-        steps(http)
-    return load_traffic(fake.journal)
 
 
 def _rules(traffic: list[Any]) -> set[str]:
@@ -51,7 +45,7 @@ def test_a_rule_id_is_written_once_and_stamped_on_its_violations() -> None:
     sources = "".join(path.read_text() for path in rules.glob("*.py"))
     for rule_id in REGISTRY:
         assert sources.count(f'"{rule_id}"') == 1, rule_id
-    traffic = _journal(FakeAutotask(), lambda http: http.patch(f"{BASE}/Tickets", json={"id": 1, "status": 5}))
+    traffic = traffic_of(FakeAutotask(), lambda http: http.patch(f"{BASE}/Tickets", json={"id": 1, "status": 5}))
     [violation] = REGISTRY["no-ticket-patch"].run(traffic)
     assert violation.rule == "no-ticket-patch" and violation.exchanges == (1,)
 
@@ -150,7 +144,7 @@ CASES: list[tuple[str, Any]] = [
 @pytest.mark.parametrize(("rule_id", "steps"), CASES, ids=[c[0] for c in CASES])
 def test_rule_fires_on_its_breach(seeded: tuple[FakeAutotask, int, str], rule_id: str, steps: Any) -> None:
     fake, ticket, number = seeded
-    traffic = _journal(fake, lambda http: steps(http, ticket, number))
+    traffic = traffic_of(fake, lambda http: steps(http, ticket, number))
     assert rule_id in _rules(traffic)
 
 
@@ -161,14 +155,14 @@ def test_resolve_with_completing_status_fires_on_status_8(seeded: tuple[FakeAuto
         http.post(f"{BASE}/TimeEntries/query", json={"filter": [{"op": "eq", "field": "ticketID", "value": ticket}]})
         http.put(f"{BASE}/Tickets", json={**_get(http, ticket), "status": 8})
 
-    assert "resolve-with-completing-status" in _rules(_journal(fake, steps))
+    assert "resolve-with-completing-status" in _rules(traffic_of(fake, steps))
 
 
 def test_follow_next_page_fires_when_the_next_page_is_never_read(fake: FakeAutotask) -> None:
     ticket = fake.seed("Tickets", ticket_body(0))
     for n in range(501):
         fake.seed("TicketNotes", {"ticketID": ticket, "title": f"{n}", "description": "d", "noteType": 1, "publish": 1})
-    traffic = _journal(
+    traffic = traffic_of(
         fake, lambda http: http.post(f"{BASE}/TicketNotes/query", json={"filter": [{"op": "exist", "field": "id"}]})
     )
     assert "follow-next-page" in _rules(traffic)
@@ -191,7 +185,7 @@ def test_back_off_after_429_compares_request_times() -> None:
 
 def test_violations_name_the_offending_exchanges(seeded: tuple[FakeAutotask, int, str]) -> None:
     fake, ticket, _ = seeded
-    traffic = _journal(
+    traffic = traffic_of(
         fake, lambda http: (http.get(f"{BASE}/Companies/0"), http.patch(f"{BASE}/Tickets", json={"id": ticket}))
     )
     violation = next(v for v in check(traffic) if v.rule == "no-ticket-patch")
@@ -200,7 +194,7 @@ def test_violations_name_the_offending_exchanges(seeded: tuple[FakeAutotask, int
 
 def test_rules_can_be_switched_off_with_a_reason(seeded: tuple[FakeAutotask, int, str]) -> None:
     fake, ticket, _ = seeded
-    traffic = _journal(fake, lambda http: http.patch(f"{BASE}/Tickets", json={"id": ticket}))
+    traffic = traffic_of(fake, lambda http: http.patch(f"{BASE}/Tickets", json={"id": ticket}))
     assert "no-ticket-patch" not in {v.rule for v in check(traffic, disabled={"no-ticket-patch": "tenant allows"})}
     with pytest.raises(ValueError, match="no rule named"):
         check(traffic, disabled={"no-such-rule": "typo"})
@@ -227,7 +221,7 @@ def journal_file(tmp_path: Path, seeded: tuple[FakeAutotask, int, str]) -> Path:
     fake, ticket, _ = seeded
     path = tmp_path / "journal.jsonl"
     fake.journal.stream_to(path)
-    _journal(fake, lambda http: http.patch(f"{BASE}/Tickets", json={"id": ticket, "title": "x"}))
+    traffic_of(fake, lambda http: http.patch(f"{BASE}/Tickets", json={"id": ticket, "title": "x"}))
     fake.journal.close()
     return path
 
@@ -264,7 +258,7 @@ def _query(fake: FakeAutotask, model: dict[str, Any], how: str = "POST", path: s
         else:
             http.post(BASE + path, json=model)
 
-    return check(_journal(fake, steps), ALL_PACKS)
+    return check(traffic_of(fake, steps), ALL_PACKS)
 
 
 NESTED_NE = {
@@ -401,7 +395,7 @@ def test_a_put_changing_priority_on_purpose_after_a_fresh_get_breaks_no_rule(
     # The Postman contract §4: copy the fields from a fresh GET and change the intended ones. The rule once called the
     # changed priority a breach.
     fake, ticket, _ = seeded
-    traffic = _journal(fake, lambda http: http.put(f"{BASE}/Tickets", json={**_get(http, ticket), "priority": 1}))
+    traffic = traffic_of(fake, lambda http: http.put(f"{BASE}/Tickets", json={**_get(http, ticket), "priority": 1}))
     assert traffic[-1].status == 200
     assert check(traffic, ALL_PACKS) == []
 
@@ -409,7 +403,7 @@ def test_a_put_changing_priority_on_purpose_after_a_fresh_get_breaks_no_rule(
 def test_required_fields_sent_takes_the_parent_id_from_a_child_url(seeded: tuple[FakeAutotask, int, str]) -> None:
     fake, ticket, _ = seeded
     note = {"title": "t", "description": "d", "noteType": 1, "publish": 1}
-    traffic = _journal(
+    traffic = traffic_of(
         fake,
         lambda http: (
             http.post(f"{BASE}/Tickets/{ticket}/Notes", json=note),
@@ -437,7 +431,7 @@ def test_a_dropped_operator_answers_200_and_only_the_rule_shows_it(seeded: tuple
     fake, _, _ = seeded
     fake.seed("Tickets", ticket_body(0, status=5))
     model = {"filter": [{"op": "ne", "field": "status", "value": 5}]}
-    traffic = _journal(fake, lambda http: http.post(f"{BASE}/Tickets/query", json=model))
+    traffic = traffic_of(fake, lambda http: http.post(f"{BASE}/Tickets/query", json=model))
     assert traffic[0].status == 200
     assert sorted(item["status"] for item in traffic[0].items or []) == [1, 5]
     assert [v.rule for v in check(traffic, ALL_PACKS)] == ["known-query-operators"]
@@ -448,7 +442,7 @@ def test_a_resolution_text_written_by_id_breaks_no_rule(seeded: tuple[FakeAutota
     # a ticket". ticket-number-via-query once counted the text as resolving and flagged the GET.
     fake, ticket, _ = seeded
     note = {"title": "t", "description": "d", "noteType": 1, "publish": 1}
-    traffic = _journal(
+    traffic = traffic_of(
         fake,
         lambda http: (
             item := _get(http, ticket),
@@ -470,5 +464,5 @@ def test_put_carries_stabilising_fields_flags_nulls_read_from_the_response_root(
         answer = http.get(f"{BASE}/Tickets/{ticket}").json()
         http.put(f"{BASE}/Tickets", json={**answer["item"], "queueID": answer.get("queueID")})
 
-    [violation] = [v for v in check(_journal(fake, steps), ALL_PACKS) if v.rule == "put-carries-stabilising-fields"]
+    [violation] = [v for v in check(traffic_of(fake, steps), ALL_PACKS) if v.rule == "put-carries-stabilising-fields"]
     assert violation.details["nulled"] == ["queueID"] and "null for queueID" in violation.message

@@ -12,6 +12,7 @@ from .http_types import ApiRequest, ApiResponse, dumps
 from .jsonbody import parse_json
 from .paging import page_url, start_of, token
 from .query import make_plan, plan_for
+from .query_bytes import cut
 from .query_select import Plan, count, select
 from .rendering import item_json, item_text, udf_definitions
 from .route import BASE, Route
@@ -30,22 +31,31 @@ def _base_url(request: ApiRequest) -> str:
 
 
 def _plan_from_request(tenant: Tenant, route: Route, request: ApiRequest, *, page_size: int | None = None) -> Plan:
-    """The compiled query of a POST body or a GET ``search``; identical queries reuse their plan."""
+    """The compiled query of a POST body or a GET ``search``; identical queries reuse their plan, and a body
+    that differs from one compiled before only in its values binds its template unparsed (``query_bytes``)."""
     raw: bytes | str
+    body = None
+    entity = route.entity
     if request.method.upper() == "POST":
-        if not request.body:
+        raw = request.body
+        if not raw:
             raise BusinessError("Value cannot be null.\r\nParameter name: queryModel")
-        raw, what = request.body, "query"
+        body = cut(raw) if len(raw) <= PLANNED_QUERY_MAX else None
+        if body is not None:
+            template = tenant.plans.body_template((entity.name, body.pieces, page_size))
+            if template is not None:
+                return template.bind(body.values)
+        what = "query"
     else:
         raw, what = request.query.get("search") or "", "search parameter"
         if not raw:
             raise BusinessError("Value cannot be null.\r\nParameter name: search")
-    key = (route.entity.name, raw, page_size)
+    key = (entity.name, raw, page_size)
     plan = tenant.plans.get(key)
     if plan is None:
         keep = len(raw) <= PLANNED_QUERY_MAX  # a cache of huge query texts would hold megabytes each
         data = parse_json(raw, what)
-        plan = plan_for(tenant.plans, route.entity, data, tenant.udf_types(route.entity), page_size, keep=keep)
+        plan = plan_for(tenant.plans, entity, data, tenant.udf_types(entity), page_size, keep=keep, body=body)
         if keep:
             tenant.plans.put(key, plan)
     return plan

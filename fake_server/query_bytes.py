@@ -1,0 +1,98 @@
+"""A query body's values found in its bytes, so that a body differing from one compiled before only in those
+values binds that body's template without being parsed: what makes a query for another ticket number cheap.
+
+``cut`` splits a body at each ``"value": <scalar>`` (the key in any case, as ``query_shape`` reads it) into
+the bytes around the values (a ``BodyShape``) and the values as the strict JSON reader reads them. It only
+cuts a body it can read without parsing it: one with no backslash (so every ``"`` opens or closes a string,
+and a ``"value"`` key is told from the same text inside a string by counting them) and no single quote
+(the reader's single-quoted leniency, ``single_quoted``, would read quotes otherwise).
+
+A shape is only ever used once a body of it has been parsed and compiled, and the values cut from that body
+were exactly the values ``query_shape.shape_key`` took out of the parsed JSON, in the same order, each of
+the same type (``PlanCache.put_body_shape``'s caller checks this). Another body with the same bytes around
+its values differs only in scalar literals, each a whole JSON token, so it is the same JSON with other
+values in the same slots: parsing it would give the same shape and these values. A body whose literals
+are not what the strict reader accepts (a number beyond a double, text that is not UTF-8) is not cut, and
+goes the long way to the API's error.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, NamedTuple
+
+# A value key (group 1) and the scalar literal after it (group 2), which must end there (a comma or the
+# object's end follows). Strings hold no backslash (the whole body holds none) and no control character
+# (strict JSON refuses them); numbers are JSON's grammar; null is not a value here (``query_shape`` keeps
+# it in the shape).
+_SLOT = re.compile(
+    rb'("[vV][aA][lL][uU][eE]"[ \t\n\r]*:[ \t\n\r]*)'
+    rb'("[^"\x00-\x1f]*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false)'
+    rb"(?=[ \t\n\r]*[,}])"
+)
+# Longest number literal cut: Python's int() refuses very long digit strings, and no field takes one.
+_MAX_NUMBER = 40
+
+
+class _Refused:
+    """The type of ``_REFUSED``: a literal ``cut`` leaves to the parser."""
+
+    __slots__ = ()
+
+
+_REFUSED: Any = _Refused()
+
+
+class BodyShape(NamedTuple):
+    """A body cut at its values: the bytes around them (``pieces``: what comes before each value's key, the
+    key, and after the last value the rest), and the values as the strict reader reads them."""
+
+    pieces: tuple[bytes, ...]
+    values: list[Any]
+
+
+def _literal(raw: bytes) -> Any:
+    """The value of a number or boolean literal ``_SLOT`` matched, as the strict reader reads it;
+    ``_REFUSED`` when it would refuse it (the parser then says why)."""
+    if raw == b"true":
+        return True
+    if raw == b"false":
+        return False
+    if len(raw) > _MAX_NUMBER:
+        return _REFUSED
+    if b"." in raw or b"e" in raw or b"E" in raw:
+        number = float(raw)
+        return number if math.isfinite(number) else _REFUSED  # 1e999: the reader refuses it (jsonbody)
+    return int(raw)
+
+
+def cut(body: bytes) -> BodyShape | None:
+    """The body cut at its scalar values, or ``None`` for a body that cannot be cut without parsing it."""
+    if b"\\" in body or b"'" in body:
+        return None
+    parts = _SLOT.split(body)  # [before, key, literal, between, key, literal, ..., after]: one split in C
+    literals = parts[2::3]
+    del parts[2::3]
+    values = []
+    for before, raw in zip(parts[::2], literals, strict=False):  # the last piece has no value after it
+        if before.count(b'"') & 1:  # the key is inside a string: text that only looks like one
+            return None
+        if raw[0] == 0x22:  # a string, the usual value: read here rather than in a call
+            try:
+                values.append(raw[1:-1].decode("utf-8"))
+            except UnicodeDecodeError:
+                return None
+        elif (value := _literal(raw)) is not _REFUSED:
+            values.append(value)
+        else:
+            return None
+    return BodyShape(tuple(parts), values)
+
+
+def same_values(cut_values: list[Any], shape_values: list[Any]) -> bool:
+    """Whether the values cut from a body are those ``shape_key`` took from its parsed JSON: the same
+    number, in the same order, each of the same type (``1``, ``1.0`` and ``true`` are equal in Python)."""
+    return len(cut_values) == len(shape_values) and all(
+        type(a) is type(b) and a == b for a, b in zip(cut_values, shape_values, strict=True)
+    )

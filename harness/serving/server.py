@@ -18,6 +18,7 @@ import uvicorn
 from fake_server import FakeAutotask, Journal, Limits, TenantProfile
 from fake_server.face import BASE, AsgiApp, Receive, Scope, Send, TenantsByCredentials
 
+from .one_write import http_protocol
 from .seeding import load_seed
 
 
@@ -33,6 +34,8 @@ def free_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 def uvicorn_config(app: Callable[[Scope, Receive, Send], Awaitable[None]], **options: Any) -> uvicorn.Config:
     # No access log: its request lines would carry zoneInformation's user= (the API user name).
     # No proxy-header rewriting: nothing stands in front of a loopback test server.
+    # One socket write per answer (``one_write``), unless the caller picks a protocol.
+    options.setdefault("http", http_protocol())
     return uvicorn.Config(
         app,
         log_level="warning",

@@ -44,6 +44,7 @@ def _plan_from_request(tenant: Tenant, route: Route, request: ApiRequest, *, pag
         if body is not None:
             template = tenant.plans.body_template((entity.name, body.pieces, page_size))
             if template is not None:
+                request.cut = body  # strict JSON, as a body of its shape was: the journal reads the shape
                 return template.bind(body.values)
         what = "query"
     else:
@@ -77,23 +78,34 @@ def _page(tenant: Tenant, route: Route, request: ApiRequest, plan: Plan, start: 
         if page.next_start is not None:
             next_url = page_url(base, entity.name, "next", paging, search)
     if spec.include_fields is None:
-        items = b",".join(item_json(entity, table, i, names) for i in page.ids)
+        items = [item_json(entity, table, i, names) for i in page.ids]
     else:
-        items = b",".join(item_text(entity, table.get(i) or {}, names, spec.include_fields) for i in page.ids)
-    return _page_answer(items, len(page.ids), spec.max_records, previous_url, next_url)
+        items = [item_text(entity, table.get(i) or {}, names, spec.include_fields) for i in page.ids]
+    return _page_answer(items, spec.max_records, previous_url, next_url)
+
+
+_ITEMS = b'{"items":['
 
 
 def _page_answer(
-    items: bytes, count: int, request_count: int, previous_url: str | None = None, next_url: str | None = None
+    items: list[bytes], request_count: int, previous_url: str | None = None, next_url: str | None = None
 ) -> ApiResponse:
     """``{"items": [...], "pageDetails": {...}}`` around items already serialised, the one way a page is made."""
+    count = len(items)
     if previous_url is None and next_url is None:  # the common single page, without a JSON encoder round
-        details = b'{"count":%d,"requestCount":%d,"prevPageUrl":null,"nextPageUrl":null}' % (count, request_count)
-    else:
-        details = dumps(
-            {"count": count, "requestCount": request_count, "prevPageUrl": previous_url, "nextPageUrl": next_url}
+        details = b'],"pageDetails":{"count":%d,"requestCount":%d,"prevPageUrl":null,"nextPageUrl":null}}' % (
+            count,
+            request_count,
         )
-    return ApiResponse(200, content=b'{"items":[' + items + b'],"pageDetails":' + details + b"}")
+    else:
+        details = (
+            b'],"pageDetails":'
+            + dumps(
+                {"count": count, "requestCount": request_count, "prevPageUrl": previous_url, "nextPageUrl": next_url}
+            )
+            + b"}"
+        )
+    return ApiResponse(200, content=_ITEMS + b",".join(items) + details)
 
 
 def query(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
@@ -176,7 +188,7 @@ def child_collection(tenant: Tenant, route: Route, request: ApiRequest) -> ApiRe
     parent = tenant.catalog.get(parent_name) if parent_name else None
     if parent_name and (parent is None or route.parent_id not in tenant.store.table(parent.name)):
         if request.method.upper() == "GET":  # no parent: no children, on a page as large as any other
-            return _page_answer(b"", 0, _children(tenant, route).spec.max_records)
+            return _page_answer([], _children(tenant, route).spec.max_records)
         raise BusinessError(f"No {route.child.parent} record with id {route.parent_id} exists.")
     if request.method.upper() == "GET":
         return _page(tenant, route, request, _children(tenant, route), None)

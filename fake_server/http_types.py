@@ -38,10 +38,11 @@ class ApiRequest:
 
     ``parsed`` is the body as strict JSON once a handler has read it (``jsonbody.request_json``), so that
     the journal's search for credentials in it (``redaction.scrub_body``) reads no body a second time;
-    ``NOT_PARSED`` until then, and for a body that is not strict JSON.
+    ``NOT_PARSED`` until then, and for a body that is not strict JSON. ``cut`` is a query body cut at its
+    values when the query handler bound it unparsed (``query_bytes.BodyShape``), for the same search.
     """
 
-    __slots__ = ("_headers", "_lower", "_path", "body", "decoded", "method", "parsed", "raw_headers", "url")
+    __slots__ = ("_headers", "_lower", "_path", "body", "cut", "decoded", "method", "parsed", "raw_headers", "url")
 
     def __init__(
         self,
@@ -64,6 +65,7 @@ class ApiRequest:
         # body read as it came, which is nearly every one.
         self.decoded: str | None = None
         self.parsed: Any = NOT_PARSED
+        self.cut: Any = None
 
     def with_body(self, body: bytes, decoded: str | None) -> ApiRequest:
         """The same request with another body, noting what was undone to get it (not yet parsed)."""

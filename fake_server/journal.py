@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .caller_secrets import CallerSecrets
 from .exchange import Exchange
 from .http_types import ApiRequest, ApiResponse
-from .redaction import CallerSecrets, scrub_body, scrub_headers, scrub_raw_headers, scrub_url
+from .redaction import scrub_body, scrub_headers, scrub_raw_headers, scrub_url
 
 
 def _header_text(headers: dict[str, str] | dict[bytes, bytes]) -> dict[str, str]:
@@ -110,8 +111,11 @@ class Journal:
         # Equal bodies share one bytes object: a client polling the same record would otherwise keep a fresh
         # copy per exchange, and that growth, more than the bookkeeping, is what slows a busy served fake.
         self._bodies: dict[bytes, bytes] = {}
-        # Request bodies seen before that had nothing to scrub, so a repeated one skips the scan.
+        # Request bodies seen before that had nothing to scrub, so a repeated one skips the scan; and query
+        # body shapes (``ApiRequest.cut``), whether their bodies hold a credential-named key: only the values
+        # differ between bodies of one shape, and a value's key is ``value``, which names no credential.
         self._clean_bodies: dict[bytes, bytes] = {}
+        self._clean_shapes: dict[tuple[bytes, ...], bool] = {}
         # URLs as they came -> as journalled: a client polls the same URLs, scrubbed once each.
         self._urls: dict[str, str] = {}
         # Answers already searched for the current caller's credentials, and found without them.
@@ -213,7 +217,7 @@ class Journal:
             if url is None:
                 url = scrub_url(raw_url) if caller.as_text is None else caller.in_text(scrub_url(raw_url))
                 self._urls[raw_url] = url
-            body = self._request_body(body, caller, request.parsed) if (body := request.body) else b""
+            body = self._request_body(body, caller, request) if (body := request.body) else b""
             content = self._shared(response.content())
             if content and caller.as_bytes is not None and content not in self._scanned:
                 scrubbed = caller.in_bytes(content)  # the API user's Resource carries the caller's UserName
@@ -261,11 +265,18 @@ class Journal:
             if self._sink is not None:
                 _write_all(self._sink, _line(_exchange(entry, self._total)))
 
-    def _request_body(self, body: bytes, caller: CallerSecrets, parsed: Any) -> bytes:
+    def _request_body(self, body: bytes, caller: CallerSecrets, request: ApiRequest) -> bytes:
         clean = self._clean_bodies.get(body)
         if clean is not None:
             return clean
-        scrubbed = scrub_body(body, parsed)
+        cut = request.cut
+        if cut is None:
+            scrubbed = scrub_body(body, request.parsed)
+        else:  # a query body bound unparsed: its shape's verdict, found on its first body
+            verdict = self._clean_shapes.get(cut.pieces)
+            if verdict is None:
+                verdict = self._clean_shapes[cut.pieces] = scrub_body(body, request.parsed) is body
+            scrubbed = body if verdict else scrub_body(body, request.parsed)
         if caller.as_bytes is not None:
             scrubbed = caller.in_bytes(scrubbed)
         scrubbed = self._shared(scrubbed)
@@ -317,6 +328,7 @@ class Journal:
         self._kinds.clear()
         self._bodies.clear()
         self._clean_bodies.clear()
+        self._clean_shapes.clear()
         self._urls.clear()
         self._scanned.clear()
         self._last_headers = None

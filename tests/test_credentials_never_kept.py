@@ -141,6 +141,42 @@ def test_the_callers_own_credentials_are_redacted_in_answers_other_records_keep_
     assert entries[1]["url"].endswith("/Tickets/REDACTED")
 
 
+def test_the_callers_credentials_written_into_records_are_redacted_from_every_page_and_item() -> None:
+    """Every answer holding a record that carries the caller's credentials is searched, before and after a
+    write: one found clean before the write carries them after it."""
+    v = _values("user", "secret", "code")
+    fake = FakeAutotask(limits=Limits.off())
+    headers = {"UserName": v["user"], "Secret": v["secret"], "ApiIntegrationCode": v["code"]}
+    carrying = fake.seed("Tickets", {**ticket_body(0), "title": f"from {v['user']}"})
+    plain = fake.seed("Tickets", ticket_body(0, title="Plain"))
+    every = {"filter": [{"op": "exist", "field": "id"}]}
+    with fake.mock(), httpx.Client(headers=headers) as http:
+        for _ in range(2):  # the second time, every part has been searched before
+            http.post(f"{BASE}/Tickets/query", json=every)
+            http.get(f"{BASE}/Tickets/{carrying}")
+            http.get(f"{BASE}/Tickets/{plain}")
+        current = http.get(f"{BASE}/Tickets/{plain}").json()["item"]
+        http.put(f"{BASE}/Tickets", json={**current, "description": f"secret {v['secret']}, code {v['code']}"})
+        http.post(f"{BASE}/Tickets/query", json=every)
+        http.get(f"{BASE}/Tickets/{plain}")
+    entries = fake.journal.to_dicts()
+    _assert_absent(v, entries)
+    # two pages and two items of the carrying record before the write, a page and an item of the changed one
+    assert sum("REDACTED" in json.dumps(entry["response_json"]) for entry in entries) == 6
+
+
+def test_a_credential_keyed_value_in_a_query_body_bound_unparsed_is_redacted() -> None:
+    """Query bodies of one shape are judged by their shape once (``ApiRequest.cut``): a shape holding a
+    credential-named key keeps being scrubbed, whatever its values."""
+    fake = FakeAutotask(limits=Limits.off())
+    tokens = [f"zqtoken{secrets.token_hex(8)}" for _ in range(4)]
+    with fake.mock(), httpx.Client(headers=_values("UserName", "Secret", "ApiIntegrationCode")) as http:
+        for token in tokens:
+            query = {"filter": [{"op": "eq", "field": "title", "value": "x"}], "token": {"value": token}}
+            assert http.post(f"{BASE}/Tickets/query", json=query).status_code == 200
+    _assert_absent({f"token {i}": token for i, token in enumerate(tokens)}, fake.journal.to_dicts())
+
+
 # -- headers -------------------------------------------------------------------------------------------
 
 

@@ -10,13 +10,16 @@ from .redaction import REDACTED
 
 # Shorter credential values (a test's "u", "secret") are not hunted for in URLs and bodies: that would garble text.
 MIN_CALLER_SECRET = 8
+# What an answer's parts are joined with (``ApiResponse.parts``): a value holding none of these cannot
+# straddle two parts, so finding it in none of them is finding it nowhere in the answer.
+JOINTS = frozenset(b"{}[],:")
 
 
 class CallerSecrets:
     """The caller's own credential values and their percent-encoded forms. Built once per set of
     credentials; one regex search each."""
 
-    __slots__ = ("as_bytes", "as_text", "key")
+    __slots__ = ("as_bytes", "as_text", "joint_free", "key")
 
     def __init__(self, key: tuple[str | bytes | None, ...]) -> None:
         self.key = key
@@ -25,6 +28,7 @@ class CallerSecrets:
         texts = sorted({*values, *(quote(value, safe="") for value in values)}, key=len, reverse=True)
         self.as_text = re.compile("|".join(map(re.escape, texts))) if texts else None
         self.as_bytes = re.compile(b"|".join(re.escape(text.encode("utf-8")) for text in texts)) if texts else None
+        self.joint_free = not any(JOINTS.intersection(text.encode("utf-8")) for text in texts)
 
     def in_text(self, text: str) -> str:
         assert self.as_text is not None

@@ -90,7 +90,8 @@ _ITEMS = b'{"items":['
 def _page_answer(
     items: list[bytes], request_count: int, previous_url: str | None = None, next_url: str | None = None
 ) -> ApiResponse:
-    """``{"items": [...], "pageDetails": {...}}`` around items already serialised, the one way a page is made."""
+    """``{"items": [...], "pageDetails": {...}}`` around items already serialised, the one way a page is made;
+    its parts (``ApiResponse.parts``) are the items and the text around them."""
     count = len(items)
     if previous_url is None and next_url is None:  # the common single page, without a JSON encoder round
         details = b'],"pageDetails":{"count":%d,"requestCount":%d,"prevPageUrl":null,"nextPageUrl":null}}' % (
@@ -105,7 +106,7 @@ def _page_answer(
             )
             + b"}"
         )
-    return ApiResponse(200, content=_ITEMS + b",".join(items) + details)
+    return ApiResponse(200, content=_ITEMS + b",".join(items) + details, parts=(_ITEMS, *items, details))
 
 
 def query(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
@@ -152,7 +153,8 @@ def _read_item(tenant: Tenant, route: Route, record_id: int | None) -> ApiRespon
             return ApiResponse(404, {"errors": [f"No {route.entity.name} record with id {route.record_id}."]})
         return _ok({"item": None})
     names = list(tenant.udf_types(route.entity))
-    return ApiResponse(200, content=b'{"item":' + item_json(route.entity, table, record_id, names) + b"}")
+    item = item_json(route.entity, table, record_id, names)
+    return ApiResponse(200, content=b'{"item":' + item + b"}", parts=(b'{"item":', item, b"}"))
 
 
 def _write(

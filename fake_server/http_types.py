@@ -146,19 +146,29 @@ class ApiResponse:
     """One answer: a status and a JSON body (``None`` for an empty body); never changed once made.
 
     A handler may hand over the body already serialised (``content=``); it is then parsed when someone
-    first reads ``body``, and that value is kept: the bytes are made once and parsed at most once. An
-    answer the fake hands to every request that repeats a read is a ``KeptAnswer`` instead.
+    first reads ``body``, and that value is kept: the bytes are made once and parsed at most once. With
+    it, ``parts`` may give the pieces the content was joined from: records' texts the store keeps between
+    answers, and the text around them, joined only by ``{}[],:`` characters. The journal then searches
+    each record's text for the caller's credentials once, rather than every answer holding it. An answer
+    the fake hands to every request that repeats a read is a ``KeptAnswer`` instead.
     """
 
-    __slots__ = ("_body", "_content", "headers", "status")
+    __slots__ = ("_body", "_content", "headers", "parts", "status")
 
     def __init__(
-        self, status: int, body: Any = None, headers: Mapping[str, str] | None = None, *, content: bytes | None = None
+        self,
+        status: int,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        content: bytes | None = None,
+        parts: tuple[bytes, ...] | None = None,
     ) -> None:
         self.status = status
         self.headers = headers if headers is not None else JSON_HEADERS
         self._body = _UNSET if content is not None else body
         self._content = content
+        self.parts = parts
 
     @property
     def body(self) -> Any:

@@ -118,7 +118,8 @@ class Journal:
         self._clean_shapes: dict[tuple[bytes, ...], bool] = {}
         # URLs as they came -> as journalled: a client polls the same URLs, scrubbed once each.
         self._urls: dict[str, str] = {}
-        # Answers already searched for the current caller's credentials, and found without them.
+        # Answers, and parts of answers (``ApiResponse.parts``), already searched for the current caller's
+        # credentials and found without them.
         self._scanned: set[bytes] = set()
         self._caller = CallerSecrets((None, None, None))
         self._last_headers: Any = None
@@ -220,11 +221,15 @@ class Journal:
             body = self._request_body(body, caller, request) if (body := request.body) else b""
             content = self._shared(response.content())
             if content and caller.as_bytes is not None and content not in self._scanned:
-                scrubbed = caller.in_bytes(content)  # the API user's Resource carries the caller's UserName
-                if scrubbed is content:
+                parts = response.parts
+                if parts is not None and caller.joint_free and self._parts_clean(parts, caller):
                     self._scanned.add(content)
                 else:
-                    content = self._shared(scrubbed)
+                    scrubbed = caller.in_bytes(content)  # the API user's Resource carries the caller's UserName
+                    if scrubbed is content:
+                        self._scanned.add(content)
+                    else:
+                        content = self._shared(scrubbed)
             kind = (method if method.isupper() else method.upper(), body, response.status, request.decoded)
             row = (self._kinds.setdefault(kind, kind), url, headers, content, started_at, duration)
             if self._keep is None or len(self._rows_held) < self._keep:  # the usual case, inline
@@ -264,6 +269,18 @@ class Journal:
             self._append(entry)
             if self._sink is not None:
                 _write_all(self._sink, _line(_exchange(entry, self._total)))
+
+    def _parts_clean(self, parts: tuple[bytes, ...], caller: CallerSecrets) -> bool:
+        """Whether no part holds the caller's credentials: a record's text is searched once, not on every page
+        holding it (the lock held; ``caller.joint_free``, so none can straddle two parts)."""
+        scanned, pattern = self._scanned, caller.as_bytes
+        assert pattern is not None
+        for part in parts:
+            if part not in scanned:
+                if pattern.search(part) is not None:
+                    return False
+                scanned.add(part)
+        return True
 
     def _request_body(self, body: bytes, caller: CallerSecrets, request: ApiRequest) -> bytes:
         clean = self._clean_bodies.get(body)

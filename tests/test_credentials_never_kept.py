@@ -142,8 +142,8 @@ def test_the_callers_own_credentials_are_redacted_in_answers_other_records_keep_
 
 
 def test_the_callers_credentials_written_into_records_are_redacted_from_every_page_and_item() -> None:
-    """Every answer holding a record that carries the caller's credentials is searched, before and after a
-    write: one found clean before the write carries them after it."""
+    """A record's text is searched for the caller's credentials once, not on every answer holding it (the
+    answer's parts): a record found clean and later changed to carry them is searched again."""
     v = _values("user", "secret", "code")
     fake = FakeAutotask(limits=Limits.off())
     headers = {"UserName": v["user"], "Secret": v["secret"], "ApiIntegrationCode": v["code"]}
@@ -163,6 +163,22 @@ def test_the_callers_credentials_written_into_records_are_redacted_from_every_pa
     _assert_absent(v, entries)
     # two pages and two items of the carrying record before the write, a page and an item of the changed one
     assert sum("REDACTED" in json.dumps(entry["response_json"]) for entry in entries) == 6
+
+
+def test_a_credential_straddling_two_parts_of_an_answer_is_found() -> None:
+    """A value holding a joint character (``{}[],:``) could span two records of a page, so such a caller's
+    answers are searched whole."""
+    from fake_server import ApiRequest, ApiResponse, Journal
+
+    secret = 'zq1"},{"u'  # the end of one record and the start of the next
+    journal = Journal()
+    first, second, rest = b'{"t":"zq1"}', b'{"u":"x"}', b'],"pageDetails":{}}'
+    content = b'{"items":[' + first + b"," + second + rest
+    answer = ApiResponse(200, content=content, parts=(b'{"items":[', first, second, rest))
+    request = ApiRequest("GET", f"{BASE}/Tickets/query", (("UserName", "zquser1234"), ("Secret", secret)))
+    journal.record(request, answer, 0.0, 0.0)
+    kept = next(iter(journal)).response_body
+    assert secret.encode() not in kept and b"REDACTED" in kept
 
 
 def test_a_credential_keyed_value_in_a_query_body_bound_unparsed_is_redacted() -> None:

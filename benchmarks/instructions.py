@@ -42,14 +42,67 @@ CASES = [(mode, kind) for mode in ("inprocess", "asgi", "asgi-tenants") for kind
 CASES.append(("inprocess", "put"))
 CASES += [("inprocess", "get-new"), ("inprocess", "query-new"), ("inprocess", "plan-new")]
 CASES += [("asgi", "get-new"), ("asgi", "query-new"), ("asgi", "get-warm"), ("asgi", "query-warm")]
+# The mixed integration workload of benchmarks/http.py (zone lookup, query, GET, note, PUT, time entries).
+CASES.append(("asgi", "mixed"))
 # Tickets seeded for the -new kinds, the same number whatever ``calls`` is, so that both children of a
 # difference share their setup; requests past it wrap around (and may then meet a kept answer).
 NEW_TICKETS = 1400
 
 
+def mixed_child(calls: int) -> None:
+    """``calls`` requests of ``benchmarks/http.py``'s mixed workload through the ASGI app, on the sample tenant
+    ``serve --seed sample`` serves, after one pass over its tickets (the warm-up)."""
+    import importlib.util
+
+    from fake_server.asgi import AsgiApp
+
+    spec = importlib.util.spec_from_file_location("http_workload", HERE.parent / "http_workload.py")
+    assert spec is not None and spec.loader is not None
+    workload = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(workload)
+    fake = workload.sample_fake()
+    app = AsgiApp(fake)
+    raw = [(k.lower().encode(), v.encode()) for k, v in workload.HEADERS.items()]
+    raw += [(b"host", b"127.0.0.1:8765"), (b"content-type", b"application/json")]
+    steps: list[tuple[str, str, bytes]] = []
+    note = json.dumps(workload.NOTE).encode()
+    for ticket_id in range(1, workload.MIXED_TICKETS + 1):
+        number = str(fake.get("Tickets", ticket_id)["ticketNumber"])
+        steps += [
+            ("GET", workload.ZONE_PATH, b""),
+            ("POST", workload.QUERY_PATH, workload.ticket_query(number).encode()),
+            ("GET", f"/ATServicesRest/V1.0/Tickets/{ticket_id}", b""),
+            ("POST", f"/ATServicesRest/V1.0/Tickets/{ticket_id}/Notes", note),
+            ("PUT", workload.PUT_PATH, workload.put_body(fake, ticket_id).encode()),
+            ("POST", workload.TIME_QUERY_PATH, workload.time_query(ticket_id).encode()),
+        ]
+    body = b""
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: object) -> None:
+        return None
+
+    async def run() -> None:
+        nonlocal body
+        for i in range(len(steps) + calls):
+            method, target, body = steps[i % len(steps)]
+            path, _, query = target.partition("?")
+            scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode()}
+            scope.update({"query_string": query.encode(), "headers": raw, "scheme": "http"})
+            await app({**scope, "server": ("127.0.0.1", 8765)}, receive, send)
+
+    asyncio.run(run())
+
+
 def child(mode: str, kind: str, calls: int) -> None:
     """The measured work: ``calls`` requests of one kind, after the same setup in every tree."""
     import httpx
+
+    if kind == "mixed":
+        mixed_child(calls)
+        return
 
     from fake_server import FakeAutotask, Limits
     from fake_server.asgi import AsgiApp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -98,8 +98,9 @@ class FieldInfo:
             "isSupportedWebhookField": self.is_supported_webhook_field,
         }
 
+    @cached_property
     def allowed_values(self) -> dict[str, dict[str, Any]]:
-        """Active picklist entries by their string value."""
+        """Active picklist entries by their string value; made once per field, as every write checks them."""
         return {str(v["value"]): v for v in self.picklist_values or () if v.get("isActive", True)}
 
 

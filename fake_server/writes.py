@@ -283,7 +283,7 @@ class Writer:
 
     def _check_picklist(self, entity: EntityInfo, info: FieldInfo, value: Any, record: dict[str, Any]) -> None:
         key = str(value)
-        entry = info.allowed_values().get(key)
+        entry = info.allowed_values.get(key)
         if entry is None:
             raise BusinessError(f"Value {value} does not exist for field {info.name} on the {entity.name} entity.")
         if info.picklist_parent_value_field and entry.get("parentValue"):

@@ -156,14 +156,15 @@ class Writer:
             if lower == "id":
                 raw_id = value
                 continue
-            info = entity.field(key)
+            info = entity.by_lower.get(lower)
             if info is None:
                 if entity.ignores(key):
                     continue
                 raise BusinessError(f"Unable to find the field {key} on the {entity.name} entity.")
             if info.is_read_only:
                 continue
-            values[info.name] = checked_value(info, value)
+            # A whole record sent back (a PUT) is mostly nulls: kept as they are without a call.
+            values[info.name] = None if value is None else checked_value(info, value)
         return values, udfs, raw_id
 
     def _udfs(self, entity: EntityInfo, old: dict[str, Any] | None, sent: Any) -> dict[str, Any] | None:

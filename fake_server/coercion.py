@@ -138,6 +138,8 @@ def _boolean(field: str, value: Any) -> bool:
 
 def _string(field: str, value: Any) -> str:
     if isinstance(value, str):
+        if value.isascii():  # no surrogate in it: the usual text, seen without a search
+            return value
         if surrogate := _LONE_SURROGATE.search(value):
             # Only a seed or a Python caller can hand one over (a request body's lone surrogate escapes are
             # read as U+FFFD first, as Newtonsoft reads them); stored, it would make every answer holding the

@@ -261,8 +261,10 @@ class FakeAutotask:
                 unread = error  # answered once the request has a route: Web API routes before it reads
         response = self._run_guarded(request, override, unread)
         try:
-            # Most bodies hold no \u escape at all; only those can need re-reading before they are kept.
-            journalled = recorded(request) if b"\\u" in request.body else request
+            # Most bodies hold no \u escape at all; only those can need re-reading before they are kept. A byte
+            # is looked for first: finding an int in bytes costs a tenth of finding a two-byte string.
+            body = request.body
+            journalled = recorded(request) if 0x5C in body and b"\\u" in body else request
             self.journal.record(journalled, response, started, time.time() - started)
         except Exception:  # a journal that cannot be written (a stream) must not cost the client its answer
             log.exception("fake_server could not journal %s %s", request.method, request.path)

@@ -287,13 +287,14 @@ class Journal:
         if clean is not None:
             return clean
         cut = request.cut
-        if cut is None:
+        # A query body bound unparsed takes its shape's verdict, found on the first body of the shape.
+        verdict = None if cut is None else self._clean_shapes.get(cut.pieces)
+        if verdict:
+            scrubbed = body
+        else:
             scrubbed = scrub_body(body, request.parsed)
-        else:  # a query body bound unparsed: its shape's verdict, found on its first body
-            verdict = self._clean_shapes.get(cut.pieces)
-            if verdict is None:
-                verdict = self._clean_shapes[cut.pieces] = scrub_body(body, request.parsed) is body
-            scrubbed = body if verdict else scrub_body(body, request.parsed)
+            if cut is not None and verdict is None:
+                self._clean_shapes[cut.pieces] = scrubbed is body
         if caller.as_bytes is not None:
             scrubbed = caller.in_bytes(scrubbed)
         scrubbed = self._shared(scrubbed)

@@ -307,8 +307,8 @@ MUTANTS: tuple[Mutant, ...] = (
     _m(
         "query-shape-verdict-kept-clean",
         "fake_server/journal.py",
-        "scrubbed = body if verdict else scrub_body(body, request.parsed)",
-        "scrubbed = body",
+        "verdict = None if cut is None else self._clean_shapes.get(cut.pieces)",
+        "verdict = None if cut is None else True",
         SECRETS,
         "a query body bound unparsed journalled unscrubbed whatever its shape",
     ),

@@ -26,7 +26,7 @@ from .http_types import JSON_HEADERS, ApiRequest, ApiResponse, KeptAnswer
 from .journal import Journal
 from .jsonbody import PLAIN_JSON_TYPES, check_media_type, recorded
 from .profile import Limits, TenantProfile
-from .query import PlanCache
+from .query_cache import PlanCache
 from .route import Route
 from .route_shapes import last_id, without_last_id
 from .routing import api_segments, base_path_accepted, resolve, service_segments

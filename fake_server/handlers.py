@@ -11,8 +11,9 @@ from .errors import NO_MATCHING_RECORD, BusinessError, MethodNotAllowed
 from .http_types import ApiRequest, ApiResponse, dumps
 from .jsonbody import parse_json
 from .paging import page_url, start_of, token
-from .query import make_plan, plan_for
+from .query import make_plan
 from .query_bytes import cut
+from .query_cache import plan_for
 from .query_select import Plan, count, select
 from .rendering import item_json, item_text, udf_definitions
 from .route import BASE, Route

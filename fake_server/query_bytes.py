@@ -9,7 +9,7 @@ and a ``"value"`` key is told from the same text inside a string by counting the
 
 A shape is only ever used once a body of it has been parsed and compiled, and the values cut from that body
 were exactly the values ``query_shape.shape_key`` took out of the parsed JSON, in the same order, each of
-the same type (``same_values``, which ``query.plan_for`` asks before it keeps a template by body shape).
+the same type (``same_values``, which ``query_cache.plan_for`` asks before it keeps a template by body shape).
 Another body with the same bytes around its values differs only in scalar literals, each a whole JSON
 token, so it is the same JSON with other values in the same slots: parsing it would give the same shape
 and these values. A body whose literals are not what the strict reader accepts (a number beyond a double,

@@ -19,7 +19,7 @@ from .errors import BusinessError
 from .http_types import ApiRequest, ApiResponse, dumps
 from .jsonbody import request_json
 from .profile import TenantProfile
-from .query import PlanCache
+from .query_cache import PlanCache
 from .rendering import render, udf_types
 from .seed_check import Checked, check_record, check_snapshot
 from .store import Store

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fake_server import ApiRequest, FakeAutotask, handlers
-from fake_server.query import PlanCache
 from fake_server.query_bytes import cut, same_values
+from fake_server.query_cache import PlanCache
 
 from .conftest import BASE, CREDENTIALS, TickingClock
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from fake_server import FakeAutotask
 from fake_server.errors import BusinessError
-from fake_server.query import PlanCache, make_plan, plan_for
+from fake_server.query import make_plan
+from fake_server.query_cache import PlanCache, plan_for
 from fake_server.query_select import select
 from fake_server.query_shape import shape_key
 

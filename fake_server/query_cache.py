@@ -1,0 +1,95 @@
+"""Compiled queries kept for reuse: plans by query text, templates by query shape and by body shape, and
+``plan_for``, which finds a query's plan among them or compiles it (``query``)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from .catalog import EntityInfo
+from .query import Template, compile_template
+from .query_bytes import BodyShape, same_values
+from .query_select import Plan
+from .query_shape import shape_key, skeleton
+
+
+def plan_for(
+    cache: PlanCache,
+    entity: EntityInfo,
+    data: Any,
+    udf_types: dict[str, str],
+    page_size: int | None,
+    *,
+    keep: bool,
+    body: BodyShape | None = None,
+) -> Plan:
+    """The plan of a QueryModel, from the cache's template for its shape (compiled and kept if ``keep`` when
+    there is none yet): a query for another ticket number costs a walk and a lookup, not a compile.
+
+    ``body`` is the request body ``data`` was parsed from, cut at its values (``query_bytes.cut``): when
+    those are the values the walk took out, the template is kept for that body shape too, and a later
+    body of it is bound without being parsed (``PlanCache.body_template``)."""
+    values: list[Any] = []
+    shape = (entity.name, shape_key(data, values), page_size)
+    template = cache.template(shape)
+    if template is None:
+        template, bound = compile_template(entity, skeleton(data), values, udf_types, page_size)
+        plan = template.plan(bound)
+        if keep:
+            cache.put_template(shape, template)
+    else:
+        plan = template.bind(values)
+    if keep and body is not None and same_values(body.values, values):
+        cache.put_body_template((entity.name, body.pieces, page_size), template)
+    return plan
+
+
+# Clients repeat the same query text, and more often the same query with other values; the tenant compiles
+# each text's plan, and each shape's template, once.
+class PlanCache:
+    """Least-recently-used plans by (entity, raw query text, page size), and templates by (entity, shape,
+    page size); templates also by (entity, body shape, page size), ``query_bytes``' cut of a body, dropped
+    all at once when full (each is a plain lookup, on every query of a new value). Thread-safe."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._plans: OrderedDict[Any, Plan] = OrderedDict()
+        self._templates: OrderedDict[Any, Template] = OrderedDict()
+        self._by_body: dict[Any, Template] = {}
+        self._lock = threading.Lock()
+
+    def body_template(self, key: Any) -> Template | None:
+        return self._by_body.get(key)  # one dict read: atomic, no lock needed
+
+    def put_body_template(self, key: Any, template: Template) -> None:
+        with self._lock:
+            if len(self._by_body) >= self.size:
+                self._by_body.clear()
+            self._by_body[key] = template
+
+    def get(self, key: Any) -> Plan | None:
+        with self._lock:
+            plan = self._plans.get(key)
+            if plan is not None:
+                self._plans.move_to_end(key)
+            return plan
+
+    def put(self, key: Any, plan: Plan) -> None:
+        with self._lock:
+            self._plans[key] = plan
+            if len(self._plans) > self.size:
+                self._plans.popitem(last=False)
+
+    def template(self, shape: Any) -> Template | None:
+        with self._lock:
+            template = self._templates.get(shape)
+            if template is not None:
+                self._templates.move_to_end(shape)
+            return template
+
+    def put_template(self, shape: Any, template: Template) -> None:
+        with self._lock:
+            self._templates[shape] = template
+            if len(self._templates) > self.size:
+                self._templates.popitem(last=False)

@@ -34,7 +34,9 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 HERE = Path(__file__).resolve()
 CASES = [(mode, kind) for mode in ("inprocess", "asgi", "asgi-tenants") for kind in ("get", "query")]
@@ -76,24 +78,15 @@ def mixed_child(calls: int) -> None:
             ("PUT", workload.PUT_PATH, workload.put_body(fake, ticket_id).encode()),
             ("POST", workload.TIME_QUERY_PATH, workload.time_query(ticket_id).encode()),
         ]
-    body = b""
 
-    async def receive() -> dict[str, object]:
-        return {"type": "http.request", "body": body, "more_body": False}
+    def request(i: int) -> tuple[dict[str, Any], bytes]:
+        method, target, body = steps[i % len(steps)]
+        path, _, query = target.partition("?")
+        scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode()}
+        scope.update({"query_string": query.encode(), "headers": raw, "scheme": "http"})
+        return {**scope, "server": ("127.0.0.1", 8765)}, body
 
-    async def send(message: object) -> None:
-        return None
-
-    async def run() -> None:
-        nonlocal body
-        for i in range(len(steps) + calls):
-            method, target, body = steps[i % len(steps)]
-            path, _, query = target.partition("?")
-            scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode()}
-            scope.update({"query_string": query.encode(), "headers": raw, "scheme": "http"})
-            await app({**scope, "server": ("127.0.0.1", 8765)}, receive, send)
-
-    asyncio.run(run())
+    asyncio.run(serve_each(app, (request(i) for i in range(len(steps) + calls))))
 
 
 def child(mode: str, kind: str, calls: int) -> None:
@@ -178,7 +171,20 @@ def child(mode: str, kind: str, calls: int) -> None:
         ]
     elif kind in ("query-new", "query-warm"):
         bodies = [query_of(n) for n in numbers]
-    body = bodies[0]
+
+    async def run() -> None:
+        if kind.endswith("-warm"):  # every ticket read once, as the served benchmark's warm-up does; then a write
+            paths = (f"/ATServicesRest/V1.0/Tickets/{i + 1}" for i in range(NEW_TICKETS))
+            await serve_each(app, (({**scope, "method": "GET", "path": p, "raw_path": p.encode()}, b"") for p in paths))
+            fake.seed("Companies", {"companyName": "Warm", "companyType": 1, "ownerResourceID": 4})  # answers retire
+        await serve_each(app, ((scopes[i % len(scopes)], bodies[i % len(bodies)]) for i in range(calls)))
+
+    asyncio.run(run())
+
+
+async def serve_each(app: Any, requests: Iterable[tuple[dict[str, Any], bytes]]) -> None:
+    """Each (scope, body) through an ASGI app, the whole body in one message; the answers are dropped."""
+    body = b""
 
     async def receive() -> dict[str, object]:
         return {"type": "http.request", "body": body, "more_body": False}
@@ -186,27 +192,20 @@ def child(mode: str, kind: str, calls: int) -> None:
     async def send(message: object) -> None:
         return None
 
-    async def run() -> None:
-        nonlocal body
-        if kind.endswith("-warm"):  # every ticket read once, as the served benchmark's warm-up does; then a write
-            body = b""
-            for i in range(NEW_TICKETS):
-                path = f"/ATServicesRest/V1.0/Tickets/{i + 1}"
-                await app({**scope, "method": "GET", "path": path, "raw_path": path.encode()}, receive, send)
-            fake.seed("Companies", {"companyName": "Warm", "companyType": 1, "ownerResourceID": 4})  # answers retire
-        for i in range(calls):
-            body = bodies[i % len(bodies)]
-            await app(scopes[i % len(scopes)], receive, send)
+    for scope, body in requests:  # noqa: B007 - receive reads the body of the request being served
+        await app(scope, receive, send)
 
-    asyncio.run(run())
+
+def valgrind_count(script: Path, arguments: list[str], env: dict[str, str] | None = None) -> int | None:
+    """The instructions valgrind counts for ``python script --child *arguments``; None if the child failed."""
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, str(script)]
+    done = subprocess.run([*command, "--child", *arguments], capture_output=True, text=True, env=env)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    return int(found.group(1)) if found and done.returncode == 0 else None
 
 
 def counted(tree: Path, mode: str, kind: str, calls: int) -> int | None:
-    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, str(HERE)]
-    command += ["--child", mode, kind, str(calls)]
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tree)})
-    found = re.search(r"Collected : (\d+)", done.stderr)
-    return int(found.group(1)) if found and done.returncode == 0 else None
+    return valgrind_count(HERE, [mode, kind, str(calls)], {**os.environ, "PYTHONPATH": str(tree)})
 
 
 def main() -> None:

@@ -18,13 +18,13 @@ from pathlib import Path
 # This folder holds a file named http.py: keep it from shadowing the standard library's http package.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
-sys.path.append(str(Path(__file__).resolve().parent))  # after the standard library, for inprocess
+sys.path.append(str(Path(__file__).resolve().parent))  # after the standard library, for inprocess, instructions
 
 import argparse
-import re
 import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
+
+from instructions import valgrind_count
 
 HERE = Path(__file__).resolve()
 PAIRS = {
@@ -53,11 +53,7 @@ def child(stack: str, fake_or_bare: str, calls: int) -> None:
 
 
 def counted(stack: str, fake_or_bare: str, calls: int) -> int | None:
-    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, str(HERE)]
-    command += ["--child", stack, fake_or_bare, str(calls)]
-    done = subprocess.run(command, capture_output=True, text=True)
-    found = re.search(r"Collected : (\d+)", done.stderr)
-    return int(found.group(1)) if found and done.returncode == 0 else None
+    return valgrind_count(HERE, [stack, fake_or_bare, str(calls)])
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -361,7 +360,7 @@ class FakeAutotask:
         if known is None:
             return None
         self._authenticate(request)
-        return replace(known[0], record_id=record_id), known[1]
+        return known[0].with_record_id(record_id), known[1]
 
     def _route(self, request: ApiRequest) -> Route | ApiResponse:
         """The route for a request (authenticating it on the way), or the answer of a service endpoint."""

@@ -12,7 +12,6 @@ from .http_types import ApiRequest, ApiResponse, dumps
 from .jsonbody import parse_json
 from .paging import page_url, start_of, token
 from .query import make_plan
-from .query_bytes import cut
 from .query_cache import plan_for
 from .query_select import Plan, count, select
 from .rendering import item_json, item_text, udf_definitions
@@ -41,10 +40,10 @@ def _plan_from_request(tenant: Tenant, route: Route, request: ApiRequest, *, pag
         raw = request.body
         if not raw:
             raise BusinessError("Value cannot be null.\r\nParameter name: queryModel")
-        body = cut(raw) if len(raw) <= PLANNED_QUERY_MAX else None
-        if body is not None:
-            template = tenant.plans.body_template((entity.name, body.pieces, page_size))
-            if template is not None:
+        body = None
+        if len(raw) <= PLANNED_QUERY_MAX:
+            body, template = tenant.plans.by_body(entity.name, raw, page_size)
+            if template is not None and body is not None:
                 request.cut = body  # strict JSON, as a body of its shape was: the journal reads the shape
                 return template.bind(body.values)
         what = "query"
@@ -107,7 +106,9 @@ def _page_answer(
             )
             + b"}"
         )
-    return ApiResponse(200, content=_ITEMS + b",".join(items) + details, parts=(_ITEMS, *items, details))
+    # One join copies the page once (``a + b + c`` copies it twice); a single item is not copied to join it.
+    content = b"".join((_ITEMS, b",".join(items), details))
+    return ApiResponse(200, content=content, parts=(_ITEMS, *items, details))
 
 
 def query(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
@@ -155,7 +156,8 @@ def _read_item(tenant: Tenant, route: Route, record_id: int | None) -> ApiRespon
         return _ok({"item": None})
     names = list(tenant.udf_types(route.entity))
     item = item_json(route.entity, table, record_id, names)
-    return ApiResponse(200, content=b'{"item":' + item + b"}", parts=(b'{"item":', item, b"}"))
+    parts = (b'{"item":', item, b"}")
+    return ApiResponse(200, content=b"".join(parts), parts=parts)
 
 
 def _write(

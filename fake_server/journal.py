@@ -123,6 +123,8 @@ class Journal:
         self._scanned: set[bytes] = set()
         self._caller = CallerSecrets((None, None, None))
         self._last_headers: Any = None
+        # The undecoded headers last scrubbed, as they came, with what the journal made of them.
+        self._seen_raw: tuple[Any, ...] = (None, None, None)
         self._lock = threading.Lock()
         self._sink: int | None = None
         self.limit(keep)
@@ -199,8 +201,13 @@ class Journal:
             headers: Any = scrub_headers(request.headers)
             credentials: tuple[str | bytes | None, ...] = request.credentials()
         else:
-            headers = scrub_raw_headers(raw)
-            credentials = (raw.get(b"username"), raw.get(b"secret"), raw.get(b"apiintegrationcode"))
+            seen = self._seen_raw  # one tuple, read and replaced whole: no lock needed
+            if raw == seen[0]:  # a client sends the same headers each time: scrubbed once
+                headers, credentials = seen[1], seen[2]
+            else:
+                headers = scrub_raw_headers(raw)
+                credentials = (raw.get(b"username"), raw.get(b"secret"), raw.get(b"apiintegrationcode"))
+                self._seen_raw = (raw, headers, credentials)
         method = request.method
         with self._lock:
             caller = self._caller
@@ -210,7 +217,7 @@ class Journal:
                 self._clean_bodies.clear()
                 self._scanned.clear()
             # A client sends the same headers and polls the same URLs: keep one copy of each.
-            if headers == self._last_headers:
+            if headers is self._last_headers or headers == self._last_headers:
                 headers = self._last_headers
             else:
                 self._last_headers = headers
@@ -350,6 +357,7 @@ class Journal:
         self._urls.clear()
         self._scanned.clear()
         self._last_headers = None
+        self._seen_raw = (None, None, None)
 
     def __len__(self) -> int:
         """The exchanges held (all of them, unless ``keep`` dropped some: see ``dropped`` and ``total``)."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from .catalog import EntityInfo
 from .query import Template, compile_template
-from .query_bytes import BodyShape, same_values
+from .query_bytes import BodyShape, ShapeReader, cut, same_values
 from .query_select import Plan
 from .query_shape import shape_key, skeleton
 
@@ -29,7 +29,7 @@ def plan_for(
 
     ``body`` is the request body ``data`` was parsed from, cut at its values (``query_bytes.cut``): when
     those are the values the walk took out, the template is kept for that body shape too, and a later
-    body of it is bound without being parsed (``PlanCache.body_template``)."""
+    body of it is bound without being parsed (``PlanCache.by_body``)."""
     values: list[Any] = []
     shape = (entity.name, shape_key(data, values), page_size)
     template = cache.template(shape)
@@ -47,6 +47,16 @@ def plan_for(
 
 # Clients repeat the same query text, and more often the same query with other values; the tenant compiles
 # each text's plan, and each shape's template, once.
+class _BodyEntry:
+    """A template kept by body shape, and the reader of that shape once a second body of it came."""
+
+    __slots__ = ("reader", "template")
+
+    def __init__(self, template: Template) -> None:
+        self.template = template
+        self.reader: ShapeReader | None = None
+
+
 class PlanCache:
     """Least-recently-used plans by (entity, raw query text, page size), and templates by (entity, shape,
     page size); templates also by (entity, body shape, page size), ``query_bytes``' cut of a body, dropped
@@ -56,17 +66,35 @@ class PlanCache:
         self.size = size
         self._plans: OrderedDict[Any, Plan] = OrderedDict()
         self._templates: OrderedDict[Any, Template] = OrderedDict()
-        self._by_body: dict[Any, Template] = {}
+        self._by_body: dict[Any, _BodyEntry] = {}
+        # The body shape bound last, by (entity, page size): a client asks the same query of other values
+        # again and again, and reading a body of that shape is a third of the cost of cutting it.
+        self._last: dict[Any, _BodyEntry] = {}
         self._lock = threading.Lock()
 
-    def body_template(self, key: Any) -> Template | None:
-        return self._by_body.get(key)  # one dict read: atomic, no lock needed
+    def by_body(self, entity: str, body: bytes, page_size: int | None) -> tuple[BodyShape | None, Template | None]:
+        """The body cut at its values (``None``: it cannot be) and the template kept for its shape, if any.
+        Dict reads and a plain attribute set: atomic, no lock needed."""
+        last = self._last.get((entity, page_size))
+        if last is not None and last.reader is not None and (shape := last.reader.read(body)) is not None:
+            return shape, last.template
+        shape = cut(body)
+        if shape is None:
+            return None, None
+        entry = self._by_body.get((entity, shape.pieces, page_size))
+        if entry is None:
+            return shape, None
+        if entry.reader is None:  # its second body: a shape asked more than once gets its reader
+            entry.reader = ShapeReader(shape.pieces)
+        self._last[(entity, page_size)] = entry
+        return shape, entry.template
 
     def put_body_template(self, key: Any, template: Template) -> None:
         with self._lock:
             if len(self._by_body) >= self.size:
                 self._by_body.clear()
-            self._by_body[key] = template
+                self._last.clear()
+            self._by_body[key] = _BodyEntry(template)
 
     def get(self, key: Any) -> Plan | None:
         with self._lock:

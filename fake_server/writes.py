@@ -40,6 +40,7 @@ class Writer:
         self.store = store
         self.observer = observer  # the tenant's webhooks (fake_server.webhooks.Webhooks.observe)
         self._daily: dict[tuple[str, str], int] = {}
+        self._stamp_fields: dict[tuple[str, bool], tuple[EntityInfo, list[tuple[str, str]]]] = {}
 
     # -- public operations -------------------------------------------------
 
@@ -219,15 +220,28 @@ class Writer:
             return ctx.impersonator
         raise ValueError(f"unknown stamp source {source!r} in the tenant profile")
 
+    def _stamps(self, entity: EntityInfo, create: bool) -> list[tuple[str, str]]:
+        """(field, source) of each stamp a create or an update of the entity gets, the fields the entity has:
+        worked out once per entity and kind of write (the profile is frozen; a replaced entity is new)."""
+        key = (entity.name, create)
+        found = self._stamp_fields.get(key)
+        if found is None or found[0] is not entity:
+            stamps = dict(self.profile.stamps_on_change)
+            stamps.update(self.profile.stamps_on_create if create else self.profile.stamps_on_update)
+            infos = [(entity.field(name), source) for name, source in stamps.items()]
+            fields = [(info.name, source) for info, source in infos if info is not None]
+            found = self._stamp_fields[key] = (entity, fields)
+        return found[1]
+
     def _stamp(self, entity: EntityInfo, record: dict[str, Any], old: dict[str, Any] | None, ctx: WriteContext) -> None:
-        stamps = dict(self.profile.stamps_on_change)
-        stamps.update(self.profile.stamps_on_create if old is None else self.profile.stamps_on_update)
-        for field_name, source in stamps.items():
-            info = entity.field(field_name)
-            if info is not None:
+        now = None
+        for name, source in self._stamps(entity, old is None):
+            if source == "now":  # one write's stamps share one time: formatted once
+                value = now = format_datetime(ctx.now) if now is None else now
+            else:
                 value = self._stamp_value(source, ctx)
-                if value is not None or source != "impersonator":
-                    record[info.name] = value
+            if value is not None or source != "impersonator":
+                record[name] = value
         if old is None:
             self._number(entity, record, ctx, only_if_missing=False)
         self._complete(entity, record, old, ctx)

@@ -77,3 +77,18 @@ def test_values_are_coerced_to_the_field_type(data_type: str, value: object, exp
 def test_wrong_types_are_business_errors(data_type: str, value: object) -> None:
     with pytest.raises(BusinessError):
         coerce("f", data_type, value)
+
+
+def test_a_date_text_read_again_reads_the_same_and_the_texts_kept_stay_bounded() -> None:
+    from fake_server import coercion
+
+    first = coerce("createDate", "dateTime", "2026-03-04T05:06:07.120+02:00")
+    assert first == "2026-03-04T03:06:07.12Z"
+    assert coerce("createDate", "dateTime", "2026-03-04T05:06:07.120+02:00") == first  # from the kept texts
+    with pytest.raises(BusinessError):
+        coerce("createDate", "dateTime", "not a date")
+    assert "not a date" not in coercion._READ_TIMES
+    for second in range(coercion._READ_TIMES_MAX + 10):
+        text = f"2026-01-01T{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}Z"
+        assert coerce("createDate", "dateTime", text) == text
+    assert len(coercion._READ_TIMES) <= coercion._READ_TIMES_MAX

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fake_server import ApiRequest, FakeAutotask, handlers
-from fake_server.query_bytes import cut, same_values
+from fake_server import ApiRequest, FakeAutotask, handlers, query_cache
+from fake_server.query_bytes import ShapeReader, cut, same_values
 from fake_server.query_cache import PlanCache
 
 from .conftest import BASE, CREDENTIALS, TickingClock
@@ -110,6 +110,33 @@ def test_a_second_number_is_bound_without_parsing(warm: FakeAutotask, monkeypatc
         assert status == 200
         assert [item["ticketNumber"] for item in json.loads(content)["items"]] == [number]
     assert len(warm.plans._plans) == 1
+
+
+def test_a_shape_asked_again_is_read_without_cutting(warm: FakeAutotask, monkeypatch: pytest.MonkeyPatch) -> None:
+    numbers = [str(ticket["ticketNumber"]) for ticket in warm.records("Tickets")][:4]
+
+    def body(number: str) -> bytes:
+        return json.dumps({"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]}).encode()
+
+    warm.tenant.plans = PlanCache()
+    warm._answers.clear()
+    for number in numbers[:2]:  # compiled, then cut and bound: the shape now has its reader
+        assert _answer(warm, body(number))[0] == 200
+
+    cuts: list[bytes] = []
+
+    def counted_cut(raw: bytes) -> Any:
+        cuts.append(raw)
+        return cut(raw)
+
+    monkeypatch.setattr(query_cache, "cut", counted_cut)
+    for number in numbers[2:]:
+        _, content = _answer(warm, body(number))
+        assert [item["ticketNumber"] for item in json.loads(content)["items"]] == [number]
+    assert cuts == []
+    # A body of another shape is still cut: the reader refuses it rather than misreading it.
+    other = json.dumps({"filter": [{"op": "eq", "field": "title", "value": "x"}]}).encode()
+    assert _answer(warm, other)[0] == 200 and cuts == [other]
 
 
 def _json(value: Any, ascii_only: bool) -> str:
@@ -225,3 +252,26 @@ def test_odd_bodies_bound_or_not_answer_as_each_compiled_alone(
     """The same with any values, operators and fields: errors, lists, escapes, unknown fields and
     operators answer as they do when each body is compiled alone, bound unparsed or not."""
     _runs_agree(warm, cold, clauses, grouped, style, runs, data, mixed=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(clauses=st.lists(CLAUSE, min_size=1, max_size=3), grouped=st.booleans(), style=STYLE, data=st.data())
+def test_a_shape_reader_reads_what_cut_cuts_and_nothing_else(
+    clauses: Any, grouped: bool, style: Any, data: st.DataObject
+) -> None:
+    """A reader made from one body's cut gives, for another body, exactly ``cut``'s answer when the body has
+    the same shape, and ``None`` otherwise (values with quotes, escapes or control characters included)."""
+    first = second = None
+    while first is None:
+        first = cut(_body(clauses, [data.draw(SCALARS) for _ in range(6)], grouped, style))
+    reader = ShapeReader(first.pieces)
+    second = _body(clauses, [data.draw(VALUES) for _ in range(6)], grouped, style)
+    if data.draw(st.booleans()):  # a byte changed anywhere: usually another shape, or not a body at all
+        at = data.draw(st.integers(0, len(second) - 1))
+        second = second[:at] + bytes([data.draw(st.integers(0, 255))]) + second[at + 1 :]
+    found = cut(second)
+    expected = found if found is not None and found.pieces == first.pieces else None
+    read = reader.read(second)
+    assert read == expected, second
+    if read is not None:
+        assert [type(v) for v in read.values] == [type(v) for v in expected.values]  # type: ignore[union-attr]

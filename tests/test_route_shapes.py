@@ -49,3 +49,14 @@ def test_only_plain_ids_are_put_into_a_route(fake: FakeAutotask, client: httpx.C
     assert client.get(f"{BASE}/Companies/%30").json()["item"]["id"] == 0  # routed afresh, as before
     assert client.get(f"{BASE}/Companies/12345678901234567890").status_code == 404  # past Int64: no route
     assert len(fake._shapes) == 1
+
+
+def test_a_route_for_another_record_is_the_route_with_that_id(fake: FakeAutotask, client: httpx.Client) -> None:
+    import dataclasses
+
+    client.get(f"{BASE}/Companies/0")
+    route = next(iter(fake._shapes.values()))[0]
+    moved = route.with_record_id(41)
+    assert moved == dataclasses.replace(route, record_id=41)
+    assert moved.record_id == 41 and route.record_id != 41  # the original is left as it was
+    assert dataclasses.asdict(moved) == {**dataclasses.asdict(route), "record_id": 41}

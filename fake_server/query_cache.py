@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import Any, TypeVar
 
 from .catalog import EntityInfo
 from .query import Template, compile_template
 from .query_bytes import BodyShape, ShapeReader, cut, same_values
 from .query_select import Plan
 from .query_shape import shape_key, skeleton
+
+Kept = TypeVar("Kept")
 
 
 def plan_for(
@@ -67,17 +69,17 @@ class PlanCache:
         self._plans: OrderedDict[Any, Plan] = OrderedDict()
         self._templates: OrderedDict[Any, Template] = OrderedDict()
         self._by_body: dict[Any, _BodyEntry] = {}
-        # The body shape bound last, by (entity, page size): a client asks the same query of other values
-        # again and again, and reading a body of that shape is a third of the cost of cutting it.
-        self._last: dict[Any, _BodyEntry] = {}
+        # The reader and template of the body shape bound last, by (entity, page size): a client asks the same
+        # query of other values again and again, and reading a body of that shape costs a third of cutting it.
+        self._last: dict[Any, tuple[ShapeReader, Template]] = {}
         self._lock = threading.Lock()
 
     def by_body(self, entity: str, body: bytes, page_size: int | None) -> tuple[BodyShape | None, Template | None]:
         """The body cut at its values (``None``: it cannot be) and the template kept for its shape, if any.
         Dict reads and a plain attribute set: atomic, no lock needed."""
         last = self._last.get((entity, page_size))
-        if last is not None and last.reader is not None and (shape := last.reader.read(body)) is not None:
-            return shape, last.template
+        if last is not None and (shape := last[0].read(body)) is not None:
+            return shape, last[1]
         shape = cut(body)
         if shape is None:
             return None, None
@@ -86,7 +88,7 @@ class PlanCache:
             return shape, None
         if entry.reader is None:  # its second body: a shape asked more than once gets its reader
             entry.reader = ShapeReader(shape.pieces)
-        self._last[(entity, page_size)] = entry
+        self._last[(entity, page_size)] = (entry.reader, entry.template)
         return shape, entry.template
 
     def put_body_template(self, key: Any, template: Template) -> None:
@@ -97,27 +99,28 @@ class PlanCache:
             self._by_body[key] = _BodyEntry(template)
 
     def get(self, key: Any) -> Plan | None:
-        with self._lock:
-            plan = self._plans.get(key)
-            if plan is not None:
-                self._plans.move_to_end(key)
-            return plan
+        return self._used(self._plans, key)
 
     def put(self, key: Any, plan: Plan) -> None:
-        with self._lock:
-            self._plans[key] = plan
-            if len(self._plans) > self.size:
-                self._plans.popitem(last=False)
+        self._keep(self._plans, key, plan)
 
     def template(self, shape: Any) -> Template | None:
-        with self._lock:
-            template = self._templates.get(shape)
-            if template is not None:
-                self._templates.move_to_end(shape)
-            return template
+        return self._used(self._templates, shape)
 
     def put_template(self, shape: Any, template: Template) -> None:
+        self._keep(self._templates, shape, template)
+
+    def _used(self, kept: OrderedDict[Any, Kept], key: Any) -> Kept | None:
+        """What ``kept`` holds under ``key`` (``None``: nothing), now its most recently used."""
         with self._lock:
-            self._templates[shape] = template
-            if len(self._templates) > self.size:
-                self._templates.popitem(last=False)
+            found = kept.get(key)
+            if found is not None:
+                kept.move_to_end(key)
+            return found
+
+    def _keep(self, kept: OrderedDict[Any, Kept], key: Any, value: Kept) -> None:
+        """``value`` into ``kept``, dropping the least recently used past ``size``."""
+        with self._lock:
+            kept[key] = value
+            if len(kept) > self.size:
+                kept.popitem(last=False)

@@ -5,6 +5,7 @@ and compiled on its own would, rows or error."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -204,6 +205,20 @@ CLEAN_CLAUSE = st.tuples(
 )
 
 
+def _runs_of(clause: st.SearchStrategy[Any]) -> Callable[[Callable[..., None]], Any]:
+    """Hypothesis's settings and inputs for ``_runs_agree``: one to three clauses drawn from ``clause``,
+    grouped or not, in one style, run two to four times."""
+    inputs = given(
+        clauses=st.lists(clause, min_size=1, max_size=3),
+        grouped=st.booleans(),
+        style=STYLE,
+        runs=st.integers(2, 4),
+        data=st.data(),
+    )
+    options = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    return lambda test: options(inputs(test))
+
+
 def _runs_agree(
     warm: FakeAutotask, cold: FakeAutotask, clauses: Any, grouped: bool, style: Any, runs: int, data: Any, mixed: bool
 ) -> None:
@@ -221,14 +236,7 @@ def _runs_agree(
         assert _answer(warm, body) == _afresh(cold, body), body
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    clauses=st.lists(CLEAN_CLAUSE, min_size=1, max_size=3),
-    grouped=st.booleans(),
-    style=STYLE,
-    runs=st.integers(2, 4),
-    data=st.data(),
-)
+@_runs_of(CLEAN_CLAUSE)
 def test_a_body_bound_unparsed_answers_as_one_compiled_alone(
     warm: FakeAutotask, cold: FakeAutotask, clauses: Any, grouped: bool, style: Any, runs: int, data: st.DataObject
 ) -> None:
@@ -238,14 +246,7 @@ def test_a_body_bound_unparsed_answers_as_one_compiled_alone(
     _runs_agree(warm, cold, clauses, grouped, style, runs, data, mixed=False)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    clauses=st.lists(CLAUSE, min_size=1, max_size=3),
-    grouped=st.booleans(),
-    style=STYLE,
-    runs=st.integers(2, 4),
-    data=st.data(),
-)
+@_runs_of(CLAUSE)
 def test_odd_bodies_bound_or_not_answer_as_each_compiled_alone(
     warm: FakeAutotask, cold: FakeAutotask, clauses: Any, grouped: bool, style: Any, runs: int, data: st.DataObject
 ) -> None:

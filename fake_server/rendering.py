@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
+import orjson
+
 from .catalog import EntityInfo
 from .http_types import JSON_ENCODER
 from .profile import TenantProfile
@@ -90,6 +92,7 @@ class _Blank(NamedTuple):
     names: tuple[str, ...]
     nulls: tuple[str, ...]
     included: dict[tuple[str, ...], tuple[int, ...]]
+    empty: dict[str, None]
 
     def kept(self, include: list[str]) -> tuple[int, ...]:
         """The places of the fields IncludeFields names (in any casing) and of ``id``, in the entity's order."""
@@ -113,7 +116,13 @@ def _blank(entity: EntityInfo) -> _Blank:
         unique = tuple(dict.fromkeys(f.name for f in entity.fields))
         names = tuple(_STRING(name) + ":" for name in unique)
         found = _BLANKS[id(entity)] = _Blank(
-            entity, unique, {name: i for i, name in enumerate(unique)}, names, tuple(n + "null" for n in names), {}
+            entity,
+            unique,
+            {name: i for i, name in enumerate(unique)},
+            names,
+            tuple(n + "null" for n in names),
+            {},
+            dict.fromkeys(unique),
         )
     return found
 
@@ -130,6 +139,33 @@ def _value(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
+# Values orjson writes byte for byte as ``_ENCODER`` does: it writes floats otherwise (2.5e-7, not 2.5e-07,
+# and NaN as null). An int past 64 bits it refuses, and a lone surrogate, as UTF-8 cannot hold one.
+_AS_ENCODER = frozenset({str, int, bool, type(None)})
+
+
+def _whole_item(blank: _Blank, record: dict[str, Any], udf_names: list[str]) -> bytes | None:
+    """The whole item (no IncludeFields) written by orjson, twice as fast, when each of its values is one
+    orjson writes as ``_ENCODER`` does; else ``None``, for ``item_text`` to write it."""
+    places = blank.places
+    item: dict[str, Any] = dict(blank.empty)
+    for key, value in record.items():
+        if key in places:
+            if type(value) not in _AS_ENCODER:
+                return None
+            item[key] = value
+    if blank.entity.has_udfs:
+        values = record.get("userDefinedFields") or {}
+        pairs = [{"name": name, "value": values.get(name)} for name in udf_names]
+        if any(type(pair["value"]) not in _AS_ENCODER for pair in pairs):
+            return None
+        item["userDefinedFields"] = pairs  # in its field's place if the entity has one, else last: as render
+    try:
+        return orjson.dumps(item)
+    except orjson.JSONEncodeError:  # an int past 64 bits, a lone surrogate: written the long way, or refused
+        return None
+
+
 def item_text(
     entity: EntityInfo, record: dict[str, Any], udf_names: list[str], include: list[str] | None = None
 ) -> bytes:
@@ -137,6 +173,10 @@ def item_text(
     entity's all-null item, as text, with the record's (sparse) values written into their places; with
     IncludeFields, only the places of the fields it keeps."""
     blank = _blank(entity)
+    if include is None:
+        whole = _whole_item(blank, record, udf_names)
+        if whole is not None:
+            return whole
     places, names = blank.places, blank.names
     udf_at = places.get("userDefinedFields")  # None but for an entity with a field of that name
     if include is None:

@@ -83,17 +83,21 @@ class Writer:
         old = table.get(record_id)
         if old is None or (ctx.parent_field and old.get(ctx.parent_field) != ctx.parent_id):
             raise BusinessError(UPDATE_NO_MATCHING_RECORD)
-        record: dict[str, Any] = (
-            dict(old) if partial else {f.name: old.get(f.name) for f in entity.fields if f.is_read_only}
-        )
-        for info in entity.fields:
-            if info.is_read_only:
-                continue  # read-only values in a body are ignored, as the API documents
-            if info.name in values:
-                record[info.name] = values[info.name]
-            elif not partial:
-                # PUT nulls every writable field the body leaves out, unless the tenant's profile says it merges
-                record[info.name] = None if self.profile.put_nulls_omitted else old.get(info.name)
+        # Read-only values in a body are ignored, as the API documents (``_read_body`` drops them). Each field
+        # lands in the entity's order, as the loop over the fields this stands for put it.
+        if partial:
+            record: dict[str, Any] = dict(old)
+            for name in entity.writable_names:
+                if name in values:
+                    record[name] = values[name]
+        else:
+            record = {name: old.get(name) for name in entity.read_only_names}
+            # PUT nulls every writable field the body leaves out, unless the tenant's profile says it merges
+            if self.profile.put_nulls_omitted:
+                record.update(dict.fromkeys(entity.writable_names))
+            else:
+                record.update({name: old.get(name) for name in entity.writable_names})
+            record.update(values)  # only writable names: in place, the order stays the fields'
         self._bind_parent(record, ctx)
         record["id"] = record_id
         record["userDefinedFields"] = self._udfs(entity, old.get("userDefinedFields") or {}, udfs)
@@ -149,7 +153,13 @@ class Writer:
         values: dict[str, Any] = {}
         udfs: Any = None
         raw_id: Any = None
+        writable = entity.writable_by_name
         for key, value in body.items():
+            info = writable.get(key)
+            if info is not None:  # most keys: a writable field spelled as the entity spells it
+                # A whole record sent back (a PUT) is mostly nulls: kept as they are without a call.
+                values[info.name] = None if value is None else checked_value(info, value)
+                continue
             lower = key.lower()
             if lower == "userdefinedfields":
                 udfs = value
@@ -164,7 +174,6 @@ class Writer:
                 raise BusinessError(f"Unable to find the field {key} on the {entity.name} entity.")
             if info.is_read_only:
                 continue
-            # A whole record sent back (a PUT) is mostly nulls: kept as they are without a call.
             values[info.name] = None if value is None else checked_value(info, value)
         return values, udfs, raw_id
 
@@ -275,15 +284,15 @@ class Writer:
     # -- validation --------------------------------------------------------------
 
     def _validate(self, entity: EntityInfo, record: dict[str, Any], record_id: int) -> None:
-        for info in entity.fields:
+        for info in entity.validated_fields:  # the writable fields with a check; no other field has one
             value = record.get(info.name)
             if value is None:
-                if info.is_required and not info.is_read_only:
+                if info.is_required:
                     raise BusinessError(f"{info.name} is a required field of {entity.name} and has no value.")
                 continue
-            if info.is_pick_list and info.picklist_values is not None and not info.is_read_only:
+            if info.is_pick_list and info.picklist_values is not None:
                 self._check_picklist(entity, info, value, record)
-            if info.is_reference and info.reference_entity_type and not info.is_read_only:
+            if info.is_reference and info.reference_entity_type:
                 self._check_reference(info, value)
         for rule in self.profile.unique:
             if rule.entity != entity.name or record.get(rule.field) is None:

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,16 +26,22 @@ VALUES = st.recursive(
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every text any JSON reader of the process parses from now on (``json.loads`` and the fake's own
-    decoders all end in ``JSONDecoder.raw_decode``)."""
+    """Every text any JSON reader of the process parses from now on: ``json.loads`` and the fake's own
+    decoders all end in ``JSONDecoder.raw_decode``, and the fake reads most bodies with ``orjson.loads``."""
     seen: list[str] = []
     original = json.JSONDecoder.raw_decode
+    original_orjson = orjson.loads
 
     def counted(self: json.JSONDecoder, text: str, idx: int = 0) -> tuple[Any, int]:
         seen.append(text)
         return original(self, text, idx)
 
+    def counted_orjson(raw: bytes | str) -> Any:
+        seen.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+        return original_orjson(raw)
+
     monkeypatch.setattr(json.JSONDecoder, "raw_decode", counted)
+    monkeypatch.setattr(orjson, "loads", counted_orjson)
     yield seen
 
 

@@ -176,12 +176,10 @@ class EntityInfo:
         return tuple(f.name for f in self.fields if not f.is_read_only)
 
     @cached_property
-    def writable_by_name(self) -> dict[str, FieldInfo]:
-        """Writable fields by their exact name, as most bodies spell them; ``id`` and ``userDefinedFields``
-        (which a body carries for other reasons) are left to the case-insensitive reading."""
-        return {
-            f.name: f for f in self.fields if not f.is_read_only and f.name.lower() not in ("id", "userdefinedfields")
-        }
+    def by_exact_name(self) -> dict[str, FieldInfo]:
+        """Fields by their exact name, as most bodies spell them; ``id`` and ``userDefinedFields`` (which a body
+        carries for other reasons) are left to the case-insensitive reading."""
+        return {f.name: f for f in self.fields if f.name.lower() not in ("id", "userdefinedfields")}
 
     @cached_property
     def validated_fields(self) -> tuple[FieldInfo, ...]:

@@ -29,7 +29,7 @@ from .query_cache import PlanCache
 from .route import Route
 from .route_shapes import last_id, without_last_id
 from .routing import api_segments, base_path_accepted, resolve, service_segments
-from .service_endpoints import authenticated, unauthenticated
+from .service_endpoints import KeptServiceAnswers, authenticated
 from .store import Store
 from .tenant import Tenant
 from .wire import BOM_FIRST, as_read
@@ -82,6 +82,7 @@ class FakeAutotask:
         # (/Tickets/{id}, /Tickets/{id}/Notes/{id}) is routed by putting its id into the route of another.
         self._shapes: dict[tuple[str, str], tuple[Route, bool]] = {}
         self._answers: dict[tuple[str, str, bytes], tuple[int, ApiResponse]] = {}
+        self._service_answers = KeptServiceAnswers()  # the zone lookup and versions, which need no credentials
         # What reset() comes back to beyond the profile's reference records: the seed (load_baseline).
         self.baseline: dict[str, list[dict[str, Any]]] | None = None
 
@@ -364,10 +365,13 @@ class FakeAutotask:
 
     def _route(self, request: ApiRequest) -> Route | ApiResponse:
         """The route for a request (authenticating it on the way), or the answer of a service endpoint."""
+        kept = self._service_answers.kept(self.profile, self.credentials, request)
+        if kept is not None:
+            return kept
         service = service_segments(request.path)
         if service is None:
             raise NotFound.for_url(request.url)
-        service_answer = unauthenticated(self.profile, self.credentials, request, service)
+        service_answer = self._service_answers.answer(self.profile, self.credentials, request, service)
         if service_answer is not None:
             return service_answer
         segments = api_segments(service)

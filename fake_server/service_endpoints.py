@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from .auth import Credentials
 from .errors import BusinessError, MethodNotAllowed
-from .http_types import ApiRequest, ApiResponse
+from .http_types import ApiRequest, ApiResponse, KeptAnswer
 from .profile import TenantProfile
 from .route import BASE
 from .routing import AUTOTASK_HOSTS
@@ -51,6 +51,36 @@ def unauthenticated(
             },
         )
     return None
+
+
+class KeptServiceAnswers:
+    """The answers of the paths that need no credentials (the zone lookup an integration makes before each
+    batch of work, the API versions), kept as bytes by method and URL for the profile and accepted credentials
+    they were made for: an answer is the same for the same URL while those stay, and no record changes it.
+    A refusal is not kept. Emptied when full, so ever new URLs cannot grow it."""
+
+    SIZE = 64
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, str], tuple[TenantProfile, Credentials | None, KeptAnswer]] = {}
+
+    def kept(self, profile: TenantProfile, accepted: Credentials | None, request: ApiRequest) -> ApiResponse | None:
+        found = self._kept.get((request.method, request.url))
+        if found is None or found[0] is not profile or found[1] != accepted:
+            return None
+        return found[2]
+
+    def answer(
+        self, profile: TenantProfile, accepted: Credentials | None, request: ApiRequest, segments: list[str]
+    ) -> ApiResponse | None:
+        """``unauthenticated``'s answer, kept when it is one."""
+        answer = unauthenticated(profile, accepted, request, segments)
+        if answer is not None:
+            if len(self._kept) >= self.SIZE:
+                self._kept.clear()
+            kept = KeptAnswer(answer.status, content=answer.content())
+            self._kept[(request.method, request.url)] = (profile, accepted, kept)
+        return answer
 
 
 def authenticated(

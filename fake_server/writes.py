@@ -153,12 +153,13 @@ class Writer:
         values: dict[str, Any] = {}
         udfs: Any = None
         raw_id: Any = None
-        writable = entity.writable_by_name
+        exact = entity.by_exact_name
         for key, value in body.items():
-            info = writable.get(key)
-            if info is not None:  # most keys: a writable field spelled as the entity spells it
-                # A whole record sent back (a PUT) is mostly nulls: kept as they are without a call.
-                values[info.name] = None if value is None else checked_value(info, value)
+            info = exact.get(key)
+            if info is not None:  # most keys: a field spelled as the entity spells it
+                if not info.is_read_only:  # read-only values in a body are ignored, as the API documents
+                    # A whole record sent back (a PUT) is mostly nulls: kept as they are without a call.
+                    values[info.name] = None if value is None else checked_value(info, value)
                 continue
             lower = key.lower()
             if lower == "userdefinedfields":

@@ -44,6 +44,23 @@ def test_zone_information_for_unknown_or_blank_user_is_500() -> None:
         assert http.get(ZONE, params={"user": "KNOWN@example.invalid"}).status_code == 200
 
 
+def test_a_kept_zone_answer_is_sent_again_only_while_the_accepted_credentials_stay() -> None:
+    fake = FakeAutotask(credentials=Credentials("known@example.invalid", "s", "c"))
+    with fake.mock(), httpx.Client() as http:
+        first = http.get(ZONE, params={"user": "known@example.invalid"})
+        again = http.get(ZONE, params={"user": "known@example.invalid"})
+        assert first.status_code == again.status_code == 200 and first.content == again.content
+        assert len(fake.journal) == 2  # a kept answer is still journalled
+        # Another API user accepted from now on: the answer kept for the first one is not sent any more.
+        fake.credentials = Credentials("other@example.invalid", "s", "c")
+        refused = http.get(ZONE, params={"user": "known@example.invalid"})
+        assert refused.status_code == 500
+        assert refused.json() == {"errors": ["Zone information could not be determined"]}
+        # A refusal is not kept: the user accepted now is answered.
+        fake.credentials = Credentials("known@example.invalid", "s", "c")
+        assert http.get(ZONE, params={"user": "known@example.invalid"}).content == first.content
+
+
 def test_zone_user_name_never_reaches_the_journal(client: httpx.Client, fake: FakeAutotask) -> None:
     client.get(ZONE, params={"user": "private.user@example.invalid"})
     assert "private.user" not in str(fake.journal.to_dicts())

@@ -9,6 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .coercion import INTEGER_TYPES
+
 SWAGGER_TYPES = {
     ("integer", "int64"): "long",
     ("integer", "int32"): "integer",
@@ -99,6 +101,18 @@ class FieldInfo:
         }
 
     @cached_property
+    def default_value(self) -> Any:
+        """What a create stores when the body leaves the field out: false for a boolean (the API never
+        answers a null one), an optional picklist's default entry, else null."""
+        if self.data_type == "boolean":
+            return False
+        if self.is_pick_list and not self.is_required:
+            for entry in self.picklist_values or ():
+                if entry.get("isDefaultValue"):
+                    return int(entry["value"]) if self.data_type in INTEGER_TYPES else entry["value"]
+        return None
+
+    @cached_property
     def allowed_values(self) -> dict[str, dict[str, Any]]:
         """Active picklist entries by their string value; made once per field, as every write checks them."""
         return {str(v["value"]): v for v in self.picklist_values or () if v.get("isActive", True)}
@@ -174,6 +188,11 @@ class EntityInfo:
     @cached_property
     def writable_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if not f.is_read_only)
+
+    @cached_property
+    def create_defaults(self) -> dict[str, Any]:
+        """Each writable field with the value a create gives it when the body leaves it out, in order."""
+        return {f.name: f.default_value for f in self.fields if not f.is_read_only}
 
     @cached_property
     def by_exact_name(self) -> dict[str, FieldInfo]:

@@ -26,6 +26,11 @@ def _ok(body: Any) -> ApiResponse:
     return ApiResponse(200, body)
 
 
+def _item_id(record_id: int) -> ApiResponse:
+    """``{"itemId": N}``, what every write answers, written without an encoder round."""
+    return ApiResponse(200, content=b'{"itemId":%d}' % record_id)
+
+
 def _base_url(request: ApiRequest) -> str:
     return f"{request.origin}/{BASE[0]}/{BASE[1]}"
 
@@ -135,7 +140,7 @@ def item(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     assert route.record_id is not None
     if request.method.upper() == "DELETE":
         ctx = tenant.write_context(request)
-        return _ok({"itemId": tenant.writer.delete(route.entity, route.record_id, ctx)})
+        return _item_id(tenant.writer.delete(route.entity, route.record_id, ctx))
     return _read_item(tenant, route, route.record_id)
 
 
@@ -168,8 +173,8 @@ def _write(
     ctx = tenant.write_context(request, parent_field, parent_id)
     method = request.method.upper()
     if method == "POST":
-        return _ok({"itemId": tenant.writer.create(route.entity, body, ctx)})
-    return _ok({"itemId": tenant.writer.update(route.entity, body, ctx, partial=method == "PATCH")})
+        return _item_id(tenant.writer.create(route.entity, body, ctx))
+    return _item_id(tenant.writer.update(route.entity, body, ctx, partial=method == "PATCH"))
 
 
 def root(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
@@ -211,7 +216,7 @@ def child_item(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse
         if record_id is None:
             raise BusinessError(NO_MATCHING_RECORD)
         ctx = tenant.write_context(request, route.child.parent_field or None, route.parent_id)
-        return _ok({"itemId": tenant.writer.delete(route.entity, record_id, ctx)})
+        return _item_id(tenant.writer.delete(route.entity, record_id, ctx))
     return _read_item(tenant, route, record_id)
 
 

@@ -57,14 +57,8 @@ class Writer:
                 )
         table = self.store.table(entity.name)
         record_id = table.new_id()
-        record: dict[str, Any] = {"id": record_id}
-        for info in entity.fields:
-            if info.is_read_only:
-                continue
-            if info.name in values:
-                record[info.name] = values[info.name]
-            else:
-                record[info.name] = _default(info)
+        record: dict[str, Any] = {"id": record_id, **entity.create_defaults}
+        record.update(values)  # only writable names: in place, the order stays the fields'
         self._bind_parent(record, ctx)
         record["userDefinedFields"] = self._udfs(entity, None, udfs)
         self._stamp(entity, record, None, ctx)
@@ -130,7 +124,7 @@ class Writer:
             if info.data_type == "boolean" and record.get(info.name) is None:
                 record[info.name] = False
             elif info.name not in record and not info.is_read_only:
-                default = _default(info)
+                default = info.default_value
                 if default is not None:
                     record[info.name] = default
         record_id = record["id"] if record.get("id") is not None else table.new_id()
@@ -338,16 +332,6 @@ def checked_value(info: FieldInfo, value: Any) -> Any:
             f"The value of {info.name} is {len(coerced)} characters long; the field holds at most {info.length}."
         )
     return coerced
-
-
-def _default(info: FieldInfo) -> Any:
-    if info.data_type == "boolean":
-        return False
-    if info.is_pick_list and not info.is_required:
-        for entry in info.picklist_values or ():
-            if entry.get("isDefaultValue"):
-                return int(entry["value"]) if info.data_type in INTEGER_TYPES else entry["value"]
-    return None
 
 
 def udf_pairs(sent: Any) -> dict[str, Any]:

@@ -77,8 +77,9 @@ class Writer:
         old = table.get(record_id)
         if old is None or (ctx.parent_field and old.get(ctx.parent_field) != ctx.parent_id):
             raise BusinessError(UPDATE_NO_MATCHING_RECORD)
-        # Read-only values in a body are ignored, as the API documents (``_read_body`` drops them). Each field
-        # lands in the entity's order, as the loop over the fields this stands for put it.
+        # Read-only values in a body are ignored, as the API documents (``_read_body`` drops them). A PATCH keeps
+        # the stored record's key order; a PUT's record has the entity's (read-only fields first), whatever
+        # order the body sent them in.
         if partial:
             record: dict[str, Any] = dict(old)
             for name in entity.writable_names:

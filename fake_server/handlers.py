@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import NO_MATCHING_RECORD, BusinessError, MethodNotAllowed
-from .http_types import ApiRequest, ApiResponse, dumps
+from .http_types import ApiRequest, ApiResponse, dumps, item_id_answer
 from .jsonbody import parse_json
 from .paging import page_url, start_of, token
 from .query import make_plan
@@ -24,11 +24,6 @@ PLANNED_QUERY_MAX = 64 * 1024
 
 def _ok(body: Any) -> ApiResponse:
     return ApiResponse(200, body)
-
-
-def _item_id(record_id: int) -> ApiResponse:
-    """``{"itemId": N}``, what every write answers, written without an encoder round."""
-    return ApiResponse(200, content=b'{"itemId":%d}' % record_id)
 
 
 def _base_url(request: ApiRequest) -> str:
@@ -140,7 +135,7 @@ def item(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
     assert route.record_id is not None
     if request.method.upper() == "DELETE":
         ctx = tenant.write_context(request)
-        return _item_id(tenant.writer.delete(route.entity, route.record_id, ctx))
+        return item_id_answer(tenant.writer.delete(route.entity, route.record_id, ctx))
     return _read_item(tenant, route, route.record_id)
 
 
@@ -173,8 +168,8 @@ def _write(
     ctx = tenant.write_context(request, parent_field, parent_id)
     method = request.method.upper()
     if method == "POST":
-        return _item_id(tenant.writer.create(route.entity, body, ctx))
-    return _item_id(tenant.writer.update(route.entity, body, ctx, partial=method == "PATCH"))
+        return item_id_answer(tenant.writer.create(route.entity, body, ctx))
+    return item_id_answer(tenant.writer.update(route.entity, body, ctx, partial=method == "PATCH"))
 
 
 def root(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
@@ -216,7 +211,7 @@ def child_item(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse
         if record_id is None:
             raise BusinessError(NO_MATCHING_RECORD)
         ctx = tenant.write_context(request, route.child.parent_field or None, route.parent_id)
-        return _item_id(tenant.writer.delete(route.entity, record_id, ctx))
+        return item_id_answer(tenant.writer.delete(route.entity, record_id, ctx))
     return _read_item(tenant, route, record_id)
 
 

@@ -201,6 +201,11 @@ class KeptAnswer(ApiResponse):
 JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+def item_id_answer(record_id: int) -> ApiResponse:
+    """``{"itemId": N}``, what every write answers, written without an encoder round."""
+    return ApiResponse(200, content=b'{"itemId":%d}' % record_id)
+
+
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON, as the API writes it."""
     return JSON_ENCODER.encode(value).encode("utf-8")

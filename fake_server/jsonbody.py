@@ -130,7 +130,13 @@ def _loads(text: str, what: str) -> Any:
         raise _nested(what) from None
     except _NotANumber as refused:
         raise BusinessError(f"The {what} could not be parsed as JSON: {refused}") from None
-    if text.count("[") + text.count("{") > MAX_DEPTH and isinstance(value, dict | list) and too_deep(value):
+    return _shallow(value, text.count("[") + text.count("{"), what)
+
+
+def _shallow(value: Any, opened: int, what: str) -> Any:
+    """``value``, or the API's error if its containers nest past ``MAX_DEPTH`` (walked only when the text
+    ``opened`` that many brackets and braces)."""
+    if opened > MAX_DEPTH and isinstance(value, dict | list) and too_deep(value):
         raise _nested(what)
     return value
 
@@ -182,8 +188,7 @@ def _read(raw: bytes | str, what: str, request: ApiRequest | None) -> Any:
     if isinstance(raw, bytes):
         value = read_plain(raw)
         if value is not NOT_PARSED:
-            if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and isinstance(value, dict | list) and too_deep(value):
-                raise _nested(what)
+            value = _shallow(value, raw.count(b"[") + raw.count(b"{"), what)
             if request is not None:
                 request.parsed = value
             return value

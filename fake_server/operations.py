@@ -18,7 +18,7 @@ from xml.sax.saxutils import quoteattr
 
 from .coercion import coerce, format_datetime
 from .errors import NO_MATCHING_RECORD, BusinessError
-from .http_types import ApiRequest, ApiResponse
+from .http_types import ApiRequest, ApiResponse, item_id_answer
 from .jsonbody import request_json
 from .route import Route
 from .tenant import Tenant
@@ -103,7 +103,7 @@ def settings_put(tenant: Tenant, route: Route, request: ApiRequest) -> ApiRespon
         elif tenant.profile.put_nulls_omitted:
             settings[name] = False if data_type == "boolean" else None
     _store_settings(tenant, company_id, settings)
-    return ApiResponse(200, {"itemId": company_id})
+    return item_id_answer(company_id)
 
 
 def _add_recipients(tenant: Tenant, route: Route, request: ApiRequest, kind: str) -> ApiResponse:
@@ -135,7 +135,7 @@ def _delete_recipient(tenant: Tenant, route: Route, kind: str) -> ApiResponse:
         raise BusinessError(NO_MATCHING_RECORD)
     settings[key].remove(recipient)
     _store_settings(tenant, company_id, settings)
-    return ApiResponse(200, {"itemId": recipient})
+    return item_id_answer(recipient)
 
 
 def contacts_add(tenant: Tenant, route: Route, request: ApiRequest) -> ApiResponse:
@@ -246,4 +246,4 @@ def approve_time_off(tenant: Tenant, route: Route, request: ApiRequest) -> ApiRe
         "approveRejectResourceID": tenant.profile.api_resource_id,
         "impersonatorApproveRejectResourceID": ctx.impersonator,
     }
-    return ApiResponse(200, {"itemId": tenant.writer.update(entity, body, ctx, partial=True)})
+    return item_id_answer(tenant.writer.update(entity, body, ctx, partial=True))

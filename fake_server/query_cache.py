@@ -47,8 +47,6 @@ def plan_for(
     return plan
 
 
-# Clients repeat the same query text, and more often the same query with other values; the tenant compiles
-# each text's plan, and each shape's template, once.
 class _BodyEntry:
     """A template kept by body shape, and the reader of that shape once a second body of it came."""
 
@@ -59,6 +57,8 @@ class _BodyEntry:
         self.reader: ShapeReader | None = None
 
 
+# Clients repeat the same query text, and more often the same query with other values; the tenant compiles
+# each text's plan, and each shape's template, once.
 class PlanCache:
     """Least-recently-used plans by (entity, raw query text, page size), and templates by (entity, shape,
     page size); templates also by (entity, body shape, page size), ``query_bytes``' cut of a body, dropped

@@ -91,15 +91,24 @@ def test_a_list_or_a_number_not_ending_there_is_not_a_cut_value() -> None:
     assert found is not None and found.values == []
 
 
-def test_a_second_number_is_bound_without_parsing(warm: FakeAutotask, monkeypatch: pytest.MonkeyPatch) -> None:
-    numbers = [str(ticket["ticketNumber"]) for ticket in warm.records("Tickets")][:3]
+def _numbers_afresh(warm: FakeAutotask, count: int) -> list[str]:
+    """The first ``count`` ticket numbers, with nothing compiled or kept before for the queries of them."""
+    _forget_queries(warm)
+    return [str(ticket["ticketNumber"]) for ticket in warm.records("Tickets")][:count]
 
-    def body(number: str) -> bytes:
-        return json.dumps({"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]}).encode()
 
+def _forget_queries(warm: FakeAutotask) -> None:
     warm.tenant.plans = PlanCache()
-    warm._answers.clear()
-    first = _answer(warm, body(numbers[0]))
+    warm._answers.clear()  # an answer kept from before would skip the compiling
+
+
+def _number_query(number: str) -> bytes:
+    return json.dumps({"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]}).encode()
+
+
+def test_a_second_number_is_bound_without_parsing(warm: FakeAutotask, monkeypatch: pytest.MonkeyPatch) -> None:
+    numbers = _numbers_afresh(warm, 3)
+    first = _answer(warm, _number_query(numbers[0]))
     assert first[0] == 200
 
     def no_parsing(*args: Any, **kwargs: Any) -> Any:
@@ -107,22 +116,16 @@ def test_a_second_number_is_bound_without_parsing(warm: FakeAutotask, monkeypatc
 
     monkeypatch.setattr(handlers, "parse_json", no_parsing)
     for number in numbers[1:]:
-        status, content = _answer(warm, body(number))
+        status, content = _answer(warm, _number_query(number))
         assert status == 200
         assert [item["ticketNumber"] for item in json.loads(content)["items"]] == [number]
     assert len(warm.plans._plans) == 1
 
 
 def test_a_shape_asked_again_is_read_without_cutting(warm: FakeAutotask, monkeypatch: pytest.MonkeyPatch) -> None:
-    numbers = [str(ticket["ticketNumber"]) for ticket in warm.records("Tickets")][:4]
-
-    def body(number: str) -> bytes:
-        return json.dumps({"filter": [{"op": "eq", "field": "ticketNumber", "value": number}]}).encode()
-
-    warm.tenant.plans = PlanCache()
-    warm._answers.clear()
+    numbers = _numbers_afresh(warm, 4)
     for number in numbers[:2]:  # compiled, then cut and bound: the shape now has its reader
-        assert _answer(warm, body(number))[0] == 200
+        assert _answer(warm, _number_query(number))[0] == 200
 
     cuts: list[bytes] = []
 
@@ -132,7 +135,7 @@ def test_a_shape_asked_again_is_read_without_cutting(warm: FakeAutotask, monkeyp
 
     monkeypatch.setattr(query_cache, "cut", counted_cut)
     for number in numbers[2:]:
-        _, content = _answer(warm, body(number))
+        _, content = _answer(warm, _number_query(number))
         assert [item["ticketNumber"] for item in json.loads(content)["items"]] == [number]
     assert cuts == []
     # A body of another shape is still cut: the reader refuses it rather than misreading it.
@@ -222,8 +225,7 @@ def _runs_of(clause: st.SearchStrategy[Any]) -> Callable[[Callable[..., None]], 
 def _runs_agree(
     warm: FakeAutotask, cold: FakeAutotask, clauses: Any, grouped: bool, style: Any, runs: int, data: Any, mixed: bool
 ) -> None:
-    warm.tenant.plans = PlanCache()
-    warm._answers.clear()  # an answer kept from an earlier example would skip the compiling
+    _forget_queries(warm)  # nothing an earlier example compiled or kept
     for _ in range(runs):
         values = []
         for _, field, _, repeated in clauses:

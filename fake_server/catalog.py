@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .coercion import INTEGER_TYPES
+from .coercion import INTEGER_TYPES, Coercer, coercer_for
 
 SWAGGER_TYPES = {
     ("integer", "int64"): "long",
@@ -99,6 +99,11 @@ class FieldInfo:
             "picklistParentValueField": self.picklist_parent_value_field,
             "isSupportedWebhookField": self.is_supported_webhook_field,
         }
+
+    @cached_property
+    def coercer(self) -> Coercer:
+        """What reads a value sent for this field as its type stores it (``coercion.coercer_for``)."""
+        return coercer_for(self.data_type)
 
     @cached_property
     def default_value(self) -> Any:

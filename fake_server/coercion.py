@@ -186,12 +186,16 @@ COERCERS.update(dict.fromkeys(NUMBER_TYPES, _number))
 COERCERS["decimal"] = _decimal
 
 
+def coercer_for(data_type: str) -> Coercer:
+    """What reads a value (never ``None``) as ``data_type`` stores it; an unknown type is read as a string."""
+    return COERCERS.get(data_type, _string)
+
+
 def coerce(field: str, data_type: str, value: Any) -> Any:
     """The value as the field's type stores it; ``None`` stays ``None``."""
     if value is None:
         return None
-    coercer: Coercer = COERCERS.get(data_type, _string)
-    return coercer(field, value)
+    return coercer_for(data_type)(field, value)
 
 
 def comparable(data_type: str, value: Any) -> Any:

@@ -41,6 +41,8 @@ class Writer:
         self.observer = observer  # the tenant's webhooks (fake_server.webhooks.Webhooks.observe)
         self._daily: dict[tuple[str, str], int] = {}
         self._stamp_fields: dict[tuple[str, bool], tuple[EntityInfo, list[tuple[str, str]]]] = {}
+        self._udf_rules: dict[str, tuple[EntityInfo, dict[str, str], list[tuple[str, Any]]]] = {}
+        self._reference_tables: dict[str, str | None] = {}
 
     # -- public operations -------------------------------------------------
 
@@ -188,8 +190,7 @@ class Writer:
         A null sent for any other UDF clears it [INFERRED: the docs forbid removing only required UDFs, so the
         others can be removed, and a null value is the only removal the {name, value} shape can say].
         """
-        definitions = udf_definitions(self.profile, entity)
-        types = udf_types(self.profile, entity)
+        types, required = self._udf_rules_of(entity)
         result = dict(old or {})
         if sent is not None and not isinstance(sent, list):
             raise BusinessError("userDefinedFields must be an array of {name, value} objects.")
@@ -200,15 +201,23 @@ class Writer:
                 raise BusinessError(f"Unable to find user-defined field {name} on the {entity.name} entity.")
             typed = coerce(canonical, types[canonical], value)
             result[canonical] = None if typed is None else udf_text(typed)
-        for definition in definitions:
-            name = definition["name"]
-            if not definition["isRequired"]:
-                continue
-            if old is None and result.get(name) is None and definition.get("defaultValue") is not None:
-                result[name] = udf_text(coerce(name, types[name], definition["defaultValue"]))
+        for name, default in required:
+            if old is None and result.get(name) is None and default is not None:
+                result[name] = udf_text(coerce(name, types[name], default))
             elif old is not None and result.get(name) is None and old.get(name) is not None:
                 result[name] = old[name]
         return {k: v for k, v in result.items() if v is not None} or None
+
+    def _udf_rules_of(self, entity: EntityInfo) -> tuple[dict[str, str], list[tuple[str, Any]]]:
+        """The entity's UDF value types, and the (name, default value) of each required UDF: worked out once
+        per entity (the profile is frozen; a replaced entity is new), not on every write."""
+        found = self._udf_rules.get(entity.name)
+        if found is None or found[0] is not entity:
+            required = [
+                (d["name"], d.get("defaultValue")) for d in udf_definitions(self.profile, entity) if d["isRequired"]
+            ]
+            found = self._udf_rules[entity.name] = (entity, udf_types(self.profile, entity), required)
+        return found[1], found[2]
 
     # -- server-side values ----------------------------------------------------
 
@@ -316,19 +325,30 @@ class Writer:
                 )
 
     def _check_reference(self, info: FieldInfo, value: Any) -> None:
-        target = self.catalog.entity_for_reference(info.reference_entity_type)
-        target_info = self.catalog.get(target) if target else None
-        # Only entities the fake models in full are checked; others have no records to check against.
-        if target_info is None or not target_info.has_file:
-            return
-        if info.data_type in INTEGER_TYPES and int(value) not in self.store.table(target_info.name):
+        table = self._reference_table(info.reference_entity_type)
+        if table is not None and info.data_type in INTEGER_TYPES and int(value) not in self.store.table(table):
             raise BusinessError(f"{info.name}: no {info.reference_entity_type} with id {value} exists.")
+
+    def _reference_table(self, reference_type: str) -> str | None:
+        """The entity a reference points at, if the fake models it in full (others have no records to check
+        against): worked out once per type, as the catalog's entities and their files are fixed once the
+        tenant is made (``tenant_catalog`` replaces entities only then, keeping their names)."""
+        try:
+            return self._reference_tables[reference_type]
+        except KeyError:
+            target = self.catalog.entity_for_reference(reference_type)
+            target_info = self.catalog.get(target) if target else None
+            name = target_info.name if target_info is not None and target_info.has_file else None
+            self._reference_tables[reference_type] = name
+            return name
 
 
 def checked_value(info: FieldInfo, value: Any) -> Any:
     """A value sent for a field as a write stores it: coerced to its type, within its length."""
-    coerced = coerce(info.name, info.data_type, value)
-    if info.data_type == "string" and info.length and coerced is not None and len(coerced) > info.length:
+    if value is None:
+        return None
+    coerced = info.coercer(info.name, value)
+    if info.length and info.data_type == "string" and len(coerced) > info.length:
         raise BusinessError(
             f"The value of {info.name} is {len(coerced)} characters long; the field holds at most {info.length}."
         )

@@ -1,10 +1,14 @@
 """What the fake's ASGI app costs per request with no server around it, against the floor app.
 
-Run: ``python benchmarks/app_cost.py [--calls N] [--rounds N]``
+Run: ``python benchmarks/app_cost.py [--calls N] [--rounds N] [--mixed] [--json]``
 
 Both apps are called directly with an in-memory ``receive`` and a ``send`` that drops what it is
 given, so the figures are the apps' own Python work: what ``benchmarks/http.py``'s floor/fake
 ratio is made of, minus the server. Best round of each; nothing is asserted.
+
+``--mixed`` instead sends ``benchmarks/http.py``'s mixed workload (zone lookup, query of a new number, GET,
+note create, PUT, time-entry query, ticket after ticket) after one pass over it, and prints the median time
+of each kind of request (``--json``: as JSON, for ``benchmarks/compiled.py``).
 """
 
 from __future__ import annotations
@@ -20,10 +24,13 @@ sys.path.append(str(Path(__file__).resolve().parent))  # after the standard libr
 import argparse
 import asyncio
 import json
+import statistics
 import time
 from typing import Any
 
 from http_floor import make_app
+from http_workload import HEADERS as WORKLOAD_HEADERS
+from http_workload import MIXED_KINDS, mixed_steps, sample_fake
 
 from fake_server import FakeAutotask, Limits
 from fake_server.asgi import AsgiApp
@@ -68,11 +75,65 @@ async def per_call(app: Any, method: str, path: str, body: bytes, calls: int) ->
     return (time.perf_counter() - started) / calls
 
 
+async def mixed_per_kind(rounds: int) -> dict[str, float]:
+    """The median time of each kind of request of the mixed workload, in seconds, sent in its order."""
+    fake = sample_fake()
+    app = AsgiApp(fake)
+    headers = [(name.lower().encode(), value.encode()) for name, value in WORKLOAD_HEADERS.items()]
+    headers += [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json")]
+    requests = []
+    for kind, method, target, body in mixed_steps(fake):
+        path, _, query = target.partition("?")
+        request = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "headers": headers}
+        request.update({"query_string": query.encode(), "scheme": "http", "server": ("127.0.0.1", 8000)})
+        requests.append((kind, request, {"type": "http.request", "body": body, "more_body": False}))
+    current: list[dict[str, Any]] = [{}]  # the body message of the request being sent
+
+    async def receive() -> dict[str, Any]:
+        return current[0]
+
+    async def send(_: Any) -> None:
+        return None
+
+    statuses: list[int] = []
+
+    async def send_checked(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    for kind, request, current[0] in requests:  # the warm-up, as benchmarks/http.py has; every answer a 200
+        await app(request, receive, send_checked)
+        if statuses.pop() != 200:
+            raise RuntimeError(f"the fake refuses the mixed workload's {kind} {request['path']}")
+    times: dict[str, list[float]] = {kind: [] for kind in MIXED_KINDS}
+    for _ in range(rounds):
+        for kind, request, current[0] in requests:
+            started = time.perf_counter()
+            await app(request, receive, send)
+            times[kind].append(time.perf_counter() - started)
+    return {kind: statistics.median(spent) for kind, spent in times.items()}
+
+
+def print_mixed(rounds: int, as_json: bool) -> None:
+    per_kind = asyncio.run(mixed_per_kind(rounds))
+    if as_json:
+        print(json.dumps(per_kind))
+        return
+    for kind, seconds in per_kind.items():
+        print(f"{kind:20} {seconds * 1e6:8.2f} us per request (median)")
+    print(f"{'average of the kinds':20} {statistics.mean(per_kind.values()) * 1e6:8.2f} us")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--mixed", action="store_true", help="the mixed workload's kinds of request instead")
+    parser.add_argument("--json", action="store_true", help="with --mixed: print the medians as JSON")
     args = parser.parse_args()
+    if args.mixed:
+        print_mixed(args.rounds, args.json)
+        return
     fake = FakeAutotask(limits=Limits.off())
     fake.load_snapshot(sample_snapshot())
     app = AsgiApp(fake)

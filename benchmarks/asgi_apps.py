@@ -15,9 +15,9 @@ from typing import Any
 # This folder holds a file named http.py: keep it from shadowing the standard library's http package. A
 # server may put the folder on the path more than once, or as "" (the working directory), so every entry
 # naming it goes, and it comes back last, after the standard library, for http_floor.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-sys.path.append(str(_HERE))
+if sys.path:
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.append(str(Path(__file__).resolve().parent))
 
 from http_floor import make_app
 

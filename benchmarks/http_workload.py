@@ -63,6 +63,29 @@ def expected_bodies() -> tuple[dict[str, str], str]:
     return bodies, query
 
 
+# The mixed workload's kinds of request, in the order an integration sends them about one ticket.
+MIXED_KINDS = ("zone lookup", "query, new number", "GET", "note create", "PUT", "time-entry query")
+
+
+def mixed_steps(fake: FakeAutotask) -> list[tuple[str, str, str, bytes]]:
+    """(kind, method, target, body) of every request of the mixed workload, ticket after ticket, as
+    ``write_mixed_script`` has wrk send them, for the benchmarks that call the app without a server."""
+    note, base = json.dumps(NOTE).encode(), QUERY_PATH.rsplit("/", 2)[0]
+    steps: list[tuple[str, str, str, bytes]] = []
+    for ticket_id in range(1, MIXED_TICKETS + 1):
+        number = str(fake.get("Tickets", ticket_id)["ticketNumber"])  # type: ignore[index]
+        requests = (
+            ("GET", ZONE_PATH, b""),
+            ("POST", QUERY_PATH, ticket_query(number).encode()),
+            ("GET", f"{base}/Tickets/{ticket_id}", b""),
+            ("POST", f"{base}/Tickets/{ticket_id}/Notes", note),
+            ("PUT", PUT_PATH, put_body(fake, ticket_id).encode()),
+            ("POST", TIME_QUERY_PATH, time_query(ticket_id).encode()),
+        )
+        steps += [(kind, *request) for kind, request in zip(MIXED_KINDS, requests, strict=True)]
+    return steps
+
+
 def put_body(fake: FakeAutotask, ticket_id: int) -> str:
     """A PUT of the whole ticket as stored, its title changed."""
     return json.dumps({**fake.store.table("Tickets").get(ticket_id), "title": f"Bench {ticket_id}"})  # type: ignore[dict-item]

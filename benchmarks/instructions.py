@@ -66,21 +66,10 @@ def mixed_child(calls: int) -> None:
     app = AsgiApp(fake)
     raw = [(k.lower().encode(), v.encode()) for k, v in workload.HEADERS.items()]
     raw += [(b"host", b"127.0.0.1:8765"), (b"content-type", b"application/json")]
-    steps: list[tuple[str, str, bytes]] = []
-    note = json.dumps(workload.NOTE).encode()
-    for ticket_id in range(1, workload.MIXED_TICKETS + 1):
-        number = str(fake.get("Tickets", ticket_id)["ticketNumber"])
-        steps += [
-            ("GET", workload.ZONE_PATH, b""),
-            ("POST", workload.QUERY_PATH, workload.ticket_query(number).encode()),
-            ("GET", f"/ATServicesRest/V1.0/Tickets/{ticket_id}", b""),
-            ("POST", f"/ATServicesRest/V1.0/Tickets/{ticket_id}/Notes", note),
-            ("PUT", workload.PUT_PATH, workload.put_body(fake, ticket_id).encode()),
-            ("POST", workload.TIME_QUERY_PATH, workload.time_query(ticket_id).encode()),
-        ]
+    steps = workload.mixed_steps(fake)
 
     def request(i: int) -> tuple[dict[str, Any], bytes]:
-        method, target, body = steps[i % len(steps)]
+        _, method, target, body = steps[i % len(steps)]
         path, _, query = target.partition("?")
         scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode()}
         scope.update({"query_string": query.encode(), "headers": raw, "scheme": "http"})

@@ -28,7 +28,7 @@ _FRACTION = re.compile(r"\.(\d+)")
 # .NET white space around, one sign, ASCII digits only. Python's int() also takes other scripts' digits
 # ("١٢"), underscores and Unicode spaces; the API does not.
 _INTEGER_TEXT = re.compile(r"[\t\n\v\f\r ]*([+-]?)0*([0-9]+)[\t\n\v\f\r ]*")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")  # escapes the regex reads: no lone surrogate in the source
 # The same for NumberStyles.Float: a decimal point and an exponent, ASCII only.
 _NUMBER_TEXT = re.compile(r"[\t\n\v\f\r ]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[\t\n\v\f\r ]*")
 

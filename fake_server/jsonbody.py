@@ -46,7 +46,7 @@ _ESCAPE = re.compile(
 )
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
-_RAW_SURROGATE = re.compile("[\ud800-\udfff]")
+_RAW_SURROGATE = re.compile(r"[\ud800-\udfff]")  # escapes the regex reads: no lone surrogate in the source
 # Media types Web API's JSON formatter reads (application/json, text/json); a body declared as anything
 # else is a 415 from its parameter binding (check_media_type says why a body without one is still read).
 JSON_MEDIA_TYPES = frozenset({"application/json", "text/json"})

@@ -315,7 +315,7 @@ def scrub_body(body: bytes, parsed: Any = NOT_PARSED) -> bytes:
             return body
         # Single-quoted pseudo-JSON the API reads as JSON: a credential-named key in it is redacted as in JSON,
         # and the body is then written as the JSON the API read. Without one, it is searched as text is.
-        lenient = _single_quoted(text)
+        lenient: Any = _single_quoted(text)
         try:
             redacted = lenient if lenient is None else _redact_keys(lenient)
         except RecursionError:

@@ -249,6 +249,7 @@ class Writer:
 
     def _stamp(self, entity: EntityInfo, record: dict[str, Any], old: dict[str, Any] | None, ctx: WriteContext) -> None:
         now = None
+        value: Any  # a formatted time or a resource id
         for name, source in self._stamps(entity, old is None):
             if source == "now":  # one write's stamps share one time: formatted once
                 value = now = format_datetime(ctx.now) if now is None else now

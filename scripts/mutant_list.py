@@ -380,8 +380,8 @@ MUTANTS: tuple[Mutant, ...] = (
     _m(
         "seed-low-surrogates-pass",
         COERCION,
-        '_LONE_SURROGATE = re.compile("[\\ud800-\\udfff]")',
-        '_LONE_SURROGATE = re.compile("[\\ud800-\\udbff]")',
+        '_LONE_SURROGATE = re.compile(r"[\\ud800-\\udfff]")',
+        '_LONE_SURROGATE = re.compile(r"[\\ud800-\\udbff]")',
         ("tests/test_seed_refusals.py",),
         "a lone low surrogate stored",
     ),

@@ -30,7 +30,7 @@ EXCERPT = "excerpt-of "
 # What an unmarked block may be: run (python, sh), parsed (toml, json, yaml), or shown (text: output, layouts).
 UNMARKED_LANGUAGES = {"python", "sh", "toml", "json", "yaml", "text"}
 # Blocks that cannot run as shown: each says why. Kept few; raise this only with a reason in the docs.
-MOST_NOT_RUN = 18
+MOST_NOT_RUN = 19
 SERVE_LINE = re.compile(r"^(\S*autotask-harness serve\b.*?)\s*&\s*$", re.M)
 
 

@@ -28,6 +28,7 @@ import statistics
 import time
 from typing import Any
 
+from bench_cli import positive
 from http_floor import make_app
 from http_workload import HEADERS as WORKLOAD_HEADERS
 from http_workload import MIXED_KINDS, mixed_steps, sample_fake
@@ -126,8 +127,8 @@ def print_mixed(rounds: int, as_json: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=20_000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--calls", type=positive, default=20_000)
+    parser.add_argument("--rounds", type=positive, default=5)
     parser.add_argument("--mixed", action="store_true", help="the mixed workload's kinds of request instead")
     parser.add_argument("--json", action="store_true", help="with --mixed: print the medians as JSON")
     args = parser.parse_args()

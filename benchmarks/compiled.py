@@ -19,6 +19,7 @@ from pathlib import Path
 # This folder holds a file named http.py: keep it from shadowing the standard library's http package.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
+sys.path.append(str(Path(__file__).resolve().parent))  # after the standard library, for bench_cli
 
 import argparse
 import importlib.util
@@ -29,6 +30,8 @@ import statistics
 import subprocess
 import sysconfig
 import tempfile
+
+from bench_cli import positive
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -80,7 +83,7 @@ def per_kind(tree: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=positive, default=5)
     parser.add_argument("--keep", type=Path, default=None, help="an empty or new folder to compile into and keep")
     args = parser.parse_args()
     lacking = missing()

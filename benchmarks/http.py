@@ -49,6 +49,7 @@ import tempfile
 import time
 from typing import Any
 
+from bench_cli import checkout, positive
 from http_workload import (
     GET_PATH,
     HEADERS,
@@ -187,12 +188,12 @@ def granian_command(port: int, factory: str) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--seconds", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--connections", type=positive, default=8)
+    parser.add_argument("--seconds", type=positive, default=4)
+    parser.add_argument("--rounds", type=positive, default=5)
     parser.add_argument("--server", choices=("uvicorn", "granian", "both"), default="uvicorn")
     parser.add_argument(
-        "--baseline", type=Path, default=None, help="a checkout of another commit: its fake is measured beside this one"
+        "--baseline", type=checkout, default=None, help="a checkout of another commit, measured beside this one"
     )
     parser.add_argument("--no-wiremock", action="store_true", help="leave WireMock out (no Java needed)")
     parser.add_argument(

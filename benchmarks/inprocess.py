@@ -25,6 +25,7 @@ from pathlib import Path
 # This folder holds a file named http.py: keep it from shadowing the standard library's http package.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
+sys.path.append(str(Path(__file__).resolve().parent))  # after the standard library, for bench_cli
 
 import argparse
 import asyncio
@@ -41,6 +42,7 @@ import requests
 import responses
 import respx
 from aioresponses import aioresponses
+from bench_cli import positive
 
 from fake_server import FakeAutotask, Limits
 from fake_server.aiohttp_mount import _Response
@@ -244,10 +246,10 @@ def best_of_rounds(cases: dict[str, Case], calls: int, rounds: int) -> dict[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--small", type=int, default=100)
-    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--calls", type=positive, default=1000)
+    parser.add_argument("--rounds", type=positive, default=7)
+    parser.add_argument("--small", type=positive, default=100)
+    parser.add_argument("--large", type=positive, default=100_000)
     args = parser.parse_args()
 
     small, _, _ = seeded_fake(args.small)

@@ -26,6 +26,7 @@ from pathlib import Path
 # This folder holds a file named http.py: keep it from shadowing the standard library's http package.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
+sys.path.append(str(Path(__file__).resolve().parent))  # after the standard library, for bench_cli
 
 import argparse
 import asyncio
@@ -37,6 +38,8 @@ import subprocess
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+from bench_cli import checkout, positive
 
 HERE = Path(__file__).resolve()
 CASES = [(mode, kind) for mode in ("inprocess", "asgi", "asgi-tenants") for kind in ("get", "query")]
@@ -202,11 +205,15 @@ def main() -> None:
         child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", type=Path, action="append", default=[], help="another commit's tree")
-    parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--baseline", type=checkout, action="append", default=[], help="another commit's tree")
+    parser.add_argument("--calls", type=positive, default=1000)
     parser.add_argument("--cases", nargs="*", help="only these, as mode:kind (inprocess:query-new ...)")
-    parser.add_argument("--jobs", type=int, default=1, help="valgrind children run at once")
+    parser.add_argument("--jobs", type=positive, default=1, help="valgrind children run at once")
     args = parser.parse_args()
+    named = [f"{mode}:{kind}" for mode, kind in CASES]
+    unknown = [case for case in args.cases or () if case not in named]
+    if unknown:
+        parser.error(f"no case {', '.join(unknown)}; the cases are {' '.join(named)}")
     cases = [c for c in CASES if not args.cases or f"{c[0]}:{c[1]}" in args.cases]
     if shutil.which("valgrind") is None:
         print("benchmarks/instructions.py needs valgrind (apt-get install valgrind); nothing measured")

@@ -16,6 +16,7 @@ from pathlib import Path
 # This folder holds a file named http.py: keep it from shadowing the standard library's http package.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
+sys.path.append(str(Path(__file__).resolve().parent))  # after the standard library, for bench_cli
 
 import argparse
 import json
@@ -23,8 +24,13 @@ import time
 from collections.abc import Callable
 
 import requests
-import requests_mock
 import responses
+
+try:
+    import requests_mock
+except ImportError:  # not a dependency of the project: the bench extra brings it
+    raise SystemExit("benchmarks/interception.py needs requests-mock: pip install -e '.[bench]'") from None
+from bench_cli import positive
 
 URL = "https://webservices19.autotask.net/ATServicesRest/V1.0/Tickets/1"
 BODY = json.dumps({"item": {"id": 1, "title": "Printer offline"}}).encode()
@@ -52,8 +58,8 @@ def _timed(action: Callable[[], object], calls: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--calls", type=positive, default=1000)
+    parser.add_argument("--rounds", type=positive, default=5)
     args = parser.parse_args()
     cases = {"responses": with_responses, "requests-mock": with_requests_mock}
     best = dict.fromkeys(cases, float("inf"))

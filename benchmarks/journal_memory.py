@@ -20,6 +20,7 @@ from pathlib import Path
 # This folder holds a file named http.py: keep it from shadowing the standard library's http package.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
+sys.path.append(str(Path(__file__).resolve().parent))  # after the standard library, for bench_cli
 
 import argparse
 import asyncio
@@ -27,6 +28,8 @@ import gc
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
+
+from bench_cli import positive
 
 from fake_server import FakeAutotask, Limits
 from fake_server import journal as journal_module
@@ -93,8 +96,8 @@ def held_per_request(path_of: Callable[[int], str], checkpoints: list[int], keep
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--keep", type=int, default=SERVED_KEEP, help="the journal's bound (serve's default)")
-    parser.add_argument("--past", type=int, default=3, help="measure past the bound up to this many times it")
+    parser.add_argument("--keep", type=positive, default=SERVED_KEEP, help="the journal's bound (serve's default)")
+    parser.add_argument("--past", type=positive, default=3, help="measure past the bound up to this many times it")
     args = parser.parse_args()
     keep = args.keep
     checkpoints = [keep // 4, keep, keep * args.past]

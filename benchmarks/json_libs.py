@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
+from bench_cli import positive
 from http_workload import NOTE, TICKET_ID, put_body, sample_fake
 
 from fake_server.http_types import JSON_ENCODER
@@ -69,7 +70,7 @@ def _best(call: Callable[[], Any], rounds: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=positive, default=7)
     args = parser.parse_args()
     fake = sample_fake()
     entity = fake.catalog.get("Tickets")

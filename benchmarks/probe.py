@@ -17,6 +17,7 @@ from pathlib import Path
 # This folder holds a file named http.py: keep it from shadowing the standard library's http package.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
+sys.path.append(str(Path(__file__).resolve().parent))  # after the standard library, for bench_cli
 
 import argparse
 import io
@@ -25,6 +26,7 @@ import tempfile
 import time
 
 import httpx
+from bench_cli import positive
 from rich.console import Console
 
 from fake_server import FakeAutotask, Limits
@@ -36,7 +38,7 @@ HEADERS = {"UserName": "bench@example.invalid", "Secret": "bench", "ApiIntegrati
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=positive, default=5)
     runs = parser.parse_args().runs
     probe_times, plain_times, requests = [], [], 0
     with ServedFake(FakeAutotask("default", limits=Limits.off())) as served, tempfile.TemporaryDirectory() as out:

@@ -20,12 +20,15 @@ from pathlib import Path
 # This folder holds a file named http.py: keep it from shadowing the standard library's http package.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
+sys.path.append(str(Path(__file__).resolve().parent))  # after the standard library, for bench_cli
 
 import argparse
 import json
 import time
 from collections.abc import Callable
 from typing import Any
+
+from bench_cli import positive
 
 from fake_server.redaction import scrub_body, scrub_url
 
@@ -47,9 +50,9 @@ def json_body(size: int) -> bytes:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=4 * 1024 * 1024, help="bytes of the large bodies")
-    parser.add_argument("--adversarial", type=int, default=64 * 1024, help="bytes of the adversarial ones")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--size", type=positive, default=4 * 1024 * 1024, help="bytes of the large bodies")
+    parser.add_argument("--adversarial", type=positive, default=64 * 1024, help="bytes of the adversarial ones")
+    parser.add_argument("--rounds", type=positive, default=5)
     args = parser.parse_args()
     large_json = json_body(args.size)
     large_text = b"note=" + b"word " * (args.size // 5) + b"&password=hunter2-hunter2"

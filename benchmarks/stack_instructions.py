@@ -24,6 +24,7 @@ import argparse
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 
+from bench_cli import positive
 from instructions import valgrind_count
 
 HERE = Path(__file__).resolve()
@@ -61,8 +62,8 @@ def main() -> None:
         child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=1000)
-    parser.add_argument("--jobs", type=int, default=1, help="valgrind children run at once")
+    parser.add_argument("--calls", type=positive, default=1000)
+    parser.add_argument("--jobs", type=positive, default=1, help="valgrind children run at once")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         print("benchmarks/stack_instructions.py needs valgrind (apt-get install valgrind); nothing measured")

@@ -21,9 +21,10 @@ started the same way with that tree first on the import path: before/after figur
 side in one run, as "fake/baseline". ``--by-credentials`` adds ``serve --tenants by-credentials``, whose
 tenant is looked up from the credential headers on every request, as "by-credentials/fake".
 
-Rounds are interleaved: each round runs every target once, one after the other. Ratios are taken within
-a round and the median over rounds is reported with the range, since this machine's speed swings between
-rounds more than the code's does. Nothing is asserted; it prints what it measured.
+Each round starts every target afresh and warms it on every call, then measures each call on every target
+back to back (the others wait idle), so that a ratio divides figures taken seconds apart. Ratios are taken
+within a round and the median over rounds is reported with the range, since this machine's speed swings
+more than the code's does. Nothing is asserted; it prints what it measured.
 """
 
 from __future__ import annotations
@@ -281,24 +282,31 @@ def main() -> None:
             targets["WireMock (static stubs)"] = wiremock
         rounds: dict[str, list[tuple[float, ...]]] = {}
         for _ in range(args.rounds):
-            # One server runs at a time, so none steals CPU from another's measurement.
-            for name, start in targets.items():
-                started = start()
-                if isinstance(started, str):
-                    print(started)
-                    continue
-                process, port = started
-                try:
-                    wait_for(port, process)
+            running: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
+            try:
+                for name, start in targets.items():
+                    started = start()
+                    if isinstance(started, str):
+                        print(started)
+                        continue
+                    running[name] = started
+                    wait_for(started[1], started[0])
                     for path, script in calls:  # warm-up on every call, the JVM's JIT most of all
-                        run_wrk(port, path, args.connections, 2, script)
-                    measured = tuple(
-                        run_wrk(port, path, args.connections, args.seconds, script) for path, script in calls
-                    )
-                finally:
+                        run_wrk(started[1], path, args.connections, 2, script)
+                # Each call is measured on every target back to back, so that the machine's swings, which last
+                # from seconds to minutes here, fall alike on the figures a ratio divides. Only the measured
+                # server is asked anything; the others wait idle.
+                measured: dict[str, list[float]] = {name: [] for name in running}
+                for path, script in calls:
+                    for name, (_, port) in running.items():
+                        measured[name].append(run_wrk(port, path, args.connections, args.seconds, script))
+            finally:
+                for process, _ in running.values():
                     process.terminate()
+                for process, _ in running.values():
                     process.wait(timeout=30)
-                rounds.setdefault(name, []).append(measured)
+            for name, figures in measured.items():
+                rounds.setdefault(name, []).append(tuple(figures))
             targets = {name: start for name, start in targets.items() if name in rounds}
     report(rounds, servers, args)
 

@@ -341,6 +341,8 @@ class Catalog:
         for entity in self.entities.values():
             self._by_reference[entity.name.lower()] = entity.name
             self._by_reference[str(entity.info.get("name", "")).lower()] = entity.name
+        # ``checked_reference``'s answers, asked on every write of a reference field; ``replace`` empties it.
+        self._checked: dict[str, str | None] = {}
 
     def get(self, name: str) -> EntityInfo | None:
         return self.entities.get(name.lower())
@@ -352,5 +354,17 @@ class Catalog:
         """The entity a field's ``referenceEntityType`` (e.g. ``Company``) points at."""
         return self._by_reference.get(reference_type.lower())
 
+    def checked_reference(self, reference_type: str) -> str | None:
+        """The entity a field's ``referenceEntityType`` (e.g. ``Company``) points at, if the fake models it in
+        full (from its file): only those have records a write's reference is checked against."""
+        try:
+            return self._checked[reference_type]
+        except KeyError:
+            name = self.entity_for_reference(reference_type)
+            target = self.get(name) if name else None
+            found = self._checked[reference_type] = target.name if target is not None and target.has_file else None
+            return found
+
     def replace(self, entity: EntityInfo) -> None:
         self.entities[entity.name.lower()] = entity
+        self._checked.clear()

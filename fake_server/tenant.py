@@ -41,8 +41,8 @@ class Tenant:
         self.plans = PlanCache()
         self.lock = threading.RLock()
         self.webhooks = Webhooks(self.store, self.catalog, profile, self.lock, clock)
-        self.writer = Writer(self.catalog, profile, self.store, self.webhooks.observe)
         self._udf_types: dict[str, dict[str, str]] = {}
+        self.writer = self._new_writer()
         # Reference records are stamped with the tenant's birth time, so every reset yields the same state.
         self._born = clock()
         self.reset()
@@ -52,7 +52,7 @@ class Tenant:
         with self.lock:
             self.store.clear()
             self.webhooks.outbox.clear()
-            self.writer = Writer(self.catalog, self.profile, self.store, self.webhooks.observe)
+            self.writer = self._new_writer()
             for entity_name, records in self.profile.reference_records.items():
                 for record in records:
                     info = self.entity(entity_name)
@@ -111,7 +111,7 @@ class Tenant:
             checked = self.check_snapshot(snapshot, ids_required=True)
             self.store.clear()
             self.webhooks.outbox.clear()
-            self.writer = Writer(self.catalog, self.profile, self.store, self.webhooks.observe)
+            self.writer = self._new_writer()
             self._store_checked(checked)
             return {entity: len(records) for entity, records in snapshot.items()}
 
@@ -144,6 +144,10 @@ class Tenant:
         if info is None:
             raise ValueError(f"Autotask has no entity named {name!r}")
         return info
+
+    def _new_writer(self) -> Writer:
+        """A writer for the store as it is emptied (reset, restore): its daily ticket numbers start again."""
+        return Writer(self.catalog, self.profile, self.store, self.udf_types, self.webhooks.observe)
 
     def udf_types(self, entity: EntityInfo) -> dict[str, str]:
         """The tenant's UDFs on an entity with their value types; fixed for the tenant's life, so cached."""

@@ -12,7 +12,7 @@ from .catalog import Catalog, EntityInfo, FieldInfo
 from .coercion import INTEGER_TYPES, coerce, comparable, format_datetime
 from .errors import NO_MATCHING_RECORD, UPDATE_NO_MATCHING_RECORD, BusinessError
 from .profile import TenantProfile
-from .rendering import udf_definitions, udf_types
+from .rendering import udf_definitions
 from .store import Store
 
 
@@ -33,16 +33,21 @@ WriteObserver = Callable[[EntityInfo, "dict[str, Any] | None", "dict[str, Any] |
 
 class Writer:
     def __init__(
-        self, catalog: Catalog, profile: TenantProfile, store: Store, observer: WriteObserver | None = None
+        self,
+        catalog: Catalog,
+        profile: TenantProfile,
+        store: Store,
+        udf_types: Callable[[EntityInfo], dict[str, str]],
+        observer: WriteObserver | None = None,
     ) -> None:
         self.catalog = catalog
         self.profile = profile
         self.store = store
         self.observer = observer  # the tenant's webhooks (fake_server.webhooks.Webhooks.observe)
+        self.udf_types = udf_types  # an entity's UDFs with their value types: the tenant's (Tenant.udf_types)
         self._daily: dict[tuple[str, str], int] = {}
         self._stamp_fields: dict[tuple[str, bool], tuple[EntityInfo, list[tuple[str, str]]]] = {}
-        self._udf_rules: dict[str, tuple[EntityInfo, dict[str, str], list[tuple[str, Any]]]] = {}
-        self._reference_tables: dict[str, str | None] = {}
+        self._required_udfs: dict[str, tuple[EntityInfo, list[tuple[str, Any]]]] = {}
 
     # -- public operations -------------------------------------------------
 
@@ -190,7 +195,7 @@ class Writer:
         A null sent for any other UDF clears it [INFERRED: the docs forbid removing only required UDFs, so the
         others can be removed, and a null value is the only removal the {name, value} shape can say].
         """
-        types, required = self._udf_rules_of(entity)
+        types, required = self.udf_types(entity), self._required_udfs_of(entity)
         result = dict(old or {})
         if sent is not None and not isinstance(sent, list):
             raise BusinessError("userDefinedFields must be an array of {name, value} objects.")
@@ -208,16 +213,15 @@ class Writer:
                 result[name] = old[name]
         return {k: v for k, v in result.items() if v is not None} or None
 
-    def _udf_rules_of(self, entity: EntityInfo) -> tuple[dict[str, str], list[tuple[str, Any]]]:
-        """The entity's UDF value types, and the (name, default value) of each required UDF: worked out once
-        per entity (the profile is frozen; a replaced entity is new), not on every write."""
-        found = self._udf_rules.get(entity.name)
+    def _required_udfs_of(self, entity: EntityInfo) -> list[tuple[str, Any]]:
+        """(name, default value) of each UDF of the entity that is required: worked out once per entity (the
+        profile is frozen; a replaced entity is new), not on every write."""
+        found = self._required_udfs.get(entity.name)
         if found is None or found[0] is not entity:
-            required = [
-                (d["name"], d.get("defaultValue")) for d in udf_definitions(self.profile, entity) if d["isRequired"]
-            ]
-            found = self._udf_rules[entity.name] = (entity, udf_types(self.profile, entity), required)
-        return found[1], found[2]
+            definitions = udf_definitions(self.profile, entity)
+            required = [(d["name"], d.get("defaultValue")) for d in definitions if d["isRequired"]]
+            found = self._required_udfs[entity.name] = (entity, required)
+        return found[1]
 
     # -- server-side values ----------------------------------------------------
 
@@ -326,22 +330,9 @@ class Writer:
                 )
 
     def _check_reference(self, info: FieldInfo, value: Any) -> None:
-        table = self._reference_table(info.reference_entity_type)
+        table = self.catalog.checked_reference(info.reference_entity_type)
         if table is not None and info.data_type in INTEGER_TYPES and int(value) not in self.store.table(table):
             raise BusinessError(f"{info.name}: no {info.reference_entity_type} with id {value} exists.")
-
-    def _reference_table(self, reference_type: str) -> str | None:
-        """The entity a reference points at, if the fake models it in full (others have no records to check
-        against): worked out once per type, as the catalog's entities and their files are fixed once the
-        tenant is made (``tenant_catalog`` replaces entities only then, keeping their names)."""
-        try:
-            return self._reference_tables[reference_type]
-        except KeyError:
-            target = self.catalog.entity_for_reference(reference_type)
-            target_info = self.catalog.get(target) if target else None
-            name = target_info.name if target_info is not None and target_info.has_file else None
-            self._reference_tables[reference_type] = name
-            return name
 
 
 def checked_value(info: FieldInfo, value: Any) -> Any:

@@ -30,8 +30,7 @@ from typing import Any
 
 from bench_cli import positive
 from http_floor import make_app
-from http_workload import HEADERS as WORKLOAD_HEADERS
-from http_workload import MIXED_KINDS, mixed_steps, sample_fake
+from http_workload import MIXED_KINDS, mixed_requests, sample_fake
 
 from fake_server import FakeAutotask, Limits
 from fake_server.asgi import AsgiApp
@@ -80,14 +79,10 @@ async def mixed_per_kind(rounds: int) -> dict[str, float]:
     """The median time of each kind of request of the mixed workload, in seconds, sent in its order."""
     fake = sample_fake()
     app = AsgiApp(fake)
-    headers = [(name.lower().encode(), value.encode()) for name, value in WORKLOAD_HEADERS.items()]
-    headers += [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json")]
-    requests = []
-    for kind, method, target, body in mixed_steps(fake):
-        path, _, query = target.partition("?")
-        request = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "headers": headers}
-        request.update({"query_string": query.encode(), "scheme": "http", "server": ("127.0.0.1", 8000)})
-        requests.append((kind, request, {"type": "http.request", "body": body, "more_body": False}))
+    requests = [
+        (kind, scope, {"type": "http.request", "body": body, "more_body": False})
+        for kind, scope, body in mixed_requests(fake)
+    ]
     current: list[dict[str, Any]] = [{}]  # the body message of the request being sent
 
     async def receive() -> dict[str, Any]:

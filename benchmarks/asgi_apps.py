@@ -14,7 +14,8 @@ from typing import Any
 
 # This folder holds a file named http.py: keep it from shadowing the standard library's http package. A
 # server may put the folder on the path more than once, or as "" (the working directory), so every entry
-# naming it goes, and it comes back last, after the standard library, for http_floor.
+# naming it goes, and it comes back last, after the standard library, for http_floor. (The rewrite sits in an
+# ``if`` because ruff accepts a path change before imports in that form, not as a bare assignment.)
 if sys.path:
     sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.append(str(Path(__file__).resolve().parent))

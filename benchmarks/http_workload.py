@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from fake_server import FakeAutotask, Limits
 from fake_server.sample import sample_snapshot
@@ -67,11 +68,13 @@ def expected_bodies() -> tuple[dict[str, str], str]:
 MIXED_KINDS = ("zone lookup", "query, new number", "GET", "note create", "PUT", "time-entry query")
 
 
-def mixed_steps(fake: FakeAutotask) -> list[tuple[str, str, str, bytes]]:
-    """(kind, method, target, body) of every request of the mixed workload, ticket after ticket, as
+def mixed_requests(fake: FakeAutotask) -> list[tuple[str, dict[str, Any], bytes]]:
+    """(kind, ASGI scope, body) of every request of the mixed workload, ticket after ticket, as
     ``write_mixed_script`` has wrk send them, for the benchmarks that call the app without a server."""
+    headers = [(name.lower().encode(), value.encode()) for name, value in HEADERS.items()]
+    headers += [(b"host", b"127.0.0.1:8765"), (b"content-type", b"application/json")]
     note, base = json.dumps(NOTE).encode(), QUERY_PATH.rsplit("/", 2)[0]
-    steps: list[tuple[str, str, str, bytes]] = []
+    found: list[tuple[str, dict[str, Any], bytes]] = []
     for ticket_id in range(1, MIXED_TICKETS + 1):
         number = str(fake.get("Tickets", ticket_id)["ticketNumber"])  # type: ignore[index]
         requests = (
@@ -82,8 +85,12 @@ def mixed_steps(fake: FakeAutotask) -> list[tuple[str, str, str, bytes]]:
             ("PUT", PUT_PATH, put_body(fake, ticket_id).encode()),
             ("POST", TIME_QUERY_PATH, time_query(ticket_id).encode()),
         )
-        steps += [(kind, *request) for kind, request in zip(MIXED_KINDS, requests, strict=True)]
-    return steps
+        for kind, (method, target, body) in zip(MIXED_KINDS, requests, strict=True):
+            path, _, query = target.partition("?")
+            scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "headers": headers}
+            scope.update({"query_string": query.encode(), "scheme": "http", "server": ("127.0.0.1", 8765)})
+            found.append((kind, scope, body))
+    return found
 
 
 def put_body(fake: FakeAutotask, ticket_id: int) -> str:

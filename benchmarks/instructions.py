@@ -67,18 +67,8 @@ def mixed_child(calls: int) -> None:
     spec.loader.exec_module(workload)
     fake = workload.sample_fake()
     app = AsgiApp(fake)
-    raw = [(k.lower().encode(), v.encode()) for k, v in workload.HEADERS.items()]
-    raw += [(b"host", b"127.0.0.1:8765"), (b"content-type", b"application/json")]
-    steps = workload.mixed_steps(fake)
-
-    def request(i: int) -> tuple[dict[str, Any], bytes]:
-        _, method, target, body = steps[i % len(steps)]
-        path, _, query = target.partition("?")
-        scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode()}
-        scope.update({"query_string": query.encode(), "headers": raw, "scheme": "http"})
-        return {**scope, "server": ("127.0.0.1", 8765)}, body
-
-    asyncio.run(serve_each(app, (request(i) for i in range(len(steps) + calls))))
+    requests = [(scope, body) for _, scope, body in workload.mixed_requests(fake)]
+    asyncio.run(serve_each(app, (requests[i % len(requests)] for i in range(len(requests) + calls))))
 
 
 def child(mode: str, kind: str, calls: int) -> None:

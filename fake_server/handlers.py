@@ -5,6 +5,7 @@ Each is an entry of ``endpoints.ENDPOINTS``, which says which route kind it answ
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from .errors import NO_MATCHING_RECORD, BusinessError, MethodNotAllowed
@@ -87,6 +88,16 @@ def _page(tenant: Tenant, route: Route, request: ApiRequest, plan: Plan, start: 
 _ITEMS = b'{"items":['
 
 
+@lru_cache(maxsize=256)
+def _single_page_details(count: int, request_count: int) -> bytes:
+    """The end of a page with no other page; one bytes object per count, so that the journal finds a page
+    it has seen by its parts (``Journal.record``) without hashing the page."""
+    return b'],"pageDetails":{"count":%d,"requestCount":%d,"prevPageUrl":null,"nextPageUrl":null}}' % (
+        count,
+        request_count,
+    )
+
+
 def _page_answer(
     items: list[bytes], request_count: int, previous_url: str | None = None, next_url: str | None = None
 ) -> ApiResponse:
@@ -94,10 +105,7 @@ def _page_answer(
     its parts (``ApiResponse.parts``) are the items and the text around them."""
     count = len(items)
     if previous_url is None and next_url is None:  # the common single page, without a JSON encoder round
-        details = b'],"pageDetails":{"count":%d,"requestCount":%d,"prevPageUrl":null,"nextPageUrl":null}}' % (
-            count,
-            request_count,
-        )
+        details = _single_page_details(count, request_count)
     else:
         details = (
             b'],"pageDetails":'

@@ -148,8 +148,9 @@ class ApiResponse:
     A handler may hand over the body already serialised (``content=``); it is then parsed when someone
     first reads ``body``, and that value is kept: the bytes are made once and parsed at most once. With
     it, ``parts`` may give the pieces the content was joined from: records' texts the store keeps between
-    answers, and the text around them, joined only by ``{}[],:`` characters. The journal then searches
-    each record's text for the caller's credentials once, rather than every answer holding it. An answer
+    answers, and the text around them, joined only by ``{}[],:`` characters; equal parts always make equal
+    content. The journal then searches each record's text for the caller's credentials once, rather than
+    every answer holding it, and finds an answer it holds by its parts. An answer
     the fake hands to every request that repeats a read is a ``KeptAnswer`` instead.
     """
 

@@ -111,6 +111,9 @@ class Journal:
         # Equal bodies share one bytes object: a client polling the same record would otherwise keep a fresh
         # copy per exchange, and that growth, more than the bookkeeping, is what slows a busy served fake.
         self._bodies: dict[bytes, bytes] = {}
+        # The same, found by an answer's parts (``ApiResponse.parts``): a record's text is the store's one
+        # object, so a read made afresh (another record's GET, a new query) is found without hashing its page.
+        self._by_parts: dict[tuple[bytes, ...], bytes] = {}
         # Request bodies seen before that had nothing to scrub, so a repeated one skips the scan; and query
         # body shapes (``ApiRequest.cut``), whether their bodies hold a credential-named key: only the values
         # differ between bodies of one shape, and a value's key is ``value``, which names no credential.
@@ -226,9 +229,15 @@ class Journal:
                 url = scrub_url(raw_url) if caller.as_text is None else caller.in_text(scrub_url(raw_url))
                 self._urls[raw_url] = url
             body = self._request_body(body, caller, request) if (body := request.body) else b""
-            content = self._shared(response.content())
+            parts = response.parts
+            found = None if parts is None else self._by_parts.get(parts)
+            if found is not None:
+                content = found
+            else:
+                content = self._shared(response.content())
+                if parts is not None:
+                    self._by_parts[parts] = content
             if content and caller.as_bytes is not None and content not in self._scanned:
-                parts = response.parts
                 if parts is not None and caller.joint_free and self._parts_clean(parts, caller):
                     self._scanned.add(content)
                 else:
@@ -352,6 +361,7 @@ class Journal:
     def _forget_seen(self) -> None:
         self._kinds.clear()
         self._bodies.clear()
+        self._by_parts.clear()
         self._clean_bodies.clear()
         self._clean_shapes.clear()
         self._urls.clear()

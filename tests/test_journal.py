@@ -89,6 +89,29 @@ def test_equal_answers_are_stored_once(client: httpx.Client, fake: FakeAutotask,
     assert fake.journal[3].response_body == changed.content != first.content
 
 
+def test_equal_answers_made_afresh_are_stored_once_and_as_sent(
+    client: httpx.Client, fake: FakeAutotask, company_id: int
+) -> None:
+    # Requests that no kept answer serves (another URL, another spacing of one query) make their answers
+    # again; the journal still keeps one copy of equal ones, and always the bytes the client was sent: an item,
+    # a page of several items, an empty page, and a page pointing to the next.
+    for title in ("A", "B", "C"):
+        fake.seed("Tickets", ticket_body(company_id, title=title))
+    ticket = fake.records("Tickets")[0]["id"]
+    query = {"filter": [{"op": "eq", "field": "companyID", "value": company_id}]}
+    nothing = {"filter": [{"op": "eq", "field": "title", "value": "none such"}]}
+    sent = []
+    for spacing in (None, 1):
+        sent.append(client.get(f"{BASE}/Tickets/{ticket}" + ("?x=1" if spacing else "")))
+        for body in (query, nothing, {**query, "MaxRecords": 2}):
+            sent.append(client.post(f"{BASE}/Tickets/query", content=json.dumps(body, indent=spacing)))
+    assert [answer.status_code for answer in sent] == [200] * 8
+    assert 'nextPageUrl":"http' in sent[3].text and '"count":0' in sent[2].text and '"count":3' in sent[1].text
+    journalled = [exchange.response_body for exchange in fake.journal]
+    assert journalled == [answer.content for answer in sent]
+    assert all(journalled[at] is journalled[at + 4] for at in range(4))
+
+
 def test_exchanges_are_plain_data(client: httpx.Client, fake: FakeAutotask) -> None:
     # Users ship exchanges between processes (xdist) and dump them as JSON: keep them plain.
     import copy
